@@ -1,0 +1,63 @@
+/**
+ * The agent's public event stream. stream-json prints these one per line, so this is a
+ * public format: bump EVENT_SCHEMA_VERSION on any incompatible change.
+ */
+export const EVENT_SCHEMA_VERSION = 1;
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** What the user is shown for a tool result (the model reads `content` instead). */
+export type ToolDisplay =
+  | { kind: "text"; text: string }
+  | { kind: "diff"; path: string; diff: string; created: boolean }
+  | { kind: "shell"; command: string; exitCode: number | null; output: string; timedOut: boolean; sandboxed: boolean }
+  | { kind: "memory"; label: string; action: string; before: string; after: string }
+  | { kind: "plan"; steps: { step: string; status: "pending" | "in_progress" | "done" }[] };
+
+export type ToolCallState = "validating" | "awaiting_approval" | "running" | "done" | "error" | "cancelled";
+
+export type AgentEvent =
+  | { type: "turn_start"; agentId: string; conversationId: string }
+  | { type: "assistant_delta"; text: string }
+  | { type: "assistant_message"; text: string; messageId: string }
+  | { type: "tool_call"; id: string; name: string; args: unknown; rawArgs: string }
+  | {
+      type: "approval_request";
+      id: string;
+      name: string;
+      args: unknown;
+      /** Human-readable preview: a diff for writes, the command for exec. */
+      preview: ToolDisplay;
+      /** The rule that "don't ask again" would add, e.g. `write_file` or `run_shell(npm test)`. */
+      suggestedRule: string;
+    }
+  | { type: "approval_result"; id: string; approved: boolean; reason?: string }
+  | { type: "tool_output"; id: string; chunk: string }
+  | {
+      type: "tool_result";
+      id: string;
+      name: string;
+      state: "done" | "error" | "cancelled";
+      content: string;
+      display?: ToolDisplay;
+    }
+  | { type: "memory_update"; label: string; action: string; before: string; after: string }
+  | { type: "compaction"; evicted: number; summaryChars: number; tokensBefore: number; tokensAfter: number }
+  | { type: "memory_pressure"; tokens: number; window: number }
+  | { type: "retry"; attempt: number; delayMs: number; reason: string }
+  | { type: "usage"; usage: Usage; contextTokens: number; contextWindow: number }
+  | { type: "notice"; message: string }
+  | { type: "error"; message: string; fatal: boolean }
+  | {
+      type: "done";
+      reason: "answer" | "step_limit" | "loop_detected" | "interrupted" | "error";
+      result: string;
+      numSteps: number;
+      usage: Usage;
+    };
+
+export type AgentEventType = AgentEvent["type"];

@@ -1,0 +1,77 @@
+/** What tools and front-ends may do to an agent's memory. Implemented by memory/agent-memory.ts. */
+
+export interface Block {
+  label: string;
+  value: string;
+  limit: number;
+  description: string;
+  readOnly: boolean;
+  updatedAt: string;
+}
+
+export interface Passage {
+  id: number;
+  text: string;
+  tags: string[];
+  createdAt: string;
+  score?: number;
+}
+
+export interface PassageSearchOptions {
+  topK?: number;
+  tags?: string[];
+  /** ISO date or datetime, inclusive. */
+  from?: string;
+  to?: string;
+  /** Skip this many results (pagination). */
+  offset?: number;
+}
+
+export interface RecallMessage {
+  id: number;
+  role: "system" | "user" | "assistant" | "tool";
+  content: string;
+  createdAt: string;
+  conversationId: string;
+  score?: number;
+}
+
+export interface MessageSearchOptions {
+  limit?: number;
+  offset?: number;
+  roles?: RecallMessage["role"][];
+  from?: string;
+  to?: string;
+  /** "recent" (newest first, the default) or "rank" (best match first). */
+  order?: "recent" | "rank";
+}
+
+export interface CoreMemory {
+  list(): Block[];
+  get(label: string): Block | undefined;
+  append(label: string, content: string): Block;
+  replace(label: string, oldContent: string, newContent: string): Block;
+  rethink(label: string, newMemory: string): Block;
+  /** Create or overwrite a block without the model-facing checks (used by update_plan and the user). */
+  set(label: string, value: string, opts?: { limit?: number; description?: string; readOnly?: boolean }): Block;
+  remove(label: string): boolean;
+}
+
+export interface ArchivalMemory {
+  insert(text: string, opts?: { tags?: string[]; createdAt?: string }): Promise<{ ids: number[]; duplicate: boolean }>;
+  search(query: string, opts?: PassageSearchOptions): Promise<Passage[]>;
+  list(opts?: { limit?: number; offset?: number; tags?: string[] }): Passage[];
+  delete(id: number): boolean;
+  count(): number;
+}
+
+export interface RecallMemory {
+  search(query: string, opts?: MessageSearchOptions): RecallMessage[];
+  count(): number;
+}
+
+export interface MemoryAccess {
+  core: CoreMemory;
+  archival: ArchivalMemory;
+  recall: RecallMemory;
+}

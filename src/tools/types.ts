@@ -1,0 +1,57 @@
+import type { z } from "zod";
+import type { ToolDisplay } from "../agent/events.js";
+import type { MemoryAccess } from "../memory/access.js";
+
+/** Permission class: decides whether a call runs freely, asks, or is refused (see permissions/policy). */
+export type ToolKind = "read" | "write" | "exec" | "memory";
+
+export interface ShellSettings {
+  /** Run commands inside bubblewrap (read-only system, writable project, no network). */
+  sandbox: boolean;
+  /** When sandbox is requested but bubblewrap is missing: run anyway (true) or refuse (false). */
+  allowUnsandboxed: boolean;
+}
+
+export interface ToolContext {
+  projectRoot: string;
+  agentId: string;
+  signal: AbortSignal;
+  memory: MemoryAccess;
+  shell: ShellSettings;
+  /** Live output for the UI (shell stdout/stderr as it arrives); never sent to the model. */
+  onOutput?: (chunk: string) => void;
+  /** One-time notices for the user (e.g. "sandbox unavailable"). */
+  notify?: (message: string) => void;
+}
+
+/** A tool result has two faces: `content` for the model (compact, capped), `display` for the user. */
+export interface ToolResult {
+  content: string;
+  display?: ToolDisplay;
+  /** True when the tool failed in a way the model should read and correct. */
+  isError?: boolean;
+}
+
+export interface Tool<S extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  parameters: S;
+  kind: ToolKind;
+  /** For approvals and rules: the key argument, e.g. the command of run_shell or the path of write_file. */
+  ruleSubject?: (args: z.infer<S>) => string | undefined;
+  /** Optional preview shown before approval (a diff of a write, the command of a shell call). */
+  preview?: (args: z.infer<S>, ctx: ToolContext) => Promise<ToolDisplay | undefined>;
+  run(args: z.infer<S>, ctx: ToolContext): Promise<ToolResult>;
+}
+
+/** Thrown by tools for errors the model can act on; the runner turns it into a tool error result. */
+export class ToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ToolError";
+  }
+}
+
+export function defineTool<S extends z.ZodType>(tool: Tool<S>): Tool<S> {
+  return tool;
+}
