@@ -1,0 +1,140 @@
+import type { ArchivalMemory, Passage, PassageSearchOptions } from "./access.js";
+import { chunkText } from "./chunk.js";
+import { reciprocalRankFusion } from "./rank-fusion.js";
+import type { PassageStore } from "../store/passages.js";
+import type { Embedder } from "../embeddings/types.js";
+
+/** What archival memory needs of the vector index (embeddings/vector-index.ts). */
+export interface VectorIndexLike {
+  add(id: number, v: Float32Array): void;
+  remove(id: number): boolean;
+  readonly size: number;
+  search(query: Float32Array, k: number, filter?: (id: number) => boolean): { id: number; score: number }[];
+}
+
+export interface ArchivalDeps {
+  passages: PassageStore;
+  agentId: string;
+  /** Resolves to null when no embedding model can be had: search is then lexical only. */
+  getEmbedder: () => Promise<Embedder | null>;
+  createIndex: (dim: number) => VectorIndexLike;
+  encode: (v: Float32Array) => Buffer;
+  decode: (b: Buffer) => Float32Array;
+}
+
+const REEMBED_BATCH = 256;
+
+/**
+ * Archival memory: passages searched by hybrid retrieval (vector + BM25, fused by rank).
+ * The vector index lives in memory and is kept in step with the table, including writes
+ * made by another letta-code process on the same project.
+ */
+export class AgentArchivalMemory implements ArchivalMemory {
+  private index: VectorIndexLike | null = null;
+  private indexModel = "";
+  private seenMaxId = 0;
+
+  constructor(private deps: ArchivalDeps) {}
+
+  async insert(text: string, opts: { tags?: string[]; createdAt?: string } = {}) {
+    const chunks = chunkText(text);
+    if (chunks.length === 0) throw new Error("Nothing to store: the passage is empty.");
+    const tags = normaliseTags(opts.tags);
+    const createdAt = opts.createdAt ? new Date(opts.createdAt).toISOString() : new Date().toISOString();
+    const embedder = await this.deps.getEmbedder();
+    const vectors = embedder ? await embedder.embed(chunks) : [];
+    const results = this.deps.passages.transaction(() =>
+      chunks.map((chunk, i) =>
+        this.deps.passages.insert(this.deps.agentId, {
+          text: chunk,
+          tags,
+          createdAt,
+          embedding: vectors[i] ? this.deps.encode(vectors[i]) : undefined,
+          embeddingModel: embedder?.modelId,
+        }),
+      ),
+    );
+    if (embedder && this.index && this.indexModel === embedder.modelId) {
+      results.forEach((r, i) => {
+        if (!r.duplicate) this.index!.add(r.id, vectors[i]);
+        this.seenMaxId = Math.max(this.seenMaxId, r.id);
+      });
+    }
+    return { ids: results.map((r) => r.id), duplicate: results.every((r) => r.duplicate) };
+  }
+
+  async search(query: string, opts: PassageSearchOptions = {}): Promise<Passage[]> {
+    const topK = Math.max(1, Math.min(opts.topK ?? 10, 100));
+    const offset = Math.max(0, opts.offset ?? 0);
+    const want = topK + offset;
+    const filter = { tags: normaliseTags(opts.tags), from: opts.from, to: opts.to };
+    const { passages, agentId } = this.deps;
+    const pool = Math.max(50, want * 4);
+    const lexical = passages.lexical(agentId, query, filter, pool);
+    const lists: { id: number }[][] = [lexical];
+    const embedder = query.trim() ? await this.deps.getEmbedder() : null;
+    if (embedder) {
+      const index = await this.syncIndex(embedder);
+      const allowed = passages.filteredIds(agentId, filter);
+      const [qv] = await embedder.embed([query]);
+      lists.push(index.search(qv, pool, allowed ? (id) => allowed.has(id) : undefined));
+    }
+    const fused = reciprocalRankFusion(lists).slice(offset, want);
+    const rows = passages.getMany(agentId, fused.map((f) => f.id));
+    return fused.flatMap((f) => {
+      const p = rows.get(f.id);
+      return p ? [{ ...p, score: Number(f.score.toFixed(6)) }] : [];
+    });
+  }
+
+  list(opts?: { limit?: number; offset?: number; tags?: string[] }): Passage[] {
+    return this.deps.passages.list(this.deps.agentId, opts);
+  }
+
+  delete(id: number): boolean {
+    const removed = this.deps.passages.delete(this.deps.agentId, id);
+    if (removed) this.index?.remove(id);
+    return removed;
+  }
+
+  count(): number {
+    return this.deps.passages.count(this.deps.agentId);
+  }
+
+  /**
+   * Bring the in-memory index up to date: (re-)embed passages stored without a vector or with
+   * another model's, load what other processes added, rebuild if something was deleted elsewhere.
+   */
+  private async syncIndex(embedder: Embedder): Promise<VectorIndexLike> {
+    const { passages, agentId } = this.deps;
+    if (this.indexModel !== embedder.modelId) {
+      this.index = null;
+      this.seenMaxId = 0;
+    }
+    for (;;) {
+      const pending = passages.needingEmbedding(agentId, embedder.modelId, REEMBED_BATCH);
+      if (pending.length === 0) break;
+      const vectors = await embedder.embed(pending.map((p) => p.text));
+      passages.transaction(() => pending.forEach((p, i) => passages.setEmbedding(p.id, this.deps.encode(vectors[i]), embedder.modelId)));
+    }
+    const fp = passages.fingerprint(agentId);
+    // A shrunken table means another process deleted rows: rebuild rather than track deletions.
+    const stale = !this.index || fp.maxId < this.seenMaxId || this.index.size > fp.count;
+    if (stale) {
+      this.index = this.deps.createIndex(embedder.dim);
+      this.indexModel = embedder.modelId;
+      this.seenMaxId = 0;
+    }
+    if (fp.maxId > this.seenMaxId) {
+      for (const row of passages.embeddings(agentId, embedder.modelId, this.seenMaxId)) {
+        this.index!.add(row.id, this.deps.decode(row.embedding));
+      }
+      this.seenMaxId = fp.maxId;
+    }
+    return this.index!;
+  }
+}
+
+function normaliseTags(tags?: string[]): string[] {
+  return [...new Set((tags ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean))];
+}

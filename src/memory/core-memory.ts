@@ -1,0 +1,124 @@
+import type { Block, CoreMemory } from "./access.js";
+import { MemoryError } from "./errors.js";
+import type { BlockStore } from "../store/blocks.js";
+
+export const DEFAULT_BLOCK_LIMIT = 5000;
+
+export const DEFAULT_BLOCKS: { label: string; description: string }[] = [
+  { label: "persona", description: "Who you are and how you work: your role, tone and habits." },
+  { label: "human", description: "What you know about the user: name, preferences, how they like to work." },
+  {
+    label: "project",
+    description: "This project's facts: purpose, layout, build/test commands, conventions, gotchas.",
+  },
+];
+
+/** Core memory of one agent: always in the prompt, edited by the model through guarded operations. */
+export class AgentCoreMemory implements CoreMemory {
+  constructor(
+    private blocks: BlockStore,
+    private agentId: string,
+    private onChange?: (label: string, action: string, before: string, after: string) => void,
+  ) {}
+
+  list(): Block[] {
+    return this.blocks.list(this.agentId);
+  }
+
+  get(label: string): Block | undefined {
+    return this.blocks.get(this.agentId, label);
+  }
+
+  append(label: string, content: string): Block {
+    const b = this.writable(label);
+    const sep = b.value.length === 0 || b.value.endsWith("\n") ? "" : "\n";
+    return this.write(b, b.value + sep + content, "append");
+  }
+
+  replace(label: string, oldContent: string, newContent: string): Block {
+    const b = this.writable(label);
+    if (oldContent.length === 0) throw new MemoryError("old_content is empty; use core_memory_append to add text.");
+    const first = b.value.indexOf(oldContent);
+    if (first < 0) {
+      throw new MemoryError(
+        `old_content not found in block "${label}". It must match the block's text exactly (whitespace included). ` +
+          `The block currently reads:\n${b.value || "(empty)"}`,
+      );
+    }
+    if (b.value.indexOf(oldContent, first + 1) >= 0) {
+      throw new MemoryError(
+        `old_content occurs more than once in block "${label}"; include more surrounding text to make it unique.`,
+      );
+    }
+    const next = b.value.slice(0, first) + newContent + b.value.slice(first + oldContent.length);
+    return this.write(b, next, "replace");
+  }
+
+  rethink(label: string, newMemory: string): Block {
+    const existing = this.get(label);
+    // Rethinking a label that does not exist creates it: that is how the agent adds a new block.
+    if (!existing) return this.create(label, newMemory);
+    const b = this.writable(label);
+    return this.write(b, newMemory, "rethink");
+  }
+
+  set(label: string, value: string, opts: { limit?: number; description?: string; readOnly?: boolean } = {}): Block {
+    const before = this.get(label);
+    const limit = opts.limit ?? before?.limit ?? DEFAULT_BLOCK_LIMIT;
+    if (value.length > limit) {
+      throw new MemoryError(
+        `Block "${label}" would hold ${value.length} characters, ${value.length - limit} over its limit of ${limit}. Nothing was written.`,
+      );
+    }
+    const b = this.blocks.upsert(this.agentId, {
+      label,
+      value,
+      limit,
+      description: opts.description ?? before?.description ?? "",
+      readOnly: opts.readOnly ?? before?.readOnly ?? false,
+    });
+    this.onChange?.(label, before ? "set" : "create", before?.value ?? "", value);
+    return b;
+  }
+
+  remove(label: string): boolean {
+    const before = this.get(label);
+    const removed = this.blocks.remove(this.agentId, label);
+    if (removed && before) this.onChange?.(label, "remove", before.value, "");
+    return removed;
+  }
+
+  private create(label: string, value: string): Block {
+    if (!/^[a-z][a-z0-9_-]{0,39}$/.test(label)) {
+      throw new MemoryError(
+        `"${label}" is not a valid block label: use lowercase letters, digits, _ or - (at most 40 characters).`,
+      );
+    }
+    return this.set(label, value, { description: "Added by the agent." });
+  }
+
+  private writable(label: string): Block {
+    const b = this.get(label);
+    if (!b) {
+      const labels = this.list().map((x) => x.label);
+      throw new MemoryError(
+        `There is no core memory block "${label}". Existing blocks: ${labels.join(", ") || "(none)"}. ` +
+          `memory_rethink with a new label creates a block.`,
+      );
+    }
+    if (b.readOnly) throw new MemoryError(`Block "${label}" is read-only; it cannot be edited by the agent.`);
+    return b;
+  }
+
+  private write(b: Block, next: string, action: string): Block {
+    if (next.length > b.limit) {
+      throw new MemoryError(
+        `That would make block "${b.label}" ${next.length} characters, ${next.length - b.limit} over its limit of ${b.limit}. ` +
+          `Nothing was written. Condense the block with memory_rethink, or move detail to archival memory.`,
+      );
+    }
+    this.blocks.setValue(this.agentId, b.label, next);
+    this.onChange?.(b.label, action, b.value, next);
+    return { ...b, value: next, updatedAt: new Date().toISOString() };
+  }
+}

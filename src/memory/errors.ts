@@ -1,0 +1,7 @@
+/** A memory operation refused for a reason the model (or user) can act on; nothing was written. */
+export class MemoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MemoryError";
+  }
+}

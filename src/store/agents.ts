@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import type { DB } from "./db.js";
+import { nowIso } from "./db.js";
+
+export interface AgentSettings {
+  model?: string;
+  baseURL?: string;
+  contextWindow?: number;
+}
+
+export interface AgentRow {
+  id: string;
+  name: string;
+  settings: AgentSettings;
+  conversationId: string;
+  createdAt: string;
+}
+
+interface RawAgent {
+  id: string;
+  name: string;
+  settings: string;
+  conversation_id: string;
+  created_at: string;
+}
+
+const toRow = (r: RawAgent): AgentRow => ({
+  id: r.id,
+  name: r.name,
+  settings: JSON.parse(r.settings) as AgentSettings,
+  conversationId: r.conversation_id,
+  createdAt: r.created_at,
+});
+
+export function newId(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+export class AgentStore {
+  constructor(private db: DB) {}
+
+  create(name: string, settings: AgentSettings = {}): AgentRow {
+    const row: AgentRow = {
+      id: newId("agent"),
+      name,
+      settings,
+      conversationId: newId("conv"),
+      createdAt: nowIso(),
+    };
+    this.db
+      .prepare("INSERT INTO agents (id, name, settings, conversation_id, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(row.id, row.name, JSON.stringify(settings), row.conversationId, row.createdAt);
+    return row;
+  }
+
+  get(id: string): AgentRow | undefined {
+    const r = this.db.prepare("SELECT * FROM agents WHERE id = ?").get(id) as RawAgent | undefined;
+    return r && toRow(r);
+  }
+
+  byName(name: string): AgentRow | undefined {
+    const r = this.db.prepare("SELECT * FROM agents WHERE name = ?").get(name) as RawAgent | undefined;
+    return r && toRow(r);
+  }
+
+  list(): AgentRow[] {
+    return (this.db.prepare("SELECT * FROM agents ORDER BY created_at, rowid").all() as RawAgent[]).map(toRow);
+  }
+
+  updateSettings(id: string, settings: AgentSettings): void {
+    this.db.prepare("UPDATE agents SET settings = ? WHERE id = ?").run(JSON.stringify(settings), id);
+  }
+
+  /** Start a fresh conversation: the old one stays in recall memory. */
+  newConversation(id: string): string {
+    const conv = newId("conv");
+    this.db.prepare("UPDATE agents SET conversation_id = ? WHERE id = ?").run(conv, id);
+    return conv;
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare("DELETE FROM agents WHERE id = ?").run(id).changes > 0;
+  }
+}

@@ -1,0 +1,96 @@
+import Database from "better-sqlite3";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
+
+export type DB = Database.Database;
+
+/** A store failure with a message that names the file and says what to do. */
+export class StoreError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+    this.name = "StoreError";
+  }
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+/** Turn SQLite's terse codes into something a person can act on. */
+export function explainSqliteError(err: unknown, file: string): StoreError {
+  const e = err as { code?: string; message?: string };
+  const code = e?.code ?? "";
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT" || /not a database|malformed/i.test(e?.message ?? "")) {
+    return new StoreError(
+      `${file} is not a readable letta-code database (${e.message}). ` +
+        `It was left untouched. Move it aside to start with a fresh memory (mv "${file}" "${file}.corrupt"), ` +
+        `or restore it from a backup.`,
+      "CORRUPT",
+    );
+  }
+  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
+    return new StoreError(
+      `${file} is locked by another process (waited ${BUSY_TIMEOUT_MS / 1000} s). ` +
+        `Another letta-code may be in the middle of a long write; try again in a moment.`,
+      "BUSY",
+    );
+  }
+  if (code === "SQLITE_READONLY" || code === "SQLITE_CANTOPEN" || code === "SQLITE_PERM") {
+    return new StoreError(`${file} cannot be opened for writing (${e.message}). Check the file's permissions.`, "ACCESS");
+  }
+  if (err instanceof StoreError) return err;
+  return new StoreError(`${file}: ${e?.message ?? String(err)}`, code || undefined);
+}
+
+/**
+ * Open (creating if needed) a letta-code database: WAL so readers never block the writer,
+ * a busy timeout so two processes on one project wait instead of failing, then migrations.
+ */
+export function openDatabase(file: string, opts: { readonly?: boolean } = {}): DB {
+  if (!opts.readonly) mkdirSync(dirname(file), { recursive: true });
+  else if (!existsSync(file)) throw new StoreError(`${file} does not exist yet.`, "MISSING");
+  let db: DB | undefined;
+  try {
+    db = new Database(file, { readonly: !!opts.readonly, fileMustExist: !!opts.readonly });
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Reading the version forces SQLite to read the header, which is where corruption shows up.
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new StoreError(
+        `${file} was written by a newer letta-code (schema version ${version}; this version understands up to ${SCHEMA_VERSION}). ` +
+          `Upgrade letta-code (npm install -g letta-code@latest); the database was not changed.`,
+        "NEWER_SCHEMA",
+      );
+    }
+    if (!opts.readonly) {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      migrate(db, version);
+    }
+    db.pragma("foreign_keys = ON");
+    return db;
+  } catch (err) {
+    db?.close();
+    throw explainSqliteError(err, file);
+  }
+}
+
+function migrate(db: DB, from: number): void {
+  const pending = MIGRATIONS.filter((m) => m.version > from);
+  if (pending.length === 0) return;
+  // IMMEDIATE takes the write lock up front, so two processes creating the same fresh database
+  // cannot both run migration 1; the loser re-reads the version inside the lock.
+  const run = db.transaction(() => {
+    const current = db.pragma("user_version", { simple: true }) as number;
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  });
+  run.immediate();
+}
+
+/** ISO-8601 UTC timestamps everywhere: sortable as text and what date filters compare against. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}

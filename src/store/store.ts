@@ -1,0 +1,42 @@
+import { join } from "node:path";
+import { openDatabase, type DB } from "./db.js";
+import { AgentStore } from "./agents.js";
+import { BlockStore } from "./blocks.js";
+import { MessageStore } from "./messages.js";
+import { PassageStore } from "./passages.js";
+import { SummaryStore } from "./summaries.js";
+
+export const DB_FILE = "letta.db";
+
+/** The one handle on `.letta/letta.db`: every table family behind its own small repository. */
+export class Store {
+  readonly agents: AgentStore;
+  readonly blocks: BlockStore;
+  readonly messages: MessageStore;
+  readonly passages: PassageStore;
+  readonly summaries: SummaryStore;
+
+  private constructor(
+    readonly db: DB,
+    readonly file: string,
+  ) {
+    this.agents = new AgentStore(db);
+    this.blocks = new BlockStore(db);
+    this.messages = new MessageStore(db);
+    this.passages = new PassageStore(db);
+    this.summaries = new SummaryStore(db);
+  }
+
+  static open(lettaDir: string): Store {
+    const file = join(lettaDir, DB_FILE);
+    return new Store(openDatabase(file), file);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

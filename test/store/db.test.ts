@@ -1,0 +1,59 @@
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { openDatabase, StoreError } from "../../src/store/db.js";
+import { SCHEMA_VERSION } from "../../src/store/migrations.js";
+import { Store } from "../../src/store/store.js";
+import { tempDir } from "../helpers/temp.js";
+
+describe("database file", () => {
+  it("is created with WAL journaling and the current schema version", () => {
+    const dir = tempDir();
+    const store = Store.open(join(dir, ".letta"));
+    expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(store.db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    store.close();
+    expect(existsSync(join(dir, ".letta", "letta.db"))).toBe(true);
+  });
+
+  it("refuses a database written by a newer schema, naming the file and leaving it unchanged", () => {
+    const file = join(tempDir(), "letta.db");
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    raw.close();
+    const before = readFileSync(file);
+    expect(() => openDatabase(file)).toThrowError(/newer letta-code.*schema version/);
+    expect(() => openDatabase(file)).toThrowError(file);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it("reports a corrupt file clearly and never overwrites it", () => {
+    const file = join(tempDir(), "letta.db");
+    const junk = Buffer.from("this is not a sqlite database, just some text ".repeat(200));
+    writeFileSync(file, junk);
+    let error: unknown;
+    try {
+      openDatabase(file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe("CORRUPT");
+    expect((error as Error).message).toContain(file);
+    expect((error as Error).message).toMatch(/Move it aside/);
+    expect(readFileSync(file).equals(junk)).toBe(true);
+  });
+
+  it("reopening keeps everything written before", () => {
+    const letta = join(tempDir(), ".letta");
+    const a = Store.open(letta);
+    const agent = a.agents.create("keeper");
+    a.blocks.upsert(agent.id, { label: "human", value: "Ana, prefers tabs", limit: 100, description: "", readOnly: false });
+    a.close();
+    const b = Store.open(letta);
+    expect(b.agents.byName("keeper")?.id).toBe(agent.id);
+    expect(b.blocks.get(agent.id, "human")?.value).toBe("Ana, prefers tabs");
+    b.close();
+  });
+});
