@@ -50,12 +50,22 @@ export interface ModelClient {
 
 /** A failure after retries, with a message a person understands (URL, status, body excerpt). */
 export class ModelError extends Error {
+  /** Text already streamed to `onText` before the failure or abort, so the caller can keep it. */
+  readonly partialText?: string;
+  /** The base URL the request went to. */
+  readonly url?: string;
+  /** How many requests were made (1 = no retry). */
+  readonly attempts?: number;
   constructor(
     message: string,
     readonly status?: number,
     readonly aborted = false,
+    details: { partialText?: string; url?: string; attempts?: number; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = "ModelError";
+    this.partialText = details.partialText;
+    this.url = details.url;
+    this.attempts = details.attempts;
   }
 }
