@@ -1,0 +1,671 @@
+/**
+ * The TUI's root: owns the session, the transcript and the turn in flight.
+ *
+ * Layout, top to bottom:
+ *   <Static> finished items (header, messages, tool results…), written once to scrollback
+ *   live region: running tools + streaming answer, capped to what fits the terminal
+ *   progress line, queued messages, approval prompt
+ *   input (its own state: typing re-renders only the input)
+ *   status line, Ctrl-C hint
+ */
+import React, { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Box, Text, useApp, useInput, useStdout } from "ink";
+import type { AgentEvent } from "../agent/events.js";
+import {
+  PERMISSION_MODES,
+  type AgentSession,
+  type ApprovalDecision,
+  type PermissionMode,
+  type SessionStats,
+} from "../agent/session.js";
+import { APPROVAL_CHROME, ApprovalPrompt, previewLines, type ApprovalRequest } from "./approval.js";
+import { expandMentions } from "./attachments.js";
+import { editInEditor, type OpenEditor } from "./editor.js";
+import { InputHistory } from "./history.js";
+import { Input } from "./input.js";
+import { appendCapped, newId, type Attachment, type Item, type NoteLevel, type ToolItem } from "./items.js";
+import { LinesView } from "./lines-view.js";
+import {
+  commandList,
+  completionEntries,
+  findCommand,
+  parseSlash,
+  type AgentSwitcher,
+  type PermissionsView,
+  type SlashCommand,
+  type SlashContext,
+} from "./slash-commands.js";
+import { Spinner } from "./spinner.js";
+import { StatusLine } from "./status-line.js";
+import { CLEAR_SCREEN, useTerminalSize } from "./terminal.js";
+import { truncate, type Line, type Span } from "./text-layout.js";
+import { color, theme } from "./theme.js";
+import { assistantLines, FinishedItems, itemLines } from "./transcript.js";
+
+export interface TuiOptions {
+  /** Input history file (JSON lines), e.g. `<project>/.letta/history.jsonl`. */
+  historyFile?: string;
+  /** More slash commands (the CLI's own); one named like a built-in replaces it. */
+  extraSlash?: SlashCommand[];
+  /** Agent listing/switching/creation for /agents; absent → "unavailable". */
+  agents?: AgentSwitcher;
+  /** Current mode and allow/deny rules for /permissions. */
+  permissions?: () => PermissionsView;
+  /** How /memory edit opens the editor (default: $VISUAL / $EDITOR / vi, synchronously). */
+  openEditor?: OpenEditor;
+  /** Exchanges of the current conversation shown on start (default 10). */
+  resumeLimit?: number;
+}
+
+export interface AppProps {
+  session: AgentSession;
+  options?: TuiOptions;
+  /** Injected by tests; otherwise loaded from options.historyFile. */
+  history?: InputHistory;
+  onExit?(code: number): void;
+}
+
+interface Turn {
+  ac: AbortController;
+  interrupted: boolean;
+  /** label + new value of memory changes already shown, so a change shown twice (event + tool display) prints once. */
+  memoryKeys: Set<string>;
+}
+
+interface PendingApproval {
+  request: ApprovalRequest;
+  resolve(d: ApprovalDecision): void;
+}
+
+interface Busy {
+  label: string;
+  since: number;
+  hint: string;
+}
+
+const EMPTY_STATS: SessionStats = {
+  contextTokens: 0,
+  contextWindow: 0,
+  coreChars: 0,
+  coreLimit: 0,
+  archivalCount: 0,
+  recallCount: 0,
+  sessionUsage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+};
+
+function safeStats(s: AgentSession): SessionStats {
+  try {
+    return s.stats();
+  } catch {
+    return EMPTY_STATS;
+  }
+}
+
+function headerItem(s: AgentSession): Item {
+  return { kind: "header", id: newId(), info: s.info() };
+}
+
+function startItems(s: AgentSession, limit: number): Item[] {
+  const items: Item[] = [headerItem(s)];
+  try {
+    const entries = s.recentTranscript(limit);
+    if (entries.length > 0) items.push({ kind: "resumed", id: newId(), entries });
+  } catch {
+    // A transcript we can't read must not keep the user from starting.
+  }
+  return items;
+}
+
+const errMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** What to do about an error, in one line. */
+export function errorHint(message: string, baseURL?: string): string {
+  const m = message.toLowerCase();
+  if (/401|403|api key|unauthori[sz]ed|authentication/.test(m)) return "Check your API key (OPENAI_API_KEY or the apiKey in .letta/config), then send your message again.";
+  if (/econnrefused|enotfound|fetch failed|network|socket|connect/.test(m))
+    return `Is the model server reachable${baseURL ? ` at ${baseURL}` : ""}? Check the base URL, then send your message again.`;
+  if (/429|rate limit/.test(m)) return "Rate limited: wait a moment, then send your message again.";
+  if (/context|too long|maximum.*tokens|token limit/.test(m)) return "The conversation is too long for the model: run /compact, then resend.";
+  if (/model.*(not found|does not exist)|404/.test(m)) return "Check the model name with /model, then resend.";
+  return "Send your message again to retry; /help lists commands.";
+}
+
+export function App({ session: initialSession, options = {}, history: historyProp, onExit }: AppProps) {
+  const { exit: inkExit } = useApp();
+  const { write } = useStdout();
+  const size = useTerminalSize();
+
+  const [session, setSession] = useState(initialSession);
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+  const [history] = useState(() => historyProp ?? InputHistory.load(options.historyFile));
+  const commands = useMemo(() => commandList(options.extraSlash), [options.extraSlash]);
+  const completions = useMemo(() => completionEntries(commands), [commands]);
+
+  const [done, setDone] = useState<Item[]>(() => startItems(initialSession, options.resumeLimit ?? 10));
+  const doneRef = useRef(done);
+  doneRef.current = done;
+  const [generation, setGeneration] = useState(0);
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
+  const [stream, setStream] = useState("");
+  const [liveTools, setLiveTools] = useState<ToolItem[]>([]);
+  const [approval, setApproval] = useState<PendingApproval | null>(null);
+  const [busy, setBusy] = useState<Busy | null>(null);
+  const [queue, setQueue] = useState<string[]>([]);
+  const [stats, setStats] = useState(() => safeStats(initialSession));
+  const [model, setModel] = useState(() => initialSession.info().model);
+  const [mode, setMode] = useState<PermissionMode>(() => initialSession.info().permissionMode);
+  const [exitHint, setExitHint] = useState(false);
+  const [inputHeight, setInputHeight] = useState(3);
+  const [suspended, setSuspended] = useState(false);
+
+  // Mutable mirrors for the async turn loop, which outlives any one render.
+  const turnRef = useRef<Turn | null>(null);
+  const progressRef = useRef<AbortController | null>(null);
+  const approvalRef = useRef<PendingApproval | null>(null);
+  const streamRef = useRef("");
+  const liveRef = useRef<ToolItem[]>([]);
+  const queueRef = useRef<string[]>([]);
+  const modeRef = useRef(mode);
+  modeRef.current = mode;
+  const flushTimer = useRef<NodeJS.Timeout | null>(null);
+  const lastCtrlC = useRef(0);
+  const hintTimer = useRef<NodeJS.Timeout | null>(null);
+  const exited = useRef(false);
+
+  // ---- transcript plumbing -------------------------------------------------
+
+  const commit = useCallback((item: Item) => setDone((d) => [...d, item]), []);
+  const note = useCallback((level: NoteLevel, text: string, hint?: string) => commit({ kind: "note", id: newId(), level, text, hint }), [commit]);
+
+  /** Streaming deltas and tool output are batched: one React update per ~16 ms, not per chunk. */
+  const flushLive = useCallback(() => {
+    if (flushTimer.current) clearTimeout(flushTimer.current);
+    flushTimer.current = null;
+    setStream(streamRef.current);
+    setLiveTools(liveRef.current);
+  }, []);
+  const scheduleFlush = useCallback(() => {
+    if (!flushTimer.current) flushTimer.current = setTimeout(flushLive, 16);
+  }, [flushLive]);
+
+  const commitStream = useCallback(
+    (interrupted: boolean, text = streamRef.current) => {
+      streamRef.current = "";
+      if (text.trim()) commit({ kind: "assistant", id: newId(), text, interrupted });
+      else if (interrupted) note("warn", "Interrupted.", "Send a message to continue or redirect the agent.");
+    },
+    [commit, note],
+  );
+
+  const updateTool = useCallback((id: string, f: (t: ToolItem) => ToolItem) => {
+    liveRef.current = liveRef.current.map((t) => (t.callId === id ? f(t) : t));
+  }, []);
+
+  const refresh = useCallback(() => setStats(safeStats(sessionRef.current)), []);
+
+  const clearView = useCallback(() => {
+    write(CLEAR_SCREEN);
+    setDone([headerItem(sessionRef.current)]);
+    setExpanded(new Set());
+    setGeneration((g) => g + 1);
+  }, [write]);
+
+  /** Repaint everything (after a width change, an external editor, or expanding a finished tool). */
+  const repaint = useCallback(() => {
+    write(CLEAR_SCREEN);
+    setGeneration((g) => g + 1);
+  }, [write]);
+
+  const exit = useCallback(
+    (code = 0) => {
+      if (exited.current) return;
+      exited.current = true;
+      turnRef.current?.ac.abort();
+      approvalRef.current?.resolve({ decision: "no", reason: "the user quit" });
+      onExit?.(code);
+      inkExit();
+    },
+    [inkExit, onExit],
+  );
+
+  // ---- a turn --------------------------------------------------------------
+
+  const startNext = useRef<() => void>(() => {});
+
+  const endTurn = useCallback(
+    (turn: Turn) => {
+      if (turnRef.current !== turn) return;
+      turnRef.current = null;
+      commitStream(turn.interrupted);
+      for (const t of liveRef.current) {
+        const state = t.state === "running" || t.state === "awaiting_approval" ? "cancelled" : t.state;
+        commit({ ...t, state });
+      }
+      liveRef.current = [];
+      flushLive();
+      if (approvalRef.current) {
+        approvalRef.current.resolve({ decision: "no", reason: "the turn ended" });
+        approvalRef.current = null;
+        setApproval(null);
+      }
+      setBusy(null);
+      refresh();
+      startNext.current();
+    },
+    [commit, commitStream, flushLive, refresh],
+  );
+
+  const interrupt = useCallback(() => {
+    const turn = turnRef.current;
+    if (!turn) {
+      progressRef.current?.abort();
+      return;
+    }
+    if (turn.interrupted) return;
+    turn.interrupted = true;
+    turn.ac.abort();
+    if (approvalRef.current) {
+      approvalRef.current.resolve({ decision: "no", reason: "interrupted by the user" });
+      approvalRef.current = null;
+      setApproval(null);
+    }
+    // The partial answer moves into the transcript now, marked; later text from this turn is ignored.
+    commitStream(true);
+    flushLive();
+    setBusy({ label: "stopping…", since: Date.now(), hint: "" });
+    // An agent that doesn't stop promptly is let go: its remaining events are ignored.
+    setTimeout(() => endTurn(turn), 3000).unref?.();
+  }, [commitStream, endTurn, flushLive]);
+
+  const handleEvent = useCallback(
+    (ev: AgentEvent, turn: Turn) => {
+      switch (ev.type) {
+        case "turn_start":
+          return;
+        case "assistant_delta":
+          if (turn.interrupted) return;
+          streamRef.current += ev.text;
+          return scheduleFlush();
+        case "assistant_message":
+          if (turn.interrupted) return;
+          commitStream(false, ev.text || streamRef.current);
+          return flushLive();
+        case "tool_call": {
+          if (streamRef.current.trim()) commitStream(false);
+          const item: ToolItem = { kind: "tool", id: newId(), callId: ev.id, name: ev.name, args: ev.args, state: "running", output: "" };
+          liveRef.current = [...liveRef.current, item];
+          setBusy((b) => ({ label: `running ${ev.name}…`, since: b?.since ?? Date.now(), hint: "Esc to interrupt" }));
+          return flushLive();
+        }
+        case "approval_request":
+          updateTool(ev.id, (t) => ({ ...t, state: "awaiting_approval" }));
+          return flushLive();
+        case "approval_result":
+          updateTool(ev.id, (t) => (ev.approved ? { ...t, state: "running" } : { ...t, state: "denied", denyReason: ev.reason }));
+          return flushLive();
+        case "tool_output":
+          updateTool(ev.id, (t) => ({ ...t, output: appendCapped(t.output, ev.chunk) }));
+          return scheduleFlush();
+        case "tool_result": {
+          let item = liveRef.current.find((t) => t.callId === ev.id);
+          if (!item) item = { kind: "tool", id: newId(), callId: ev.id, name: ev.name, args: undefined, state: "running", output: "" };
+          let memoryShown = false;
+          if (ev.display?.kind === "memory") {
+            const key = `${ev.display.label}\u0000${ev.display.after}`;
+            memoryShown = turn.memoryKeys.has(key);
+            turn.memoryKeys.add(key);
+          }
+          const state = item.state === "denied" ? "denied" : ev.state;
+          commit({ ...item, state, content: ev.content, display: ev.display, memoryShown });
+          liveRef.current = liveRef.current.filter((t) => t.callId !== ev.id);
+          setBusy((b) => (b ? { ...b, label: "thinking…" } : b));
+          return flushLive();
+        }
+        case "memory_update": {
+          const key = `${ev.label}\u0000${ev.after}`;
+          if (turn.memoryKeys.has(key)) return;
+          turn.memoryKeys.add(key);
+          return commit({ kind: "memory", id: newId(), label: ev.label, action: ev.action, before: ev.before, after: ev.after });
+        }
+        case "compaction":
+          return note(
+            "dim",
+            `⟳ Compacted the conversation: summarised ${ev.evicted} older messages (${ev.tokensBefore.toLocaleString("en-US")} → ${ev.tokensAfter.toLocaleString("en-US")} tokens). They stay searchable in recall memory.`,
+          );
+        case "memory_pressure":
+          return note(
+            "warn",
+            `Context is ${ev.window > 0 ? Math.round((ev.tokens / ev.window) * 100) : 0}% full; the agent was asked to save what matters to memory.`,
+            "Older messages will be summarised soon; /compact does it now.",
+          );
+        case "retry":
+          return note("warn", `Model request failed (${ev.reason}); retrying in ${(ev.delayMs / 1000).toFixed(1)} s (attempt ${ev.attempt}).`);
+        case "usage":
+          return setStats((s) => ({ ...s, contextTokens: ev.contextTokens, contextWindow: ev.contextWindow }));
+        case "notice":
+          return note("info", ev.message);
+        case "error":
+          return note("error", ev.message, errorHint(ev.message, safeInfo(sessionRef.current)?.baseURL));
+        case "done":
+          if (ev.reason === "step_limit") note("warn", `Stopped after ${ev.numSteps} steps (the step limit).`, "Send “continue” to let the agent go on.");
+          else if (ev.reason === "loop_detected") note("warn", "Stopped: the agent kept repeating the same tool call.", "Rephrase the request or give it more guidance.");
+          return;
+      }
+    },
+    [commit, commitStream, flushLive, note, scheduleFlush, updateTool],
+  );
+
+  const runTurn = useCallback(
+    async (text: string, display?: string) => {
+      const s = sessionRef.current;
+      let full = text;
+      let attachments: Attachment[] = [];
+      try {
+        ({ text: full, attachments } = expandMentions(text, s.info().projectRoot));
+      } catch (e) {
+        note("warn", `Could not attach files: ${errMessage(e)}`);
+      }
+      commit({ kind: "user", id: newId(), text: display ?? text, attachments });
+      const turn: Turn = { ac: new AbortController(), interrupted: false, memoryKeys: new Set() };
+      turnRef.current = turn;
+      setBusy({ label: "thinking…", since: Date.now(), hint: "Esc to interrupt" });
+      const approve = (request: ApprovalRequest) =>
+        new Promise<ApprovalDecision>((resolve) => {
+          if (turnRef.current !== turn || turn.interrupted) return resolve({ decision: "no", reason: "interrupted by the user" });
+          updateTool(request.id, (t) => ({ ...t, state: "awaiting_approval" }));
+          flushLive();
+          approvalRef.current = { request, resolve };
+          setApproval(approvalRef.current);
+        });
+      try {
+        for await (const ev of s.send(full, { signal: turn.ac.signal, approve })) {
+          if (turnRef.current !== turn) break;
+          try {
+            handleEvent(ev, turn);
+          } catch (e) {
+            note("error", `Could not display a ${ev.type} event: ${errMessage(e)}`);
+          }
+        }
+      } catch (e) {
+        if (turnRef.current === turn && !turn.ac.signal.aborted) {
+          const msg = errMessage(e);
+          note("error", msg, errorHint(msg, safeInfo(s)?.baseURL));
+        }
+      } finally {
+        endTurn(turn);
+      }
+    },
+    [commit, endTurn, flushLive, handleEvent, note, updateTool],
+  );
+
+  // ---- slash commands ------------------------------------------------------
+
+  const progress = useCallback(async <T,>(label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const ac = new AbortController();
+    progressRef.current = ac;
+    setBusy({ label, since: Date.now(), hint: "Esc to cancel" });
+    try {
+      return await fn(ac.signal);
+    } finally {
+      progressRef.current = null;
+      setBusy(null);
+      startNext.current();
+    }
+  }, []);
+
+  const editText = useCallback(
+    async (initial: string, fileName: string): Promise<string | null> => {
+      // Release the keyboard (raw mode off, Ink's reader detached) before handing the terminal over.
+      setSuspended(true);
+      await new Promise((r) => setTimeout(r, 30));
+      try {
+        return await editInEditor(initial, fileName, options.openEditor);
+      } catch (e) {
+        note("error", `Could not edit: ${errMessage(e)}`, "Set $EDITOR (or $VISUAL) to your editor, e.g. export EDITOR=nano.");
+        return null;
+      } finally {
+        setSuspended(false);
+        if (!options.openEditor) repaint();
+      }
+    },
+    [note, options.openEditor, repaint],
+  );
+
+  const switchSession = useCallback(
+    (next: AgentSession) => {
+      sessionRef.current = next;
+      setSession(next);
+      const info = next.info();
+      setModel(info.model);
+      setMode(info.permissionMode);
+      setStats(safeStats(next));
+      write(CLEAR_SCREEN);
+      setDone(startItems(next, options.resumeLimit ?? 10));
+      setExpanded(new Set());
+      setGeneration((g) => g + 1);
+    },
+    [options.resumeLimit, write],
+  );
+
+  const runSlash = useCallback(
+    async (text: string) => {
+      const parsed = parseSlash(text);
+      const cmd = parsed && findCommand(commands, parsed.name);
+      if (!parsed || !cmd) {
+        return note("warn", `Unknown command ${parsed ? "/" + parsed.name : text}.`, "Type /help to list commands.");
+      }
+      const isBusy = turnRef.current !== null || progressRef.current !== null;
+      if (isBusy && !cmd.whileBusy) return note("warn", `/${cmd.name} has to wait until the agent is done.`, "Press Esc to interrupt it.");
+      const ctx: SlashContext = {
+        session: sessionRef.current,
+        busy: isBusy,
+        commands,
+        agents: options.agents,
+        permissions: options.permissions,
+        note,
+        panel: (title, rows) => commit({ kind: "panel", id: newId(), title, rows }),
+        send: (t, display) => void runTurn(t, display),
+        progress,
+        editText,
+        clearView,
+        switchSession,
+        setModel,
+        refresh,
+        exit,
+      };
+      try {
+        await cmd.run(parsed.args, ctx);
+      } catch (e) {
+        const msg = errMessage(e);
+        note("error", `/${cmd.name} failed: ${msg}`, errorHint(msg));
+      }
+    },
+    [clearView, commands, commit, editText, exit, note, options.agents, options.permissions, progress, refresh, runTurn, switchSession],
+  );
+
+  const submit = useCallback(
+    (text: string) => {
+      if (/^\/[^/\s]/.test(text.trim())) return void runSlash(text.trim());
+      const message = text.startsWith("//") ? text.slice(1) : text; // "//" sends a literal leading slash
+      if (turnRef.current || progressRef.current) {
+        queueRef.current = [...queueRef.current, message];
+        setQueue(queueRef.current);
+        return;
+      }
+      void runTurn(message);
+    },
+    [runSlash, runTurn],
+  );
+
+  startNext.current = () => {
+    if (turnRef.current || progressRef.current || exited.current) return;
+    const [next, ...rest] = queueRef.current;
+    if (next === undefined) return;
+    queueRef.current = rest;
+    setQueue(rest);
+    setTimeout(() => void runTurn(next), 0);
+  };
+
+  const onDecide = useCallback(
+    (d: ApprovalDecision) => {
+      const a = approvalRef.current;
+      if (!a) return;
+      approvalRef.current = null;
+      setApproval(null);
+      if (d.decision === "always") note("ok", `Won't ask again for ${a.request.suggestedRule} in this project.`);
+      a.resolve(d);
+    },
+    [note],
+  );
+
+  // ---- global keys ---------------------------------------------------------
+
+  const cycleMode = useCallback(() => {
+    const i = PERMISSION_MODES.indexOf(modeRef.current);
+    const next = PERMISSION_MODES[(i + 1) % PERMISSION_MODES.length]!;
+    try {
+      sessionRef.current.setPermissionMode(next);
+      modeRef.current = next;
+      setMode(next);
+    } catch (e) {
+      note("error", `Could not change the permission mode: ${errMessage(e)}`);
+    }
+  }, [note]);
+
+  const toggleExpand = useCallback(() => {
+    const live = liveRef.current[liveRef.current.length - 1];
+    const target = live ?? [...doneRef.current].reverse().find((i) => i.kind === "tool");
+    if (!target) return;
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (next.has(target.id)) next.delete(target.id);
+      else next.add(target.id);
+      return next;
+    });
+    // A finished tool sits in <Static>, already printed: re-render the transcript to change it.
+    if (!live) repaint();
+  }, [repaint]);
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === "c") {
+        if (turnRef.current || progressRef.current) interrupt();
+        const now = Date.now();
+        if (now - lastCtrlC.current < 2000) return exit(0);
+        lastCtrlC.current = now;
+        setExitHint(true);
+        if (hintTimer.current) clearTimeout(hintTimer.current);
+        hintTimer.current = setTimeout(() => setExitHint(false), 2000);
+        return;
+      }
+      if (key.escape) {
+        if (!approvalRef.current && (turnRef.current || progressRef.current)) interrupt();
+        return;
+      }
+      if (key.tab && key.shift) {
+        if (!approvalRef.current) cycleMode();
+        return;
+      }
+      if (key.ctrl && input === "l") return clearView();
+      if (key.ctrl && input === "o") return toggleExpand();
+    },
+    { isActive: !suspended },
+  );
+
+  // A narrower or wider terminal: re-render the transcript at the new width (debounced).
+  const firstColumns = useRef(size.columns);
+  useEffect(() => {
+    if (size.columns === firstColumns.current) return;
+    firstColumns.current = size.columns;
+    const t = setTimeout(repaint, 150);
+    return () => clearTimeout(t);
+  }, [size.columns, repaint]);
+
+  useEffect(
+    () => () => {
+      if (flushTimer.current) clearTimeout(flushTimer.current);
+      if (hintTimer.current) clearTimeout(hintTimer.current);
+    },
+    [],
+  );
+
+  // ---- layout --------------------------------------------------------------
+
+  const width = Math.max(20, size.columns);
+  // Rows below the live region: input, status line, hint, progress and queue lines, and the
+  // newline Ink writes after its output.
+  const queueRows = Math.min(queue.length, 3) + (queue.length > 3 ? 1 : 0);
+  const chrome = inputHeight + 1 + (exitHint ? 1 : 0) + (busy && !approval ? 1 : 0) + queueRows + 1;
+  const maxPreview = Math.max(3, size.rows - chrome - APPROVAL_CHROME - 2);
+  const approvalRows = approval ? APPROVAL_CHROME + previewLines(approval.request, width - 4, maxPreview).length : 0;
+  const liveBudget = size.rows - chrome - approvalRows;
+  const live = useMemo(() => liveLines(liveTools, stream, width, expanded, liveBudget), [liveTools, stream, width, expanded, liveBudget]);
+
+  return (
+    <Box flexDirection="column">
+      <FinishedItems items={done} width={width} expandedIds={expanded} generation={generation} />
+      {live.length > 0 ? <LinesView lines={live} /> : null}
+      {busy && !approval ? <Spinner label={busy.label} since={busy.since} hint={busy.hint} /> : null}
+      {queue.slice(0, 3).map((q, i) => (
+        <Text key={i} dimColor wrap="truncate-end">
+          {`⏳ queued: ${truncate(q.split("\n")[0] ?? "", width - 14)}`}
+        </Text>
+      ))}
+      {queue.length > 3 ? <Text dimColor>{`   … ${queue.length - 3} more queued`}</Text> : null}
+      {approval ? (
+        <ApprovalPrompt key={approval.request.id} request={approval.request} width={width} maxPreviewRows={maxPreview} onDecide={onDecide} onCancel={interrupt} />
+      ) : null}
+      <Input
+        isActive={!approval && !suspended}
+        busy={busy !== null}
+        width={width}
+        maxRows={Math.max(1, Math.min(8, Math.floor(size.rows / 3)))}
+        history={history}
+        commands={completions}
+        projectRoot={safeInfo(session)?.projectRoot ?? process.cwd()}
+        onSubmit={submit}
+        onHeightChange={setInputHeight}
+      />
+      <StatusLine
+        model={model}
+        contextTokens={stats.contextTokens}
+        contextWindow={stats.contextWindow}
+        coreChars={stats.coreChars}
+        coreLimit={stats.coreLimit}
+        archivalCount={stats.archivalCount}
+        mode={mode}
+        width={width}
+      />
+      {exitHint ? <Text color={color(theme.warn)}>Press Ctrl-C again to exit</Text> : null}
+    </Box>
+  );
+}
+
+function safeInfo(s: AgentSession) {
+  try {
+    return s.info();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The live region's rows: running tools, then the streaming answer, keeping only the
+ * last `budget` rows so the live region never outgrows the terminal (the start of a long
+ * answer scrolls out of view until it is finished and printed in full above).
+ */
+export function liveLines(tools: ToolItem[], stream: string, width: number, expanded: ReadonlySet<number>, budget: number): Line[] {
+  if (budget <= 0) return [];
+  const rows: Line[] = [];
+  try {
+    for (const t of tools) rows.push([], ...itemLines(t, width, expanded.has(t.id)));
+    if (stream) rows.push([], ...assistantLines(stream, width));
+  } catch (e) {
+    rows.push([{ text: `(could not render: ${errMessage(e)})`, color: theme.error } as Span]);
+  }
+  if (rows.length <= budget) return rows;
+  const kept = rows.slice(rows.length - budget);
+  if (budget >= 2) kept[0] = [{ text: `… ${rows.length - budget + 1} lines above (shown in full when finished)`, dim: true }];
+  return kept;
+}

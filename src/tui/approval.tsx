@@ -1,0 +1,131 @@
+/**
+ * The approval prompt: a preview of what the tool will do (diff / command) and three
+ * choices. Arrow keys + Enter, or 1/2/3, y (yes), a (always), n (no → type a reason).
+ */
+import React, { memo, useCallback, useMemo, useRef, useState } from "react";
+import { Box, Text, useInput, type Key } from "ink";
+import type { AgentEvent } from "../agent/events.js";
+import type { ApprovalDecision } from "../agent/session.js";
+import * as E from "./input-state.js";
+import { LinesView } from "./lines-view.js";
+import { truncate, type Line } from "./text-layout.js";
+import { color, theme } from "./theme.js";
+import { displayRows, keyArgument } from "./tool-view.js";
+
+export type ApprovalRequest = Extract<AgentEvent, { type: "approval_request" }>;
+
+/** Rows the prompt takes besides the preview: borders, title, blank, 3 options, reason, hint. */
+export const APPROVAL_CHROME = 9;
+
+export function optionLabels(req: ApprovalRequest): string[] {
+  return ["Yes", `Yes, and don't ask again for ${req.suggestedRule} in this project`, "No, and tell the agent why"];
+}
+
+export function previewLines(req: ApprovalRequest, width: number, maxRows: number): Line[] {
+  const rows = displayRows(req.preview, width, true);
+  if (rows.length <= maxRows) return rows;
+  const keep = Math.max(1, maxRows - 1);
+  return [...rows.slice(0, keep), [{ text: `… ${rows.length - keep} more lines`, dim: true }]];
+}
+
+export const ApprovalPrompt = memo(function ApprovalPrompt({
+  request,
+  width,
+  maxPreviewRows,
+  onDecide,
+  onCancel,
+}: {
+  request: ApprovalRequest;
+  width: number;
+  maxPreviewRows: number;
+  onDecide(d: ApprovalDecision): void;
+  /** Esc: refuse and interrupt the turn. */
+  onCancel(): void;
+}) {
+  const [selected, setSelected] = useState(0);
+  const [reasonMode, setReasonMode] = useState(false);
+  const [reason, setReason] = useState<E.EditState>(E.empty);
+  const reasonRef = useRef(reason);
+  const decided = useRef(false);
+
+  const decide = useCallback(
+    (d: ApprovalDecision) => {
+      if (decided.current) return; // a double Enter must not resolve twice
+      decided.current = true;
+      onDecide(d);
+    },
+    [onDecide],
+  );
+  const choose = useCallback(
+    (i: number) => {
+      if (i === 0) decide({ decision: "yes" });
+      else if (i === 1) decide({ decision: "always" });
+      else {
+        setSelected(2);
+        setReasonMode(true);
+      }
+    },
+    [decide],
+  );
+  const edit = (next: E.EditState) => {
+    reasonRef.current = next;
+    setReason(next);
+  };
+
+  useInput((input: string, key: Key) => {
+    if (reasonMode) {
+      const s = reasonRef.current;
+      if (key.escape) return setReasonMode(false);
+      if (key.return) {
+        const r = s.value.trim();
+        return decide(r ? { decision: "no", reason: r } : { decision: "no" });
+      }
+      if (key.backspace || key.delete) return edit(E.backspace(s));
+      if (key.leftArrow) return edit(E.left(s));
+      if (key.rightArrow) return edit(E.right(s));
+      if (key.ctrl && input === "u") return edit(E.killToLineStart(s));
+      if (key.ctrl && input === "w") return edit(E.deleteWordBack(s));
+      if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow) return;
+      if (input) edit(E.insert(s, input.replace(/\n/g, " ")));
+      return;
+    }
+    if (key.escape) return onCancel();
+    if (key.upArrow) return setSelected((s) => (s + 2) % 3);
+    if (key.downArrow || (key.tab && !key.shift)) return setSelected((s) => (s + 1) % 3);
+    if (key.return) return choose(selected);
+    const ch = input.toLowerCase();
+    if (ch === "1" || ch === "y") return choose(0);
+    if (ch === "2" || ch === "a") return choose(1);
+    if (ch === "3" || ch === "n") return choose(2);
+  });
+
+  const inner = Math.max(10, width - 4);
+  const preview = useMemo(() => previewLines(request, inner, maxPreviewRows), [request, inner, maxPreviewRows]);
+  const labels = optionLabels(request);
+  const arg = keyArgument(request.args);
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={color(theme.warn)} paddingX={1} width={width}>
+      <Text bold wrap="truncate-end">
+        {truncate(`Allow ${request.name}${arg ? " " + arg : ""}?`, inner)}
+      </Text>
+      <LinesView lines={preview} />
+      <Text> </Text>
+      {labels.map((label, i) => (
+        <Text key={i} color={color(i === selected ? theme.accent : undefined)} bold={i === selected} wrap="truncate-end">
+          {truncate(`${i === selected ? "❯" : " "} ${i + 1}. ${label}`, inner)}
+        </Text>
+      ))}
+      {reasonMode ? (
+        <Text wrap="truncate-start">
+          {"  why: "}
+          {reason.value.slice(0, reason.cursor)}
+          <Text inverse>{reason.value[reason.cursor] ?? " "}</Text>
+          {reason.value.slice(reason.cursor + 1)}
+        </Text>
+      ) : null}
+      <Text dimColor wrap="truncate-end">
+        {reasonMode ? "Enter sends the refusal (reason optional) · Esc goes back" : "↑↓ Enter · 1/2/3 · y/a/n · Esc refuses and interrupts"}
+      </Text>
+    </Box>
+  );
+});

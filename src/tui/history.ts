@@ -1,0 +1,54 @@
+/**
+ * Input history, persisted as JSON lines (`{"text": "...", "at": "ISO date"}`) so that
+ * multi-line entries survive. The file is appended to, never rewritten; we read its tail.
+ */
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+export class InputHistory {
+  readonly entries: string[];
+
+  constructor(
+    private readonly file?: string,
+    entries: string[] = [],
+    private readonly max = 1000,
+  ) {
+    this.entries = entries.slice(-max);
+  }
+
+  static load(file?: string, max = 1000): InputHistory {
+    const entries: string[] = [];
+    if (file) {
+      let raw = "";
+      try {
+        raw = readFileSync(file, "utf8");
+      } catch {
+        // No history yet.
+      }
+      for (const line of raw.split("\n")) {
+        if (!line.trim()) continue;
+        try {
+          const v = JSON.parse(line) as unknown;
+          if (typeof v === "string") entries.push(v);
+          else if (v && typeof v === "object" && typeof (v as { text?: unknown }).text === "string") entries.push((v as { text: string }).text);
+        } catch {
+          // A torn or hand-edited line: skip it rather than lose the whole history.
+        }
+      }
+    }
+    return new InputHistory(file, entries, max);
+  }
+
+  add(text: string): void {
+    if (!text.trim() || this.entries[this.entries.length - 1] === text) return;
+    this.entries.push(text);
+    if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
+    if (!this.file) return;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      appendFileSync(this.file, JSON.stringify({ text, at: new Date().toISOString() }) + "\n");
+    } catch {
+      // History is a convenience; a read-only project must not break the prompt.
+    }
+  }
+}

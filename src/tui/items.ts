@@ -1,0 +1,50 @@
+/** What the transcript holds. Finished items go to Ink's <Static>; live ones render below it. */
+import type { SessionInfo, TranscriptEntry } from "../agent/session.js";
+import type { ToolDisplay } from "../agent/events.js";
+import type { Span } from "./text-layout.js";
+
+export type NoteLevel = "info" | "dim" | "ok" | "warn" | "error";
+
+export interface Attachment {
+  path: string;
+  bytes: number;
+  truncated: boolean;
+}
+
+export type ToolState = "running" | "awaiting_approval" | "done" | "error" | "cancelled" | "denied";
+
+export interface ToolItem {
+  kind: "tool";
+  id: number;
+  callId: string;
+  name: string;
+  args: unknown;
+  state: ToolState;
+  /** Streamed tool_output chunks (shell), capped. */
+  output: string;
+  content?: string;
+  display?: ToolDisplay;
+  denyReason?: string;
+  /** A memory_update for the same change was already shown: don't repeat it. */
+  memoryShown?: boolean;
+}
+
+export type Item =
+  | { kind: "header"; id: number; info: SessionInfo }
+  | { kind: "user"; id: number; text: string; attachments?: Attachment[] }
+  | { kind: "assistant"; id: number; text: string; interrupted?: boolean }
+  | ToolItem
+  | { kind: "memory"; id: number; label: string; action: string; before: string; after: string }
+  | { kind: "note"; id: number; level: NoteLevel; text: string; hint?: string }
+  /** Output of a slash command: rows of spans, wrapped at render time. */
+  | { kind: "panel"; id: number; title?: string; rows: Span[][] }
+  | { kind: "resumed"; id: number; entries: TranscriptEntry[] };
+
+let nextId = 1;
+export const newId = (): number => nextId++;
+
+/** Keep at most `max` characters of streamed output (the tail), so a chatty command can't eat memory. */
+export function appendCapped(buf: string, chunk: string, max = 256 * 1024): string {
+  const s = buf + chunk;
+  return s.length > max ? s.slice(s.length - max) : s;
+}

@@ -1,0 +1,34 @@
+/** Terminal size as React state, updated on the stdout 'resize' event. */
+import { useEffect, useState } from "react";
+import { useStdout } from "ink";
+
+export interface TermSize {
+  columns: number;
+  rows: number;
+}
+
+const read = (s: NodeJS.WriteStream): TermSize => ({
+  // Non-TTY streams (pipes, test doubles) may not report a size: assume a classic 80x24.
+  columns: s.columns > 0 ? s.columns : 80,
+  rows: s.rows > 0 ? s.rows : 24,
+});
+
+export function useTerminalSize(): TermSize {
+  const { stdout } = useStdout();
+  const [size, setSize] = useState(() => read(stdout));
+  useEffect(() => {
+    const onResize = () =>
+      setSize((prev) => {
+        const next = read(stdout);
+        return next.columns === prev.columns && next.rows === prev.rows ? prev : next;
+      });
+    stdout.on("resize", onResize);
+    return () => {
+      stdout.off("resize", onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+/** Clear screen and scrollback, cursor home. */
+export const CLEAR_SCREEN = "\u001b[2J\u001b[3J\u001b[H";

@@ -1,0 +1,159 @@
+/**
+ * Transcript rendering. Every item becomes rows (Line[]) through a pure function, so the
+ * same code renders finished items (inside <Static>, written once) and live ones (whose
+ * height we must know to keep the live region within the terminal).
+ */
+import React, { memo, useMemo } from "react";
+import { Box, Static } from "ink";
+import type { TranscriptEntry } from "../agent/session.js";
+import type { Item, NoteLevel } from "./items.js";
+import { LinesView } from "./lines-view.js";
+import { markdownToLines } from "./markdown.js";
+import { memoryChangeLines } from "./memory-view.js";
+import { indentLines, textLines, truncate, wrapSpans, type Line, type Span } from "./text-layout.js";
+import { theme, type ColorName } from "./theme.js";
+import { toolLines } from "./tool-view.js";
+
+const NOTE: Record<NoteLevel, [string, ColorName | undefined, boolean]> = {
+  info: ["ℹ ", theme.accent, false],
+  dim: ["  ", undefined, true],
+  ok: ["✓ ", theme.ok, false],
+  warn: ["⚠ ", theme.warn, false],
+  error: ["✗ ", theme.error, false],
+};
+
+export function assistantLines(text: string, width: number, interrupted = false): Line[] {
+  const rows = markdownToLines(text, width - 2);
+  const out = indentLines(rows.length > 0 ? rows : [[]], [{ text: "● ", color: theme.accent }], [{ text: "  " }]);
+  if (interrupted) out.push([{ text: "  ⏹ interrupted", color: theme.warn }, { text: " (partial answer kept)", dim: true }]);
+  return out;
+}
+
+export function userLines(text: string, width: number): Line[] {
+  const rows = textLines(text, width - 2, { bold: true });
+  return indentLines(rows, [{ text: "› ", color: theme.user, bold: true }], [{ text: "  " }]);
+}
+
+export function noteLines(level: NoteLevel, text: string, width: number, hint?: string): Line[] {
+  const [icon, c, dim] = NOTE[level];
+  const rows = indentLines(textLines(text, width - 2, { color: c, dim }), [{ text: icon, color: c, dim }], [{ text: "  " }]);
+  if (hint) rows.push(...indentLines(textLines(hint, width - 4, { dim: true }), [{ text: "  → ", dim: true }], [{ text: "    " }]));
+  return rows;
+}
+
+function resumedLines(entries: TranscriptEntry[], width: number): Line[] {
+  const rows: Line[] = [[{ text: "── resumed conversation " + "─".repeat(Math.max(0, Math.min(width, 60) - 24)), dim: true }]];
+  for (const e of entries) {
+    rows.push([]);
+    if (e.role === "user") rows.push(...userLines(e.content, width));
+    else if (e.role === "assistant") rows.push(...assistantLines(e.content, width));
+    else
+      rows.push([
+        { text: "● ", dim: true },
+        { text: e.toolName ?? "tool", bold: true, dim: true },
+        { text: " " + truncate(e.content.split("\n")[0] ?? "", Math.max(10, width - 4 - (e.toolName?.length ?? 4))), dim: true },
+      ]);
+  }
+  rows.push([], [{ text: "── end of resumed conversation " + "─".repeat(Math.max(0, Math.min(width, 60) - 31)), dim: true }]);
+  return rows;
+}
+
+function headerLines(item: Extract<Item, { kind: "header" }>, width: number): Line[] {
+  const { info } = item;
+  const rows: Line[] = [];
+  rows.push(
+    ...wrapSpans(
+      [
+        { text: "✻ letta-code", bold: true, color: theme.accent },
+        { text: "  agent " },
+        { text: info.agentName, bold: true },
+        { text: " · " + info.model, dim: true },
+      ],
+      width,
+    ),
+  );
+  rows.push(...textLines(info.projectRoot, width, { dim: true }));
+  rows.push(...textLines("/help for commands · Shift+Tab permission mode · Esc interrupts · Ctrl-C twice exits", width, { dim: true }));
+  return rows;
+}
+
+/** Rows for any item. `expanded` shows full tool output / diff. */
+export function itemLines(item: Item, width: number, expanded = false): Line[] {
+  width = Math.max(20, width);
+  switch (item.kind) {
+    case "header":
+      return headerLines(item, width);
+    case "user": {
+      const rows = userLines(item.text, width);
+      for (const a of item.attachments ?? []) {
+        rows.push([
+          { text: "  ⎿ attached ", dim: true },
+          { text: a.path, color: theme.accent },
+          { text: ` (${formatBytes(a.bytes)}${a.truncated ? ", truncated" : ""})`, dim: true },
+        ]);
+      }
+      return rows;
+    }
+    case "assistant":
+      return assistantLines(item.text, width, item.interrupted);
+    case "tool":
+      return toolLines(item, width, expanded);
+    case "memory":
+      return memoryChangeLines(item.label, item.action, item.before, item.after, width);
+    case "note":
+      return noteLines(item.level, item.text, width, item.hint);
+    case "panel": {
+      const rows: Line[] = [];
+      if (item.title) rows.push([{ text: item.title, bold: true, color: theme.accent }]);
+      for (const r of item.rows) rows.push(...indentLines(wrapSpans(r, width - 2), [{ text: "  " }], [{ text: "    " }]));
+      return rows;
+    }
+    case "resumed":
+      return resumedLines(item.entries, width);
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Items get one blank row above them, except the header. */
+export function itemGap(item: Item): number {
+  return item.kind === "header" ? 0 : 1;
+}
+
+export const ItemView = memo(function ItemView({ item, width, expanded }: { item: Item; width: number; expanded: boolean }) {
+  const lines = useMemo(() => itemLines(item, width, expanded), [item, width, expanded]);
+  return (
+    <Box marginTop={itemGap(item)} flexDirection="column">
+      <LinesView lines={lines} />
+    </Box>
+  );
+});
+
+/**
+ * Finished items, written once into the terminal's scrollback by <Static>.
+ * `generation` remounts it (after Ctrl-L, /clear, a resize or Ctrl-O on a finished tool)
+ * so everything is re-rendered at the current width.
+ */
+export const FinishedItems = memo(function FinishedItems({
+  items,
+  width,
+  expandedIds,
+  generation,
+}: {
+  items: Item[];
+  width: number;
+  expandedIds: ReadonlySet<number>;
+  generation: number;
+}) {
+  return (
+    <Static key={generation} items={items}>
+      {(item) => <ItemView key={item.id} item={item} width={width} expanded={expandedIds.has(item.id)} />}
+    </Static>
+  );
+});
+
+export type { Span };

@@ -1,0 +1,64 @@
+/** Rendering the App under ink-testing-library, plus key codes and waiting helpers. */
+import React from "react";
+import { render } from "ink-testing-library";
+import { App, type TuiOptions } from "../../src/tui/app.js";
+import { InputHistory } from "../../src/tui/history.js";
+import type { FakeSession } from "./fake-session.js";
+
+export const KEY = {
+  enter: "\r",
+  esc: "\u001b",
+  up: "\u001b[A",
+  down: "\u001b[B",
+  right: "\u001b[C",
+  left: "\u001b[D",
+  shiftTab: "\u001b[Z",
+  tab: "\t",
+  backspace: "\u007f",
+  ctrlA: "\u0001",
+  ctrlC: "\u0003",
+  ctrlE: "\u0005",
+  ctrlJ: "\n",
+  ctrlK: "\u000b",
+  ctrlL: "\u000c",
+  ctrlO: "\u000f",
+  ctrlU: "\u0015",
+  ctrlW: "\u0017",
+  altEnter: "\u001b\r",
+};
+
+export const tick = (ms = 15) => new Promise((r) => setTimeout(r, ms));
+
+// eslint-disable-next-line no-control-regex
+export const strip = (s: string | undefined) => (s ?? "").replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "");
+
+export function renderApp(session: FakeSession, options: TuiOptions = {}, history = new InputHistory()) {
+  const exits: number[] = [];
+  const r = render(<App session={session} options={options} history={history} onExit={(c) => exits.push(c)} />);
+  const frame = () => strip(r.lastFrame());
+  /** Write a chunk, then let Ink and React settle. Text and Enter must be separate writes. */
+  const press = async (data: string, wait = 15) => {
+    r.stdin.write(data);
+    await tick(wait);
+  };
+  /** Type text, then press Enter (as two writes, like a terminal). */
+  const submit = async (text: string) => {
+    await press(text);
+    await press(KEY.enter, 30);
+  };
+  /** Poll until the frame satisfies `pred` (or fail with the last frame). */
+  const waitFor = async (pred: (f: string) => boolean, timeout = 3000) => {
+    const start = Date.now();
+    while (Date.now() - start < timeout) {
+      if (pred(frame())) return frame();
+      await tick(10);
+    }
+    throw new Error(`timed out; last frame:\n${frame()}`);
+  };
+  const setSize = (columns: number, rows: number) => {
+    Object.defineProperty(r.stdout, "columns", { value: columns, configurable: true });
+    Object.defineProperty(r.stdout, "rows", { value: rows, configurable: true });
+    r.stdout.emit("resize");
+  };
+  return { ...r, frame, press, submit, waitFor, exits, setSize, history };
+}
