@@ -1,0 +1,278 @@
+import * as fs from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+import { execa } from "execa";
+import { z } from "zod";
+import { detectSandbox, INSTALL_HINT, wrapSandboxed } from "../permissions/sandbox.js";
+import { capOutput, formatBytes, type Gap } from "./output-cap.js";
+import { defineTool, ToolError, type ToolContext } from "./types.js";
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+export const MAX_TIMEOUT_MS = 600_000;
+/** How long to keep reading after the shell exits while a background child still holds the pipe. */
+const DRAIN_AFTER_EXIT_MS = 500;
+/** Between SIGTERM and SIGKILL of the process group. */
+const KILL_GRACE_MS = 1000;
+/** What the user's display keeps of a huge output (chars): the start and a rolling end. */
+const DISPLAY_HEAD_CHARS = 64 * 1024;
+const DISPLAY_TAIL_CHARS = 192 * 1024;
+
+/** Hints that keep common tools from paging, prompting or colouring: nobody can answer a prompt here. */
+const NON_INTERACTIVE_ENV: Record<string, string> = {
+  CI: "1",
+  PAGER: "cat",
+  GIT_PAGER: "cat",
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_EDITOR: "true",
+  DEBIAN_FRONTEND: "noninteractive",
+  npm_config_yes: "true",
+  NO_COLOR: "1",
+  TERM: "dumb",
+  LETTA_CODE: "1",
+};
+
+/**
+ * Head plus rolling tail of a stream, so `yes | head -c 50000000` costs a few hundred KB, not 50 MB.
+ * What falls out of the middle is only counted.
+ */
+export class BoundedOutput {
+  private head = "";
+  private tail: string[] = [];
+  private tailLen = 0;
+  droppedBytes = 0;
+  droppedLines = 0;
+  totalChars = 0;
+
+  constructor(
+    private readonly headCap = DISPLAY_HEAD_CHARS,
+    private readonly tailCap = DISPLAY_TAIL_CHARS,
+  ) {}
+
+  push(s: string): void {
+    this.totalChars += s.length;
+    if (this.head.length < this.headCap) {
+      const take = s.slice(0, this.headCap - this.head.length);
+      this.head += take;
+      s = s.slice(take.length);
+    }
+    if (!s) return;
+    this.tail.push(s);
+    this.tailLen += s.length;
+    while (this.tailLen > this.tailCap) {
+      const first = this.tail[0];
+      const excess = this.tailLen - this.tailCap;
+      const drop = excess >= first.length ? first : first.slice(0, excess);
+      if (drop === first) this.tail.shift();
+      else this.tail[0] = first.slice(excess);
+      this.tailLen -= drop.length;
+      this.droppedBytes += Buffer.byteLength(drop);
+      for (let i = drop.indexOf("\n"); i !== -1; i = drop.indexOf("\n", i + 1)) this.droppedLines++;
+    }
+  }
+
+  /** The kept text and where the dropped middle was. */
+  kept(): { text: string; gap: Gap } {
+    return { text: this.head + this.tail.join(""), gap: { at: this.head.length, bytes: this.droppedBytes, lines: this.droppedLines } };
+  }
+
+  /** Everything kept, with a marker where the middle was dropped: for the user's display. */
+  display(): string {
+    const tail = this.tail.join("");
+    if (!this.droppedBytes) return this.head + tail;
+    const lines = this.droppedLines.toLocaleString("en-US");
+    return `${this.head}\n[... ${lines} lines (${formatBytes(this.droppedBytes)}) not kept ...]\n${tail}`;
+  }
+}
+
+// Control sequences mean nothing to the model and waste tokens.
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+const stripAnsi = (s: string) => s.replace(ANSI, "");
+
+/** Process groups still running, killed if letta-code itself exits (execa's cleanup skips detached children). */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pid: number): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on("exit", () => {
+      for (const g of liveGroups) killGroup(g, "SIGKILL");
+    });
+  }
+  liveGroups.add(pid);
+}
+
+function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let sandboxNoticeSent = false;
+/** For tests: let the "sandbox unavailable" notice be sent again. */
+export function resetShellNotices(): void {
+  sandboxNoticeSent = false;
+}
+
+interface Launch {
+  file: string;
+  args: string[];
+  sandboxed: boolean;
+  note: string;
+}
+
+async function planLaunch(command: string, ctx: ToolContext, root: string): Promise<Launch> {
+  if (!ctx.shell.sandbox) return { file: "bash", args: ["-c", command], sandboxed: false, note: "" };
+  const status = await detectSandbox();
+  if (status.available) {
+    const [file, ...args] = wrapSandboxed(command, root, status.bwrap);
+    return { file, args, sandboxed: true, note: "" };
+  }
+  if (!sandboxNoticeSent) {
+    sandboxNoticeSent = true;
+    const fallback = ctx.shell.allowUnsandboxed
+      ? "Shell commands will run WITHOUT a sandbox."
+      : "Shell commands are refused until it is installed (or sandboxing is turned off).";
+    ctx.notify?.(`bubblewrap not found: ${INSTALL_HINT}. ${status.reason ?? ""} ${fallback}`.replace(/\s+/g, " ").trim());
+  }
+  if (!ctx.shell.allowUnsandboxed) {
+    throw new ToolError(
+      `The command was not run: sandboxing is required but unavailable (${status.reason ?? "bubblewrap missing"}). ` +
+        "Ask the user to install bubblewrap or to allow unsandboxed commands.",
+    );
+  }
+  return { file: "bash", args: ["-c", command], sandboxed: false, note: "(not sandboxed: bubblewrap unavailable)\n" };
+}
+
+const shellSchema = z.object({
+  command: z.string().min(1).describe("Bash command line, run with `bash -c` in the project root; stdin is closed"),
+  timeout_ms: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(`Kill the command after this many ms (default ${DEFAULT_TIMEOUT_MS}, max ${MAX_TIMEOUT_MS})`),
+});
+
+export const runShellTool = defineTool({
+  name: "run_shell",
+  description:
+    "Run a shell command in the project root and return its exit code and combined stdout/stderr " +
+    "(long output keeps its start and end). Non-interactive: no stdin, no pager, no prompts.",
+  parameters: shellSchema,
+  kind: "exec",
+  ruleSubject: (args) => args.command,
+  async preview(args, ctx) {
+    const sandboxed = ctx.shell.sandbox && (await detectSandbox()).available;
+    return { kind: "shell", command: args.command, exitCode: null, output: "", timedOut: false, sandboxed };
+  },
+  async run(args, ctx) {
+    let timeout = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;
+    let note = "";
+    if (timeout > MAX_TIMEOUT_MS) {
+      note = `(timeout_ms ${args.timeout_ms} is over the maximum; clamped to ${MAX_TIMEOUT_MS})\n`;
+      timeout = MAX_TIMEOUT_MS;
+    }
+    if (ctx.signal.aborted) throw new ToolError("interrupted before the command started");
+    const root = fs.realpathSync(ctx.projectRoot);
+    const launch = await planLaunch(args.command, ctx, root);
+    note += launch.note;
+
+    const out = new BoundedOutput();
+    const decoder = new StringDecoder("utf8");
+    const sub = execa(launch.file, launch.args, {
+      cwd: root,
+      all: true,
+      buffer: false,
+      stdin: "ignore",
+      // Its own process group, so a timeout or interrupt can kill the children it spawned too.
+      detached: true,
+      reject: false,
+      stripFinalNewline: false,
+      encoding: "buffer",
+      env: NON_INTERACTIVE_ENV,
+    });
+    const pid = sub.pid;
+    if (pid !== undefined) trackGroup(pid);
+
+    let timedOut = false;
+    let interrupted = false;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let escalate: NodeJS.Timeout | undefined;
+    const stop = () => {
+      if (pid === undefined) return;
+      killGroup(pid, "SIGTERM");
+      escalate ??= setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeout);
+    const onAbort = () => {
+      interrupted = true;
+      stop();
+    };
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+
+    sub.all?.on("data", (chunk: Buffer | string) => {
+      const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+      if (!text) return;
+      out.push(text);
+      ctx.onOutput?.(text);
+    });
+    let drainTimer: NodeJS.Timeout | undefined;
+    sub.on("exit", (code, signal) => {
+      exit = { code, signal };
+      // A background child (`server &`) may keep the pipe open forever; stop waiting for it.
+      drainTimer = setTimeout(() => {
+        sub.stdout?.destroy();
+        sub.stderr?.destroy();
+      }, DRAIN_AFTER_EXIT_MS);
+    });
+
+    let spawnError: string | undefined;
+    try {
+      const result = await sub;
+      if (result.failed && exit === undefined && result.exitCode === undefined) spawnError = result.shortMessage;
+    } catch (e) {
+      spawnError = (e as Error).message;
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(drainTimer);
+      ctx.signal.removeEventListener("abort", onAbort);
+      if (pid !== undefined) liveGroups.delete(pid);
+    }
+    // The group's other members may outlive the shell after a kill; make sure they go too.
+    if ((timedOut || interrupted) && pid !== undefined) {
+      clearTimeout(escalate);
+      killGroup(pid, "SIGKILL");
+    }
+    const tailText = decoder.end();
+    if (tailText) out.push(tailText);
+    if (spawnError) throw new ToolError(`Could not start the command: ${spawnError}`);
+
+    const exitCode = exit?.code ?? null;
+    let status: string;
+    if (timedOut) status = `timed out after ${timeout} ms, killed`;
+    else if (interrupted) status = "interrupted";
+    else if (exitCode === null) status = `killed by signal ${exit?.signal ?? "unknown"}`;
+    else status = `exit code ${exitCode}`;
+
+    const { text, gap } = out.kept();
+    const modelOutput = stripAnsi(capOutput(text, {}, gap));
+    const body = modelOutput.length ? `\n${modelOutput}` : " (no output)";
+    return {
+      content: `${note}${status}${body}`,
+      isError: timedOut || interrupted,
+      display: {
+        kind: "shell",
+        command: args.command,
+        exitCode,
+        output: out.display(),
+        timedOut,
+        sandboxed: launch.sandboxed,
+      },
+    };
+  },
+});

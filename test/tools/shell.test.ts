@@ -1,0 +1,140 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MAX_TIMEOUT_MS, runShellTool } from "../../src/tools/shell.js";
+import type { ToolContext } from "../../src/tools/types.js";
+import { call, makeCtx, tempProject } from "./helpers.js";
+
+let root: string;
+let cleanup: () => void;
+let ctx: ToolContext;
+
+beforeEach(() => {
+  ({ root, cleanup } = tempProject({ "a.txt": "hello\n" }));
+  ctx = makeCtx(root);
+});
+afterEach(() => cleanup());
+
+/** Alive and not a zombie (a container's PID 1 may not reap orphans promptly). */
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pid: number, ms = 2000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !alive(pid);
+}
+
+describe("run_shell", () => {
+  it("runs in the project root and reports the exit code with the output", async () => {
+    const r = await call(runShellTool, { command: "pwd; cat a.txt" }, ctx);
+    expect(r.content).toBe(`exit code 0\n${fs.realpathSync(root)}\nhello\n`);
+    expect(r.isError).toBeFalsy();
+    expect(r.display).toMatchObject({ kind: "shell", exitCode: 0, timedOut: false, sandboxed: false });
+  });
+
+  it("reports non-zero exit codes and interleaves stderr", async () => {
+    const r = await call(runShellTool, { command: "echo out; echo err >&2; exit 3" }, ctx);
+    expect(r.content).toBe("exit code 3\nout\nerr\n");
+    expect(r.display).toMatchObject({ exitCode: 3 });
+    expect((await call(runShellTool, { command: "true" }, ctx)).content).toBe("exit code 0 (no output)");
+  });
+
+  it("is non-interactive: no stdin, pagers are cat, CI is set", async () => {
+    const r = await call(runShellTool, { command: "cat; echo \"$PAGER $GIT_PAGER $CI\"" }, ctx);
+    expect(r.content).toBe("exit code 0\ncat cat 1\n");
+  });
+
+  it("streams output chunks to onOutput and strips ANSI codes for the model only", async () => {
+    const chunks: string[] = [];
+    const r = await call(runShellTool, { command: "printf '\\033[31mred\\033[0m\\n'" }, { ...ctx, onOutput: (c) => chunks.push(c) });
+    expect(chunks.join("")).toContain("\u001b[31m");
+    expect(r.content).toBe("exit code 0\nred\n");
+    expect(r.display?.kind === "shell" && r.display.output).toContain("\u001b[31m");
+  });
+
+  it("kills the whole process group on timeout and returns fast", async () => {
+    const t0 = Date.now();
+    const r = await call(runShellTool, { command: "sleep 30 & echo $!; sleep 30", timeout_ms: 500 }, ctx);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r.content).toMatch(/^timed out after 500 ms, killed/);
+    expect(r.isError).toBe(true);
+    expect(r.display).toMatchObject({ timedOut: true });
+    const child = Number(/\n(\d+)\n/.exec(r.content)?.[1]);
+    expect(child).toBeGreaterThan(0);
+    expect(await waitGone(child)).toBe(true);
+  });
+
+  it("kills the process group when the signal aborts", async () => {
+    const ac = new AbortController();
+    let childPid = 0;
+    const onOutput = (c: string) => {
+      const m = /(\d+)/.exec(c);
+      if (m && !childPid) {
+        childPid = Number(m[1]);
+        ac.abort();
+      }
+    };
+    const t0 = Date.now();
+    const r = await call(runShellTool, { command: "sleep 30 & echo $!; sleep 30" }, { ...ctx, signal: ac.signal, onOutput });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r.content).toMatch(/^interrupted/);
+    expect(childPid).toBeGreaterThan(0);
+    expect(await waitGone(childPid)).toBe(true);
+    const pre = await call(runShellTool, { command: "echo never" }, { ...ctx, signal: ac.signal });
+    expect(pre.error).toMatch(/interrupted/);
+  });
+
+  it("does not hang on a background child that keeps the output open", async () => {
+    const t0 = Date.now();
+    const r = await call(runShellTool, { command: "sleep 5 & echo started" }, ctx);
+    expect(Date.now() - t0).toBeLessThan(2500);
+    expect(r.content).toBe("exit code 0\nstarted\n");
+  });
+
+  it("clamps timeouts above the maximum with a note", async () => {
+    const r = await call(runShellTool, { command: "echo ok", timeout_ms: 900_000 }, ctx);
+    expect(r.content).toContain(`clamped to ${MAX_TIMEOUT_MS}`);
+    expect(r.content).toContain("exit code 0\nok");
+  });
+
+  it("caps output for the model, keeping head and tail with a note", async () => {
+    const r = await call(runShellTool, { command: "seq 1 100000" }, ctx);
+    expect(Buffer.byteLength(r.content)).toBeLessThan(11 * 1024);
+    expect(r.content).toMatch(/^exit code 0\n1\n2\n3\n/);
+    expect(r.content).toMatch(/100000\n$/);
+    expect(r.content).toMatch(/\[\.\.\. [\d,]+ lines \(.*\) omitted \.\.\.\]/);
+  });
+
+  it("keeps memory bounded on huge output", async () => {
+    let streamed = 0;
+    const r = await call(runShellTool, { command: "yes | head -c 50000000; echo; echo END" }, { ...ctx, onOutput: (c) => (streamed += c.length) });
+    expect(streamed).toBe(50_000_000 + 5);
+    expect(Buffer.byteLength(r.content)).toBeLessThan(11 * 1024);
+    expect(r.content).toMatch(/END\n$/);
+    // The omitted count covers what the bounded buffer dropped too: ~25M lines.
+    expect(r.content).toMatch(/\[\.\.\. 24,9\d\d,\d{3} lines \(47\.\d MB\) omitted \.\.\.\]/);
+    const shown = r.display?.kind === "shell" ? r.display.output : "";
+    expect(shown.length).toBeLessThan(300 * 1024);
+    expect(shown).toMatch(/not kept/);
+  }, 60_000);
+
+  it("handles multi-byte characters split across chunks", async () => {
+    const r = await call(runShellTool, { command: "for i in $(seq 1 20000); do printf 'é'; done" }, ctx);
+    expect(r.content).not.toContain("\uFFFD");
+  });
+
+  it("writes files relative to the project", async () => {
+    await call(runShellTool, { command: "echo made > made.txt" }, ctx);
+    expect(fs.readFileSync(path.join(root, "made.txt"), "utf8")).toBe("made\n");
+  });
+});
