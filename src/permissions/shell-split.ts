@@ -1,0 +1,199 @@
+/**
+ * Just enough bash syntax to judge a command line against permission rules: split it into simple
+ * commands at control operators (&& || ; | & newline, subshell parens), pull out the commands
+ * hidden in substitutions, and flag anything whose effect a prefix cannot describe (substitutions,
+ * output redirection to files, unterminated quotes). Not a full parser; callers must stay
+ * conservative: "opaque" means "never auto-allow".
+ */
+export interface SplitCommand {
+  /** Top-level simple commands, whitespace-normalised, in order. */
+  commands: string[];
+  /** Commands inside $(...), `...`, <(...), >(...): they run too, so deny rules must see them. */
+  nested: string[];
+  /** True when an allow rule must not match (substitution, redirect to a file, parse trouble). */
+  opaque: boolean;
+}
+
+const SAFE_REDIRECT_TARGET = /^(&\d+|&-|\/dev\/null|\/dev\/stdout|\/dev\/stderr)$/;
+
+/** Index just past the `)` matching the `(` at `open`, honouring quotes; -1 if unbalanced. */
+function matchParen(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === "\\") i++;
+    else if (c === "'") {
+      const j = s.indexOf("'", i + 1);
+      if (j === -1) return -1;
+      i = j;
+    } else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+export function splitShellCommand(input: string): SplitCommand {
+  const commands: string[] = [];
+  const nested: string[] = [];
+  let opaque = false;
+  let cur = "";
+  const flush = () => {
+    const c = cur.replace(/\s+/g, " ").trim();
+    if (c) commands.push(c);
+    cur = "";
+  };
+  const addNested = (inner: string) => {
+    const sub = splitShellCommand(inner);
+    nested.push(...sub.commands, ...sub.nested);
+  };
+  /** A substitution starting at i (`$(`, `<(`, `>(`): returns the index after it. */
+  const substitution = (i: number, openAt: number): number => {
+    opaque = true;
+    const end = matchParen(input, openAt);
+    if (end === -1) {
+      addNested(input.slice(openAt + 1));
+      return input.length;
+    }
+    addNested(input.slice(openAt + 1, end - 1));
+    cur += input.slice(i, end);
+    return end;
+  };
+  const backtick = (i: number): number => {
+    opaque = true;
+    const end = input.indexOf("`", i + 1);
+    const stop = end === -1 ? input.length : end + 1;
+    addNested(input.slice(i + 1, end === -1 ? input.length : end));
+    cur += input.slice(i, stop);
+    return stop;
+  };
+
+  let i = 0;
+  while (i < input.length) {
+    const c = input[i];
+    const next = input[i + 1];
+    if (c === "\\") {
+      cur += input.slice(i, i + 2);
+      i += 2;
+    } else if (c === "'") {
+      const j = input.indexOf("'", i + 1);
+      if (j === -1) {
+        opaque = true;
+        cur += input.slice(i);
+        i = input.length;
+      } else {
+        cur += input.slice(i, j + 1);
+        i = j + 1;
+      }
+    } else if (c === '"') {
+      // Double quotes still expand $(...) and `...`.
+      let j = i + 1;
+      cur += c;
+      while (j < input.length && input[j] !== '"') {
+        if (input[j] === "\\") {
+          cur += input.slice(j, j + 2);
+          j += 2;
+        } else if (input[j] === "$" && input[j + 1] === "(") {
+          j = substitution(j, j + 1);
+        } else if (input[j] === "`") {
+          j = backtick(j);
+        } else {
+          cur += input[j++];
+        }
+      }
+      if (j >= input.length) opaque = true;
+      else cur += '"';
+      i = j + 1;
+    } else if (c === "$" && next === "(") {
+      i = substitution(i, i + 1);
+    } else if (c === "`") {
+      i = backtick(i);
+    } else if ((c === "<" || c === ">") && next === "(") {
+      i = substitution(i, i + 1);
+    } else if (c === ">" || (c === "&" && next === ">")) {
+      // Output redirection: only to /dev/null or another descriptor keeps a command describable.
+      let j = i + (c === "&" ? 2 : 1);
+      if (input[j] === ">" || input[j] === "|") j++;
+      let target = "";
+      if (input[j] === "&") {
+        target = "&";
+        j++;
+      }
+      while (input[j] === " " || input[j] === "\t") j++;
+      const m = /^[^\s;&|()<>]*/.exec(input.slice(j));
+      target += m ? m[0] : "";
+      if (!SAFE_REDIRECT_TARGET.test(target)) opaque = true;
+      cur += input.slice(i, j + (m ? m[0].length : 0));
+      i = j + (m ? m[0].length : 0);
+    } else if (c === ";" || c === "\n" || c === "|" || c === "&" || c === "(" || c === ")") {
+      flush();
+      i += c !== "(" && c !== ")" && (next === c || (c === "|" && next === "&")) ? 2 : 1;
+    } else if (c === "#" && (cur === "" || /\s$/.test(cur))) {
+      const nl = input.indexOf("\n", i);
+      i = nl === -1 ? input.length : nl;
+    } else {
+      cur += c;
+      i++;
+    }
+  }
+  flush();
+  return { commands, nested, opaque };
+}
+
+/** Shell words of a simple command with quotes removed (for `bash -c '...'` and wrappers). */
+export function shellWords(cmd: string): string[] {
+  const words: string[] = [];
+  let cur = "";
+  let inWord = false;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i];
+    if (c === "'" || c === '"') {
+      const j = cmd.indexOf(c, i + 1);
+      const end = j === -1 ? cmd.length : j;
+      cur += cmd.slice(i + 1, end);
+      inWord = true;
+      i = end;
+    } else if (c === "\\" && i + 1 < cmd.length) {
+      cur += cmd[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(cur);
+      cur = "";
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
+}
+
+const WRAPPERS = new Set(["sudo", "env", "nohup", "command", "builtin", "exec", "time", "nice", "xargs", "!", "{", "}", "if", "then", "else", "elif", "do", "while", "until"]);
+const SHELLS = new Set(["bash", "sh", "zsh", "dash", "ksh"]);
+
+/**
+ * The forms a deny rule should be checked against: the command itself, the command with
+ * wrappers and VAR=value assignments stripped, and the script of `bash -c '...'` / `eval ...`.
+ */
+export function denyCandidates(cmd: string, depth = 0): string[] {
+  const out = [cmd];
+  const words = shellWords(cmd);
+  let k = 0;
+  while (k < words.length && (WRAPPERS.has(words[k]) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]) || (k > 0 && WRAPPERS.has(words[k - 1]) && words[k].startsWith("-")))) k++;
+  const rest = words.slice(k);
+  if (k > 0 && rest.length) out.push(rest.join(" "));
+  if (depth < 3 && rest.length) {
+    let script: string | undefined;
+    if (SHELLS.has(rest[0])) {
+      const c = rest.indexOf("-c");
+      if (c !== -1 && rest[c + 1] !== undefined) script = rest[c + 1];
+    } else if (rest[0] === "eval") {
+      script = rest.slice(1).join(" ");
+    }
+    if (script !== undefined) {
+      const sub = splitShellCommand(script);
+      for (const s of [...sub.commands, ...sub.nested]) out.push(...denyCandidates(s, depth + 1));
+    }
+  }
+  return out;
+}
