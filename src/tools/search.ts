@@ -76,7 +76,9 @@ export const grepTool = defineTool({
   async run(args, ctx) {
     let re: RegExp;
     try {
-      re = new RegExp(args.pattern, args.ignore_case ? "i" : "");
+      // Unicode property escapes (\p{L}) only work in unicode mode, which rejects some legacy syntax; use it only when needed.
+      const flags = (args.ignore_case ? "i" : "") + (/\\[pP]\{/.test(args.pattern) ? "u" : "");
+      re = new RegExp(args.pattern, flags);
     } catch (e) {
       throw new ToolError(`Invalid regular expression ${JSON.stringify(args.pattern)}: ${(e as Error).message}`);
     }

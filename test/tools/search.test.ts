@@ -120,6 +120,8 @@ describe("grep", () => {
     expect(sub.content).toBe("src/gen/api.ts:1:// TODO hand written");
     const file = await call(grepTool, { pattern: "return \\d+", path: "src/index.ts" }, ctx);
     expect(file.content).toBe("src/index.ts:3:  return 42;");
+    const unicode = await call(grepTool, { pattern: "^# \\p{Lu}", path: "README.md" }, ctx);
+    expect(unicode.content).toBe("README.md:1:# Project");
     const none = await call(grepTool, { pattern: "nothing-here" }, ctx);
     expect(none.content).toMatch(/No matches/);
   });

@@ -74,6 +74,13 @@ describe("run_shell", () => {
     expect(await waitGone(child)).toBe(true);
   });
 
+  it("escalates to SIGKILL when the command ignores SIGTERM", async () => {
+    const t0 = Date.now();
+    const r = await call(runShellTool, { command: "trap '' TERM; while true; do sleep 0.1; done", timeout_ms: 300 }, ctx);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r.content).toMatch(/^timed out after 300 ms, killed/);
+  });
+
   it("kills the process group when the signal aborts", async () => {
     const ac = new AbortController();
     let childPid = 0;
