@@ -42,8 +42,20 @@ export const ApprovalPrompt = memo(function ApprovalPrompt({
   /** Esc: refuse and interrupt the turn. */
   onCancel(): void;
 }) {
-  const [selected, setSelected] = useState(0);
-  const [reasonMode, setReasonMode] = useState(false);
+  // State is mirrored in refs and the key handler reads the refs: Ink re-subscribes a changed
+  // handler only after the next effect pass, so a closure over state could act on a stale choice.
+  const [selected, setSelectedState] = useState(0);
+  const [reasonMode, setReasonModeState] = useState(false);
+  const selectedRef = useRef(0);
+  const reasonModeRef = useRef(false);
+  const setSelected = (f: (s: number) => number) => {
+    selectedRef.current = f(selectedRef.current);
+    setSelectedState(selectedRef.current);
+  };
+  const setReasonMode = (v: boolean) => {
+    reasonModeRef.current = v;
+    setReasonModeState(v);
+  };
   const [reason, setReason] = useState<E.EditState>(E.empty);
   const reasonRef = useRef(reason);
   const decided = useRef(false);
@@ -61,10 +73,11 @@ export const ApprovalPrompt = memo(function ApprovalPrompt({
       if (i === 0) decide({ decision: "yes" });
       else if (i === 1) decide({ decision: "always" });
       else {
-        setSelected(2);
+        setSelected(() => 2);
         setReasonMode(true);
       }
     },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [decide],
   );
   const edit = (next: E.EditState) => {
@@ -73,7 +86,7 @@ export const ApprovalPrompt = memo(function ApprovalPrompt({
   };
 
   useInput((input: string, key: Key) => {
-    if (reasonMode) {
+    if (reasonModeRef.current) {
       const s = reasonRef.current;
       if (key.escape) return setReasonMode(false);
       if (key.return) {
@@ -92,7 +105,7 @@ export const ApprovalPrompt = memo(function ApprovalPrompt({
     if (key.escape) return onCancel();
     if (key.upArrow) return setSelected((s) => (s + 2) % 3);
     if (key.downArrow || (key.tab && !key.shift)) return setSelected((s) => (s + 1) % 3);
-    if (key.return) return choose(selected);
+    if (key.return) return choose(selectedRef.current);
     const ch = input.toLowerCase();
     if (ch === "1" || ch === "y") return choose(0);
     if (ch === "2" || ch === "a") return choose(1);

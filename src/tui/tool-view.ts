@@ -15,7 +15,7 @@ export const SHELL_TAIL = 5;
 /** Shown diff lines when collapsed. */
 export const DIFF_CAP = 20;
 
-const KEY_ARGS = ["command", "cmd", "path", "file_path", "filePath", "file", "query", "pattern", "label", "url", "id", "name"];
+const KEY_ARGS = ["command", "cmd", "query", "pattern", "path", "file_path", "filePath", "file", "label", "url", "id", "name"];
 
 /** The argument that says what a call is about: the path, the command, the query… */
 export function keyArgument(args: unknown): string {

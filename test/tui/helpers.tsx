@@ -50,7 +50,10 @@ export function renderApp(session: FakeSession, options: TuiOptions = {}, histor
   const waitFor = async (pred: (f: string) => boolean, timeout = 3000) => {
     const start = Date.now();
     while (Date.now() - start < timeout) {
-      if (pred(frame())) return frame();
+      if (pred(frame())) {
+        await tick(20); // let effects (input subscriptions) of the new frame run
+        return frame();
+      }
       await tick(10);
     }
     throw new Error(`timed out; last frame:\n${frame()}`);
