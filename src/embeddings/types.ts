@@ -14,6 +14,8 @@ export interface EmbeddingSettings {
   cacheDir?: string;
   /** "q8" (default, small) or "fp32". */
   dtype: "q8" | "fp32";
+  /** Model host to download from instead of the Hugging Face hub (a mirror; tests point it at loopback). */
+  remoteHost?: string;
   /** Turn embeddings off entirely: archival search is lexical only. */
   disabled?: boolean;
 }
