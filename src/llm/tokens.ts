@@ -102,3 +102,11 @@ export function countMessageTokens(messages: ChatMessage[], tools?: ToolSchema[]
   if (tools && tools.length > 0) total += countTokens(JSON.stringify(tools), model);
   return total;
 }
+
+/**
+ * A cheap estimate for budgeting far from the limit, where loading the rank tables (~1 s) would
+ * only slow start-up. A token is at least one UTF-8 byte, so 3 × this estimate bounds the real count.
+ */
+export function approxTokens(text: string): number {
+  return Math.ceil(Buffer.byteLength(text, "utf8") / 3);
+}

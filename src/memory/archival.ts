@@ -33,6 +33,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
   private index: VectorIndexLike | null = null;
   private indexModel = "";
   private seenMaxId = 0;
+  private syncedVersion = -1;
 
   constructor(private deps: ArchivalDeps) {}
 
@@ -107,6 +108,8 @@ export class AgentArchivalMemory implements ArchivalMemory {
    */
   private async syncIndex(embedder: Embedder): Promise<VectorIndexLike> {
     const { passages, agentId } = this.deps;
+    const version = passages.dataVersion();
+    if (this.index && this.indexModel === embedder.modelId && version === this.syncedVersion) return this.index;
     if (this.indexModel !== embedder.modelId) {
       this.index = null;
       this.seenMaxId = 0;
@@ -131,6 +134,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
       }
       this.seenMaxId = fp.maxId;
     }
+    this.syncedVersion = version;
     return this.index!;
   }
 }

@@ -84,6 +84,14 @@ export class PassageStore {
     return (this.db.prepare("SELECT COUNT(*) AS n FROM passages WHERE agent_id = ?").get(agentId) as { n: number }).n;
   }
 
+  /**
+   * Changes whenever another connection (another letta-code process) commits to the database;
+   * our own writes leave it alone. Lets searches skip re-syncing when nothing happened elsewhere.
+   */
+  dataVersion(): number {
+    return this.db.pragma("data_version", { simple: true }) as number;
+  }
+
   /** Cheap fingerprint of the table, to notice writes made by another process. */
   fingerprint(agentId: string): { count: number; maxId: number } {
     const r = this.db

@@ -1,0 +1,211 @@
+import type { ChatMessage, ModelClient, ToolSchema } from "../llm/types.js";
+import { approxTokens, countMessageTokens } from "../llm/tokens.js";
+import type { Store } from "../store/store.js";
+import type { StoredMessage } from "../store/messages.js";
+import { renderMemory } from "../memory/render.js";
+import type { AgentEvent } from "./events.js";
+import {
+  SUMMARY_SYSTEM_PROMPT,
+  SUMMARY_UNAVAILABLE,
+  SYSTEM_NOTICE_PREFIX,
+  SYSTEM_PROMPT,
+  memoryPressureNotice,
+  summaryRequest,
+  summarySection,
+} from "./prompts.js";
+import { evictionCut, toChatMessages, truncateMiddle } from "./window.js";
+
+export const WARN_RATIO = 0.75;
+export const FLUSH_RATIO = 0.9;
+/**
+ * Below this share of the limit the byte-based estimate cannot be hiding a pressure problem
+ * (real tokens <= 3 x estimate <= WARN_RATIO x limit), so the tokenizer is not needed yet.
+ */
+const EXACT_ABOVE = WARN_RATIO / 3;
+/** Rough chars-per-token used only to size truncations; the real counts come from the tokenizer. */
+const CHARS_PER_TOKEN = 3;
+
+export interface ContextDeps {
+  store: Store;
+  agentId: string;
+  conversationId: () => string;
+  tools: ToolSchema[];
+  contextWindow: () => number;
+  model: () => ModelClient;
+}
+
+export type CompactionEvent = Extract<AgentEvent, { type: "compaction" }>;
+
+/**
+ * Builds each request as a view: system prompt + core memory + summary of evicted history +
+ * as many recent messages as fit. Owns memory-pressure warnings and compaction.
+ */
+export class ContextManager {
+  private toolTokens: number;
+
+  constructor(private deps: ContextDeps) {
+    this.toolTokens = approxTokens(JSON.stringify(deps.tools));
+  }
+
+  /** Tokens the request may use, leaving room for the model's answer. */
+  limit(): number {
+    const w = this.deps.contextWindow();
+    return w - Math.min(4096, Math.floor(w * 0.15));
+  }
+
+  systemPrompt(): string {
+    const { store, agentId } = this.deps;
+    const conv = this.deps.conversationId();
+    const summary = store.summaries.get(agentId, conv);
+    const memory = renderMemory(store.blocks.list(agentId), {
+      archival: store.passages.count(agentId),
+      recall: store.messages.count(agentId),
+      evicted: summary?.evictedCount,
+    });
+    const parts = [SYSTEM_PROMPT, memory];
+    if (summary) parts.push(summarySection(summary.summary, summary.evictedCount));
+    return parts.join("\n\n");
+  }
+
+  /**
+   * Tokens of the request as it would be sent now: an estimate while far from the limit,
+   * the tokenizer's exact count once it matters.
+   */
+  measure(): { tokens: number; rows: StoredMessage[]; fixed: number } {
+    const rows = this.window();
+    const system = this.systemPrompt();
+    const fixed = approxTokens(system) + this.toolTokens + 4;
+    const estimate = fixed + rows.reduce((s, r) => s + Math.min(r.tokens, this.messageCap()), 0);
+    if (estimate <= EXACT_ABOVE * this.limit()) return { tokens: estimate, rows, fixed };
+    const exact = countMessageTokens(this.render(system, rows), this.deps.tools);
+    const exactFixed = countMessageTokens([{ role: "system", content: system }], this.deps.tools);
+    return { tokens: exact, rows, fixed: exactFixed };
+  }
+
+  /**
+   * Get the window ready for the next request: warn once under pressure, compact past the
+   * flush threshold, then return the exact messages to send.
+   */
+  async prepare(emit: (e: AgentEvent) => void, signal?: AbortSignal): Promise<{ messages: ChatMessage[]; tokens: number }> {
+    let m = this.measure();
+    const limit = this.limit();
+    if (m.tokens > FLUSH_RATIO * limit) {
+      await this.compact(emit, signal);
+      m = this.measure();
+    } else if (m.tokens > WARN_RATIO * limit && !m.rows.some(isPressureNotice)) {
+      emit({ type: "memory_pressure", tokens: m.tokens, window: this.deps.contextWindow() });
+      this.appendNotice(memoryPressureNotice(m.tokens, limit));
+      m = this.measure();
+    }
+    // Whatever compaction achieved, never send more than the limit: leave the oldest rows out of this request.
+    const system = this.systemPrompt();
+    let rows = m.rows;
+    let messages = this.render(system, rows);
+    let tokens = m.tokens;
+    while (tokens > limit && rows.length > 1) {
+      rows = rows.slice(Math.max(1, evictionCut(rows, tokens - limit, 1)));
+      messages = this.render(system, rows);
+      tokens = countMessageTokens(messages, this.deps.tools);
+    }
+    return { messages, tokens };
+  }
+
+  private render(system: string, rows: StoredMessage[]): ChatMessage[] {
+    return [{ role: "system", content: system }, ...toChatMessages(rows, (r) => this.capContent(r))];
+  }
+
+  /** Summarise the oldest half of the window into the running summary and evict it. */
+  async compact(emit: (e: AgentEvent) => void, signal?: AbortSignal, force = false): Promise<CompactionEvent | null> {
+    const { store, agentId } = this.deps;
+    const conv = this.deps.conversationId();
+    const before = this.measure();
+    const msgTokens = before.tokens - before.fixed;
+    if (before.rows.length < 2 || (!force && msgTokens <= 0)) return null;
+    // Evict about half, more if needed so that after compaction we sit under the warning line.
+    const target = Math.max(msgTokens / 2, before.tokens - WARN_RATIO * this.limit() + 600);
+    const cut = evictionCut(before.rows, target, 1);
+    if (cut === 0) return null;
+    const evicted = before.rows.slice(0, cut);
+    const previous = store.summaries.get(agentId, conv);
+    const summary = await this.summarise(previous?.summary, evicted, emit, signal);
+    const evictedCount = (previous?.evictedCount ?? 0) + evicted.length;
+    store.transaction(() => {
+      store.summaries.set(agentId, conv, summary, evictedCount);
+      store.messages.evict(evicted.map((r) => r.id));
+    });
+    const after = this.measure();
+    const event: CompactionEvent = {
+      type: "compaction",
+      evicted: evicted.length,
+      summaryChars: summary.length,
+      tokensBefore: before.tokens,
+      tokensAfter: after.tokens,
+    };
+    emit(event);
+    return event;
+  }
+
+  private async summarise(
+    previous: string | undefined,
+    rows: StoredMessage[],
+    emit: (e: AgentEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const budgetChars = Math.max(2000, (this.limit() * 0.5 - 800) * CHARS_PER_TOKEN);
+    const perMessage = Math.max(200, Math.floor(budgetChars / rows.length));
+    const transcript = rows.map((r) => `${describe(r)}: ${truncateMiddle(r.content, perMessage)}`).join("\n");
+    try {
+      const turn = await this.deps.model().complete({
+        messages: [
+          { role: "system", content: SUMMARY_SYSTEM_PROMPT },
+          { role: "user", content: summaryRequest(previous, truncateMiddle(transcript, budgetChars)) },
+        ],
+        maxTokens: 800,
+        signal,
+      });
+      const text = turn.text.trim();
+      if (text) return text;
+      throw new Error("the model returned an empty summary");
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      // Eviction still happens (nothing is lost: recall memory keeps every row); the gap is stated.
+      const reason = (err as Error).message;
+      emit({ type: "notice", message: `Could not summarise evicted messages: ${reason}` });
+      return [previous, SUMMARY_UNAVAILABLE(rows.length, reason)].filter(Boolean).join("\n\n");
+    }
+  }
+
+  private appendNotice(text: string): void {
+    this.deps.store.messages.append(this.deps.agentId, {
+      conversationId: this.deps.conversationId(),
+      role: "user",
+      content: text,
+      tokens: approxTokens(text) + 4,
+    });
+  }
+
+  private window(): StoredMessage[] {
+    return this.deps.store.messages.window(this.deps.agentId, this.deps.conversationId());
+  }
+
+  /** No single message may take more than 40% of the request (a pasted log, a huge tool output). */
+  private messageCap(): number {
+    return Math.floor(this.limit() * 0.4);
+  }
+
+  private capContent(r: StoredMessage): string {
+    if (r.tokens <= this.messageCap()) return r.content;
+    return truncateMiddle(r.content, this.messageCap() * CHARS_PER_TOKEN);
+  }
+}
+
+function describe(r: StoredMessage): string {
+  if (r.role === "tool") return `tool result (${r.toolName ?? "tool"})`;
+  if (r.role === "assistant" && r.toolCalls?.length)
+    return `assistant [calls ${r.toolCalls.map((c) => `${c.function.name}(${c.function.arguments.slice(0, 200)})`).join(", ")}]`;
+  return r.role;
+}
+
+export function isPressureNotice(r: StoredMessage): boolean {
+  return r.role === "user" && r.content.startsWith(SYSTEM_NOTICE_PREFIX);
+}

@@ -1,0 +1,142 @@
+import type { AgentEvent, Usage } from "./events.js";
+import type { SendOptions } from "./session.js";
+import type { ContextManager } from "./context.js";
+import { runToolCall, type PermissionGate } from "./tool-runner.js";
+import { INTERRUPTED_TOOL_RESULT, LOOP_MESSAGE, STEP_LIMIT_MESSAGE } from "./prompts.js";
+import { ModelError, type ModelClient, type ModelTurn } from "../llm/types.js";
+import { approxTokens } from "../llm/tokens.js";
+import type { Store } from "../store/store.js";
+import type { ToolRegistry } from "../tools/registry.js";
+import type { ToolContext } from "../tools/types.js";
+
+export const LOOP_REPEAT_LIMIT = 3;
+
+export interface LoopDeps {
+  store: Store;
+  agentId: string;
+  conversationId: string;
+  model: ModelClient;
+  context: ContextManager;
+  registry: ToolRegistry;
+  gate: PermissionGate;
+  toolContext: Omit<ToolContext, "signal" | "onOutput">;
+  maxSteps: number;
+  contextWindow: number;
+}
+
+const zeroUsage = (): Usage => ({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
+
+/**
+ * One user turn: store the message, then step (request -> stream -> tools) until the model
+ * answers without tools, the step limit, a detected loop, an error or an interrupt. Every
+ * message is stored as it happens, so a crash loses at most the step in flight.
+ */
+export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, emit: (e: AgentEvent) => void): Promise<void> {
+  const { store, agentId, conversationId, model, context } = deps;
+  const signal = opts.signal ?? new AbortController().signal;
+  const usage = zeroUsage();
+  let steps = 0;
+  let lastText = "";
+  const repeats: string[] = [];
+  const done = (reason: Extract<AgentEvent, { type: "done" }>["reason"], result: string) =>
+    emit({ type: "done", reason, result, numSteps: steps, usage });
+
+  const append = (m: Parameters<Store["messages"]["append"]>[1]) => store.messages.append(agentId, m);
+  emit({ type: "turn_start", agentId, conversationId });
+  append({ conversationId, role: "user", content: text, tokens: approxTokens(text) + 4 });
+
+  for (;;) {
+    if (signal.aborted) return done("interrupted", lastText);
+    if (steps >= deps.maxSteps) {
+      const msg = STEP_LIMIT_MESSAGE(deps.maxSteps);
+      emit({ type: "error", message: msg, fatal: true });
+      return done("step_limit", msg);
+    }
+    steps++;
+    let turn: ModelTurn;
+    let streamed = "";
+    try {
+      const request = await context.prepare(emit, signal);
+      turn = await model.complete(
+        { messages: request.messages, tools: deps.registry.schemas, signal },
+        {
+          onText: (d) => {
+            streamed += d;
+            emit({ type: "assistant_delta", text: d });
+          },
+          onRetry: (info) => emit({ type: "retry", ...info }),
+        },
+      );
+      const u = turn.usage ?? { promptTokens: request.tokens, completionTokens: approxTokens(turn.text), totalTokens: 0 };
+      usage.promptTokens += u.promptTokens;
+      usage.completionTokens += u.completionTokens;
+      usage.totalTokens = usage.promptTokens + usage.completionTokens;
+      emit({ type: "usage", usage: { ...usage }, contextTokens: u.promptTokens || request.tokens, contextWindow: deps.contextWindow });
+    } catch (err) {
+      const interrupted = signal.aborted || (err instanceof ModelError && err.aborted);
+      const partial = streamed || ((err as { partialText?: string }).partialText ?? "");
+      if (partial) {
+        // What the user already saw is kept, marked so the model knows it was cut off.
+        const content = `${partial}\n[interrupted]`;
+        append({ conversationId, role: "assistant", content, tokens: approxTokens(content) });
+        emit({ type: "assistant_message", text: partial, messageId: "" });
+      }
+      if (interrupted) return done("interrupted", partial);
+      const message = err instanceof Error ? err.message : String(err);
+      emit({ type: "error", message, fatal: true });
+      return done("error", message);
+    }
+
+    const toolCalls = turn.toolCalls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.arguments } }));
+    const stored = append({
+      conversationId,
+      role: "assistant",
+      content: turn.text,
+      toolCalls: toolCalls.length ? toolCalls : undefined,
+      tokens: approxTokens(turn.text + JSON.stringify(toolCalls)) + 4,
+    });
+    if (turn.text) {
+      lastText = turn.text;
+      emit({ type: "assistant_message", text: turn.text, messageId: String(stored.id) });
+    }
+    if (turn.toolCalls.length === 0) return done("answer", turn.text);
+
+    for (const call of turn.toolCalls) {
+      const outcome = signal.aborted
+        ? { content: INTERRUPTED_TOOL_RESULT, state: "cancelled" as const }
+        : await runToolCall(call, {
+            registry: deps.registry,
+            gate: deps.gate,
+            ctx: { ...deps.toolContext, signal, onOutput: (chunk) => emit({ type: "tool_output", id: call.id, chunk }) },
+            approve: opts.approve,
+            emit,
+          });
+      // Every call gets its result stored, even when cancelled: the API rejects unanswered calls.
+      append({
+        conversationId,
+        role: "tool",
+        content: outcome.content,
+        toolCallId: call.id,
+        toolName: call.name,
+        tokens: approxTokens(outcome.content) + 4,
+      });
+    }
+    if (signal.aborted) return done("interrupted", lastText);
+
+    const signature = turn.toolCalls.map((c) => `${c.name}:${normaliseArgs(c.arguments)}`).join("|");
+    repeats.push(signature);
+    if (repeats.length >= LOOP_REPEAT_LIMIT && repeats.slice(-LOOP_REPEAT_LIMIT).every((s) => s === signature)) {
+      const msg = LOOP_MESSAGE(turn.toolCalls[0].name, LOOP_REPEAT_LIMIT);
+      emit({ type: "error", message: msg, fatal: true });
+      return done("loop_detected", msg);
+    }
+  }
+}
+
+function normaliseArgs(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw));
+  } catch {
+    return raw.trim();
+  }
+}

@@ -1,0 +1,182 @@
+import { join } from "node:path";
+import { Agent } from "./agent.js";
+import type { AgentEvent } from "./events.js";
+import type { PermissionMode } from "./session.js";
+import { ensureLettaDir, findProjectRoot, LETTA_DIR } from "../config/project.js";
+import { resolveConfig, type ConfigLayer, type ResolvedConfig } from "../config/config.js";
+import { Store } from "../store/store.js";
+import type { AgentRow } from "../store/agents.js";
+import { AgentCoreMemory, DEFAULT_BLOCKS, DEFAULT_BLOCK_LIMIT } from "../memory/core-memory.js";
+import { AgentArchivalMemory } from "../memory/archival.js";
+import { AgentRecallMemory } from "../memory/recall.js";
+import type { MemoryAccess } from "../memory/access.js";
+import { EmbedderProvider } from "../embeddings/provider.js";
+import { VectorIndex } from "../embeddings/vector-index.js";
+import { bufferToVector, vectorToBuffer } from "../embeddings/vector-codec.js";
+import type { LoadProgress } from "../embeddings/types.js";
+import { createOpenAIClient } from "../llm/openai-client.js";
+import type { ModelClient } from "../llm/types.js";
+import { memoryTools } from "../tools/memory.js";
+import { codingTools } from "../tools/index.js";
+import { PermissionGateImpl } from "../permissions/gate.js";
+
+export const DEFAULT_AGENT_NAME = "default";
+export const DEFAULT_PERSONA =
+  "I am letta-code, a coding agent with persistent memory. I keep my notes about this project and its user up to date, " +
+  "verify before I claim, and prefer small, tested changes.";
+
+export interface OpenProjectOptions {
+  /** Where to look for the project (default: the working directory). */
+  cwd?: string;
+  /** An explicit `.letta` directory; its parent is the project root. */
+  lettaDir?: string;
+  flags?: ConfigLayer;
+  env?: NodeJS.ProcessEnv;
+  /** One-time notices for the user (embedding fallback, sandbox missing). */
+  onNotice?: (message: string) => void;
+  onEmbeddingProgress?: (p: LoadProgress) => void;
+  /** Test seam: replace the OpenAI-compatible client. */
+  createModel?: (model: string, config: ResolvedConfig) => ModelClient;
+}
+
+export class NoModelError extends Error {
+  constructor() {
+    super(
+      "No model configured. Set one with --model NAME, the LETTA_CODE_MODEL environment variable, " +
+        'or "model" in .letta/config.json (project) or ~/.config/letta-code/config.json (user). ' +
+        "For a local server also set --base-url / OPENAI_BASE_URL (e.g. http://localhost:11434/v1 for Ollama).",
+    );
+    this.name = "NoModelError";
+  }
+}
+
+/**
+ * The composition root: one project's store, config and embedder, from which agents and their
+ * sessions are made. The CLI, the TUI and the SDK all start here.
+ */
+export class Project {
+  readonly store: Store;
+  readonly config: ResolvedConfig;
+  private embedder: EmbedderProvider;
+  private memoryListeners = new Map<string, ((e: AgentEvent) => void) | null>();
+
+  private constructor(
+    readonly root: string,
+    readonly lettaDir: string,
+    private opts: OpenProjectOptions,
+  ) {
+    this.config = resolveConfig({ projectRoot: root, flags: opts.flags, env: opts.env });
+    ensureLettaDir(lettaDir);
+    this.store = Store.open(lettaDir);
+    this.embedder = new EmbedderProvider(this.config.embeddings, {
+      onProgress: opts.onEmbeddingProgress,
+      onNotice: (m) => this.notice(m),
+    });
+  }
+
+  static open(opts: OpenProjectOptions = {}): Project {
+    if (opts.lettaDir) return new Project(join(opts.lettaDir, ".."), opts.lettaDir, opts);
+    const root = findProjectRoot(opts.cwd);
+    return new Project(root, join(root, LETTA_DIR), opts);
+  }
+
+  /** The named agent, or the project's default one (created on first use). */
+  resolveAgent(name?: string, create = true): AgentRow {
+    const wanted = name ?? this.config.agent;
+    if (wanted) {
+      const found = this.store.agents.byName(wanted) ?? this.store.agents.get(wanted);
+      if (found) return found;
+      if (!create) throw new Error(`No agent named "${wanted}" in ${this.lettaDir}. Agents: ${this.agentNames()}.`);
+      return this.createAgent(wanted);
+    }
+    return this.store.agents.list()[0] ?? this.createAgent(DEFAULT_AGENT_NAME);
+  }
+
+  createAgent(name: string, memory: Record<string, string> = {}): AgentRow {
+    if (this.store.agents.byName(name)) throw new Error(`An agent named "${name}" already exists.`);
+    return this.store.transaction(() => {
+      const agent = this.store.agents.create(name, this.config.model ? { model: this.config.model } : {});
+      const seeds: Record<string, string> = { persona: DEFAULT_PERSONA, human: "", project: "", ...memory };
+      const descriptions = new Map(DEFAULT_BLOCKS.map((b) => [b.label, b.description]));
+      for (const [label, value] of Object.entries(seeds)) {
+        this.store.blocks.upsert(agent.id, {
+          label,
+          value,
+          limit: Math.max(DEFAULT_BLOCK_LIMIT, value.length),
+          description: descriptions.get(label) ?? "",
+          readOnly: false,
+        });
+      }
+      return agent;
+    });
+  }
+
+  agentNames(): string {
+    return this.store.agents.list().map((a) => a.name).join(", ") || "(none)";
+  }
+
+  /** Memory of one agent, usable without any model (the `memory` command, the SDK). */
+  memory(agentId: string): MemoryAccess {
+    return {
+      core: new AgentCoreMemory(this.store.blocks, agentId, (label, action, before, after) =>
+        this.memoryListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),
+      ),
+      archival: new AgentArchivalMemory({
+        passages: this.store.passages,
+        agentId,
+        getEmbedder: () => this.embedder.get(),
+        createIndex: (dim) => new VectorIndex(dim),
+        encode: vectorToBuffer,
+        decode: (b) => bufferToVector(b),
+      }),
+      recall: new AgentRecallMemory(this.store.messages, agentId),
+    };
+  }
+
+  /** Which model an agent runs: flag/env/config first, then what the agent last used. */
+  modelFor(agent: AgentRow): string {
+    const model = this.opts.flags?.model ?? this.config.model ?? agent.settings.model;
+    if (!model) throw new NoModelError();
+    return model;
+  }
+
+  session(agent: AgentRow, opts: { mode?: PermissionMode; newConversation?: boolean } = {}): Agent {
+    const model = this.modelFor(agent);
+    const config = this.config;
+    const createModel =
+      this.opts.createModel ??
+      ((m: string) => createOpenAIClient({ baseURL: config.baseURL, apiKey: config.apiKey, model: m }));
+    const gate = new PermissionGateImpl({
+      mode: opts.mode ?? config.permissions.mode ?? "ask",
+      allow: config.permissions.allow,
+      deny: config.permissions.deny,
+      projectRoot: this.root,
+    });
+    const agentRow = opts.newConversation
+      ? { ...agent, conversationId: this.store.agents.newConversation(agent.id) }
+      : agent;
+    return new Agent({
+      store: this.store,
+      agent: agentRow,
+      projectRoot: this.root,
+      memory: this.memory(agent.id),
+      onMemoryChange: (listener) => this.memoryListeners.set(agent.id, listener),
+      createModel: (m) => createModel(m, config),
+      model,
+      contextWindowOverride: config.contextWindow,
+      maxSteps: config.maxSteps,
+      tools: [...memoryTools, ...codingTools],
+      gate,
+      shell: { sandbox: config.sandbox, allowUnsandboxed: false },
+      notify: (m) => this.notice(m),
+    });
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  private notice(message: string): void {
+    this.opts.onNotice?.(message);
+  }
+}

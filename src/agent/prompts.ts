@@ -1,0 +1,71 @@
+/** Every prompt text the agent sends lives here, so wording changes happen in one place. */
+
+export const SYSTEM_PROMPT = `You are letta-code, a coding agent working in the user's project from their terminal.
+You have persistent memory: unlike other coding agents you remember this project and this user across sessions.
+
+## How you work
+- Read before you change: use list_files, grep and read_file to understand the code, then edit_file (exact-match replacement) or write_file.
+- Run the project's tests and tools with run_shell. Commands run in the project directory; some need the user's approval.
+- Keep changes focused. Say briefly what you did and what you found. If a tool reports an error, read it and correct your call.
+- For a task of several steps, keep a plan with update_plan and update it as steps finish: the plan survives restarts and context compaction.
+
+## Your memory
+- Core memory (below, always in your context) has labelled blocks with a character limit each (shown as chars/limit).
+  "persona" is you, "human" is the user, "project" is this codebase: its purpose, layout, build and test commands, conventions.
+  Edit it with core_memory_append, core_memory_replace (exact text) and memory_rethink (rewrite a whole block, or create a new label).
+  When you learn something durable (a preference, a convention, a command that works, a pitfall), save it right away.
+- Archival memory is unbounded long-term storage searched by meaning: archival_memory_insert (with tags) and archival_memory_search.
+  Put detail there (design decisions, debugging notes, facts too long for core memory).
+- Recall memory holds every message ever exchanged, including ones no longer in your context: conversation_search finds them.
+- Your context window is limited. Old messages are summarised and evicted when it fills; the summary appears below.
+  When you get a memory pressure notice, save what matters to core or archival memory before it is evicted.
+- Never claim to remember something you have not checked: search your memory when the user refers to the past.`;
+
+export function memoryPressureNotice(tokens: number, window: number): string {
+  const pct = Math.round((tokens / window) * 100);
+  return (
+    `[System notice] Memory pressure: the context window is ${pct}% full (${tokens}/${window} tokens). ` +
+    `Older messages will soon be summarised and evicted from your context. Save anything important from the ` +
+    `conversation to core memory (core_memory_append / core_memory_replace) or archival memory (archival_memory_insert) now.`
+  );
+}
+
+export const SYSTEM_NOTICE_PREFIX = "[System notice]";
+
+export const SUMMARY_SYSTEM_PROMPT = `You maintain the running summary of a conversation between a user and a coding agent.
+You receive the previous summary (if any) and the messages that are leaving the agent's context window.
+Write a new summary that replaces the previous one: keep every fact, decision, file path, command, error and open task
+that the agent may need later; drop chit-chat. Write in the third person, as compact notes. At most 400 words.`;
+
+export function summaryRequest(previous: string | undefined, transcript: string): string {
+  return (
+    (previous ? `Previous summary:\n${previous}\n\n` : "There is no previous summary.\n\n") +
+    `Messages leaving the context window:\n${transcript}\n\nWrite the new summary.`
+  );
+}
+
+export function summarySection(summary: string, evicted: number): string {
+  return (
+    `<conversation_summary evicted_messages="${evicted}">\n${summary}\n</conversation_summary>\n` +
+    `(Earlier messages were evicted from your context; the summary above covers them and conversation_search retrieves their full text.)`
+  );
+}
+
+export const SUMMARY_UNAVAILABLE = (n: number, reason: string) =>
+  `(${n} earlier messages were evicted without a summary because the model could not be reached: ${reason}. ` +
+  `Use conversation_search to read them.)`;
+
+export const STEP_LIMIT_MESSAGE = (n: number) =>
+  `Stopped after ${n} steps (the step limit). The work so far is saved; send a message to continue, or raise the limit with --max-steps.`;
+
+export const LOOP_MESSAGE = (tool: string, times: number) =>
+  `Stopped: the agent called ${tool} with the same arguments ${times} times in a row, which looks like a loop. ` +
+  `Send a message to steer it.`;
+
+export const HEADLESS_REFUSAL = (tool: string, rule: string) =>
+  `Not run: ${tool} needs the user's approval, and this is a non-interactive run where nobody can approve it. ` +
+  `Do not retry it; continue without it, or tell the user what you would run. ` +
+  `(The user can allow it with --allowed-tools "${rule}", --permission-mode, or --yolo.)`;
+
+export const INTERRUPTED_TOOL_RESULT = "Interrupted by the user before this tool call finished.";
+export const MISSING_TOOL_RESULT = "No result: the previous run stopped before this tool call completed.";

@@ -1,0 +1,106 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Project } from "../agent/open-project.js";
+import type { MemoryCtx } from "./memory-command.js";
+import { EXIT } from "./headless.js";
+
+const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
+const fail = (s: string) => {
+  process.stderr.write(`letta-code: ${s}\n`);
+  return EXIT.failed;
+};
+
+export async function openMemory(agentName: string | undefined, fn: (ctx: MemoryCtx) => Promise<number> | number): Promise<number> {
+  let project: Project | undefined;
+  try {
+    project = Project.open({ onNotice: (m) => process.stderr.write(`letta-code: ${m}\n`) });
+    const agent = project.resolveAgent(agentName, false);
+    const mem = project.memory(agent.id);
+    const ctx: MemoryCtx = {
+      show(label, json) {
+        const blocks = mem.core.list().filter((b) => !label || b.label === label);
+        if (label && blocks.length === 0) return fail(`no block "${label}". Blocks: ${mem.core.list().map((b) => b.label).join(", ")}`);
+        if (json) out(JSON.stringify(blocks, null, 2));
+        else
+          for (const b of blocks) {
+            out(`── ${b.label} (${b.value.length}/${b.limit} chars${b.readOnly ? ", read-only" : ""})`);
+            out(b.value || "(empty)");
+          }
+        if (!label && !json) out(`── archival passages: ${mem.archival.count()} · recall messages: ${mem.recall.count()}`);
+        return EXIT.ok;
+      },
+      async edit(label, o) {
+        const current = mem.core.get(label);
+        let value: string;
+        if (o.value !== undefined) value = o.value;
+        else if (o.file !== undefined) value = readFileSync(o.file === "-" ? 0 : o.file, "utf8");
+        else {
+          const editor = process.env.VISUAL || process.env.EDITOR || "vi";
+          const dir = mkdtempSync(join(tmpdir(), "letta-memory-"));
+          const file = join(dir, `${label}.md`);
+          writeFileSync(file, current?.value ?? "");
+          const r = spawnSync(editor, [file], { stdio: "inherit", shell: true });
+          value = readFileSync(file, "utf8");
+          rmSync(dir, { recursive: true, force: true });
+          if (r.status !== 0) return fail(`${editor} exited with ${r.status}; the block was not changed.`);
+        }
+        value = value.replace(/\n$/, "");
+        try {
+          const b = mem.core.set(label, value);
+          out(`saved "${label}" (${b.value.length}/${b.limit} chars)`);
+          return EXIT.ok;
+        } catch (err) {
+          return fail((err as Error).message);
+        }
+      },
+      exportAll() {
+        const passages = [];
+        for (let offset = 0; ; offset += 500) {
+          const page = mem.archival.list({ limit: 500, offset });
+          passages.push(...page);
+          if (page.length < 500) break;
+        }
+        out(JSON.stringify({ agent: { id: agent.id, name: agent.name }, blocks: mem.core.list(), passages }, null, 2));
+        return EXIT.ok;
+      },
+      list(o) {
+        const rows = mem.archival.list({ limit: Number(o.limit) || 20, tags: o.tag ? [o.tag] : undefined });
+        if (rows.length === 0) out("no archival passages");
+        for (const p of rows) out(`#${p.id}  ${p.createdAt.slice(0, 10)}  ${p.tags.length ? `[${p.tags.join(", ")}] ` : ""}${oneLine(p.text)}`);
+        return EXIT.ok;
+      },
+      async search(query, o) {
+        const hits = await mem.archival.search(query, { topK: Number(o.topK) || 10, tags: o.tag ? [o.tag] : undefined });
+        if (hits.length === 0) out(`nothing matches "${query}"`);
+        for (const p of hits) out(`#${p.id}  ${p.createdAt.slice(0, 10)}  ${p.tags.length ? `[${p.tags.join(", ")}] ` : ""}${oneLine(p.text)}`);
+        return EXIT.ok;
+      },
+      async add(text, o) {
+        const r = await mem.archival.insert(text, { tags: o.tag?.split(",").map((t) => t.trim()) });
+        out(r.duplicate ? `already stored as #${r.ids.join(", #")}` : `stored as #${r.ids.join(", #")}`);
+        return EXIT.ok;
+      },
+      remove(ids) {
+        let code: number = EXIT.ok;
+        for (const raw of ids) {
+          const id = Number(raw.replace(/^#/, ""));
+          if (!Number.isInteger(id) || !mem.archival.delete(id)) code = fail(`no passage #${raw}`);
+          else out(`deleted #${id}`);
+        }
+        return code;
+      },
+    };
+    return await fn(ctx);
+  } catch (err) {
+    return fail((err as Error).message);
+  } finally {
+    project?.close();
+  }
+}
+
+function oneLine(s: string, max = 100): string {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}

@@ -1,0 +1,65 @@
+import type { Command } from "commander";
+
+/**
+ * `letta-code memory ...`: inspect and correct what the agent remembers, without a model.
+ * Heavy modules are imported inside the actions so `--help` stays fast.
+ */
+export function attachMemoryCommand(program: Command, setCode: (code: number) => void): void {
+  const memory = program
+    .command("memory")
+    .description("show, edit and export core memory; list, search, add and delete archival passages (no model needed)")
+    .option("--agent <name>", "which agent (default: the project's first agent)");
+
+  const run = (fn: (ctx: MemoryCtx, ...args: never[]) => Promise<number> | number) =>
+    async (...args: unknown[]) => {
+      const { openMemory } = await import("./memory-actions.js");
+      setCode(await openMemory(memory.opts().agent as string | undefined, (ctx) => fn(ctx, ...(args as never[]))));
+    };
+
+  memory
+    .command("show [label]")
+    .description("print core memory blocks with their usage (one block with a label)")
+    .option("--json", "as JSON")
+    .action(run((ctx, label?: string, o?: { json?: boolean }) => ctx.show(label, !!o?.json)));
+  memory
+    .command("edit <label>")
+    .description("edit a core memory block in $EDITOR, or set it with --value / --file")
+    .option("--value <text>", "new text of the block")
+    .option("--file <path>", "read the new text from a file ('-' for stdin)")
+    .action(run((ctx, label: string, o: { value?: string; file?: string }) => ctx.edit(label, o)));
+  memory
+    .command("export")
+    .description("print all memory (core blocks and archival passages) as JSON")
+    .action(run((ctx) => ctx.exportAll()));
+  memory
+    .command("list")
+    .description("list archival passages, newest first")
+    .option("--tag <tag>", "only passages with this tag")
+    .option("--limit <n>", "how many", "20")
+    .action(run((ctx, o: { tag?: string; limit: string }) => ctx.list(o)));
+  memory
+    .command("search <query...>")
+    .description("search archival memory (hybrid: meaning + keywords)")
+    .option("--tag <tag>", "only passages with this tag")
+    .option("-k, --top-k <n>", "how many results", "10")
+    .action(run((ctx, query: string[], o: { tag?: string; topK: string }) => ctx.search(query.join(" "), o)));
+  memory
+    .command("add <text...>")
+    .description("store a passage in archival memory")
+    .option("--tag <tags>", "comma-separated tags")
+    .action(run((ctx, text: string[], o: { tag?: string }) => ctx.add(text.join(" "), o)));
+  memory
+    .command("delete <ids...>")
+    .description("delete archival passages by id")
+    .action(run((ctx, ids: string[]) => ctx.remove(ids)));
+}
+
+export interface MemoryCtx {
+  show(label: string | undefined, json: boolean): number;
+  edit(label: string, o: { value?: string; file?: string }): Promise<number>;
+  exportAll(): number;
+  list(o: { tag?: string; limit: string }): number;
+  search(query: string, o: { tag?: string; topK: string }): Promise<number>;
+  add(text: string, o: { tag?: string }): Promise<number>;
+  remove(ids: string[]): number;
+}

@@ -1,0 +1,84 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import { PERMISSION_MODES, type PermissionMode } from "../agent/session.js";
+
+export interface CliOptions {
+  prompt?: string | boolean;
+  outputFormat: "text" | "json" | "stream-json";
+  model?: string;
+  baseUrl?: string;
+  contextWindow?: number;
+  maxSteps?: number;
+  new?: boolean;
+  agent?: string;
+  sandbox?: boolean;
+  verbose?: boolean;
+  yolo?: boolean;
+  permissionMode?: PermissionMode;
+  allowedTools?: string[];
+  disallowedTools?: string[];
+}
+
+const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number.`);
+  return n;
+};
+
+/** "Bash(npm test),write_file" or repeated flags -> rules; commas inside parentheses are kept. */
+export function parseToolList(value: string, previous: string[] = []): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of value) {
+    if (ch === "(") depth++;
+    if (ch === ")") depth = Math.max(0, depth - 1);
+    if ((ch === "," || ch === " ") && depth === 0) {
+      if (current.trim()) out.push(current.trim());
+      current = "";
+    } else current += ch;
+  }
+  if (current.trim()) out.push(current.trim());
+  return [...previous, ...out];
+}
+
+/** The commander program. Actions are attached by main.ts so this stays cheap to build. */
+export function buildProgram(version: string): Command {
+  const program = new Command("letta-code")
+    .description("A terminal coding agent that never forgets: memory lives in .letta/ beside your code.")
+    .version(version, "-v, --version", "print the version")
+    .helpOption("-h, --help", "show this help")
+    .option("-p, --prompt [text]", "run one turn headless and print the answer (stdin, if piped, is added)")
+    .addOption(
+      new Option("--output-format <format>", "headless output: text, json (one result object) or stream-json (events, one per line)")
+        .choices(["text", "json", "stream-json"])
+        .default("text"),
+    )
+    .option("-m, --model <name>", "model name, e.g. gpt-4.1, qwen2.5-coder:14b (env LETTA_CODE_MODEL)")
+    .option("--base-url <url>", "OpenAI-compatible endpoint (env OPENAI_BASE_URL; default https://api.openai.com/v1)")
+    .option("--context-window <tokens>", "context window size in tokens (overrides the built-in table)", positiveInt("--context-window"))
+    .option("--max-steps <n>", "most model steps in one turn (default 50)", positiveInt("--max-steps"))
+    .option("--new", "start a fresh conversation (memory is kept)")
+    .option("--agent <name>", "which of the project's agents to use (created if missing; default: the project's first agent)")
+    .option("--sandbox", "run shell commands inside bubblewrap: read-only system, writable project, no network")
+    .option("--verbose", "progress and diagnostics on stderr, even when it is not a terminal")
+    .option("--yolo", "allow every tool call without asking (same as --permission-mode yolo)")
+    .addOption(
+      new Option("--permission-mode <mode>", "ask | accept-edits | yolo | read-only").choices(PERMISSION_MODES),
+    )
+    .option("--allowed-tools <rules>", 'allow rules, e.g. "write_file,run_shell(npm test)" (repeatable)', parseToolList)
+    .option("--disallowed-tools <rules>", 'deny rules, e.g. "run_shell(git push)" (repeatable)', parseToolList)
+    .showHelpAfterError("(run letta-code --help for usage)")
+    .allowExcessArguments(false);
+  program.addHelpText(
+    "after",
+    `
+Examples:
+  letta-code                                   interactive session in this project
+  letta-code -p "where is the retry logic?"    one answer, printed to stdout
+  cat err.log | letta-code -p "why does this fail?" --output-format json | jq .result
+  letta-code memory show                       what the agent remembers (no model needed)
+
+Exit codes: 0 success, 1 the run failed, 2 bad usage or no model configured, 130 interrupted.`,
+  );
+  return program;
+}

@@ -1,0 +1,36 @@
+import type { AgentEvent } from "../agent/events.js";
+
+/** Human-readable progress lines for stderr in headless mode (only when asked or on a terminal). */
+export function progressLine(e: AgentEvent): string | null {
+  switch (e.type) {
+    case "tool_call":
+      return `→ ${e.name} ${keyArg(e.args)}`.trimEnd();
+    case "tool_result":
+      return e.state === "done" ? null : `  ${e.name} ${e.state}: ${firstLine(e.content)}`;
+    case "retry":
+      return `model request failed (${e.reason}); retry ${e.attempt} in ${Math.round(e.delayMs / 100) / 10}s`;
+    case "compaction":
+      return `context compacted: ${e.evicted} messages summarised (${e.tokensBefore} → ${e.tokensAfter} tokens)`;
+    case "memory_update":
+      return `✎ memory ${e.action} in "${e.label}"`;
+    case "memory_pressure":
+      return `context ${Math.round((e.tokens / e.window) * 100)}% full: agent warned to save memory`;
+    case "notice":
+      return `note: ${e.message}`;
+    case "error":
+      return `error: ${e.message}`;
+    default:
+      return null;
+  }
+}
+
+function keyArg(args: unknown): string {
+  if (!args || typeof args !== "object") return "";
+  const a = args as Record<string, unknown>;
+  const v = a.command ?? a.path ?? a.pattern ?? a.query ?? a.label;
+  return typeof v === "string" ? firstLine(v).slice(0, 120) : "";
+}
+
+function firstLine(s: string): string {
+  return s.split("\n", 1)[0];
+}

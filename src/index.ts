@@ -1,0 +1,9 @@
+/** letta-code's public TypeScript API. */
+export { createClient, LettaClient } from "./sdk/client.js";
+export type { ClientOptions, AgentInfo, TurnMessage, TurnResult, UserMessageOptions } from "./sdk/client.js";
+export type { AgentEvent, Usage, ToolDisplay } from "./agent/events.js";
+export { EVENT_SCHEMA_VERSION } from "./agent/events.js";
+export type { AgentSession, ApprovalDecision, PermissionMode } from "./agent/session.js";
+export type { Block, Passage, RecallMessage, PassageSearchOptions, MessageSearchOptions } from "./memory/access.js";
+export { StoreError } from "./store/db.js";
+export { MemoryError } from "./memory/errors.js";

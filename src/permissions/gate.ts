@@ -1,0 +1,38 @@
+import type { PermissionMode } from "../agent/session.js";
+import type { ModeGate } from "../agent/agent.js";
+import type { Tool } from "../tools/types.js";
+import { addLocalAllowRule } from "../config/config.js";
+import { decide, suggestRule } from "./policy.js";
+
+/**
+ * A session's permission state: the mode (Shift+Tab changes it), the configured rules, and
+ * rules the user added with "don't ask again" (kept in .letta/config.local.json).
+ */
+export class PermissionGateImpl implements ModeGate {
+  mode: PermissionMode;
+  readonly allow: string[];
+  readonly deny: string[];
+  private projectRoot: string;
+  private persist: boolean;
+
+  constructor(opts: { mode: PermissionMode; allow: string[]; deny: string[]; projectRoot: string; persist?: boolean }) {
+    this.mode = opts.mode;
+    this.allow = [...opts.allow];
+    this.deny = [...opts.deny];
+    this.projectRoot = opts.projectRoot;
+    this.persist = opts.persist ?? true;
+  }
+
+  decide(tool: Tool, args: unknown) {
+    return decide({ tool, args, mode: this.mode, allow: this.allow, deny: this.deny, projectRoot: this.projectRoot });
+  }
+
+  suggestRule(tool: Tool, args: unknown): string {
+    return suggestRule(tool, args);
+  }
+
+  remember(rule: string): void {
+    if (!this.allow.includes(rule)) this.allow.push(rule);
+    if (this.persist) addLocalAllowRule(this.projectRoot, rule);
+  }
+}

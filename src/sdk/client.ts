@@ -1,0 +1,193 @@
+import type { Agent } from "../agent/agent.js";
+import type { AgentEvent, Usage } from "../agent/events.js";
+import { Project } from "../agent/open-project.js";
+import type { Approver, PermissionMode } from "../agent/session.js";
+import type { Block, MessageSearchOptions, Passage, PassageSearchOptions, RecallMessage } from "../memory/access.js";
+import type { EmbeddingSettings, LoadProgress } from "../embeddings/types.js";
+
+export interface ClientOptions {
+  /** An explicit `.letta` directory (absolute path). Default: `<project root>/.letta` of `cwd`. */
+  dir?: string;
+  /** Where to find the project when `dir` is not given (default: process.cwd()). */
+  cwd?: string;
+  /** Model settings; default to the CLI's sources (LETTA_CODE_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, config files). */
+  model?: string;
+  baseURL?: string;
+  apiKey?: string;
+  contextWindow?: number;
+  maxSteps?: number;
+  /** Default "ask": without an `approve` callback, writes and commands are refused and the model is told. */
+  permissionMode?: PermissionMode;
+  embeddings?: Partial<EmbeddingSettings>;
+  onNotice?: (message: string) => void;
+  onEmbeddingProgress?: (p: LoadProgress) => void;
+}
+
+export interface AgentInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export type TurnMessage =
+  | { messageType: "assistant_message"; content: string }
+  | { messageType: "tool_call_message"; toolCallId: string; name: string; arguments: unknown }
+  | { messageType: "tool_return_message"; toolCallId: string; name: string; status: "success" | "error"; content: string };
+
+export interface TurnResult {
+  messages: TurnMessage[];
+  usage: Usage;
+  stopReason: "answer" | "step_limit" | "loop_detected" | "interrupted";
+}
+
+export interface UserMessageOptions {
+  signal?: AbortSignal;
+  /** Every event of the turn as it happens (deltas, tool calls, memory updates...). */
+  onEvent?: (e: AgentEvent) => void;
+  /** Answer approval requests; without it, writes and commands are refused in "ask" mode. */
+  approve?: Approver;
+}
+
+/** The TypeScript API: the same agents and memory as the CLI, for building stateful apps. */
+export class LettaClient {
+  private project: Project;
+  private sessions = new Map<string, Agent>();
+
+  constructor(private opts: ClientOptions = {}) {
+    this.project = Project.open({
+      cwd: opts.cwd,
+      lettaDir: opts.dir,
+      flags: {
+        model: opts.model,
+        baseURL: opts.baseURL,
+        apiKey: opts.apiKey,
+        contextWindow: opts.contextWindow,
+        maxSteps: opts.maxSteps,
+        embeddings: opts.embeddings,
+      },
+      onNotice: opts.onNotice,
+      onEmbeddingProgress: opts.onEmbeddingProgress,
+    });
+  }
+
+  /** The project directory this client works in. */
+  get projectRoot(): string {
+    return this.project.root;
+  }
+
+  createAgent(opts: { name?: string; memory?: Record<string, string> } = {}): AgentInfo {
+    const row = this.project.createAgent(opts.name ?? `agent-${Date.now().toString(36)}`, opts.memory ?? {});
+    return { id: row.id, name: row.name, createdAt: row.createdAt };
+  }
+
+  listAgents(): AgentInfo[] {
+    return this.project.store.agents.list().map((a) => ({ id: a.id, name: a.name, createdAt: a.createdAt }));
+  }
+
+  /** By id or name; undefined when there is none. */
+  getAgent(idOrName: string): AgentInfo | undefined {
+    const a = this.project.store.agents.get(idOrName) ?? this.project.store.agents.byName(idOrName);
+    return a && { id: a.id, name: a.name, createdAt: a.createdAt };
+  }
+
+  /** Send a message and resolve with this turn's assistant and tool messages. Rejects when the model fails. */
+  async userMessage(agentId: string, text: string, opts: UserMessageOptions = {}): Promise<TurnResult> {
+    const session = this.session(agentId);
+    const messages: TurnMessage[] = [];
+    const names = new Map<string, string>();
+    let done: Extract<AgentEvent, { type: "done" }> | undefined;
+    for await (const e of session.send(text, { signal: opts.signal, approve: opts.approve })) {
+      opts.onEvent?.(e);
+      if (e.type === "assistant_message") messages.push({ messageType: "assistant_message", content: e.text });
+      if (e.type === "tool_call") {
+        names.set(e.id, e.name);
+        messages.push({ messageType: "tool_call_message", toolCallId: e.id, name: e.name, arguments: e.args });
+      }
+      if (e.type === "tool_result")
+        messages.push({
+          messageType: "tool_return_message",
+          toolCallId: e.id,
+          name: names.get(e.id) ?? e.name,
+          status: e.state === "done" ? "success" : "error",
+          content: e.content,
+        });
+      if (e.type === "done") done = e;
+    }
+    if (!done || done.reason === "error") throw new Error(done?.result ?? "the turn ended without a result");
+    return { messages, usage: done.usage, stopReason: done.reason };
+  }
+
+  getBlocks(agentId: string): Omit<Block, "updatedAt">[] {
+    return this.memory(agentId).core.list().map(({ label, value, limit, description, readOnly }) => ({ label, value, limit, description, readOnly }));
+  }
+
+  /** Set a block's text (creating the block if needed); throws when over the block's limit. */
+  setBlock(agentId: string, label: string, value: string, opts?: { limit?: number; description?: string }): void {
+    this.memory(agentId).core.set(label, value, opts);
+  }
+
+  async insertPassage(agentId: string, text: string, opts: { tags?: string[]; createdAt?: string | Date } = {}) {
+    const createdAt = opts.createdAt instanceof Date ? opts.createdAt.toISOString() : opts.createdAt;
+    const r = await this.memory(agentId).archival.insert(text, { tags: opts.tags, createdAt });
+    return { id: r.ids[0], ids: r.ids, duplicate: r.duplicate };
+  }
+
+  async searchPassages(
+    agentId: string,
+    query: string,
+    opts: Omit<PassageSearchOptions, "from" | "to"> & { from?: string | Date; to?: string | Date } = {},
+  ): Promise<Passage[]> {
+    return this.memory(agentId).archival.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to) });
+  }
+
+  listPassages(agentId: string, opts?: { limit?: number; offset?: number; tags?: string[] }): Passage[] {
+    return this.memory(agentId).archival.list(opts);
+  }
+
+  deletePassage(agentId: string, id: number): boolean {
+    return this.memory(agentId).archival.delete(id);
+  }
+
+  async searchMessages(
+    agentId: string,
+    query: string,
+    opts: Omit<MessageSearchOptions, "from" | "to"> & { from?: string | Date; to?: string | Date } = {},
+  ): Promise<RecallMessage[]> {
+    return this.memory(agentId).recall.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to) });
+  }
+
+  close(): void {
+    this.sessions.clear();
+    this.project.close();
+  }
+
+  private memory(agentId: string) {
+    return this.session(agentId, false)?.memory ?? this.project.memory(this.agentRow(agentId).id);
+  }
+
+  private agentRow(agentId: string) {
+    const row = this.project.store.agents.get(agentId) ?? this.project.store.agents.byName(agentId);
+    if (!row) throw new Error(`No agent "${agentId}" in ${this.project.lettaDir}.`);
+    return row;
+  }
+
+  private session(agentId: string): Agent;
+  private session(agentId: string, create: false): Agent | undefined;
+  private session(agentId: string, create = true): Agent | undefined {
+    const row = this.agentRow(agentId);
+    let s = this.sessions.get(row.id);
+    if (!s && create) {
+      s = this.project.session(row, { mode: this.opts.permissionMode ?? "ask" });
+      this.sessions.set(row.id, s);
+    }
+    return s;
+  }
+}
+
+function iso(d: string | Date | undefined): string | undefined {
+  return d instanceof Date ? d.toISOString() : d;
+}
+
+export function createClient(opts?: ClientOptions): LettaClient {
+  return new LettaClient(opts);
+}

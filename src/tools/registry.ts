@@ -1,0 +1,53 @@
+import { z } from "zod";
+import type { ToolSchema } from "../llm/types.js";
+import type { Tool } from "./types.js";
+
+/** The tools one agent offers the model, with their wire schemas computed once. */
+export class ToolRegistry {
+  private byName = new Map<string, Tool>();
+  readonly schemas: ToolSchema[];
+
+  constructor(tools: Tool[]) {
+    for (const t of tools) this.byName.set(t.name, t);
+    this.schemas = tools.map(toSchema);
+  }
+
+  get(name: string): Tool | undefined {
+    return this.byName.get(name);
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+}
+
+function toSchema(tool: Tool): ToolSchema {
+  const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.parameters, { io: "input" }) as Record<string, unknown>;
+  return { type: "function", function: { name: tool.name, description: tool.description, parameters } };
+}
+
+export type ParsedArgs = { ok: true; args: unknown } | { ok: false; error: string };
+
+/**
+ * Parse and validate a model's raw argument string. Failures are phrased for the model to
+ * correct itself on the next step; they never reach the user as a crash.
+ */
+export function parseToolArgs(tool: Tool, raw: string): ParsedArgs {
+  let json: unknown;
+  const text = raw.trim() === "" ? "{}" : raw;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    const excerpt = raw.length > 300 ? `${raw.slice(0, 300)}…` : raw;
+    return {
+      ok: false,
+      error: `Invalid arguments for ${tool.name}: not valid JSON (${(err as Error).message}). Received: ${excerpt}. Send a JSON object matching the tool's schema.`,
+    };
+  }
+  const result = tool.parameters.safeParse(json);
+  if (result.success) return { ok: true, args: result.data };
+  const issues = result.error.issues
+    .map((i) => `${i.path.length ? i.path.join(".") : "(arguments)"}: ${i.message}`)
+    .join("; ");
+  return { ok: false, error: `Invalid arguments for ${tool.name}: ${issues}. Fix them and call the tool again.` };
+}

@@ -1,0 +1,52 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "./temp.js";
+
+export const BIN = new URL("../../bin/letta-code.js", import.meta.url).pathname;
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A throwaway project (a git root with a README) and a HOME with no user config. */
+export function tempProject(): { root: string; home: string } {
+  const root = tempDir("letta-e2e-");
+  mkdirSync(join(root, ".git"));
+  writeFileSync(join(root, "README.md"), "# sample project\n");
+  const home = join(root, ".home");
+  mkdirSync(home);
+  return { root, home };
+}
+
+/** Spawn the CLI as a user would (node bin/letta-code.js), never inheriting the developer's model settings. */
+export function runCli(
+  args: string[],
+  opts: { cwd: string; home: string; env?: Record<string, string>; stdin?: string | "ignore" | "open"; onSpawn?: (p: ReturnType<typeof spawn>) => void },
+): Promise<CliRun> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: opts.home,
+    XDG_CONFIG_HOME: join(opts.home, ".config"),
+    XDG_CACHE_HOME: join(opts.home, ".cache"),
+    LETTA_CODE_EMBEDDING_PATH: join(opts.home, "no-models"),
+    ...opts.env,
+  };
+  return new Promise((resolve, reject) => {
+    const stdinMode = opts.stdin === "ignore" ? "ignore" : "pipe";
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env, stdio: [stdinMode, "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    if (stdinMode === "pipe" && opts.stdin !== "open") {
+      child.stdin!.end(typeof opts.stdin === "string" ? opts.stdin : "");
+    }
+    opts.onSpawn?.(child);
+  });
+}
