@@ -1,0 +1,205 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup } from "ink-testing-library";
+import { writeFileSync } from "node:fs";
+import type { AgentSession } from "../../src/agent/session.js";
+import { INIT_PROMPT } from "../../src/tui/prompts.js";
+import { FakeSession } from "./fake-session.js";
+import { KEY, renderApp } from "./helpers.js";
+
+afterEach(() => cleanup());
+
+describe("slash commands", () => {
+  it("/help lists the commands and key bindings", async () => {
+    const app = renderApp(new FakeSession());
+    await app.submit("/help");
+    const f = await app.waitFor((f) => f.includes("Commands"));
+    for (const c of ["/memory", "/remember", "/search", "/forget", "/compact", "/clear", "/model", "/agents", "/init", "/permissions", "/cost", "/exit"]) {
+      expect(f).toContain(c);
+    }
+    expect(f).toContain("Ctrl-J · Alt+Enter");
+    expect(f).toContain("Shift+Tab");
+  });
+
+  it("typing / shows matching commands below the input; Tab completes", async () => {
+    const app = renderApp(new FakeSession());
+    await app.press("/");
+    let f = app.frame();
+    expect(f).toContain("/help");
+    expect(f).toContain("/memory");
+    expect(f).toContain("more (Tab completes)");
+    await app.press("se");
+    f = app.frame();
+    expect(f).toContain("/search");
+    expect(f).not.toContain("/memory");
+    await app.press(KEY.tab);
+    expect(app.frame()).toContain("> /search ");
+    await app.press(KEY.ctrlU);
+    await app.press("/c");
+    await app.press(KEY.tab); // /clear, /compact, /cost: no common prefix beyond "c"
+    f = app.frame();
+    expect(f).toContain("/clear");
+    expect(f).toContain("/compact");
+    expect(f).toContain("/cost");
+    await app.press("o");
+    await app.press("m");
+    await app.press(KEY.tab);
+    expect(app.frame()).toContain("> /compact ");
+  });
+
+  it("/memory shows core blocks with usage", async () => {
+    const s = new FakeSession();
+    await s.memory.archival.insert("a passage");
+    const app = renderApp(s);
+    await app.submit("/memory");
+    const f = await app.waitFor((f) => f.includes("Core memory"));
+    expect(f).toContain("project");
+    expect(f).toContain("38/5000 chars (1%)");
+    expect(f).toContain("│ TypeScript CLI. Tests: npx vitest run.");
+    expect(f).toContain("persona");
+    expect(f).toContain("archival: 1 passages");
+  });
+
+  it("/memory edit opens the editor and saves the block", async () => {
+    const s = new FakeSession();
+    const opened: string[] = [];
+    const app = renderApp(s, {
+      openEditor: (file) => {
+        opened.push(file);
+        writeFileSync(file, "Edited project notes.\n");
+      },
+    });
+    await app.submit("/memory edit project");
+    await app.waitFor((f) => f.includes("Saved project: 21/5000 chars."));
+    expect(opened[0]).toMatch(/project\.md$/);
+    expect(s.memory.core.get("project")!.value).toBe("Edited project notes.");
+    // input works again afterwards
+    await app.press("ok");
+    expect(app.frame()).toContain("> ok");
+  });
+
+  it("/search shows archival results without a model call", async () => {
+    const s = new FakeSession();
+    await s.memory.archival.insert("We deploy with GitHub Actions", { tags: ["ops"] });
+    await s.memory.archival.insert("Unrelated passage");
+    const app = renderApp(s);
+    await app.submit("/search deploy");
+    const f = await app.waitFor((f) => f.includes("result"));
+    expect(f).toContain('1 result for "deploy"');
+    expect(f).toContain("#1");
+    expect(f).toContain("We deploy with GitHub Actions");
+    expect(f).toContain("[ops]");
+    expect(f).not.toContain("Unrelated passage");
+    expect(s.sent).toHaveLength(0);
+    await app.submit("/search nothing-matches");
+    await app.waitFor((f) => f.includes('No archival passages match "nothing-matches"'));
+  });
+
+  it("/forget lists passages, then deletes one by id", async () => {
+    const s = new FakeSession();
+    await s.memory.archival.insert("old fact");
+    const app = renderApp(s);
+    await app.submit("/forget");
+    await app.waitFor((f) => f.includes("Recent archival passages") && f.includes("#1"));
+    await app.submit("/forget 1");
+    await app.waitFor((f) => f.includes("Forgot archival passage #1."));
+    expect(s.memory.archival.count()).toBe(0);
+    await app.submit("/forget 99");
+    await app.waitFor((f) => f.includes("No archival passage #99."));
+  });
+
+  it("/clear starts a new conversation and clears the screen", async () => {
+    const s = new FakeSession();
+    const app = renderApp(s);
+    await app.submit("hello");
+    await app.waitFor((f) => f.includes("echo: hello") && !f.includes("thinking"));
+    await app.submit("/clear");
+    await app.waitFor((f) => f.includes("Started a new conversation"));
+    expect(s.newConversations).toBe(1);
+    expect(app.frames.some((fr) => fr.includes("\u001b[2J"))).toBe(true);
+    // the transcript is re-rendered from a fresh header: nothing of the old conversation after it
+    const f = app.frame();
+    const fresh = f.slice(f.lastIndexOf("✻ letta-code"));
+    expect(fresh).not.toContain("echo: hello");
+    expect(fresh).toContain("Started a new conversation");
+  });
+
+  it("unknown commands say so and point to /help", async () => {
+    const app = renderApp(new FakeSession());
+    await app.submit("/frobnicate now");
+    const f = await app.waitFor((f) => f.includes("Unknown command /frobnicate."));
+    expect(f).toContain("Type /help to list commands.");
+  });
+
+  it("/remember and /init send prompts to the agent", async () => {
+    const s = new FakeSession();
+    const app = renderApp(s);
+    await app.submit("/remember we use pnpm");
+    await app.waitFor((f) => f.includes("› /remember we use pnpm") && !f.includes("thinking"));
+    expect(s.sent[0]!.text).toContain("Please remember this: we use pnpm");
+    await app.submit("/init");
+    await app.waitFor(() => s.sent.length === 2);
+    expect(s.sent[1]!.text).toBe(INIT_PROMPT);
+    expect(INIT_PROMPT).toContain("`project` core memory block");
+  });
+
+  it("/compact, /cost, /model, /permissions", async () => {
+    const s = new FakeSession();
+    const app = renderApp(s, { permissions: () => ({ mode: "ask", allow: ["run_shell(npm test)"], deny: ["run_shell(rm *)"] }) });
+    await app.submit("/compact");
+    await app.waitFor((f) => f.includes("Compacted: summarised 12 messages (7k → 2.1k tokens)"));
+    expect(s.compactions).toBe(1);
+    await app.submit("/cost");
+    await app.waitFor((f) => f.includes("Session usage") && f.includes("1,234"));
+    await app.submit("/model");
+    await app.waitFor((f) => f.includes("Model: fake-model"));
+    await app.submit("/model better-model");
+    await app.waitFor((f) => f.includes("Model set to better-model."));
+    expect(s.model).toBe("better-model");
+    expect(app.frame()).toMatch(/better-model · ctx/);
+    await app.submit("/permissions");
+    const f = await app.waitFor((f) => f.includes("Permissions"));
+    expect(f).toContain("run_shell(npm test)");
+    expect(f).toContain("run_shell(rm *)");
+  });
+
+  it("/agents is unavailable without a switcher, and lists/switches with one", async () => {
+    let app = renderApp(new FakeSession());
+    await app.submit("/agents");
+    await app.waitFor((f) => f.includes("Agent switching is unavailable"));
+    app.unmount();
+    const other = new FakeSession({ model: "other-model" });
+    other.info = () => ({ ...FakeSession.prototype.info.call(other), agentName: "second" });
+    const switched: string[] = [];
+    app = renderApp(new FakeSession(), {
+      agents: {
+        list: () => [
+          { name: "fake-agent", id: "agent-1", current: true },
+          { name: "second", id: "agent-2", current: false },
+        ],
+        switchTo: async (name) => {
+          switched.push(name);
+          return other as AgentSession;
+        },
+        create: async () => other as AgentSession,
+      },
+    });
+    await app.submit("/agents");
+    await app.waitFor((f) => f.includes("Agents") && f.includes("second"));
+    await app.submit("/agents switch second");
+    await app.waitFor((f) => f.includes("Switched to agent second."));
+    expect(switched).toEqual(["second"]);
+    expect(app.frame()).toContain("other-model");
+  });
+
+  it("/exit and /quit exit with 0; extra commands can be added", async () => {
+    const ran: string[] = [];
+    const app = renderApp(new FakeSession(), {
+      extraSlash: [{ name: "hello", description: "say hi", run: (args, ctx) => void (ran.push(args), ctx.note("ok", "hi there")) }],
+    });
+    await app.submit("/hello world");
+    await app.waitFor((f) => f.includes("hi there"));
+    expect(ran).toEqual(["world"]);
+    await app.submit("/quit");
+    expect(app.exits).toEqual([0]);
+  });
+});
