@@ -145,7 +145,7 @@ export class Project {
     const config = this.config;
     const createModel =
       this.opts.createModel ??
-      ((m: string) => createOpenAIClient({ baseURL: config.baseURL, apiKey: config.apiKey, model: m }));
+      ((m: string) => createOpenAIClient({ baseURL: config.baseURL, apiKey: config.apiKey, model: m, maxRetries: config.maxRetries }));
     const gate = new PermissionGateImpl({
       mode: opts.mode ?? config.permissions.mode ?? "ask",
       allow: config.permissions.allow,

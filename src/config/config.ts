@@ -13,6 +13,8 @@ export interface ConfigLayer {
   apiKey?: string;
   contextWindow?: number;
   maxSteps?: number;
+  /** Retries of a failed model request (connection refused, timeout, 429, 5xx). */
+  maxRetries?: number;
   agent?: string;
   sandbox?: boolean;
   permissions?: { mode?: PermissionMode; allow?: string[]; deny?: string[] };
@@ -25,6 +27,7 @@ export interface ResolvedConfig {
   apiKey?: string;
   contextWindow?: number;
   maxSteps: number;
+  maxRetries?: number;
   agent?: string;
   sandbox: boolean;
   permissions: { mode?: PermissionMode; allow: string[]; deny: string[] };
@@ -76,9 +79,9 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
     if (o[k] !== undefined && typeof o[k] !== "string") throw new ConfigError(`${where}: "${k}" must be a string.`);
     return o[k] as string | undefined;
   };
-  const int = (k: string) => {
-    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) > 0))
-      throw new ConfigError(`${where}: "${k}" must be a positive integer.`);
+  const int = (k: string, min = 1) => {
+    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= min))
+      throw new ConfigError(`${where}: "${k}" must be a whole number of at least ${min}.`);
     return o[k] as number | undefined;
   };
   const perms = o.permissions as ConfigLayer["permissions"] | undefined;
@@ -99,6 +102,7 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
     apiKey: str("apiKey"),
     contextWindow: int("contextWindow"),
     maxSteps: int("maxSteps"),
+    maxRetries: int("maxRetries", 0),
     agent: str("agent"),
     sandbox: o.sandbox as boolean | undefined,
     permissions: perms,
@@ -108,7 +112,9 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
 
 export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
   const cw = env.LETTA_CODE_CONTEXT_WINDOW ? Number(env.LETTA_CODE_CONTEXT_WINDOW) : undefined;
+  const retries = env.LETTA_CODE_MAX_RETRIES ? Number(env.LETTA_CODE_MAX_RETRIES) : undefined;
   return {
+    maxRetries: retries !== undefined && Number.isInteger(retries) && retries >= 0 ? retries : undefined,
     model: env.LETTA_CODE_MODEL || undefined,
     baseURL: env.OPENAI_BASE_URL || undefined,
     apiKey: env.OPENAI_API_KEY || undefined,
@@ -155,6 +161,7 @@ export function resolveConfig(opts: {
     apiKey: pick("apiKey"),
     contextWindow: pick("contextWindow"),
     maxSteps: pick("maxSteps") ?? DEFAULT_MAX_STEPS,
+    maxRetries: pick("maxRetries"),
     agent: pick("agent"),
     sandbox: pick("sandbox") ?? false,
     permissions: { mode, allow: [...new Set(allow)], deny: [...new Set(deny)] },

@@ -16,6 +16,8 @@ export interface ClientOptions {
   apiKey?: string;
   contextWindow?: number;
   maxSteps?: number;
+  /** Retries of a failed model request (default 3). */
+  maxRetries?: number;
   /** Default "ask": without an `approve` callback, writes and commands are refused and the model is told. */
   permissionMode?: PermissionMode;
   embeddings?: Partial<EmbeddingSettings>;
@@ -63,6 +65,7 @@ export class LettaClient {
         apiKey: opts.apiKey,
         contextWindow: opts.contextWindow,
         maxSteps: opts.maxSteps,
+        maxRetries: opts.maxRetries,
         embeddings: opts.embeddings,
       },
       onNotice: opts.onNotice,

@@ -90,6 +90,15 @@ function migrate(db: DB, from: number): void {
   run.immediate();
 }
 
+/**
+ * Writes take the lock up front (BEGIN IMMEDIATE). A deferred transaction that reads first and
+ * then writes cannot wait out another process's commit in WAL mode: SQLite fails it at once
+ * with "database is locked" instead of using the busy timeout.
+ */
+export function writeTransaction<T>(db: DB, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
 /** ISO-8601 UTC timestamps everywhere: sortable as text and what date filters compare against. */
 export function nowIso(): string {
   return new Date().toISOString();

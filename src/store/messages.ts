@@ -1,5 +1,5 @@
 import type { DB } from "./db.js";
-import { nowIso } from "./db.js";
+import { nowIso, writeTransaction } from "./db.js";
 import { dateBounds, ftsQuery } from "./fts-query.js";
 import type { MessageSearchOptions, RecallMessage } from "../memory/access.js";
 import type { ToolCallSpec } from "../llm/types.js";
@@ -92,7 +92,7 @@ export class MessageStore {
   /** Leave the window (the rows stay: recall memory keeps everything). */
   evict(ids: number[]): void {
     const stmt = this.db.prepare("UPDATE messages SET in_context = 0 WHERE id = ?");
-    this.db.transaction(() => ids.forEach((id) => stmt.run(id)))();
+    writeTransaction(this.db, () => ids.forEach((id) => stmt.run(id)));
   }
 
   count(agentId: string): number {

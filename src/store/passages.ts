@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { DB } from "./db.js";
+import { writeTransaction, type DB } from "./db.js";
 import { dateBounds, ftsQuery } from "./fts-query.js";
 import type { Passage } from "../memory/access.js";
 
@@ -54,7 +54,7 @@ export class PassageStore {
 
   /** Run several writes as one transaction (an insert of a chunked text lands whole or not at all). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return writeTransaction(this.db, fn);
   }
 
   get(agentId: string, id: number): Passage | undefined {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { openDatabase, type DB } from "./db.js";
+import { openDatabase, writeTransaction, type DB } from "./db.js";
 import { AgentStore } from "./agents.js";
 import { BlockStore } from "./blocks.js";
 import { MessageStore } from "./messages.js";
@@ -33,7 +33,7 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return writeTransaction(this.db, fn);
   }
 
   close(): void {

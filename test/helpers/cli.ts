@@ -33,6 +33,8 @@ export function runCli(
     XDG_CONFIG_HOME: join(opts.home, ".config"),
     XDG_CACHE_HOME: join(opts.home, ".cache"),
     LETTA_CODE_EMBEDDING_PATH: join(opts.home, "no-models"),
+    // One retry is enough to show retrying works; the default backoff (1+2+4 s) would only slow tests.
+    LETTA_CODE_MAX_RETRIES: "1",
     ...opts.env,
   };
   return new Promise((resolve, reject) => {
