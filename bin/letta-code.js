@@ -7,6 +7,11 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v" || args[0]
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  const { main } = await import("../dist/cli/main.js");
+  // The CLI runs from a single-file bundle: loading hundreds of small modules costs more start-up than the work itself.
+  const { main } = await import("../dist/bundle/main.js");
   await main(args);
+  // Keep-alive sockets and library timers would hold the process open for a moment after the
+  // answer; a CLI is done when its work is. Flush both streams, then leave.
+  const code = process.exitCode ?? 0;
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 }

@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { execa } from "execa";
 import { LETTA_DIR } from "./paths.js";
 
 export interface SandboxStatus {
@@ -50,6 +49,7 @@ async function probe(): Promise<SandboxStatus> {
   // The same namespaces and mounts a real run needs, minus the project bind.
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-all", "--die-with-parent", "--new-session", "true"];
   try {
+    const { execa } = await import("execa");
     const r = await execa(bwrap, args, { reject: false, timeout: 5000, stdin: "ignore" });
     if (r.exitCode === 0) return { available: true, bwrap };
     const detail = String(r.stderr ?? "").trim().split("\n")[0] || `exit code ${r.exitCode}`;

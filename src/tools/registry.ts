@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { ToolSchema } from "../llm/types.js";
 import type { Tool } from "./types.js";
@@ -9,7 +10,9 @@ export class ToolRegistry {
 
   constructor(tools: Tool[]) {
     for (const t of tools) this.byName.set(t.name, t);
-    this.schemas = tools.map(toSchema);
+    const built = prebuiltSchemas();
+    // A prebuilt schema is used only if it was built from this very tool (same description).
+    this.schemas = tools.map((t) => (built[t.name]?.function.description === t.description ? built[t.name] : computeSchema(t)));
   }
 
   get(name: string): Tool | undefined {
@@ -21,7 +24,21 @@ export class ToolRegistry {
   }
 }
 
-function toSchema(tool: Tool): ToolSchema {
+let prebuilt: Record<string, ToolSchema> | undefined;
+
+/** dist/tool-schemas.json, written at build time by scripts/tool-schemas.mjs; absent when running from source. */
+function prebuiltSchemas(): Record<string, ToolSchema> {
+  if (!prebuilt) {
+    try {
+      prebuilt = JSON.parse(readFileSync(new URL("../tool-schemas.json", import.meta.url), "utf8")) as Record<string, ToolSchema>;
+    } catch {
+      prebuilt = {};
+    }
+  }
+  return prebuilt;
+}
+
+export function computeSchema(tool: Tool): ToolSchema {
   const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.parameters, { io: "input" }) as Record<string, unknown>;
   return { type: "function", function: { name: tool.name, description: tool.description, parameters } };
 }

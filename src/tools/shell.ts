@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
-import { execa } from "execa";
 import { z } from "zod";
 import { detectSandbox, INSTALL_HINT, wrapSandboxed } from "../permissions/sandbox.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
@@ -181,6 +180,8 @@ export const runShellTool = defineTool({
 
     const out = new BoundedOutput();
     const decoder = new StringDecoder("utf8");
+    // execa is imported on first use: it costs ~40 ms of start-up that -p runs without shell calls never need.
+    const { execa } = await import("execa");
     const sub = execa(launch.file, launch.args, {
       cwd: root,
       all: true,

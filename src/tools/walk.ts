@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ignore from "ignore";
-import { glob, type FileSystemAdapter } from "tinyglobby";
+import type { FileSystemAdapter } from "tinyglobby";
 import { ToolError } from "./types.js";
 
 type Ignore = ignore.Ignore;
@@ -128,6 +128,7 @@ export async function walkFiles(projectRoot: string, opts: WalkOptions = {}): Pr
     }) as unknown as FileSystemAdapter["readdir"],
   };
 
+  const { glob } = await import("tinyglobby");
   const found = await glob(pattern, {
     cwd: base,
     dot: true,
