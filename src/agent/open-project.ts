@@ -125,7 +125,7 @@ export class Project {
         passages: this.store.passages,
         agentId,
         getEmbedder: () => this.embedder.get(),
-        createIndex: (dim) => new VectorIndex(dim),
+        createIndex: (dim, capacity) => new VectorIndex(dim, { initialCapacity: capacity }),
         encode: vectorToBuffer,
         decode: (b) => bufferToVector(b),
       }),

@@ -17,7 +17,8 @@ export interface ArchivalDeps {
   agentId: string;
   /** Resolves to null when no embedding model can be had: search is then lexical only. */
   getEmbedder: () => Promise<Embedder | null>;
-  createIndex: (dim: number) => VectorIndexLike;
+  /** `capacity`: how many vectors are about to be loaded, so the index allocates once. */
+  createIndex: (dim: number, capacity?: number) => VectorIndexLike;
   encode: (v: Float32Array) => Buffer;
   decode: (b: Buffer) => Float32Array;
 }
@@ -78,7 +79,9 @@ export class AgentArchivalMemory implements ArchivalMemory {
       const index = await this.syncIndex(embedder);
       const allowed = passages.filteredIds(agentId, filter);
       const [qv] = await embedder.embed([query]);
-      lists.push(index.search(qv, pool, allowed ? (id) => allowed.has(id) : undefined));
+      // A short vector list is enough for fusion, and keeps the index on its fast quantised path.
+      const vectorPool = Math.max(20, want * 2);
+      lists.push(index.search(qv, vectorPool, allowed ? (id) => allowed.has(id) : undefined));
     }
     const fused = reciprocalRankFusion(lists).slice(offset, want);
     const rows = passages.getMany(agentId, fused.map((f) => f.id));
@@ -124,7 +127,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
     // A shrunken table means another process deleted rows: rebuild rather than track deletions.
     const stale = !this.index || fp.maxId < this.seenMaxId || this.index.size > fp.count;
     if (stale) {
-      this.index = this.deps.createIndex(embedder.dim);
+      this.index = this.deps.createIndex(embedder.dim, fp.count);
       this.indexModel = embedder.modelId;
       this.seenMaxId = 0;
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DB } from "./db.js";
-import { nowIso } from "./db.js";
+import { nowIso, sql } from "./db.js";
 
 export interface AgentSettings {
   model?: string;
@@ -47,38 +47,37 @@ export class AgentStore {
       conversationId: newId("conv"),
       createdAt: nowIso(),
     };
-    this.db
-      .prepare("INSERT INTO agents (id, name, settings, conversation_id, created_at) VALUES (?, ?, ?, ?, ?)")
+    sql(this.db, "INSERT INTO agents (id, name, settings, conversation_id, created_at) VALUES (?, ?, ?, ?, ?)")
       .run(row.id, row.name, JSON.stringify(settings), row.conversationId, row.createdAt);
     return row;
   }
 
   get(id: string): AgentRow | undefined {
-    const r = this.db.prepare("SELECT * FROM agents WHERE id = ?").get(id) as RawAgent | undefined;
+    const r = sql(this.db, "SELECT * FROM agents WHERE id = ?").get(id) as RawAgent | undefined;
     return r && toRow(r);
   }
 
   byName(name: string): AgentRow | undefined {
-    const r = this.db.prepare("SELECT * FROM agents WHERE name = ?").get(name) as RawAgent | undefined;
+    const r = sql(this.db, "SELECT * FROM agents WHERE name = ?").get(name) as RawAgent | undefined;
     return r && toRow(r);
   }
 
   list(): AgentRow[] {
-    return (this.db.prepare("SELECT * FROM agents ORDER BY created_at, rowid").all() as RawAgent[]).map(toRow);
+    return (sql(this.db, "SELECT * FROM agents ORDER BY created_at, rowid").all() as RawAgent[]).map(toRow);
   }
 
   updateSettings(id: string, settings: AgentSettings): void {
-    this.db.prepare("UPDATE agents SET settings = ? WHERE id = ?").run(JSON.stringify(settings), id);
+    sql(this.db, "UPDATE agents SET settings = ? WHERE id = ?").run(JSON.stringify(settings), id);
   }
 
   /** Start a fresh conversation: the old one stays in recall memory. */
   newConversation(id: string): string {
     const conv = newId("conv");
-    this.db.prepare("UPDATE agents SET conversation_id = ? WHERE id = ?").run(conv, id);
+    sql(this.db, "UPDATE agents SET conversation_id = ? WHERE id = ?").run(conv, id);
     return conv;
   }
 
   delete(id: string): boolean {
-    return this.db.prepare("DELETE FROM agents WHERE id = ?").run(id).changes > 0;
+    return sql(this.db, "DELETE FROM agents WHERE id = ?").run(id).changes > 0;
   }
 }

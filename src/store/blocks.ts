@@ -1,5 +1,5 @@
 import type { DB } from "./db.js";
-import { nowIso } from "./db.js";
+import { nowIso, sql } from "./db.js";
 import type { Block } from "../memory/access.js";
 
 interface RawBlock {
@@ -25,14 +25,13 @@ export class BlockStore {
 
   list(agentId: string): Block[] {
     return (
-      this.db
-        .prepare("SELECT * FROM blocks WHERE agent_id = ? ORDER BY position, label")
+      sql(this.db, "SELECT * FROM blocks WHERE agent_id = ? ORDER BY position, label")
         .all(agentId) as RawBlock[]
     ).map(toBlock);
   }
 
   get(agentId: string, label: string): Block | undefined {
-    const r = this.db.prepare("SELECT * FROM blocks WHERE agent_id = ? AND label = ?").get(agentId, label) as
+    const r = sql(this.db, "SELECT * FROM blocks WHERE agent_id = ? AND label = ?").get(agentId, label) as
       | RawBlock
       | undefined;
     return r && toBlock(r);
@@ -41,8 +40,7 @@ export class BlockStore {
   /** Insert or overwrite a block; a new block goes after the existing ones. */
   upsert(agentId: string, b: Omit<Block, "updatedAt">): Block {
     const updatedAt = nowIso();
-    this.db
-      .prepare(
+    sql(this.db, 
         `INSERT INTO blocks (agent_id, label, value, char_limit, description, read_only, position, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position) + 1, 0) FROM blocks WHERE agent_id = ?), ?)
          ON CONFLICT (agent_id, label) DO UPDATE SET
@@ -54,12 +52,11 @@ export class BlockStore {
   }
 
   setValue(agentId: string, label: string, value: string): void {
-    this.db
-      .prepare("UPDATE blocks SET value = ?, updated_at = ? WHERE agent_id = ? AND label = ?")
+    sql(this.db, "UPDATE blocks SET value = ?, updated_at = ? WHERE agent_id = ? AND label = ?")
       .run(value, nowIso(), agentId, label);
   }
 
   remove(agentId: string, label: string): boolean {
-    return this.db.prepare("DELETE FROM blocks WHERE agent_id = ? AND label = ?").run(agentId, label).changes > 0;
+    return sql(this.db, "DELETE FROM blocks WHERE agent_id = ? AND label = ?").run(agentId, label).changes > 0;
   }
 }

@@ -90,6 +90,17 @@ function migrate(db: DB, from: number): void {
   run.immediate();
 }
 
+const statements = new WeakMap<DB, Map<string, Database.Statement>>();
+
+/** Prepared statements are compiled once per connection: compiling costs more than running most of ours. */
+export function sql(db: DB, text: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(text);
+  if (!stmt) cache.set(text, (stmt = db.prepare(text)));
+  return stmt;
+}
+
 /**
  * Writes take the lock up front (BEGIN IMMEDIATE). A deferred transaction that reads first and
  * then writes cannot wait out another process's commit in WAL mode: SQLite fails it at once

@@ -1,5 +1,5 @@
 import type { DB } from "./db.js";
-import { nowIso, writeTransaction } from "./db.js";
+import { nowIso, sql, writeTransaction } from "./db.js";
 import { dateBounds, ftsQuery } from "./fts-query.js";
 import type { MessageSearchOptions, RecallMessage } from "../memory/access.js";
 import type { ToolCallSpec } from "../llm/types.js";
@@ -50,8 +50,7 @@ export class MessageStore {
 
   append(agentId: string, m: NewMessage): StoredMessage {
     const createdAt = m.createdAt ?? nowIso();
-    const info = this.db
-      .prepare(
+    const info = sql(this.db, 
         `INSERT INTO messages (agent_id, conversation_id, role, content, tool_calls, tool_call_id, tool_name, tokens, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -72,8 +71,7 @@ export class MessageStore {
   /** The messages still in the context window, oldest first. */
   window(agentId: string, conversationId: string): StoredMessage[] {
     return (
-      this.db
-        .prepare("SELECT * FROM messages WHERE agent_id = ? AND conversation_id = ? AND in_context = 1 ORDER BY id")
+      sql(this.db, "SELECT * FROM messages WHERE agent_id = ? AND conversation_id = ? AND in_context = 1 ORDER BY id")
         .all(agentId, conversationId) as RawMessage[]
     ).map(toMessage);
   }
@@ -81,8 +79,7 @@ export class MessageStore {
   /** The last `limit` messages of a conversation whatever their window state, oldest first. */
   tail(agentId: string, conversationId: string, limit: number): StoredMessage[] {
     return (
-      this.db
-        .prepare(
+      sql(this.db, 
           "SELECT * FROM (SELECT * FROM messages WHERE agent_id = ? AND conversation_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
         )
         .all(agentId, conversationId, limit) as RawMessage[]
@@ -91,12 +88,12 @@ export class MessageStore {
 
   /** Leave the window (the rows stay: recall memory keeps everything). */
   evict(ids: number[]): void {
-    const stmt = this.db.prepare("UPDATE messages SET in_context = 0 WHERE id = ?");
+    const stmt = sql(this.db, "UPDATE messages SET in_context = 0 WHERE id = ?");
     writeTransaction(this.db, () => ids.forEach((id) => stmt.run(id)));
   }
 
   count(agentId: string): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM messages WHERE agent_id = ?").get(agentId) as { n: number }).n;
+    return (sql(this.db, "SELECT COUNT(*) AS n FROM messages WHERE agent_id = ?").get(agentId) as { n: number }).n;
   }
 
   search(agentId: string, query: string, opts: MessageSearchOptions = {}): RecallMessage[] {
@@ -112,18 +109,18 @@ export class MessageStore {
     if (from) (where.push("m.created_at >= ?"), params.push(from));
     if (to) (where.push("m.created_at <= ?"), params.push(to));
     const match = ftsQuery(query);
-    let sql: string;
+    let text: string;
     if (match) {
       const order = opts.order === "rank" ? "bm25(messages_fts)" : "m.id DESC";
-      sql = `SELECT m.*, -bm25(messages_fts) AS score FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+      text = `SELECT m.*, -bm25(messages_fts) AS score FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid
              WHERE messages_fts MATCH ? AND ${where.join(" AND ")} ORDER BY ${order} LIMIT ? OFFSET ?`;
       params.unshift(match);
     } else {
       // An empty query lists messages by the filters alone (e.g. "what did we say yesterday").
-      sql = `SELECT m.* FROM messages m WHERE ${where.join(" AND ")} ORDER BY m.id DESC LIMIT ? OFFSET ?`;
+      text = `SELECT m.* FROM messages m WHERE ${where.join(" AND ")} ORDER BY m.id DESC LIMIT ? OFFSET ?`;
     }
     params.push(limit, offset);
-    return (this.db.prepare(sql).all(...params) as (RawMessage & { score?: number })[]).map((r) => ({
+    return (sql(this.db, text).all(...params) as (RawMessage & { score?: number })[]).map((r) => ({
       id: r.id,
       role: r.role,
       content: r.content,

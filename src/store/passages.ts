@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { writeTransaction, type DB } from "./db.js";
+import { sql, writeTransaction, type DB } from "./db.js";
 import { dateBounds, ftsQuery } from "./fts-query.js";
 import type { Passage } from "../memory/access.js";
 
@@ -37,17 +37,15 @@ export class PassageStore {
     p: { text: string; tags: string[]; createdAt: string; embedding?: Buffer; embeddingModel?: string },
   ): { id: number; duplicate: boolean } {
     const hash = passageHash(p.text);
-    const existing = this.db
-      .prepare("SELECT id FROM passages WHERE agent_id = ? AND text_hash = ?")
+    const existing = sql(this.db, "SELECT id FROM passages WHERE agent_id = ? AND text_hash = ?")
       .get(agentId, hash) as { id: number } | undefined;
     if (existing) return { id: existing.id, duplicate: true };
-    const info = this.db
-      .prepare(
+    const info = sql(this.db, 
         "INSERT INTO passages (agent_id, text, text_hash, tags, created_at, embedding, embedding_model) VALUES (?, ?, ?, ?, ?, ?, ?)",
       )
       .run(agentId, p.text, hash, JSON.stringify(p.tags), p.createdAt, p.embedding ?? null, p.embeddingModel ?? null);
     const id = Number(info.lastInsertRowid);
-    const tagStmt = this.db.prepare("INSERT OR IGNORE INTO passage_tags (passage_id, tag) VALUES (?, ?)");
+    const tagStmt = sql(this.db, "INSERT OR IGNORE INTO passage_tags (passage_id, tag) VALUES (?, ?)");
     for (const t of p.tags) tagStmt.run(id, t);
     return { id, duplicate: false };
   }
@@ -58,8 +56,7 @@ export class PassageStore {
   }
 
   get(agentId: string, id: number): Passage | undefined {
-    const r = this.db
-      .prepare("SELECT id, text, tags, created_at FROM passages WHERE agent_id = ? AND id = ?")
+    const r = sql(this.db, "SELECT id, text, tags, created_at FROM passages WHERE agent_id = ? AND id = ?")
       .get(agentId, id) as RawPassage | undefined;
     return r && toPassage(r);
   }
@@ -67,21 +64,21 @@ export class PassageStore {
   getMany(agentId: string, ids: number[]): Map<number, Passage> {
     const out = new Map<number, Passage>();
     if (ids.length === 0) return out;
-    const rows = this.db
-      .prepare(
-        `SELECT id, text, tags, created_at FROM passages WHERE agent_id = ? AND id IN (SELECT value FROM json_each(?))`,
+    const rows = sql(this.db, 
+        // Drive the lookup from the id list (primary-key probes), not from a scan of the agent's passages.
+        `SELECT p.id, p.text, p.tags, p.created_at FROM json_each(?) j CROSS JOIN passages p ON p.id = j.value WHERE p.agent_id = ?`,
       )
-      .all(agentId, JSON.stringify(ids)) as RawPassage[];
+      .all(JSON.stringify(ids), agentId) as RawPassage[];
     for (const r of rows) out.set(r.id, toPassage(r));
     return out;
   }
 
   delete(agentId: string, id: number): boolean {
-    return this.db.prepare("DELETE FROM passages WHERE agent_id = ? AND id = ?").run(agentId, id).changes > 0;
+    return sql(this.db, "DELETE FROM passages WHERE agent_id = ? AND id = ?").run(agentId, id).changes > 0;
   }
 
   count(agentId: string): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM passages WHERE agent_id = ?").get(agentId) as { n: number }).n;
+    return (sql(this.db, "SELECT COUNT(*) AS n FROM passages WHERE agent_id = ?").get(agentId) as { n: number }).n;
   }
 
   /**
@@ -94,8 +91,7 @@ export class PassageStore {
 
   /** Cheap fingerprint of the table, to notice writes made by another process. */
   fingerprint(agentId: string): { count: number; maxId: number } {
-    const r = this.db
-      .prepare("SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m FROM passages WHERE agent_id = ?")
+    const r = sql(this.db, "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m FROM passages WHERE agent_id = ?")
       .get(agentId) as { n: number; m: number };
     return { count: r.n, maxId: r.m };
   }
@@ -103,8 +99,7 @@ export class PassageStore {
   list(agentId: string, opts: { limit?: number; offset?: number; tags?: string[] } = {}): Passage[] {
     const { where, params } = this.filterSql(agentId, { tags: opts.tags });
     return (
-      this.db
-        .prepare(`SELECT id, text, tags, created_at FROM passages p WHERE ${where} ORDER BY id DESC LIMIT ? OFFSET ?`)
+      sql(this.db, `SELECT id, text, tags, created_at FROM passages p WHERE ${where} ORDER BY id DESC LIMIT ? OFFSET ?`)
         .all(...params, opts.limit ?? 50, opts.offset ?? 0) as RawPassage[]
     ).map(toPassage);
   }
@@ -114,9 +109,8 @@ export class PassageStore {
     const match = ftsQuery(query);
     if (!match) return [];
     const { where, params } = this.filterSql(agentId, filter);
-    return this.db
-      .prepare(
-        `SELECT p.id AS id, -bm25(passages_fts) AS score FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
+    return sql(this.db, 
+        `SELECT p.id AS id, -bm25(passages_fts) AS score FROM passages_fts CROSS JOIN passages p ON p.id = passages_fts.rowid
          WHERE passages_fts MATCH ? AND ${where} ORDER BY bm25(passages_fts) LIMIT ?`,
       )
       .all(match, ...params, limit) as { id: number; score: number }[];
@@ -125,34 +119,41 @@ export class PassageStore {
   /** Ids allowed by a filter, or null when there is no filter (everything allowed). */
   filteredIds(agentId: string, filter: PassageFilter): Set<number> | null {
     if (!filter.tags?.length && !filter.from && !filter.to) return null;
+    if (!filter.from && !filter.to) {
+      // Tags alone: read the tag index directly instead of walking every passage of the agent.
+      const tags = filter.tags!;
+      const rows = sql(this.db, `SELECT passage_id FROM passage_tags WHERE tag IN (${tags.map(() => "?").join(",")})`)
+        .pluck()
+        .all(...tags) as number[];
+      return new Set(rows);
+    }
     const { where, params } = this.filterSql(agentId, filter);
-    const rows = this.db.prepare(`SELECT id FROM passages p WHERE ${where}`).pluck().all(...params) as number[];
+    const rows = sql(this.db, `SELECT id FROM passages p WHERE ${where}`).pluck().all(...params) as number[];
     return new Set(rows);
   }
 
   /** Passages whose embedding is missing or from another model, for (re-)embedding on demand. */
   needingEmbedding(agentId: string, modelId: string, limit: number): { id: number; text: string }[] {
-    return this.db
-      .prepare(
+    return sql(this.db, 
         "SELECT id, text FROM passages WHERE agent_id = ? AND (embedding IS NULL OR embedding_model IS NOT ?) ORDER BY id LIMIT ?",
       )
       .all(agentId, modelId, limit) as { id: number; text: string }[];
   }
 
   setEmbedding(id: number, embedding: Buffer, modelId: string): void {
-    this.db.prepare("UPDATE passages SET embedding = ?, embedding_model = ? WHERE id = ?").run(embedding, modelId, id);
+    sql(this.db, "UPDATE passages SET embedding = ?, embedding_model = ? WHERE id = ?").run(embedding, modelId, id);
   }
 
   /** Stream the stored vectors of one model, for building the in-memory index. */
   *embeddings(agentId: string, modelId: string, afterId = 0): Generator<{ id: number; embedding: Buffer }> {
-    const stmt = this.db.prepare(
+    const stmt = sql(this.db, 
       "SELECT id, embedding FROM passages WHERE agent_id = ? AND embedding_model = ? AND id > ? AND embedding IS NOT NULL ORDER BY id",
     );
     yield* stmt.iterate(agentId, modelId, afterId) as Iterable<{ id: number; embedding: Buffer }>;
   }
 
   allIds(agentId: string): number[] {
-    return this.db.prepare("SELECT id FROM passages WHERE agent_id = ?").pluck().all(agentId) as number[];
+    return sql(this.db, "SELECT id FROM passages WHERE agent_id = ?").pluck().all(agentId) as number[];
   }
 
   private filterSql(agentId: string, filter: PassageFilter): { where: string; params: unknown[] } {

@@ -1,5 +1,5 @@
 import type { DB } from "./db.js";
-import { nowIso } from "./db.js";
+import { nowIso, sql } from "./db.js";
 
 export interface Summary {
   summary: string;
@@ -12,15 +12,13 @@ export class SummaryStore {
   constructor(private db: DB) {}
 
   get(agentId: string, conversationId: string): Summary | undefined {
-    const r = this.db
-      .prepare("SELECT summary, evicted_count, updated_at FROM summaries WHERE agent_id = ? AND conversation_id = ?")
+    const r = sql(this.db, "SELECT summary, evicted_count, updated_at FROM summaries WHERE agent_id = ? AND conversation_id = ?")
       .get(agentId, conversationId) as { summary: string; evicted_count: number; updated_at: string } | undefined;
     return r && { summary: r.summary, evictedCount: r.evicted_count, updatedAt: r.updated_at };
   }
 
   set(agentId: string, conversationId: string, summary: string, evictedCount: number): void {
-    this.db
-      .prepare(
+    sql(this.db, 
         `INSERT INTO summaries (agent_id, conversation_id, summary, evicted_count, updated_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (agent_id, conversation_id) DO UPDATE SET
            summary = excluded.summary, evicted_count = excluded.evicted_count, updated_at = excluded.updated_at`,

@@ -31,7 +31,7 @@ describe("tool registry", () => {
     const distCoding = await import("../../dist/tools/index.js" as string);
     const tools = [...distMemory.memoryTools, ...distCoding.codingTools];
     const fromBuild = new dist.ToolRegistry(tools).schemas;
-    expect(fromBuild).toEqual(tools.map((t: never) => dist.computeSchema(t)));
+    expect(fromBuild).toEqual(tools.map((t) => dist.computeSchema(t)));
     expect(fromBuild).toEqual(all.map(computeSchema));
   });
 

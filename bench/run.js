@@ -1,0 +1,14 @@
+// `npm run bench`: every benchmark in turn, each printing its own figures and ratios.
+import { spawnSync } from "node:child_process";
+
+const benches = ["startup.js", "loop.js", "archival.js", "vector-index.js", "tui.js"];
+let failed = 0;
+for (const b of benches) {
+  console.log(`\n=== bench/${b} ===`);
+  const r = spawnSync(process.execPath, [new URL(b, import.meta.url).pathname], { stdio: "inherit" });
+  if (r.status !== 0) {
+    failed++;
+    console.log(`bench/${b} failed (exit ${r.status})`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
