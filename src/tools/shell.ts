@@ -173,6 +173,8 @@ export const runShellTool = defineTool({
       note = `(timeout_ms ${args.timeout_ms} is over the maximum; clamped to ${MAX_TIMEOUT_MS})\n`;
       timeout = MAX_TIMEOUT_MS;
     }
+    // execa is imported on first use: it costs ~40 ms of start-up that -p runs without shell calls never need.
+    const { execa } = await import("execa");
     if (ctx.signal.aborted) throw new ToolError("interrupted before the command started");
     const root = fs.realpathSync(ctx.projectRoot);
     const launch = await planLaunch(args.command, ctx, root);
@@ -180,8 +182,6 @@ export const runShellTool = defineTool({
 
     const out = new BoundedOutput();
     const decoder = new StringDecoder("utf8");
-    // execa is imported on first use: it costs ~40 ms of start-up that -p runs without shell calls never need.
-    const { execa } = await import("execa");
     const sub = execa(launch.file, launch.args, {
       cwd: root,
       all: true,
@@ -215,6 +215,8 @@ export const runShellTool = defineTool({
       stop();
     };
     ctx.signal.addEventListener("abort", onAbort, { once: true });
+    // An interrupt that landed while the sandbox was being probed must still stop the command.
+    if (ctx.signal.aborted) onAbort();
 
     sub.all?.on("data", (chunk: Buffer | string) => {
       const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
