@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Agent } from "./agent.js";
 import type { AgentEvent } from "./events.js";
 import type { PermissionMode } from "./session.js";
@@ -68,7 +68,11 @@ export class Project {
     this.config = resolveConfig({ projectRoot: root, flags: opts.flags, env: opts.env });
     ensureLettaDir(lettaDir);
     this.store = Store.open(lettaDir);
-    this.embedder = new EmbedderProvider(this.config.embeddings, {
+    // Paths in a project's config are relative to the project, whatever the working directory.
+    const emb = { ...this.config.embeddings };
+    if (emb.localPath) emb.localPath = resolve(root, emb.localPath);
+    if (emb.cacheDir) emb.cacheDir = resolve(root, emb.cacheDir);
+    this.embedder = new EmbedderProvider(emb, {
       onProgress: opts.onEmbeddingProgress,
       onNotice: (m) => this.notice(m),
     });

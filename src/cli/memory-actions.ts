@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Project } from "../agent/open-project.js";
 import type { MemoryCtx } from "./memory-command.js";
 import { EXIT } from "./headless.js";
+import { embeddingProgressPrinter } from "./progress.js";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const fail = (s: string) => {
@@ -15,7 +16,10 @@ const fail = (s: string) => {
 export async function openMemory(agentName: string | undefined, fn: (ctx: MemoryCtx) => Promise<number> | number): Promise<number> {
   let project: Project | undefined;
   try {
-    project = Project.open({ onNotice: (m) => process.stderr.write(`letta-code: ${m}\n`) });
+    project = Project.open({
+      onNotice: (m) => process.stderr.write(`letta-code: ${m}\n`),
+      onEmbeddingProgress: embeddingProgressPrinter(),
+    });
     const agent = project.resolveAgent(agentName, false);
     const mem = project.memory(agent.id);
     const ctx: MemoryCtx = {

@@ -34,3 +34,26 @@ function keyArg(args: unknown): string {
 function firstLine(s: string): string {
   return s.split("\n", 1)[0];
 }
+
+/**
+ * Download progress of the embedding model on stderr: redrawn in place on a terminal,
+ * a line per 25% otherwise (logs stay short).
+ */
+export function embeddingProgressPrinter(stream: NodeJS.WriteStream = process.stderr) {
+  const lastStep = new Map<string, number>();
+  return (p: { file: string; loaded: number; total: number; progress: number }) => {
+    const pct = Math.max(0, Math.min(100, Math.round(p.progress)));
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+    const text = `downloading embedding model: ${p.file} ${pct}% (${mb(p.loaded)}/${mb(p.total)} MB)`;
+    if (stream.isTTY) {
+      const width = 20;
+      const bar = "█".repeat(Math.round((pct / 100) * width)).padEnd(width, "░");
+      stream.write(`\r${bar} ${text}\u001b[K${pct >= 100 ? "\n" : ""}`);
+      return;
+    }
+    const step = Math.floor(pct / 25);
+    if (lastStep.get(p.file) === step) return;
+    lastStep.set(p.file, step);
+    stream.write(`${text}\n`);
+  };
+}

@@ -2,6 +2,7 @@ import type { CliOptions } from "./program.js";
 import { EXIT, runHeadless } from "./headless.js";
 import { readPipedStdin, StdinTooLargeError } from "./stdin.js";
 import { detectLocalServer } from "./detect-local.js";
+import { embeddingProgressPrinter } from "./progress.js";
 import { ConfigError, type ConfigLayer } from "../config/config.js";
 import { NoModelError, Project } from "../agent/open-project.js";
 import { StoreError } from "../store/db.js";
@@ -18,7 +19,11 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer): Promise<numb
   stdinPromise.catch(() => undefined);
   let project: Project | undefined;
   try {
-    project = Project.open({ flags, onNotice: (m) => (interactive || progress ? warn(m) : undefined) });
+    project = Project.open({
+      flags,
+      onNotice: (m) => (interactive || progress ? warn(m) : undefined),
+      onEmbeddingProgress: progress ? embeddingProgressPrinter() : undefined,
+    });
     const agent = project.resolveAgent(flags.agent);
     if (interactive) {
       const session = project.session(agent, { newConversation: opts.new });

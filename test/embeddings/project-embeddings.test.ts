@@ -1,0 +1,44 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createTinyModel } from "../helpers/tiny-model.js";
+import { runCli, tempProject } from "../helpers/cli.js";
+import { createClient } from "../../src/index.js";
+
+describe("embeddings in a project", () => {
+  it("with a local model (embeddings.localPath in .letta/config.json, relative to the project) search works by meaning", async () => {
+    const p = tempProject();
+    const model = await createTinyModel(join(p.root, "models"));
+    mkdirSync(join(p.root, ".letta"), { recursive: true });
+    writeFileSync(
+      join(p.root, ".letta", "config.json"),
+      JSON.stringify({ embeddings: { localPath: relative(p.root, model.root), model: model.modelId } }),
+    );
+    const notices: string[] = [];
+    const client = createClient({ cwd: join(p.root), onNotice: (m) => notices.push(m) });
+    const agent = client.createAgent({ name: "a" });
+    await client.insertPassage(agent.id, "We migrated the schema to postgres last spring");
+    await client.insertPassage(agent.id, "Our pet kitten sleeps on the keyboard");
+    const hits = await client.searchPassages(agent.id, "sqlite database", { topK: 2 });
+    expect(hits[0].text).toContain("postgres");
+    expect(notices).toEqual([]);
+    client.close();
+  });
+
+  it("with no model to be had, the CLI says so once and searches lexically", async () => {
+    const p = tempProject();
+    const run = (...args: string[]) =>
+      runCli(["memory", ...args], {
+        cwd: p.root,
+        home: p.home,
+        stdin: "ignore",
+        env: { LETTA_CODE_EMBEDDING_PATH: join(p.root, "no-such-models") },
+      });
+    await run("add", "the deploy runbook lives in docs/ops.md");
+    const r = await run("search", "runbook");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/#1 .*the deploy runbook/);
+    const notices = r.stderr.split("\n").filter((l) => /running lexically/.test(l));
+    expect(notices).toHaveLength(1);
+  });
+});
