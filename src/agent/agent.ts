@@ -161,8 +161,9 @@ export class Agent implements AgentSession {
     this.lastContextTokens = null;
   }
 
+  /** The last `limit` exchanges (a user message and everything after it), oldest first. */
   recentTranscript(limit: number): TranscriptEntry[] {
-    const rows = this.deps.store.messages.tail(this.deps.agent.id, this.conversationId, limit * 4);
+    const rows = this.deps.store.messages.tail(this.deps.agent.id, this.conversationId, Math.max(40, limit * 12));
     const entries: TranscriptEntry[] = rows
       .filter((r) => r.role !== "system" && !isPressureNotice(r) && !(r.role === "assistant" && !r.content))
       .map((r) => ({
@@ -171,13 +172,11 @@ export class Agent implements AgentSession {
         toolName: r.toolName,
         createdAt: r.createdAt,
       }));
-    return entries.slice(-limit);
-  }
-
-  setModel(model: string): void {
-    this.model = this.deps.createModel(model);
-    this.deps.store.agents.updateSettings(this.deps.agent.id, { ...this.deps.agent.settings, model });
-    this.lastContextTokens = null;
+    // Start at a user message so the view never opens on an orphaned tool result.
+    let start = entries.length;
+    for (let seen = 0; start > 0 && seen < limit; ) if (entries[--start].role === "user") seen++;
+    while (start < entries.length && entries[start].role !== "user") start++;
+    return entries.slice(start);
   }
 
   permissionRules(): { mode: PermissionMode; allow: string[]; deny: string[] } {

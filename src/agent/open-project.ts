@@ -171,7 +171,7 @@ export class Project {
       maxSteps: config.maxSteps,
       tools: [...memoryTools, ...codingTools],
       gate,
-      shell: { sandbox: config.sandbox, allowUnsandboxed: false },
+      shell: { sandbox: config.sandbox !== false, allowUnsandboxed: config.sandbox === "prefer" },
       notify: (m) => this.notice(m),
     });
   }

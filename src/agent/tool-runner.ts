@@ -64,7 +64,8 @@ export async function runToolCall(
     if (!answer) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
     if (answer.decision === "no") {
       emit({ type: "approval_result", id: call.id, approved: false, reason: answer.reason });
-      const why = answer.reason?.trim() ? ` The user said: ${answer.reason.trim()}` : "";
+      const reason = answer.reason?.trim();
+      const why = reason ? ` The user said: ${/[.!?]$/.test(reason) ? reason : `${reason}.`}` : "";
       return finish("error", `The user declined this ${tool.name} call.${why} Do not retry it unchanged.`);
     }
     if (answer.decision === "always") gate.remember(rule);

@@ -18,7 +18,7 @@ export function flagsToConfig(o: CliOptions): ConfigLayer {
     contextWindow: o.contextWindow,
     maxSteps: o.maxSteps,
     agent: o.agent,
-    sandbox: o.sandbox ? true : undefined,
+    sandbox: o.sandbox === "prefer" ? "prefer" : o.sandbox ? true : undefined,
     permissions: { mode, allow: o.allowedTools, deny: o.disallowedTools },
   };
 }

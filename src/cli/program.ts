@@ -10,7 +10,7 @@ export interface CliOptions {
   maxSteps?: number;
   new?: boolean;
   agent?: string;
-  sandbox?: boolean;
+  sandbox?: boolean | string;
   verbose?: boolean;
   yolo?: boolean;
   permissionMode?: PermissionMode;
@@ -59,7 +59,10 @@ export function buildProgram(version: string): Command {
     .option("--max-steps <n>", "most model steps in one turn (default 50)", positiveInt("--max-steps"))
     .option("--new", "start a fresh conversation (memory is kept)")
     .option("--agent <name>", "which of the project's agents to use (created if missing; default: the project's first agent)")
-    .option("--sandbox", "run shell commands inside bubblewrap: read-only system, writable project, no network")
+    .addOption(
+      new Option("--sandbox [mode]", 'run shell commands inside bubblewrap (read-only system, writable project, no network); "prefer": fall back to unsandboxed where bubblewrap is missing')
+        .choices(["prefer"]),
+    )
     .option("--verbose", "progress and diagnostics on stderr, even when it is not a terminal")
     .option("--yolo", "allow every tool call without asking (same as --permission-mode yolo)")
     .addOption(

@@ -16,7 +16,8 @@ export interface ConfigLayer {
   /** Retries of a failed model request (connection refused, timeout, 429, 5xx). */
   maxRetries?: number;
   agent?: string;
-  sandbox?: boolean;
+  /** true: commands only run sandboxed; "prefer": sandboxed where bubblewrap works, else unsandboxed (said once). */
+  sandbox?: boolean | "prefer";
   permissions?: { mode?: PermissionMode; allow?: string[]; deny?: string[] };
   embeddings?: Partial<EmbeddingSettings>;
 }
@@ -29,7 +30,7 @@ export interface ResolvedConfig {
   maxSteps: number;
   maxRetries?: number;
   agent?: string;
-  sandbox: boolean;
+  sandbox: boolean | "prefer";
   permissions: { mode?: PermissionMode; allow: string[]; deny: string[] };
   embeddings: Partial<EmbeddingSettings>;
   /** Which files were read, for `--verbose` and error messages. */
@@ -95,7 +96,8 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
         throw new ConfigError(`${where}: permissions.${k} must be a list of rules like "run_shell(npm test)".`);
     }
   }
-  if (o.sandbox !== undefined && typeof o.sandbox !== "boolean") throw new ConfigError(`${where}: "sandbox" must be true or false.`);
+  if (o.sandbox !== undefined && typeof o.sandbox !== "boolean" && o.sandbox !== "prefer")
+    throw new ConfigError(`${where}: "sandbox" must be true, false or "prefer".`);
   return {
     model: str("model"),
     baseURL: str("baseURL"),
@@ -104,7 +106,7 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
     maxSteps: int("maxSteps"),
     maxRetries: int("maxRetries", 0),
     agent: str("agent"),
-    sandbox: o.sandbox as boolean | undefined,
+    sandbox: o.sandbox as boolean | "prefer" | undefined,
     permissions: perms,
     embeddings: o.embeddings as Partial<EmbeddingSettings> | undefined,
   };

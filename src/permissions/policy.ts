@@ -234,6 +234,9 @@ export function decide(input: DecideInput): Decision {
   }
 }
 
+const DESTRUCTIVE = /^(rm|rmdir|dd|mkfs(\.\w+)?|shred|truncate|chmod|chown|sudo|su|doas|kill|pkill|killall|reboot|shutdown|mv)$/;
+const DESTRUCTIVE_GIT = /^(push|reset|clean|checkout|restore|rebase|branch|tag)$/;
+
 /** The rule "yes, don't ask again" adds: the first two words of the command, or the tool name. */
 export function suggestRule(tool: string | ToolLike, args: unknown): string {
   const info = toolInfo(tool);
@@ -242,6 +245,11 @@ export function suggestRule(tool: string | ToolLike, args: unknown): string {
   const first = command ? splitShellCommand(command).commands[0] : undefined;
   if (!first) return info.name;
   const words = first.split(" ");
+  // For a destructive command a two-word prefix (`rm -rf`) would allow far more than the user saw:
+  // remember the exact command instead.
+  if (DESTRUCTIVE.test(words[0]) || (words[0] === "git" && DESTRUCTIVE_GIT.test(words[1] ?? ""))) {
+    return `${info.name}(${first})`;
+  }
   // A quote in the second word would make an odd-looking prefix; the command name alone is clearer.
   const take = words.length > 1 && !/["'`$\\]/.test(words[1]) ? 2 : 1;
   return `${info.name}(${words.slice(0, take).join(" ")})`;

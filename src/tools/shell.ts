@@ -164,7 +164,9 @@ export const runShellTool = defineTool({
   ruleSubject: (args) => args.command,
   async preview(args, ctx) {
     const sandboxed = ctx.shell.sandbox && (await detectSandbox()).available;
-    return { kind: "shell", command: args.command, exitCode: null, output: "", timedOut: false, sandboxed };
+    // Not run yet: a plain preview of the command (a shell display would read as a finished, killed run).
+    const where = sandboxed ? "in the sandbox (read-only system, no network)" : "in the project directory";
+    return { kind: "text", text: `$ ${args.command}\n(runs ${where})` };
   },
   async run(args, ctx) {
     let timeout = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;

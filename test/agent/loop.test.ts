@@ -101,19 +101,33 @@ describe("agent loop against an OpenAI-compatible server", () => {
       { text: "ok" },
     );
     const asked: string[] = [];
+    const previews: unknown[] = [];
     const events = await collect(h.session, "echo", {
       approve: async (req) => {
         asked.push(req.suggestedRule);
+        previews.push(req.preview);
         return req.suggestedRule === "run_shell(echo hi)" ? { decision: "always" } : { decision: "no", reason: "not now" };
       },
     });
-    expect(asked).toEqual(["run_shell(echo hi)", "run_shell(rm -rf)"]);
+    expect(asked).toEqual(["run_shell(echo hi)", "run_shell(rm -rf build)"]);
+    expect(previews[1]).toEqual({ kind: "text", text: expect.stringMatching(/^\$ rm -rf build\n/) });
     const results = toolResults(events);
     expect(results[0].content).toContain("hi");
     expect(results[1].content).toContain("hi there");
     expect(results[2]).toMatchObject({ state: "error" });
-    expect(results[2].content).toMatch(/declined.*not now/);
+    expect(results[2].content).toMatch(/declined.*The user said: not now\. Do not retry/);
     const local = JSON.parse(readFileSync(join(h.root, ".letta", "config.local.json"), "utf8"));
     expect(local.permissions.allow).toEqual(["run_shell(echo hi)"]);
+  });
+
+  it("the resume view starts at a user message, never at an orphaned tool result", async () => {
+    const h = await harness({ mode: "yolo" });
+    for (let i = 0; i < 4; i++) {
+      h.server.enqueue({ toolCalls: [{ name: "list_files", arguments: {} }] }, { text: `answer ${i}` });
+      await collect(h.session, `question ${i}`);
+    }
+    const view = h.session.recentTranscript(2);
+    expect(view[0]).toMatchObject({ role: "user", content: "question 2" });
+    expect(view.map((e) => e.role)).toEqual(["user", "tool", "assistant", "user", "tool", "assistant"]);
   });
 });

@@ -153,8 +153,15 @@ describe("suggestRule", () => {
     expect(suggestRule("run_shell", sh("cargo build --release"))).toBe("run_shell(cargo build)");
   });
 
+  it("remembers a destructive command exactly, so 'don't ask again' never covers more than was shown", () => {
+    expect(suggestRule(tool("run_shell"), sh("rm -rf build"))).toBe("run_shell(rm -rf build)");
+    expect(suggestRule(tool("run_shell"), sh("git push --force origin main"))).toBe("run_shell(git push --force origin main)");
+    expect(shell("rm -rf /home", ["run_shell(rm -rf build)"])).not.toBe("allow");
+    expect(suggestRule(tool("run_shell"), sh("git log --oneline"))).toBe("run_shell(git log)");
+  });
+
   it("suggested rules parse and allow the command they came from", () => {
-    for (const command of ["npm test -- -t x", "cargo build", "python3 -m pytest -q", "make"]) {
+    for (const command of ["npm test -- -t x", "cargo build", "python3 -m pytest -q", "make", "rm -rf build"]) {
       const rule = suggestRule(tool("run_shell"), sh(command));
       expect(() => parseRule(rule)).not.toThrow();
       expect(shell(command, [rule])).toBe("allow");
