@@ -179,6 +179,12 @@ export class Agent implements AgentSession {
     return entries.slice(start);
   }
 
+  setModel(model: string): void {
+    this.model = this.deps.createModel(model);
+    this.deps.store.agents.updateSettings(this.deps.agent.id, { ...this.deps.agent.settings, model });
+    this.lastContextTokens = null;
+  }
+
   permissionRules(): { mode: PermissionMode; allow: string[]; deny: string[] } {
     return { mode: this.deps.gate.mode, allow: [...this.deps.gate.allow], deny: [...this.deps.gate.deny] };
   }
