@@ -3,28 +3,12 @@
 // uniform random data is the worst case for sign-bit codes, reported so nobody is surprised.
 // Run: npm run build && node bench/vector-index.js
 import { VectorIndex } from "../dist/embeddings/vector-index.js";
+import { gaussian, rng } from "./synthetic.js";
 
 const DIM = 384;
 const K = 10;
 const QUERIES = 100;
 const SIZES = [1_000, 10_000, 100_000];
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(rand) {
-  let u = 0;
-  while (u === 0) u = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
 
 function normalise(v, at) {
   let n = 0;

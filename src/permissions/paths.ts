@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ToolError } from "../tools/types.js";
+import { LETTA_DIR } from "../config/project.js";
 
 /** The project's own memory store: file tools never write here (the memory tools do, through the store). */
-export const LETTA_DIR = ".letta";
 
 export interface ResolveOptions {
   forWrite?: boolean;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LETTA_DIR } from "./paths.js";
+import { LETTA_DIR } from "../config/project.js";
 
 export interface SandboxStatus {
   available: boolean;

@@ -3,24 +3,18 @@ import type { AgentEvent, Usage } from "../agent/events.js";
 import { Project } from "../agent/open-project.js";
 import type { Approver, PermissionMode } from "../agent/session.js";
 import type { Block, MessageSearchOptions, Passage, PassageSearchOptions, RecallMessage } from "../memory/access.js";
-import type { EmbeddingSettings, LoadProgress } from "../embeddings/types.js";
+import type { LoadProgress } from "../embeddings/types.js";
+import type { ConfigLayer } from "../config/config.js";
 
-export interface ClientOptions {
+/** Model settings default to the CLI's sources (LETTA_CODE_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, config files). */
+export interface ClientOptions
+  extends Pick<ConfigLayer, "model" | "baseURL" | "apiKey" | "contextWindow" | "maxSteps" | "maxRetries" | "embeddings"> {
   /** An explicit `.letta` directory (absolute path). Default: `<project root>/.letta` of `cwd`. */
   dir?: string;
   /** Where to find the project when `dir` is not given (default: process.cwd()). */
   cwd?: string;
-  /** Model settings; default to the CLI's sources (LETTA_CODE_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, config files). */
-  model?: string;
-  baseURL?: string;
-  apiKey?: string;
-  contextWindow?: number;
-  maxSteps?: number;
-  /** Retries of a failed model request (default 3). */
-  maxRetries?: number;
   /** Default "ask": without an `approve` callback, writes and commands are refused and the model is told. */
   permissionMode?: PermissionMode;
-  embeddings?: Partial<EmbeddingSettings>;
   onNotice?: (message: string) => void;
   onEmbeddingProgress?: (p: LoadProgress) => void;
 }

@@ -130,4 +130,13 @@ describe("agent loop against an OpenAI-compatible server", () => {
     expect(view[0]).toMatchObject({ role: "user", content: "question 2" });
     expect(view.map((e) => e.role)).toEqual(["user", "tool", "assistant", "user", "tool", "assistant"]);
   });
+
+  it("switching the model (/model) sends the next request to the new model", async () => {
+    const h = await harness();
+    h.session.setModel("bigger-model");
+    h.server.enqueue({ text: "hi from the bigger model" });
+    await collect(h.session, "hello");
+    expect(h.server.requests.at(-1)!.body.model).toBe("bigger-model");
+    expect(h.session.info().model).toBe("bigger-model");
+  });
 });
