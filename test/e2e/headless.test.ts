@@ -46,6 +46,15 @@ describe("letta-code -p", () => {
     expect(server.requests.at(-1)!.body.messages.at(-1).content).toBe("summarise this please");
   });
 
+  it("refuses piped input over 8 MB with a clear message (exit 2), without calling the model", async () => {
+    const p = tempProject();
+    const before = server.requests.length;
+    const r = await runCli(["-p", "summarise", ...model()], { cwd: p.root, home: p.home, stdin: "x".repeat(9 * 1024 * 1024) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/larger than 8 MB/);
+    expect(server.requests.length).toBe(before);
+  });
+
   it("does not hang on a stdin pipe that never sends anything", async () => {
     const p = tempProject();
     server.enqueue({ text: "fine" });
