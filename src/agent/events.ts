@@ -51,6 +51,8 @@ export type AgentEvent =
   | { type: "retry"; attempt: number; delayMs: number; reason: string }
   | { type: "usage"; usage: Usage; contextTokens: number; contextWindow: number }
   | { type: "notice"; message: string }
+  /** A long wait inside a turn, e.g. the embedding model downloading on first use. */
+  | { type: "progress"; what: string; percent: number; detail: string }
   | { type: "error"; message: string; fatal: boolean }
   | {
       type: "done";

@@ -58,6 +58,7 @@ export class Project {
   readonly store: Store;
   readonly config: ResolvedConfig;
   private embedder: EmbedderProvider;
+  /** The event stream of each agent's running turn, for events raised outside the loop (memory edits, downloads). */
   private memoryListeners = new Map<string, ((e: AgentEvent) => void) | null>();
 
   private constructor(
@@ -73,7 +74,12 @@ export class Project {
     if (emb.localPath) emb.localPath = resolve(root, emb.localPath);
     if (emb.cacheDir) emb.cacheDir = resolve(root, emb.cacheDir);
     this.embedder = new EmbedderProvider(emb, {
-      onProgress: opts.onEmbeddingProgress,
+      onProgress: (p) => {
+        opts.onEmbeddingProgress?.(p);
+        // A download happens inside a turn (the first archival search): show it in that turn's stream too.
+        const event: AgentEvent = { type: "progress", what: "embedding model", percent: Math.round(p.progress), detail: p.file };
+        for (const listener of this.memoryListeners.values()) listener?.(event);
+      },
       onNotice: (m) => this.notice(m),
     });
   }

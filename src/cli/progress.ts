@@ -17,6 +17,8 @@ export function progressLine(e: AgentEvent): string | null {
       return `context ${Math.round((e.tokens / e.window) * 100)}% full: agent warned to save memory`;
     case "notice":
       return `note: ${e.message}`;
+    case "progress":
+      return null; // the download printer draws these on stderr already
     case "error":
       return `error: ${e.message}`;
     default:

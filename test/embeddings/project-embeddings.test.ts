@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { createTinyModel } from "../helpers/tiny-model.js";
 import { runCli, tempProject } from "../helpers/cli.js";
 import { createClient } from "../../src/index.js";
+import type { AgentEvent } from "../../src/agent/events.js";
+import { startScriptedServer } from "../helpers/llm-server.mjs";
 
 describe("embeddings in a project", () => {
   it("with a local model (embeddings.localPath in .letta/config.json, relative to the project) search works by meaning", async () => {
@@ -40,5 +42,30 @@ describe("embeddings in a project", () => {
     expect(r.stdout).toMatch(/#1 .*the deploy runbook/);
     const notices = r.stderr.split("\n").filter((l) => /running lexically/.test(l));
     expect(notices).toHaveLength(1);
+  });
+
+  it("loading the model during a turn shows as progress events in that turn's stream", async () => {
+    const p = tempProject();
+    const model = await createTinyModel(join(p.root, "models"));
+    const server = await startScriptedServer();
+    const client = createClient({
+      cwd: p.root,
+      model: "m",
+      baseURL: server.url,
+      embeddings: { localPath: model.root, model: model.modelId },
+    });
+    const agent = client.createAgent({ name: "a" });
+    server.enqueue(
+      { toolCalls: [{ name: "archival_memory_insert", arguments: { content: "tests run with vitest", tags: ["testing"] } }] },
+      { text: "stored" },
+    );
+    const events: AgentEvent[] = [];
+    await client.userMessage(agent.id, "remember how tests run", { onEvent: (e) => events.push(e) });
+    const progress = events.filter((e) => e.type === "progress");
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ what: "embedding model", percent: 100 });
+    expect((await client.searchPassages(agent.id, "unit testing"))[0].text).toBe("tests run with vitest");
+    client.close();
+    await server.close();
   });
 });
