@@ -35,6 +35,7 @@ import {
   type SlashCommand,
   type SlashContext,
 } from "./slash-commands.js";
+import { createIdleTrim } from "./idle-trim.js";
 import { Spinner } from "./spinner.js";
 import { StatusLine } from "./status-line.js";
 import { CLEAR_SCREEN, useTerminalSize } from "./terminal.js";
@@ -55,6 +56,8 @@ export interface TuiOptions {
   openEditor?: OpenEditor;
   /** Exchanges of the current conversation shown on start (default 10). */
   resumeLimit?: number;
+  /** Run one GC after this long without activity, so V8 returns memory (default 6000; 0 disables). See idle-trim.ts. */
+  idleTrimMs?: number;
 }
 
 export interface AppProps {
@@ -172,6 +175,11 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const lastCtrlC = useRef(0);
   const hintTimer = useRef<NodeJS.Timeout | null>(null);
   const exited = useRef(false);
+  const [idle] = useState(() => createIdleTrim(options.idleTrimMs ?? 6000));
+  useEffect(() => {
+    idle.poke();
+    return () => idle.stop();
+  }, [idle]);
 
   // ---- transcript plumbing -------------------------------------------------
 
@@ -251,9 +259,10 @@ export function App({ session: initialSession, options = {}, history: historyPro
       }
       setBusy(null);
       refresh();
+      idle.poke();
       startNext.current();
     },
-    [commit, commitStream, flushLive, refresh],
+    [commit, commitStream, flushLive, idle, refresh],
   );
 
   const interrupt = useCallback(() => {
@@ -280,6 +289,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
 
   const handleEvent = useCallback(
     (ev: AgentEvent, turn: Turn) => {
+      idle.poke();
       switch (ev.type) {
         case "turn_start":
           return;
@@ -353,7 +363,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
           return;
       }
     },
-    [commit, commitStream, flushLive, note, scheduleFlush, updateTool],
+    [commit, commitStream, flushLive, idle, note, scheduleFlush, updateTool],
   );
 
   const runTurn = useCallback(
@@ -549,6 +559,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
 
   useInput(
     (input, key) => {
+      idle.poke();
       if (key.ctrl && input === "c") {
         if (turnRef.current || progressRef.current) interrupt();
         const now = Date.now();

@@ -46,7 +46,8 @@ export async function runTui(session: AgentSession, opts: RunTuiOptions = {}): P
           code = c;
         }}
       />,
-      { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true },
+      // Console output from other modules is routed above the UI, but only when drawing on the real terminal.
+      { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: stdout === process.stdout },
     );
     await instance.waitUntilExit();
   } catch (e) {
