@@ -232,7 +232,9 @@ export function App({ session: initialSession, options = {}, history: historyPro
       turnRef.current?.ac.abort();
       approvalRef.current?.resolve({ decision: "no", reason: "the user quit" });
       onExit?.(code);
-      inkExit();
+      // Repaint without the "Ctrl-C again" hint first, so the last frame left on screen is clean.
+      setExitHint(false);
+      setTimeout(() => inkExit(), 0);
     },
     [inkExit, onExit],
   );
@@ -245,7 +247,8 @@ export function App({ session: initialSession, options = {}, history: historyPro
     (turn: Turn) => {
       if (turnRef.current !== turn) return;
       turnRef.current = null;
-      commitStream(turn.interrupted);
+      // After an interrupt the partial answer was already committed (and later text ignored).
+      if (streamRef.current.trim()) commitStream(turn.interrupted);
       for (const t of liveRef.current) {
         const state = t.state === "running" || t.state === "awaiting_approval" ? "cancelled" : t.state;
         commit({ ...t, state });
@@ -336,6 +339,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
           const key = `${ev.label}\u0000${ev.after}`;
           if (turn.memoryKeys.has(key)) return;
           turn.memoryKeys.add(key);
+          refresh(); // core chars in the status line
           return commit({ kind: "memory", id: newId(), label: ev.label, action: ev.action, before: ev.before, after: ev.after });
         }
         case "compaction":
@@ -363,7 +367,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
           return;
       }
     },
-    [commit, commitStream, flushLive, idle, note, scheduleFlush, updateTool],
+    [commit, commitStream, flushLive, idle, note, refresh, scheduleFlush, updateTool],
   );
 
   const runTurn = useCallback(

@@ -8,9 +8,9 @@ import type { AgentEvent } from "../agent/events.js";
 import type { ApprovalDecision } from "../agent/session.js";
 import * as E from "./input-state.js";
 import { LinesView } from "./lines-view.js";
-import { truncate, type Line } from "./text-layout.js";
+import { hardWrap, truncate, type Line } from "./text-layout.js";
 import { color, theme } from "./theme.js";
-import { displayRows, keyArgument } from "./tool-view.js";
+import { displayRows, keyArgument, tailRows } from "./tool-view.js";
 
 export type ApprovalRequest = Extract<AgentEvent, { type: "approval_request" }>;
 
@@ -22,7 +22,15 @@ export function optionLabels(req: ApprovalRequest): string[] {
 }
 
 export function previewLines(req: ApprovalRequest, width: number, maxRows: number): Line[] {
-  const rows = displayRows(req.preview, width, true);
+  const p = req.preview;
+  // A command that has not run yet: show it, not an exit status.
+  const rows =
+    p.kind === "shell"
+      ? [
+          ...hardWrap([{ text: `$ ${p.command}`, bold: true }], width),
+          ...(p.output && p.output.trim() !== `$ ${p.command}` ? tailRows(p.output, width, Infinity) : []),
+        ]
+      : displayRows(p, width, true);
   if (rows.length <= maxRows) return rows;
   const keep = Math.max(1, maxRows - 1);
   return [...rows.slice(0, keep), [{ text: `… ${rows.length - keep} more lines`, dim: true }]];

@@ -75,9 +75,10 @@ export function lineEndIndex(v: string, cursor: number): number {
 export const lineStart = (s: EditState): EditState => ({ ...s, cursor: lineStartIndex(s.value, s.cursor) });
 export const lineEnd = (s: EditState): EditState => ({ ...s, cursor: lineEndIndex(s.value, s.cursor) });
 
-/** Ctrl-U: delete from the start of the current line to the cursor. */
+/** Ctrl-U: delete from the start of the current line to the cursor; at a line start, join with the previous line. */
 export function killToLineStart(s: EditState): EditState {
-  const st = lineStartIndex(s.value, s.cursor);
+  let st = lineStartIndex(s.value, s.cursor);
+  if (st === s.cursor && st > 0) st -= 1;
   return { value: s.value.slice(0, st) + s.value.slice(s.cursor), cursor: st };
 }
 

@@ -125,7 +125,14 @@ export function itemGap(item: Item): number {
 }
 
 export const ItemView = memo(function ItemView({ item, width, expanded }: { item: Item; width: number; expanded: boolean }) {
-  const lines = useMemo(() => itemLines(item, width, expanded), [item, width, expanded]);
+  // A malformed event must cost one line of transcript, not the whole app.
+  const lines = useMemo(() => {
+    try {
+      return itemLines(item, width, expanded);
+    } catch (e) {
+      return [[{ text: `(could not display this ${item.kind}: ${e instanceof Error ? e.message : String(e)})`, color: theme.error }]];
+    }
+  }, [item, width, expanded]);
   return (
     <Box marginTop={itemGap(item)} flexDirection="column">
       <LinesView lines={lines} />

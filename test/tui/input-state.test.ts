@@ -24,6 +24,7 @@ describe("input editing", () => {
     expect(E.killToLineStart(s).value).toBe("one\nthree\nfour");
     expect(E.killToLineEnd(s).value).toBe("one\ntwo \nfour");
     expect(E.killToLineEnd(at("ab\ncd", 2)).value).toBe("abcd"); // at end of line: join
+    expect(E.killToLineStart(at("ab\ncd", 3)).value).toBe("abcd"); // at start of line: join
   });
 
   it("moves vertically keeping the column, and reports the edges for history", () => {

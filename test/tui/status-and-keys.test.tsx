@@ -89,6 +89,7 @@ describe("interrupting and exiting", () => {
     expect(s.lastSignal!.aborted).toBe(true);
     const f = await app.waitFor((f) => f.includes("interrupted") && !f.includes("stopping"));
     expect(f).toContain("⏹ interrupted");
+    expect(f).not.toContain("Interrupted.");
     // shown once, although the agent re-sent the partial text as a message
     expect(f.split("Partial answer so far").length - 1).toBe(1);
     // usable again

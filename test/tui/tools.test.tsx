@@ -153,3 +153,20 @@ describe("tool views", () => {
     await tick();
   });
 });
+
+describe("robustness", () => {
+  it("a malformed tool result renders as one error line, not a crash", async () => {
+    const s = new FakeSession();
+    s.script([
+      { type: "tool_call", id: "x", name: "weird", args: null, rawArgs: "" },
+      // display.diff is not a string: the diff view would throw
+      { type: "tool_result", id: "x", name: "weird", state: "done", content: "", display: { kind: "diff", path: "a", diff: 42 as unknown as string, created: false } },
+      done(),
+    ]);
+    const app = renderApp(s);
+    await app.submit("go");
+    await app.waitFor((f) => f.includes("could not display this tool"));
+    await app.submit("still alive");
+    await app.waitFor((f) => f.includes("echo: still alive"));
+  });
+});
