@@ -359,6 +359,15 @@ export function App({ session: initialSession, options = {}, history: historyPro
           return setStats((s) => ({ ...s, contextTokens: ev.contextTokens, contextWindow: ev.contextWindow }));
         case "notice":
           return note("info", ev.message);
+        case "progress": {
+          // A long wait inside the turn (e.g. the embedding model downloading): shown on the progress line.
+          const pct = Math.max(0, Math.min(100, Math.round(ev.percent)));
+          if (pct >= 100) {
+            note("dim", `${ev.what}: done${ev.detail ? ` (${ev.detail})` : ""}`);
+            return setBusy((b) => (b ? { ...b, label: "thinking…" } : b));
+          }
+          return setBusy((b) => ({ label: `${ev.what} ${pct}%${ev.detail ? ` · ${ev.detail}` : ""}`, since: b?.since ?? Date.now(), hint: "Esc to interrupt" }));
+        }
         case "error":
           return note("error", ev.message, errorHint(ev.message, safeInfo(sessionRef.current)?.baseURL));
         case "done":

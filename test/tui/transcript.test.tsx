@@ -120,3 +120,22 @@ describe("transcript", () => {
     expect(after).toContain("zzzz");
   });
 });
+
+describe("progress events", () => {
+  it("show on the progress line, then a done note", async () => {
+    const s = new FakeSession();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    s.script(async function* () {
+      yield { type: "progress", what: "downloading the embedding model", percent: 42.4, detail: "12/30 MB" } as AgentEvent;
+      await gate;
+      yield { type: "progress", what: "downloading the embedding model", percent: 100, detail: "30 MB" } as AgentEvent;
+      yield done();
+    });
+    const app = renderApp(s);
+    await app.submit("search memory");
+    await app.waitFor((f) => f.includes("downloading the embedding model 42% · 12/30 MB"));
+    release();
+    await app.waitFor((f) => f.includes("downloading the embedding model: done (30 MB)"));
+  });
+});
