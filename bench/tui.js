@@ -16,6 +16,7 @@
  */
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
+import { FakeTtyStdin } from "../test/helpers/fake-tty.mjs";
 
 // chalk decides its colour level when first imported: force colours before loading Ink.
 process.env.FORCE_COLOR ??= "1";
@@ -41,25 +42,6 @@ class FakeStdout extends EventEmitter {
     this.bytes += chunk.length;
     return true;
   }
-}
-
-/** Enough of a TTY ReadStream for Ink: raw mode, 'readable' + read(). */
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  buffered = [];
-  write(data) {
-    this.buffered.push(data);
-    this.emit("readable");
-  }
-  read() {
-    return this.buffered.shift() ?? null;
-  }
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
 }
 
 const usage = { promptTokens: 1000, completionTokens: 200, totalTokens: 1200 };
@@ -157,7 +139,7 @@ const pct = (xs, p) => {
 const mb = (n) => (n / 1024 / 1024).toFixed(1);
 
 const stdout = new FakeStdout();
-const stdin = new FakeStdin();
+const stdin = new FakeTtyStdin();
 const inkRenderTimes = [];
 let recording = false;
 let renders = 0;

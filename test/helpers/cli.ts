@@ -22,17 +22,24 @@ export function tempProject(): { root: string; home: string } {
   return { root, home };
 }
 
+/** An environment with none of the developer's settings: no model, no user config, no embedding download. */
+export function cleanEnv(home: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    XDG_CACHE_HOME: join(home, ".cache"),
+    LETTA_CODE_EMBEDDING_PATH: join(home, "no-models"),
+  };
+}
+
 /** Spawn the CLI as a user would (node bin/letta-code.js), never inheriting the developer's model settings. */
 export function runCli(
   args: string[],
   opts: { cwd: string; home: string; env?: Record<string, string>; stdin?: string | "ignore" | "open"; onSpawn?: (p: ReturnType<typeof spawn>) => void },
 ): Promise<CliRun> {
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: opts.home,
-    XDG_CONFIG_HOME: join(opts.home, ".config"),
-    XDG_CACHE_HOME: join(opts.home, ".cache"),
-    LETTA_CODE_EMBEDDING_PATH: join(opts.home, "no-models"),
+    ...cleanEnv(opts.home),
     // One retry is enough to show retrying works; the default backoff (1+2+4 s) would only slow tests.
     LETTA_CODE_MAX_RETRIES: "1",
     ...opts.env,

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BIN, tempProject } from "../helpers/cli.js";
+import { BIN, cleanEnv, tempProject } from "../helpers/cli.js";
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { cleanEnvCommand, killAllSessions, requireTmux, TmuxSession } from "../helpers/tmux.js";
 
@@ -34,15 +34,7 @@ interface Project {
 
 /** Open the TUI in `project` in a fresh tmux session, the way a user would run it, with a clean env. */
 async function openTui(project: Project, opts: { cols?: number; rows?: number; env?: Record<string, string>; args?: string[] } = {}) {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: project.home,
-    XDG_CONFIG_HOME: join(project.home, ".config"),
-    XDG_CACHE_HOME: join(project.home, ".cache"),
-    LETTA_CODE_EMBEDDING_PATH: join(project.home, "no-models"),
-    TERM: "xterm-256color",
-    ...opts.env,
-  };
+  const env: Record<string, string> = { ...cleanEnv(project.home), TERM: "xterm-256color", ...opts.env };
   const argv = [process.execPath, BIN, "--model", "scripted-model", "--base-url", server.url, ...(opts.args ?? [])];
   const t = await TmuxSession.start({ command: cleanEnvCommand(argv, env), cwd: project.root, cols: opts.cols ?? 100, rows: opts.rows ?? 30 });
   await t.waitFor(READY, START_MS);

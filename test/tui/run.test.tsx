@@ -4,6 +4,7 @@ import { createIdleTrim } from "../../src/tui/idle-trim.js";
 import { runTui } from "../../src/tui/run.js";
 import { FakeSession } from "./fake-session.js";
 import { tick } from "./helpers.js";
+import { FakeTtyStdin } from "../helpers/fake-tty.mjs";
 
 class TtyOut extends EventEmitter {
   isTTY = true;
@@ -16,29 +17,11 @@ class TtyOut extends EventEmitter {
   }
 }
 
-class TtyIn extends EventEmitter {
-  isTTY = true;
-  queue: string[] = [];
-  send(s: string) {
-    this.queue.push(s);
-    this.emit("readable");
-  }
-  read() {
-    return this.queue.shift() ?? null;
-  }
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
-
 afterEach(() => vi.useRealTimers());
 
 describe("runTui", () => {
   it("renders into the given streams and resolves 0 on /exit, restoring bracketed paste", async () => {
-    const stdin = new TtyIn();
+    const stdin = new FakeTtyStdin();
     const stdout = new TtyOut();
     const done = runTui(new FakeSession(), {
       stdin: stdin as unknown as NodeJS.ReadStream,
@@ -48,16 +31,16 @@ describe("runTui", () => {
     await tick(50);
     expect(stdout.out).toContain("\u001b[?2004h");
     expect(stdout.out).toContain("fake-agent");
-    stdin.send("/exit");
+    stdin.write("/exit");
     await tick(50);
-    stdin.send("\r");
+    stdin.write("\r");
     await expect(done).resolves.toBe(0);
     expect(stdout.out).toContain("\u001b[?2004l");
   });
 
   it("refuses to start without a terminal", async () => {
     const stderr = new TtyOut();
-    const stdin = new TtyIn();
+    const stdin = new FakeTtyStdin();
     stdin.isTTY = false;
     const code = await runTui(new FakeSession(), {
       stdin: stdin as unknown as NodeJS.ReadStream,
