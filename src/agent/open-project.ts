@@ -60,6 +60,7 @@ export class Project {
   private embedder: EmbedderProvider;
   /** The event stream of each agent's running turn, for events raised outside the loop (memory edits, downloads). */
   private memoryListeners = new Map<string, ((e: AgentEvent) => void) | null>();
+  private memories = new Map<string, MemoryAccess>();
 
   private constructor(
     readonly root: string,
@@ -125,8 +126,17 @@ export class Project {
     return this.store.agents.list().map((a) => a.name).join(", ") || "(none)";
   }
 
-  /** Memory of one agent, usable without any model (the `memory` command, the SDK). */
+  /**
+   * Memory of one agent, usable without any model (the `memory` command, the SDK). One instance
+   * per agent, shared by its sessions, so the in-memory vector index is built once.
+   */
   memory(agentId: string): MemoryAccess {
+    let memory = this.memories.get(agentId);
+    if (!memory) this.memories.set(agentId, (memory = this.createMemory(agentId)));
+    return memory;
+  }
+
+  private createMemory(agentId: string): MemoryAccess {
     return {
       core: new AgentCoreMemory(this.store.blocks, agentId, (label, action, before, after) =>
         this.memoryListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),

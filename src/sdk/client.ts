@@ -159,7 +159,7 @@ export class LettaClient {
   }
 
   private memory(agentId: string) {
-    return this.session(agentId, false)?.memory ?? this.project.memory(this.agentRow(agentId).id);
+    return this.project.memory(this.agentRow(agentId).id);
   }
 
   private agentRow(agentId: string) {
@@ -168,12 +168,10 @@ export class LettaClient {
     return row;
   }
 
-  private session(agentId: string): Agent;
-  private session(agentId: string, create: false): Agent | undefined;
-  private session(agentId: string, create = true): Agent | undefined {
+  private session(agentId: string): Agent {
     const row = this.agentRow(agentId);
     let s = this.sessions.get(row.id);
-    if (!s && create) {
+    if (!s) {
       s = this.project.session(row, { mode: this.opts.permissionMode ?? "ask" });
       this.sessions.set(row.id, s);
     }
