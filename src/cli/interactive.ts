@@ -4,7 +4,7 @@ import type { Project } from "../agent/open-project.js";
 import type { AgentSession } from "../agent/session.js";
 
 /** Wire the TUI to a project: history file, agent switching, the permission view. */
-export async function startInteractive(project: Project, first: Agent): Promise<number> {
+export async function startInteractive(project: Project, first: Agent, initialPrompt?: string): Promise<number> {
   const { runTui } = await import("../tui/run.js");
   let current: Agent = first;
   const open = (name: string, create: boolean): AgentSession => {
@@ -21,5 +21,6 @@ export async function startInteractive(project: Project, first: Agent): Promise<
       create: async (name) => open(name, true),
     },
     permissions: () => current.permissionRules(),
+    initialPrompt,
   });
 }

@@ -27,9 +27,9 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram(packageVersion());
   let code: number = EXIT.ok;
   program.exitOverride();
-  program.action(async (opts: CliOptions) => {
+  program.action(async (prompt: string | undefined, opts: CliOptions) => {
     const { runCli } = await import("./run.js");
-    code = await runCli(opts, flagsToConfig(opts));
+    code = await runCli(opts, flagsToConfig(opts), prompt);
   });
   attachMemoryCommand(program, (c) => (code = c));
   try {

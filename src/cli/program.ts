@@ -46,6 +46,7 @@ export function buildProgram(version: string): Command {
   const program = new Command("letta-code")
     .description("A terminal coding agent that never forgets: memory lives in .letta/ beside your code.")
     .version(version, "-v, --version", "print the version")
+    .argument("[prompt]", "a first message: opens the chat with it (or, with -p or piped output, answers it headless)")
     .helpOption("-h, --help", "show this help")
     .option("-p, --prompt [text]", "run one turn headless and print the answer (stdin, if piped, is added)")
     .addOption(
@@ -77,6 +78,7 @@ export function buildProgram(version: string): Command {
     `
 Examples:
   letta-code                                   interactive session in this project
+  letta-code "fix the failing test"            interactive session that starts with this message
   letta-code -p "where is the retry logic?"    one answer, printed to stdout
   cat err.log | letta-code -p "why does this fail?" --output-format json | jq .result
   letta-code memory show                       what the agent remembers (no model needed)

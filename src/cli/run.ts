@@ -8,9 +8,13 @@ import { NoModelError, Project } from "../agent/open-project.js";
 import { StoreError } from "../store/db.js";
 
 /** Decide headless vs. interactive, open the project and run; returns the exit code. */
-export async function runCli(opts: CliOptions, flags: ConfigLayer): Promise<number> {
+export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: string): Promise<number> {
   const startedAt = Math.round(performance.timeOrigin);
   const interactive = opts.prompt === undefined && process.stdin.isTTY && process.stdout.isTTY;
+  if (typeof opts.prompt === "string" && positional !== undefined) {
+    process.stderr.write("letta-code: give the prompt once: either -p \"...\" or as an argument.\n");
+    return EXIT.usage;
+  }
   const progress = !interactive && (opts.verbose || process.stderr.isTTY === true);
   const warn = (m: string) => process.stderr.write(`letta-code: ${m}\n`);
 
@@ -28,7 +32,7 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer): Promise<numb
     if (interactive) {
       const session = project.session(agent, { newConversation: opts.new });
       const { startInteractive } = await import("./interactive.js");
-      return await startInteractive(project, session);
+      return await startInteractive(project, session, positional);
     }
     let piped: string;
     try {
@@ -37,7 +41,7 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer): Promise<numb
       warn((err as Error).message);
       return err instanceof StdinTooLargeError ? EXIT.usage : EXIT.failed;
     }
-    const text = typeof opts.prompt === "string" ? opts.prompt : "";
+    const text = typeof opts.prompt === "string" ? opts.prompt : (positional ?? "");
     if (!text.trim() && !piped.trim()) {
       warn('no prompt: give one with -p "..." or pipe text into letta-code.');
       return EXIT.usage;

@@ -56,6 +56,8 @@ export interface TuiOptions {
   openEditor?: OpenEditor;
   /** Exchanges of the current conversation shown on start (default 10). */
   resumeLimit?: number;
+  /** A first message to send right away (`letta-code "fix the failing test"`). */
+  initialPrompt?: string;
   /** Run one GC after this long without activity, so V8 returns memory (default 6000; 0 disables). See idle-trim.ts. */
   idleTrimMs?: number;
 }
@@ -596,6 +598,14 @@ export function App({ session: initialSession, options = {}, history: historyPro
     },
     { isActive: !suspended },
   );
+
+  // `letta-code "fix the failing test"`: the first message comes from the command line, sent once.
+  const initialSent = useRef(false);
+  useEffect(() => {
+    if (initialSent.current || !options.initialPrompt?.trim()) return;
+    initialSent.current = true;
+    void runTurn(options.initialPrompt);
+  }, [options.initialPrompt, runTurn]);
 
   // A narrower or wider terminal: re-render the transcript at the new width (debounced).
   const firstColumns = useRef(size.columns);

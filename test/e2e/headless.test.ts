@@ -24,6 +24,27 @@ describe("letta-code -p", () => {
     expect(r.stdout).not.toMatch(ANSI);
   });
 
+  it("takes the prompt as an argument when output is piped, and refuses it given twice", async () => {
+    const p = tempProject();
+    server.enqueue({ text: "From the argument." });
+    let r = await runCli(["what is this?", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("From the argument.\n");
+    expect(server.requests.at(-1)!.body.messages.at(-1).content).toBe("what is this?");
+    r = await runCli(["-p", "one", "two", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/give the prompt once/);
+  });
+
+  it("--help and --version touch nothing: no .letta is created", async () => {
+    const p = tempProject();
+    for (const flag of ["--help", "--version"]) {
+      const r = await runCli([flag], { cwd: p.root, home: p.home, stdin: "ignore" });
+      expect(r.code).toBe(0);
+    }
+    expect(existsSync(join(p.root, ".letta"))).toBe(false);
+  });
+
   it("gives piped stdin to the agent along with the prompt", async () => {
     const p = tempProject();
     server.enqueue({ text: "It fails because of the missing env var." });

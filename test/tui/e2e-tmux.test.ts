@@ -101,6 +101,16 @@ describe("the TUI in tmux, end to end", () => {
     expect(userMessages(server.requests[0]!).at(-1)).toBe("hello, who are you?");
   });
 
+  it("a prompt given on the command line opens the chat and is sent as the first message", async () => {
+    const p = tempProject();
+    server.enqueue({ text: "Starting on it right away." });
+    const t = await openTui(p, { args: ["fix the failing test"] });
+    const done = await t.waitFor("● Starting on it right away.", STEP_MS);
+    expect(done).toContain("› fix the failing test");
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.body.messages.at(-1)).toEqual({ role: "user", content: "fix the failing test" });
+  });
+
   it("approves a write: the prompt shows the path and the coloured diff, the file is written, the answer follows", async () => {
     const p = tempProject();
     server.enqueue(
