@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -184,6 +184,19 @@ describe("letta-code -p", () => {
     expect(r.stderr).toMatch(/--context-window must be a positive whole number/);
     r = await runCli(["-p", "x", "--output-format", "xml"], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(r.code).toBe(2);
+  });
+
+  it("a corrupt .letta/letta.db: exit 1, a message naming the file and what to do, the file left as it was", async () => {
+    const p = tempProject();
+    mkdirSync(join(p.root, ".letta"));
+    const junk = "definitely not sqlite ".repeat(500);
+    writeFileSync(join(p.root, ".letta", "letta.db"), junk);
+    const r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(join(p.root, ".letta", "letta.db"));
+    expect(r.stderr).toMatch(/Move it aside/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(p.root, ".letta", "letta.db"), "utf8")).toBe(junk);
   });
 
   it("exit 2 naming the three ways to configure a model when none is set", async () => {
