@@ -1,8 +1,9 @@
 /**
  * Input history, persisted as JSON lines (`{"text": "...", "at": "ISO date"}`) so that
- * multi-line entries survive. The file is appended to, never rewritten; we read its tail.
+ * multi-line entries survive. The file is appended to; once it holds more than twice what we
+ * keep, it is rewritten with the newest entries at load, so it never grows without bound.
  */
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 export class InputHistory {
@@ -36,6 +37,7 @@ export class InputHistory {
         }
       }
     }
+    if (file && entries.length > 2 * max) compact(file, entries.slice(-max));
     return new InputHistory(file, entries, max);
   }
 
@@ -50,5 +52,16 @@ export class InputHistory {
     } catch {
       // History is a convenience; a read-only project must not break the prompt.
     }
+  }
+}
+
+function compact(file: string, keep: string[]): void {
+  try {
+    // Write aside, then rename: a crash mid-write leaves the old history, never a torn one.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, keep.map((text) => JSON.stringify({ text })).join("\n") + "\n");
+    renameSync(tmp, file);
+  } catch {
+    // Keeping the long file is harmless.
   }
 }

@@ -129,6 +129,18 @@ describe("input", () => {
     expect(app.frame()).toContain("  lines");
   });
 
+  it("a history file that outgrew twice the kept entries is cut back to the newest on load", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tui-hist-"));
+    const file = join(dir, "history.jsonl");
+    writeFileSync(file, Array.from({ length: 50 }, (_, i) => JSON.stringify({ text: `entry ${i}` })).join("\n") + "\n");
+    const h = InputHistory.load(file, 10);
+    expect(h.entries).toEqual(Array.from({ length: 10 }, (_, i) => `entry ${40 + i}`));
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(10);
+    expect(JSON.parse(lines[0]!).text).toBe("entry 40");
+    expect(InputHistory.load(file, 10).entries).toEqual(h.entries);
+  });
+
   it("Tab completes @paths relative to the project root and lists candidates", async () => {
     const root = project();
     const app = renderApp(inProject(root));
