@@ -165,7 +165,13 @@ export class Project {
     const config = this.config;
     const createModel =
       this.opts.createModel ??
-      ((m: string) => createOpenAIClient({ baseURL: config.baseURL, apiKey: config.apiKey, model: m, maxRetries: config.maxRetries }));
+      ((m: string) => createOpenAIClient({
+          baseURL: config.baseURL,
+          apiKey: config.apiKey,
+          model: m,
+          maxRetries: config.maxRetries,
+          timeoutMs: config.requestTimeoutMs,
+        }));
     const gate = new PermissionGateImpl({
       mode: opts.mode ?? config.permissions.mode ?? "ask",
       allow: config.permissions.allow,

@@ -15,6 +15,8 @@ export interface ConfigLayer {
   maxSteps?: number;
   /** Retries of a failed model request (connection refused, timeout, 429, 5xx). */
   maxRetries?: number;
+  /** Longest wait for a response to start, or between two streamed chunks. */
+  requestTimeoutMs?: number;
   agent?: string;
   /** true: commands only run sandboxed; "prefer": sandboxed where bubblewrap works, else unsandboxed (said once). */
   sandbox?: boolean | "prefer";
@@ -29,6 +31,7 @@ export interface ResolvedConfig {
   contextWindow?: number;
   maxSteps: number;
   maxRetries?: number;
+  requestTimeoutMs?: number;
   agent?: string;
   sandbox: boolean | "prefer";
   permissions: { mode?: PermissionMode; allow: string[]; deny: string[] };
@@ -105,6 +108,7 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
     contextWindow: int("contextWindow"),
     maxSteps: int("maxSteps"),
     maxRetries: int("maxRetries", 0),
+    requestTimeoutMs: int("requestTimeoutMs"),
     agent: str("agent"),
     sandbox: o.sandbox as boolean | "prefer" | undefined,
     permissions: perms,
@@ -115,7 +119,9 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
 export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
   const cw = env.LETTA_CODE_CONTEXT_WINDOW ? Number(env.LETTA_CODE_CONTEXT_WINDOW) : undefined;
   const retries = env.LETTA_CODE_MAX_RETRIES ? Number(env.LETTA_CODE_MAX_RETRIES) : undefined;
+  const timeout = env.LETTA_CODE_TIMEOUT_MS ? Number(env.LETTA_CODE_TIMEOUT_MS) : undefined;
   return {
+    requestTimeoutMs: timeout !== undefined && Number.isInteger(timeout) && timeout > 0 ? timeout : undefined,
     maxRetries: retries !== undefined && Number.isInteger(retries) && retries >= 0 ? retries : undefined,
     model: env.LETTA_CODE_MODEL || undefined,
     baseURL: env.OPENAI_BASE_URL || undefined,
@@ -164,6 +170,7 @@ export function resolveConfig(opts: {
     contextWindow: pick("contextWindow"),
     maxSteps: pick("maxSteps") ?? DEFAULT_MAX_STEPS,
     maxRetries: pick("maxRetries"),
+    requestTimeoutMs: pick("requestTimeoutMs"),
     agent: pick("agent"),
     sandbox: pick("sandbox") ?? false,
     permissions: { mode, allow: [...new Set(allow)], deny: [...new Set(deny)] },

@@ -174,6 +174,15 @@ describe("letta-code -p", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ type: "result", is_error: true });
   }, 30_000);
 
+  it("a model endpoint that never answers times out, is retried, then fails with exit 1 and a readable reason", async () => {
+    const p = tempProject();
+    server.enqueue({ hang: true }, { hang: true });
+    const r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", env: { LETTA_CODE_TIMEOUT_MS: "300" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/timed out/i);
+    expect(r.stderr).toContain(server.url);
+  });
+
   it("exit 2 with usage on an unknown flag or a bad value", async () => {
     const p = tempProject();
     let r = await runCli(["-p", "x", "--frobnicate"], { cwd: p.root, home: p.home, stdin: "ignore" });
