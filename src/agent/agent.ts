@@ -125,10 +125,8 @@ export class Agent implements AgentSession {
         agentId: this.deps.agent.id,
         memory: this.memory,
         shell: this.deps.shell,
-        notify: (message: string) => {
-          emit({ type: "notice", message });
-          this.deps.notify(message);
-        },
+        // The project forwards notices into this turn's stream (and to the host's callback).
+        notify: (message: string) => this.deps.notify(message),
       },
       maxSteps: this.deps.maxSteps,
       contextWindow: this.contextWindow(),

@@ -58,9 +58,11 @@ export class Project {
   readonly store: Store;
   readonly config: ResolvedConfig;
   private embedder: EmbedderProvider;
-  /** The event stream of each agent's running turn, for events raised outside the loop (memory edits, downloads). */
-  private memoryListeners = new Map<string, ((e: AgentEvent) => void) | null>();
+  /** The event stream of each agent's running turn, for events raised outside the loop (memory edits, downloads, notices). */
+  private turnListeners = new Map<string, ((e: AgentEvent) => void) | null>();
   private memories = new Map<string, MemoryAccess>();
+  /** Notices raised while no turn was running, shown at the start of the next one. */
+  private pendingNotices: string[] = [];
 
   private constructor(
     readonly root: string,
@@ -79,7 +81,7 @@ export class Project {
         opts.onEmbeddingProgress?.(p);
         // A download happens inside a turn (the first archival search): show it in that turn's stream too.
         const event: AgentEvent = { type: "progress", what: "embedding model", percent: Math.round(p.progress), detail: p.file };
-        for (const listener of this.memoryListeners.values()) listener?.(event);
+        for (const listener of this.turnListeners.values()) listener?.(event);
       },
       onNotice: (m) => this.notice(m),
     });
@@ -139,7 +141,7 @@ export class Project {
   private createMemory(agentId: string): MemoryAccess {
     return {
       core: new AgentCoreMemory(this.store.blocks, agentId, (label, action, before, after) =>
-        this.memoryListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),
+        this.turnListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),
       ),
       archival: new AgentArchivalMemory({
         passages: this.store.passages,
@@ -186,7 +188,10 @@ export class Project {
       agent: agentRow,
       projectRoot: this.root,
       memory: this.memory(agent.id),
-      onMemoryChange: (listener) => this.memoryListeners.set(agent.id, listener),
+      onMemoryChange: (listener) => {
+        this.turnListeners.set(agent.id, listener);
+        if (listener) for (const message of this.pendingNotices.splice(0)) listener({ type: "notice", message });
+      },
       createModel: (m) => createModel(m, config),
       model,
       contextWindowOverride: config.contextWindow,
@@ -202,7 +207,11 @@ export class Project {
     this.store.close();
   }
 
+  /** To the host's callback, and into the running turn's event stream (or the next turn's). */
   private notice(message: string): void {
     this.opts.onNotice?.(message);
+    const active = [...this.turnListeners.values()].filter((l) => l !== null);
+    if (active.length === 0) this.pendingNotices.push(message);
+    for (const listener of active) listener({ type: "notice", message });
   }
 }

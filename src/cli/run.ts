@@ -25,7 +25,8 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
   try {
     project = Project.open({
       flags,
-      onNotice: (m) => (interactive || progress ? warn(m) : undefined),
+      // Notices reach the TUI and the headless progress printer as events; writing them to
+      // stderr here would tear through Ink's screen.
       onEmbeddingProgress: progress ? embeddingProgressPrinter() : undefined,
     });
     const agent = project.resolveAgent(flags.agent);

@@ -146,6 +146,20 @@ describe("letta-code -p", () => {
     expect(JSON.stringify(server.requests.at(-1)!.body.messages)).toContain("denied by rule run_shell(touch)");
   });
 
+  it("--verbose: progress on stderr, including the one notice that archival search runs lexically", async () => {
+    const p = tempProject();
+    server.enqueue(
+      { toolCalls: [{ name: "archival_memory_search", arguments: { query: "deploy" } }] },
+      { toolCalls: [{ name: "archival_memory_search", arguments: { query: "release" } }] },
+      { text: "nothing stored yet" },
+    );
+    const r = await runCli(["-p", "what do you know about deploys?", "--verbose", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("nothing stored yet\n");
+    expect(r.stderr).toMatch(/→ archival_memory_search deploy/);
+    expect(r.stderr.match(/running lexically/g)).toHaveLength(1);
+  });
+
   it("memory persists across two runs", async () => {
     const p = tempProject();
     server.enqueue(
