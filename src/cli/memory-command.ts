@@ -13,7 +13,9 @@ export function attachMemoryCommand(program: Command, setCode: (code: number) =>
   const run = (fn: (ctx: MemoryCtx, ...args: never[]) => Promise<number> | number) =>
     async (...args: unknown[]) => {
       const { openMemory } = await import("./memory-actions.js");
-      setCode(await openMemory(memory.opts().agent as string | undefined, (ctx) => fn(ctx, ...(args as never[]))));
+      // The root program also has --agent, and commander lets root options appear anywhere.
+      const agent = (memory.opts().agent ?? program.opts().agent) as string | undefined;
+      setCode(await openMemory(agent, (ctx) => fn(ctx, ...(args as never[]))));
     };
 
   memory

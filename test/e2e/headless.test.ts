@@ -294,5 +294,8 @@ describe("letta-code memory", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no passage #1/);
     expect(readFileSync(join(p.root, ".letta", ".gitignore"), "utf8")).toContain("!config.json");
+    r = await run("--agent", "reviewer", "show");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No agent named "reviewer".*Agents: default/);
   });
 });
