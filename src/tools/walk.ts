@@ -113,7 +113,7 @@ export async function walkFiles(projectRoot: string, opts: WalkOptions = {}): Pr
   const belowBase = (rel: string) => baseRel === "" || rel.startsWith(baseRel + "/");
 
   const adapter: FileSystemAdapter = {
-    readdir: ((dir: string, options: unknown, cb: (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void) => {
+    readdir: ((dir: string, _options: unknown, cb: (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void) => {
       fs.readdir(dir, { withFileTypes: true }, (err, entries) => {
         if (err) return cb(err, []);
         const relDir = toPosix(path.relative(root, dir));

@@ -16,7 +16,6 @@ import {
   type AgentSession,
   type ApprovalDecision,
   type PermissionMode,
-  type SessionStats,
 } from "../agent/session.js";
 import { APPROVAL_CHROME, ApprovalPrompt, previewLines, type ApprovalRequest } from "./approval.js";
 import { expandMentions } from "./attachments.js";
@@ -39,9 +38,11 @@ import { createIdleTrim } from "./idle-trim.js";
 import { Spinner } from "./spinner.js";
 import { StatusLine } from "./status-line.js";
 import { CLEAR_SCREEN, useTerminalSize } from "./terminal.js";
-import { truncate, type Line, type Span } from "./text-layout.js";
+import { truncate } from "./text-layout.js";
 import { color, theme } from "./theme.js";
-import { assistantLines, FinishedItems, itemLines } from "./transcript.js";
+import { FinishedItems } from "./transcript.js";
+import { errMessage, errorHint, headerItem, safeInfo, safeStats, startItems } from "./session-view.js";
+import { liveLines } from "./live-lines.js";
 
 export interface TuiOptions {
   /** Input history file (JSON lines), e.g. `<project>/.letta/history.jsonl`. */
@@ -86,53 +87,6 @@ interface Busy {
   label: string;
   since: number;
   hint: string;
-}
-
-const EMPTY_STATS: SessionStats = {
-  contextTokens: 0,
-  contextWindow: 0,
-  coreChars: 0,
-  coreLimit: 0,
-  archivalCount: 0,
-  recallCount: 0,
-  sessionUsage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
-};
-
-function safeStats(s: AgentSession): SessionStats {
-  try {
-    return s.stats();
-  } catch {
-    return EMPTY_STATS;
-  }
-}
-
-function headerItem(s: AgentSession): Item {
-  return { kind: "header", id: newId(), info: s.info() };
-}
-
-function startItems(s: AgentSession, limit: number): Item[] {
-  const items: Item[] = [headerItem(s)];
-  try {
-    const entries = s.recentTranscript(limit);
-    if (entries.length > 0) items.push({ kind: "resumed", id: newId(), entries });
-  } catch {
-    // A transcript we can't read must not keep the user from starting.
-  }
-  return items;
-}
-
-const errMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** What to do about an error, in one line. */
-export function errorHint(message: string, baseURL?: string): string {
-  const m = message.toLowerCase();
-  if (/401|403|api key|unauthori[sz]ed|authentication/.test(m)) return "Check your API key (OPENAI_API_KEY or the apiKey in .letta/config), then send your message again.";
-  if (/econnrefused|enotfound|fetch failed|network|socket|connect/.test(m))
-    return `Is the model server reachable${baseURL ? ` at ${baseURL}` : ""}? Check the base URL, then send your message again.`;
-  if (/429|rate limit/.test(m)) return "Rate limited: wait a moment, then send your message again.";
-  if (/context|too long|maximum.*tokens|token limit/.test(m)) return "The conversation is too long for the model: run /compact, then resend.";
-  if (/model.*(not found|does not exist)|404/.test(m)) return "Check the model name with /model, then resend.";
-  return "Send your message again to retry; /help lists commands.";
 }
 
 export function App({ session: initialSession, options = {}, history: historyProp, onExit }: AppProps) {
@@ -674,32 +628,4 @@ export function App({ session: initialSession, options = {}, history: historyPro
       {exitHint ? <Text color={color(theme.warn)}>Press Ctrl-C again to exit</Text> : null}
     </Box>
   );
-}
-
-function safeInfo(s: AgentSession) {
-  try {
-    return s.info();
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The live region's rows: running tools, then the streaming answer, keeping only the
- * last `budget` rows so the live region never outgrows the terminal (the start of a long
- * answer scrolls out of view until it is finished and printed in full above).
- */
-export function liveLines(tools: ToolItem[], stream: string, width: number, expanded: ReadonlySet<number>, budget: number): Line[] {
-  if (budget <= 0) return [];
-  const rows: Line[] = [];
-  try {
-    for (const t of tools) rows.push([], ...itemLines(t, width, expanded.has(t.id)));
-    if (stream) rows.push([], ...assistantLines(stream, width));
-  } catch (e) {
-    rows.push([{ text: `(could not render: ${errMessage(e)})`, color: theme.error } as Span]);
-  }
-  if (rows.length <= budget) return rows;
-  const kept = rows.slice(rows.length - budget);
-  if (budget >= 2) kept[0] = [{ text: `… ${rows.length - budget + 1} lines above (shown in full when finished)`, dim: true }];
-  return kept;
 }

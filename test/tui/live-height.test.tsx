@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup } from "ink-testing-library";
 import type { AgentEvent } from "../../src/agent/events.js";
-import { liveLines } from "../../src/tui/app.js";
+import { liveLines } from "../../src/tui/live-lines.js";
 import { FakeSession, done, streamed } from "./fake-session.js";
 import { renderApp, strip } from "./helpers.js";
 
