@@ -63,6 +63,7 @@ export class Agent implements AgentSession {
     this.context = new ContextManager({
       store: deps.store,
       agentId: deps.agent.id,
+      blocks: () => this.memory.core.list(),
       conversationId: () => this.conversationId,
       tools: this.registry.schemas,
       contextWindow: () => this.contextWindow(),

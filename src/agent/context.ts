@@ -3,6 +3,7 @@ import { approxTokens, countMessageTokens } from "../llm/tokens.js";
 import type { Store } from "../store/store.js";
 import type { StoredMessage } from "../store/messages.js";
 import { renderMemory } from "../memory/render.js";
+import type { Block } from "../memory/access.js";
 import type { AgentEvent } from "./events.js";
 import {
   SUMMARY_SYSTEM_PROMPT,
@@ -28,6 +29,8 @@ const CHARS_PER_TOKEN = 3;
 export interface ContextDeps {
   store: Store;
   agentId: string;
+  /** The agent's core memory blocks as the model sees them (shared blocks included). */
+  blocks: () => Block[];
   conversationId: () => string;
   tools: ToolSchema[];
   contextWindow: () => number;
@@ -57,7 +60,7 @@ export class ContextManager {
     const { store, agentId } = this.deps;
     const conv = this.deps.conversationId();
     const summary = store.summaries.get(agentId, conv);
-    const memory = renderMemory(store.blocks.list(agentId), {
+    const memory = renderMemory(this.deps.blocks(), {
       archival: store.passages.count(agentId),
       recall: store.messages.count(agentId),
       evicted: summary?.evictedCount,

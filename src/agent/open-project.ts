@@ -9,6 +9,8 @@ import type { AgentRow } from "../store/agents.js";
 import { AgentCoreMemory, DEFAULT_BLOCKS, DEFAULT_BLOCK_LIMIT } from "../memory/core-memory.js";
 import { AgentArchivalMemory } from "../memory/archival.js";
 import { AgentRecallMemory } from "../memory/recall.js";
+import { agentBlocks, layeredBlocks, type BlockSource } from "../memory/block-source.js";
+import { UserMemory, userLettaDir } from "../memory/user-memory.js";
 import type { MemoryAccess } from "../memory/access.js";
 import { EmbedderProvider } from "../embeddings/provider.js";
 import { VectorIndex } from "../embeddings/vector-index.js";
@@ -63,6 +65,7 @@ export class Project {
   private memories = new Map<string, MemoryAccess>();
   /** Notices raised while no turn was running, shown at the start of the next one. */
   private pendingNotices: string[] = [];
+  private user: UserMemory;
 
   private constructor(
     readonly root: string,
@@ -72,6 +75,7 @@ export class Project {
     this.config = resolveConfig({ projectRoot: root, flags: opts.flags, env: opts.env });
     ensureLettaDir(lettaDir);
     this.store = Store.open(lettaDir);
+    this.user = new UserMemory(userLettaDir(opts.env ?? process.env), lettaDir, (m) => this.notice(m));
     // Paths in a project's config are relative to the project, whatever the working directory.
     const emb = { ...this.config.embeddings };
     if (emb.localPath) emb.localPath = resolve(root, emb.localPath);
@@ -140,7 +144,7 @@ export class Project {
 
   private createMemory(agentId: string): MemoryAccess {
     return {
-      core: new AgentCoreMemory(this.store.blocks, agentId, (label, action, before, after) =>
+      core: new AgentCoreMemory(this.blocksOf(agentId), (label, action, before, after) =>
         this.turnListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),
       ),
       archival: new AgentArchivalMemory({
@@ -153,6 +157,21 @@ export class Project {
       }),
       recall: new AgentRecallMemory(this.store.messages, agentId),
     };
+  }
+
+  /** An agent's blocks: its own, with the blocks the user shares across projects layered over them. */
+  private blocksOf(agentId: string): BlockSource {
+    return layeredBlocks(agentBlocks(this.store.blocks, agentId), () => this.user.blocks());
+  }
+
+  /** Make a block follow the user into every project (kept in ~/.letta). */
+  shareBlock(agentId: string, label: string): void {
+    this.user.share(agentBlocks(this.store.blocks, agentId), label);
+  }
+
+  /** Stop sharing a block: its text comes back into this project. */
+  unshareBlock(agentId: string, label: string): void {
+    this.user.unshare(agentBlocks(this.store.blocks, agentId), label);
   }
 
   /** Which model an agent runs: flag/env/config first, then what the agent last used. */
@@ -205,6 +224,7 @@ export class Project {
 
   close(): void {
     this.store.close();
+    this.user.close();
   }
 
   /** To the host's callback, and into the running turn's event stream (or the next turn's). */

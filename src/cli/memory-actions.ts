@@ -29,7 +29,7 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
         if (json) out(JSON.stringify(blocks, null, 2));
         else
           for (const b of blocks) {
-            out(`── ${b.label} (${b.value.length}/${b.limit} chars${b.readOnly ? ", read-only" : ""})`);
+            out(`── ${b.label} (${b.value.length}/${b.limit} chars${b.readOnly ? ", read-only" : ""}${b.shared ? ", shared across projects" : ""})`);
             out(b.value || "(empty)");
           }
         if (!label && !json) out(`── archival passages: ${mem.archival.count()} · recall messages: ${mem.recall.count()}`);
@@ -54,6 +54,24 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
         try {
           const b = mem.core.set(label, value);
           out(`saved "${label}" (${b.value.length}/${b.limit} chars)`);
+          return EXIT.ok;
+        } catch (err) {
+          return fail((err as Error).message);
+        }
+      },
+      share(label) {
+        try {
+          project!.shareBlock(agent.id, label);
+          out(`"${label}" now follows you into every project (kept in ~/.letta)`);
+          return EXIT.ok;
+        } catch (err) {
+          return fail((err as Error).message);
+        }
+      },
+      unshare(label) {
+        try {
+          project!.unshareBlock(agent.id, label);
+          out(`"${label}" is no longer shared; this project keeps its text`);
           return EXIT.ok;
         } catch (err) {
           return fail((err as Error).message);

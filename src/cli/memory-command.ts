@@ -30,6 +30,14 @@ export function attachMemoryCommand(program: Command, setCode: (code: number) =>
     .option("--file <path>", "read the new text from a file ('-' for stdin)")
     .action(run((ctx, label: string, o: { value?: string; file?: string }) => ctx.edit(label, o)));
   memory
+    .command("share <label>")
+    .description("make a block follow you into every project (kept in ~/.letta), e.g. `share human`")
+    .action(run((ctx, label: string) => ctx.share(label)));
+  memory
+    .command("unshare <label>")
+    .description("stop sharing a block: its text comes back into this project only")
+    .action(run((ctx, label: string) => ctx.unshare(label)));
+  memory
     .command("export")
     .description("print all memory (core blocks and archival passages) as JSON")
     .action(run((ctx) => ctx.exportAll()));
@@ -60,6 +68,8 @@ export interface MemoryCtx {
   show(label: string | undefined, json: boolean): number;
   edit(label: string, o: { value?: string; file?: string }): Promise<number>;
   exportAll(): number;
+  share(label: string): number;
+  unshare(label: string): number;
   list(o: { tag?: string; limit: string }): number;
   search(query: string, o: { tag?: string; topK: string }): Promise<number>;
   add(text: string, o: { tag?: string }): Promise<number>;

@@ -7,6 +7,8 @@ export interface Block {
   description: string;
   readOnly: boolean;
   updatedAt: string;
+  /** Set when the block lives in the user-level store (~/.letta) and follows the user into every project. */
+  shared?: boolean;
 }
 
 export interface Passage {

@@ -1,6 +1,6 @@
 import type { Block, CoreMemory } from "./access.js";
 import { MemoryError } from "./errors.js";
-import type { BlockStore } from "../store/blocks.js";
+import type { BlockSource } from "./block-source.js";
 
 export const DEFAULT_BLOCK_LIMIT = 5000;
 
@@ -16,17 +16,16 @@ export const DEFAULT_BLOCKS: { label: string; description: string }[] = [
 /** Core memory of one agent: always in the prompt, edited by the model through guarded operations. */
 export class AgentCoreMemory implements CoreMemory {
   constructor(
-    private blocks: BlockStore,
-    private agentId: string,
+    private blocks: BlockSource,
     private onChange?: (label: string, action: string, before: string, after: string) => void,
   ) {}
 
   list(): Block[] {
-    return this.blocks.list(this.agentId);
+    return this.blocks.list();
   }
 
   get(label: string): Block | undefined {
-    return this.blocks.get(this.agentId, label);
+    return this.blocks.get(label);
   }
 
   append(label: string, content: string): Block {
@@ -70,7 +69,7 @@ export class AgentCoreMemory implements CoreMemory {
         `Block "${label}" would hold ${value.length} characters, ${value.length - limit} over its limit of ${limit}. Nothing was written.`,
       );
     }
-    const b = this.blocks.upsert(this.agentId, {
+    const b = this.blocks.upsert({
       label,
       value,
       limit,
@@ -83,7 +82,7 @@ export class AgentCoreMemory implements CoreMemory {
 
   remove(label: string): boolean {
     const before = this.get(label);
-    const removed = this.blocks.remove(this.agentId, label);
+    const removed = this.blocks.remove(label);
     if (removed && before) this.onChange?.(label, "remove", before.value, "");
     return removed;
   }
@@ -117,7 +116,7 @@ export class AgentCoreMemory implements CoreMemory {
           `Nothing was written. Condense the block with memory_rethink, or move detail to archival memory.`,
       );
     }
-    this.blocks.setValue(this.agentId, b.label, next);
+    this.blocks.setValue(b.label, next);
     this.onChange?.(b.label, action, b.value, next);
     return { ...b, value: next, updatedAt: new Date().toISOString() };
   }

@@ -5,6 +5,7 @@ export function renderMemory(blocks: Block[], counts: { archival: number; recall
   const parts = blocks.map((b) => {
     const attrs = [`label="${b.label}"`, `chars="${b.value.length}/${b.limit}"`];
     if (b.readOnly) attrs.push(`read_only="true"`);
+    if (b.shared) attrs.push(`scope="user"`);
     const desc = b.description ? `<description>${b.description}</description>\n` : "";
     return `<block ${attrs.join(" ")}>\n${desc}<value>\n${b.value}\n</value>\n</block>`;
   });

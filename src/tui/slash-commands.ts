@@ -124,7 +124,7 @@ const memory: SlashCommand = {
     const rows: Span[][] = [];
     if (blocks.length === 0) rows.push([dim("(no core memory blocks yet)")]);
     for (const b of blocks) {
-      rows.push([{ text: b.label, bold: true, color: theme.memory }, { text: "  " }, ...usageBar(b.value.length, b.limit), dim(b.readOnly ? "  read-only" : "")]);
+      rows.push([{ text: b.label, bold: true, color: theme.memory }, { text: "  " }, ...usageBar(b.value.length, b.limit), dim(`${b.readOnly ? "  read-only" : ""}${b.shared ? "  shared across projects" : ""}`)]);
       if (b.description) rows.push([dim(truncate(b.description, 200))]);
       const lines = b.value.split("\n");
       for (const l of lines.slice(0, 8)) rows.push([{ text: "│ " + l, dim: false }]);

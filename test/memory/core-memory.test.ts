@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../../src/store/store.js";
 import { AgentCoreMemory } from "../../src/memory/core-memory.js";
+import { agentBlocks } from "../../src/memory/block-source.js";
 import { renderMemory } from "../../src/memory/render.js";
 import { tempDir } from "../helpers/temp.js";
 
@@ -13,7 +14,7 @@ describe("core memory", () => {
   beforeEach(() => {
     store = Store.open(join(tempDir(), ".letta"));
     const agent = store.agents.create("a");
-    core = new AgentCoreMemory(store.blocks, agent.id, (label, action) => changes.push(`${action}:${label}`));
+    core = new AgentCoreMemory(agentBlocks(store.blocks, agent.id), (label, action) => changes.push(`${action}:${label}`));
     core.set("human", "Name: Ana", { limit: 60 });
     core.set("project", "", { limit: 200 });
     core.set("policy", "Never push to main", { readOnly: true });
