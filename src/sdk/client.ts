@@ -123,6 +123,15 @@ export class LettaClient {
     this.memory(agentId).core.set(label, value, opts);
   }
 
+  /** Make a block follow the user into every project (kept in ~/.letta); `unshareBlock` brings it back. */
+  shareBlock(agentId: string, label: string): void {
+    this.project.shareBlock(this.agentRow(agentId).id, label);
+  }
+
+  unshareBlock(agentId: string, label: string): void {
+    this.project.unshareBlock(this.agentRow(agentId).id, label);
+  }
+
   async insertPassage(agentId: string, text: string, opts: { tags?: string[]; createdAt?: string | Date } = {}) {
     const createdAt = opts.createdAt instanceof Date ? opts.createdAt.toISOString() : opts.createdAt;
     const r = await this.memory(agentId).archival.insert(text, { tags: opts.tags, createdAt });

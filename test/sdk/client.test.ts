@@ -57,4 +57,23 @@ describe("createClient", () => {
     expect(() => client.setBlock(agent.id, "human", "x".repeat(6000))).toThrow(/over its limit of 5000/);
     client.close();
   });
+
+  it("shares a block with the user's other projects", () => {
+    const userDir = join(tempDir(), "user-letta");
+    process.env.LETTA_CODE_USER_DIR = userDir;
+    try {
+      const one = createClient({ dir: join(tempDir(), ".letta"), ...env() });
+      const a = one.createAgent({ name: "a", memory: { human: "Ana" } });
+      one.shareBlock(a.id, "human");
+      const two = createClient({ dir: join(tempDir(), ".letta"), ...env() });
+      const b = two.createAgent({ name: "b" });
+      expect(two.getBlocks(b.id).find((x) => x.label === "human")?.value).toBe("Ana");
+      two.setBlock(b.id, "human", "Ana, on call this week");
+      expect(one.getBlocks(a.id).find((x) => x.label === "human")?.value).toBe("Ana, on call this week");
+      one.close();
+      two.close();
+    } finally {
+      delete process.env.LETTA_CODE_USER_DIR;
+    }
+  });
 });
