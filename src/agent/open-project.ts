@@ -144,8 +144,14 @@ export class Project {
 
   private createMemory(agentId: string): MemoryAccess {
     return {
-      core: new AgentCoreMemory(this.blocksOf(agentId), (label, action, before, after) =>
-        this.turnListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),
+      core: new AgentCoreMemory(
+        this.blocksOf(agentId),
+        (label, action, before, after) =>
+          this.turnListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),
+        {
+          share: (label) => this.user.share(agentBlocks(this.store.blocks, agentId), label),
+          unshare: (label) => this.user.unshare(agentBlocks(this.store.blocks, agentId), label),
+        },
       ),
       archival: new AgentArchivalMemory({
         passages: this.store.passages,
@@ -162,16 +168,6 @@ export class Project {
   /** An agent's blocks: its own, with the blocks the user shares across projects layered over them. */
   private blocksOf(agentId: string): BlockSource {
     return layeredBlocks(agentBlocks(this.store.blocks, agentId), () => this.user.blocks());
-  }
-
-  /** Make a block follow the user into every project (kept in ~/.letta). */
-  shareBlock(agentId: string, label: string): void {
-    this.user.share(agentBlocks(this.store.blocks, agentId), label);
-  }
-
-  /** Stop sharing a block: its text comes back into this project. */
-  unshareBlock(agentId: string, label: string): void {
-    this.user.unshare(agentBlocks(this.store.blocks, agentId), label);
   }
 
   /** Which model an agent runs: flag/env/config first, then what the agent last used. */

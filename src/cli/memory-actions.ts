@@ -61,7 +61,7 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
       },
       share(label) {
         try {
-          project!.shareBlock(agent.id, label);
+          mem.core.share!(label);
           out(`"${label}" now follows you into every project (kept in ~/.letta)`);
           return EXIT.ok;
         } catch (err) {
@@ -70,7 +70,7 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
       },
       unshare(label) {
         try {
-          project!.unshareBlock(agent.id, label);
+          mem.core.unshare!(label);
           out(`"${label}" is no longer shared; this project keeps its text`);
           return EXIT.ok;
         } catch (err) {

@@ -57,6 +57,10 @@ export interface CoreMemory {
   /** Create or overwrite a block without the model-facing checks (used by update_plan and the user). */
   set(label: string, value: string, opts?: { limit?: number; description?: string; readOnly?: boolean }): Block;
   remove(label: string): boolean;
+  /** Make a block follow the user into every project (kept in ~/.letta); absent where there is no user store. */
+  share?(label: string): void;
+  /** Stop sharing a block: its text comes back into this project only. */
+  unshare?(label: string): void;
 }
 
 export interface ArchivalMemory {

@@ -18,7 +18,18 @@ export class AgentCoreMemory implements CoreMemory {
   constructor(
     private blocks: BlockSource,
     private onChange?: (label: string, action: string, before: string, after: string) => void,
+    private sharing?: { share(label: string): void; unshare(label: string): void },
   ) {}
+
+  share(label: string): void {
+    if (!this.sharing) throw new MemoryError("Sharing blocks across projects is not available here.");
+    this.sharing.share(label);
+  }
+
+  unshare(label: string): void {
+    if (!this.sharing) throw new MemoryError("Sharing blocks across projects is not available here.");
+    this.sharing.unshare(label);
+  }
 
   list(): Block[] {
     return this.blocks.list();

@@ -125,11 +125,11 @@ export class LettaClient {
 
   /** Make a block follow the user into every project (kept in ~/.letta); `unshareBlock` brings it back. */
   shareBlock(agentId: string, label: string): void {
-    this.project.shareBlock(this.agentRow(agentId).id, label);
+    this.memory(agentId).core.share!(label);
   }
 
   unshareBlock(agentId: string, label: string): void {
-    this.project.unshareBlock(this.agentRow(agentId).id, label);
+    this.memory(agentId).core.unshare!(label);
   }
 
   async insertPassage(agentId: string, text: string, opts: { tags?: string[]; createdAt?: string | Date } = {}) {

@@ -95,8 +95,8 @@ const help: SlashCommand = {
 
 const memory: SlashCommand = {
   name: "memory",
-  usage: "[edit <label>]",
-  description: "show core memory blocks with usage; `edit <label>` opens one in $EDITOR",
+  usage: "[edit|share|unshare <label>]",
+  description: "show core memory blocks with usage; `edit <label>` opens one in $EDITOR; `share <label>` makes it follow you into every project",
   whileBusy: true,
   async run(args, ctx) {
     const [sub, label] = args.trim().split(/\s+/);
@@ -119,7 +119,19 @@ const memory: SlashCommand = {
         over ? "The block is over its limit; the agent will be asked to condense it." : undefined,
       );
     }
-    if (sub && sub !== "show") return ctx.note("warn", `Unknown /memory option "${sub}".`, "Usage: /memory, or /memory edit <label>");
+    if (sub === "share" || sub === "unshare") {
+      if (!label) return ctx.note("warn", "Which block?", `Usage: /memory ${sub} <label>, e.g. /memory ${sub} human`);
+      const act = sub === "share" ? core.share : core.unshare;
+      if (!act) return ctx.note("warn", "Sharing blocks across projects is not available in this session.");
+      try {
+        act.call(core, label);
+      } catch (e) {
+        return ctx.note("warn", e instanceof Error ? e.message : String(e));
+      }
+      ctx.refresh();
+      return ctx.note("ok", sub === "share" ? `${label} now follows you into every project (kept in ~/.letta).` : `${label} is no longer shared; this project keeps its text.`);
+    }
+    if (sub && sub !== "show") return ctx.note("warn", `Unknown /memory option "${sub}".`, "Usage: /memory, /memory edit <label>, /memory share <label>");
     const blocks = core.list();
     const rows: Span[][] = [];
     if (blocks.length === 0) rows.push([dim("(no core memory blocks yet)")]);

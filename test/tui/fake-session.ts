@@ -72,6 +72,16 @@ export class FakeMemory implements MemoryAccess {
     rethink: (label: string, v: string) => this.setBlock(label, v, this.blocks.get(label)?.limit),
     set: (label: string, value: string, opts?: { limit?: number }) => this.setBlock(label, value, opts?.limit ?? this.blocks.get(label)?.limit),
     remove: (label: string) => this.blocks.delete(label),
+    share: (label: string) => {
+      const b = this.blocks.get(label);
+      if (!b) throw new Error(`There is no block "${label}" to share.`);
+      this.blocks.set(label, { ...b, shared: true });
+    },
+    unshare: (label: string) => {
+      const b = this.blocks.get(label);
+      if (!b?.shared) throw new Error(`"${label}" is not shared.`);
+      this.blocks.set(label, { ...b, shared: false });
+    },
   };
 
   archival = {

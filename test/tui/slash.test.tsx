@@ -77,6 +77,18 @@ describe("slash commands", () => {
     expect(app.frame()).toContain("> ok");
   });
 
+  it("/memory share makes a block follow the user, shown as shared; errors read as notes", async () => {
+    const s = new FakeSession();
+    const app = renderApp(s);
+    await app.submit("/memory share persona");
+    await app.waitFor((f) => f.includes("persona now follows you into every project"));
+    expect(s.memory.core.get("persona")!.shared).toBe(true);
+    await app.submit("/memory");
+    expect(await app.waitFor((f) => f.includes("shared across projects"))).toMatch(/persona.*shared across projects/);
+    await app.submit("/memory unshare nope");
+    await app.waitFor((f) => f.includes('"nope" is not shared.'));
+  });
+
   it("/search shows archival results without a model call", async () => {
     const s = new FakeSession();
     await s.memory.archival.insert("We deploy with GitHub Actions", { tags: ["ops"] });
