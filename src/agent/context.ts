@@ -130,6 +130,8 @@ export class ContextManager {
     if (cut === 0) return null;
     const evicted = before.rows.slice(0, cut);
     const previous = store.summaries.get(agentId, conv);
+    // Summarising is a model call of its own: show it as a wait, the compaction event closes it.
+    emit({ type: "progress", what: "compacting context", percent: 0, detail: `summarising ${evicted.length} older messages` });
     const summary = await this.summarise(previous?.summary, evicted, emit, signal);
     const evictedCount = (previous?.evictedCount ?? 0) + evicted.length;
     store.transaction(() => {

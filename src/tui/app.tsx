@@ -299,6 +299,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
           return commit({ kind: "memory", id: newId(), label: ev.label, action: ev.action, before: ev.before, after: ev.after });
         }
         case "compaction":
+          setBusy((b) => (b ? { ...b, label: "thinking…" } : b));
           return note(
             "dim",
             `⟳ Compacted the conversation: summarised ${ev.evicted} older messages (${ev.tokensBefore.toLocaleString("en-US")} → ${ev.tokensAfter.toLocaleString("en-US")} tokens). They stay searchable in recall memory.`,
@@ -322,7 +323,9 @@ export function App({ session: initialSession, options = {}, history: historyPro
             note("dim", `${ev.what}: done${ev.detail ? ` (${ev.detail})` : ""}`);
             return setBusy((b) => (b ? { ...b, label: "thinking…" } : b));
           }
-          return setBusy((b) => ({ label: `${ev.what} ${pct}%${ev.detail ? ` · ${ev.detail}` : ""}`, since: b?.since ?? Date.now(), hint: "Esc to interrupt" }));
+          // 0% is "started, no measure yet" (e.g. a summary being written): show the activity without a number.
+          const label = `${ev.what}${pct > 0 ? ` ${pct}%` : "…"}${ev.detail ? ` · ${ev.detail}` : ""}`;
+          return setBusy((b) => ({ label, since: b?.since ?? Date.now(), hint: "Esc to interrupt" }));
         }
         case "error":
           return note("error", ev.message, errorHint(ev.message, safeInfo(sessionRef.current)?.baseURL));

@@ -94,6 +94,9 @@ describe("agent loop under failure", () => {
       for await (const e of h.session.send(words)) kinds.push(e.type);
     }
     expect(kinds).toContain("compaction");
+    // the summary's model call is announced as a wait before the compaction result
+    expect(kinds.indexOf("progress")).toBeGreaterThanOrEqual(0);
+    expect(kinds.indexOf("progress")).toBeLessThan(kinds.indexOf("compaction"));
     expect(kinds).toContain("memory_pressure");
     for (const r of h.server.requests) {
       expect(countMessageTokens(r.body.messages, r.body.tools)).toBeLessThanOrEqual(limit);

@@ -138,4 +138,22 @@ describe("progress events", () => {
     release();
     await app.waitFor((f) => f.includes("downloading the embedding model: done (30 MB)"));
   });
+
+  it("a compaction shows as a wait without a number, and its result closes it", async () => {
+    const s = new FakeSession();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    s.script(async function* () {
+      yield { type: "progress", what: "compacting context", percent: 0, detail: "summarising 12 older messages" } as AgentEvent;
+      await gate;
+      yield { type: "compaction", evicted: 12, summaryChars: 300, tokensBefore: 9000, tokensAfter: 4000 } as AgentEvent;
+      yield done();
+    });
+    const app = renderApp(s);
+    await app.submit("keep going");
+    const waiting = await app.waitFor((f) => f.includes("compacting context… · summarising 12 older messages"));
+    expect(waiting).not.toContain("0%");
+    release();
+    await app.waitFor((f) => f.includes("Compacted the conversation: summarised 12 older messages"));
+  });
 });
