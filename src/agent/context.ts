@@ -74,15 +74,16 @@ export class ContextManager {
    * Tokens of the request as it would be sent now: an estimate while far from the limit,
    * the tokenizer's exact count once it matters.
    */
-  measure(): { tokens: number; rows: StoredMessage[]; fixed: number } {
+  measure(): { tokens: number; rows: StoredMessage[]; fixed: number; system: string; messages?: ChatMessage[] } {
     const rows = this.window();
     const system = this.systemPrompt();
     const fixed = approxTokens(system) + this.toolTokens + 4;
     const estimate = fixed + rows.reduce((s, r) => s + Math.min(r.tokens, this.messageCap()), 0);
-    if (estimate <= EXACT_ABOVE * this.limit()) return { tokens: estimate, rows, fixed };
-    const exact = countMessageTokens(this.render(system, rows), this.deps.tools);
+    if (estimate <= EXACT_ABOVE * this.limit()) return { tokens: estimate, rows, fixed, system };
+    const messages = this.render(system, rows);
+    const exact = countMessageTokens(messages, this.deps.tools);
     const exactFixed = countMessageTokens([{ role: "system", content: system }], this.deps.tools);
-    return { tokens: exact, rows, fixed: exactFixed };
+    return { tokens: exact, rows, fixed: exactFixed, system, messages };
   }
 
   /**
@@ -101,13 +102,12 @@ export class ContextManager {
       m = this.measure();
     }
     // Whatever compaction achieved, never send more than the limit: leave the oldest rows out of this request.
-    const system = this.systemPrompt();
     let rows = m.rows;
-    let messages = this.render(system, rows);
+    let messages = m.messages ?? this.render(m.system, rows);
     let tokens = m.tokens;
     while (tokens > limit && rows.length > 1) {
       rows = rows.slice(Math.max(1, evictionCut(rows, tokens - limit, 1)));
-      messages = this.render(system, rows);
+      messages = this.render(m.system, rows);
       tokens = countMessageTokens(messages, this.deps.tools);
     }
     return { messages, tokens };

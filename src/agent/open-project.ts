@@ -9,7 +9,7 @@ import type { AgentRow } from "../store/agents.js";
 import { AgentCoreMemory, DEFAULT_BLOCKS, DEFAULT_BLOCK_LIMIT } from "../memory/core-memory.js";
 import { AgentArchivalMemory } from "../memory/archival.js";
 import { AgentRecallMemory } from "../memory/recall.js";
-import { agentBlocks, layeredBlocks, type BlockSource } from "../memory/block-source.js";
+import { agentBlocks, layeredBlocks } from "../memory/block-source.js";
 import { UserMemory, userLettaDir } from "../memory/user-memory.js";
 import type { MemoryAccess } from "../memory/access.js";
 import { EmbedderProvider } from "../embeddings/provider.js";
@@ -143,15 +143,14 @@ export class Project {
   }
 
   private createMemory(agentId: string): MemoryAccess {
+    const own = agentBlocks(this.store.blocks, agentId);
     return {
+      // The agent's own blocks, with the blocks the user shares across projects layered over them.
       core: new AgentCoreMemory(
-        this.blocksOf(agentId),
+        layeredBlocks(own, () => this.user.blocks()),
         (label, action, before, after) =>
           this.turnListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),
-        {
-          share: (label) => this.user.share(agentBlocks(this.store.blocks, agentId), label),
-          unshare: (label) => this.user.unshare(agentBlocks(this.store.blocks, agentId), label),
-        },
+        { share: (label) => this.user.share(own, label), unshare: (label) => this.user.unshare(own, label) },
       ),
       archival: new AgentArchivalMemory({
         passages: this.store.passages,
@@ -163,11 +162,6 @@ export class Project {
       }),
       recall: new AgentRecallMemory(this.store.messages, agentId),
     };
-  }
-
-  /** An agent's blocks: its own, with the blocks the user shares across projects layered over them. */
-  private blocksOf(agentId: string): BlockSource {
-    return layeredBlocks(agentBlocks(this.store.blocks, agentId), () => this.user.blocks());
   }
 
   /** Which model an agent runs: flag/env/config first, then what the agent last used. */

@@ -113,10 +113,6 @@ export class AgentArchivalMemory implements ArchivalMemory {
     const { passages, agentId } = this.deps;
     const version = passages.dataVersion();
     if (this.index && this.indexModel === embedder.modelId && version === this.syncedVersion) return this.index;
-    if (this.indexModel !== embedder.modelId) {
-      this.index = null;
-      this.seenMaxId = 0;
-    }
     for (;;) {
       const pending = passages.needingEmbedding(agentId, embedder.modelId, REEMBED_BATCH);
       if (pending.length === 0) break;
@@ -124,8 +120,8 @@ export class AgentArchivalMemory implements ArchivalMemory {
       passages.transaction(() => pending.forEach((p, i) => passages.setEmbedding(p.id, this.deps.encode(vectors[i]), embedder.modelId)));
     }
     const fp = passages.fingerprint(agentId);
-    // A shrunken table means another process deleted rows: rebuild rather than track deletions.
-    const stale = !this.index || fp.maxId < this.seenMaxId || this.index.size > fp.count;
+    // Another model's vectors, or a shrunken table (another process deleted rows): rebuild rather than patch.
+    const stale = !this.index || this.indexModel !== embedder.modelId || fp.maxId < this.seenMaxId || this.index.size > fp.count;
     if (stale) {
       this.index = this.deps.createIndex(embedder.dim, fp.count);
       this.indexModel = embedder.modelId;
