@@ -52,7 +52,6 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
     collector.requestBegan();
     for await (const e of session.send(opts.prompt, { signal: controller.signal })) {
       collector.observe(e);
-      if (e.type === "usage" || e.type === "tool_result") collector.requestBegan();
       if (opts.format === "stream-json") line(e);
       if (opts.progress) {
         const p = progressLine(e);

@@ -45,6 +45,8 @@ export class ResultCollector {
     if (e.type === "tool_result") {
       const c = this.calls.get(e.id);
       if (c) c.is_error = e.state !== "done";
+      // The next model request starts once the (last) tool result is in.
+      this.requestStart = Date.now();
     }
     if (e.type === "usage" && this.requestStart) {
       this.apiMs += Date.now() - this.requestStart;
