@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { ToolDisplay } from "../agent/events.js";
 import type { MemoryAccess } from "../memory/access.js";
+import type { MemoryActor } from "../memory/origin.js";
 
 /** Permission class: decides whether a call runs freely, asks, or is refused (see permissions/policy). */
 export type ToolKind = "read" | "write" | "exec" | "memory";
@@ -18,6 +19,8 @@ export interface ToolContext {
   signal: AbortSignal;
   memory: MemoryAccess;
   shell: ShellSettings;
+  /** Whose memory edits these are, for the memory history (default: the agent in a turn). */
+  memoryActor?: MemoryActor;
   /** Live output for the UI (shell stdout/stderr as it arrives); never sent to the model. */
   onOutput?: (chunk: string) => void;
   /** One-time notices for the user (e.g. "sandbox unavailable"). */
