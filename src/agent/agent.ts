@@ -40,6 +40,8 @@ export interface AgentDeps {
   gate: ModeGate;
   shell: ShellSettings;
   notify: (message: string) => void;
+  /** Set when a (trusted) project's own config moved the endpoint: the faces show it. */
+  endpointFromProject?: boolean;
   /** Called by close(): the store belongs to the project, which decides whether to close it. */
   onClose?: () => void;
 }
@@ -81,6 +83,7 @@ export class Agent implements AgentSession {
       contextWindow: this.contextWindow(),
       permissionMode: this.deps.gate.mode,
       conversationId: this.conversationId,
+      ...(this.deps.endpointFromProject ? { endpointFromProject: true } : {}),
     };
   }
 

@@ -21,6 +21,8 @@ import type { ModelClient } from "../llm/types.js";
 import { memoryTools } from "../tools/memory.js";
 import { codingTools } from "../tools/index.js";
 import { PermissionGateImpl } from "../permissions/gate.js";
+import { projectRecord, rememberAllowRule } from "../trust/record.js";
+import { ignoredNotice } from "../trust/project-settings.js";
 
 export const DEFAULT_AGENT_NAME = "default";
 export const DEFAULT_PERSONA =
@@ -37,6 +39,11 @@ export interface OpenProjectOptions {
   /** One-time notices for the user (embedding fallback, sandbox missing). */
   onNotice?: (message: string) => void;
   onEmbeddingProgress?: (p: LoadProgress) => void;
+  /**
+   * Whether the project's own elevating settings apply. Default: the user's trust record decides
+   * (`letta-code trust`); the SDK may pass true for a project its program vouches for.
+   */
+  trusted?: boolean;
   /** Test seam: replace the OpenAI-compatible client. */
   createModel?: (model: string, config: ResolvedConfig) => ModelClient;
 }
@@ -72,7 +79,15 @@ export class Project {
     readonly lettaDir: string,
     private opts: OpenProjectOptions,
   ) {
-    this.config = resolveConfig({ projectRoot: root, flags: opts.flags, env: opts.env });
+    const env = opts.env ?? process.env;
+    const record = projectRecord(root, env);
+    this.config = resolveConfig({
+      projectRoot: root,
+      flags: opts.flags,
+      env,
+      trusted: opts.trusted ?? record.trust === "trusted",
+      remembered: record.allow,
+    });
     ensureLettaDir(lettaDir);
     this.store = Store.open(lettaDir);
     this.user = new UserMemory(userLettaDir(opts.env ?? process.env), lettaDir, (m) => this.notice(m));
@@ -89,6 +104,9 @@ export class Project {
       },
       onNotice: (m) => this.notice(m),
     });
+    // Named once per run: what the repository asked for and did not get, and what was malformed.
+    if (!this.config.trust.trusted && this.config.trust.elevating.length) this.notice(ignoredNotice(this.config.trust.elevating));
+    for (const w of this.config.warnings) this.notice(w);
   }
 
   static open(opts: OpenProjectOptions = {}): Project {
@@ -188,6 +206,7 @@ export class Project {
       allow: config.permissions.allow,
       deny: config.permissions.deny,
       projectRoot: this.root,
+      persist: (rule) => rememberAllowRule(this.root, rule, this.opts.env ?? process.env),
     });
     const agentRow = opts.newConversation
       ? { ...agent, conversationId: this.store.agents.newConversation(agent.id) }
@@ -207,8 +226,9 @@ export class Project {
       maxSteps: config.maxSteps,
       tools: [...memoryTools, ...codingTools],
       gate,
-      shell: { sandbox: config.sandbox !== false, allowUnsandboxed: config.sandbox === "prefer" },
+      shell: { sandbox: config.sandbox !== false, allowUnsandboxed: config.sandbox === "auto", network: config.sandboxNetwork },
       notify: (m) => this.notice(m),
+      endpointFromProject: config.baseURLSource === "project",
     });
   }
 

@@ -28,6 +28,8 @@ export interface SessionInfo {
   contextWindow: number;
   permissionMode: PermissionMode;
   conversationId: string;
+  /** The endpoint comes from the project's own config (a trusted project): shown, so a move is never silent. */
+  endpointFromProject?: boolean;
 }
 
 export interface SessionStats {

@@ -44,6 +44,8 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
       session_id: info.conversationId,
       agent_name: info.agentName,
       model: info.model,
+      base_url: info.baseURL,
+      ...(info.endpointFromProject ? { base_url_source: "project" } : {}),
       cwd: info.projectRoot,
       permission_mode: info.permissionMode,
     });

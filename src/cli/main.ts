@@ -3,7 +3,9 @@ import { CommanderError } from "commander";
 import { buildProgram, type CliOptions } from "./program.js";
 import { EXIT } from "./headless.js";
 import { attachMemoryCommand } from "./memory-command.js";
-import type { ConfigLayer } from "../config/config.js";
+import { attachTrustCommand } from "./trust-command.js";
+import { flagProblems } from "./flag-checks.js";
+import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -18,7 +20,9 @@ export function flagsToConfig(o: CliOptions): ConfigLayer {
     contextWindow: o.contextWindow,
     maxSteps: o.maxSteps,
     agent: o.agent,
-    sandbox: o.sandbox === "prefer" ? "prefer" : o.sandbox ? true : undefined,
+    // A bare `--sandbox` means on.
+    sandbox: o.sandbox === undefined ? undefined : parseSandboxMode(o.sandbox === true ? "on" : o.sandbox),
+    sandboxNetwork: o.sandboxNetwork,
     permissions: { mode, allow: o.allowedTools, deny: o.disallowedTools },
   };
 }
@@ -28,10 +32,17 @@ export async function main(argv: string[]): Promise<void> {
   let code: number = EXIT.ok;
   program.exitOverride();
   program.action(async (prompt: string | undefined, opts: CliOptions) => {
+    const problems = flagProblems(opts);
+    if (problems.length) {
+      for (const p of problems) process.stderr.write(`letta-code: ${p}\n`);
+      code = EXIT.usage;
+      return;
+    }
     const { runCli } = await import("./run.js");
     code = await runCli(opts, flagsToConfig(opts), prompt);
   });
   attachMemoryCommand(program, (c) => (code = c));
+  attachTrustCommand(program, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

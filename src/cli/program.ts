@@ -11,6 +11,7 @@ export interface CliOptions {
   new?: boolean;
   agent?: string;
   sandbox?: boolean | string;
+  sandboxNetwork?: boolean;
   verbose?: boolean;
   yolo?: boolean;
   permissionMode?: PermissionMode;
@@ -61,9 +62,13 @@ export function buildProgram(version: string): Command {
     .option("--new", "start a fresh conversation (memory is kept)")
     .option("--agent <name>", "which of the project's agents to use (created if missing; default: the project's first agent)")
     .addOption(
-      new Option("--sandbox [mode]", 'run shell commands inside bubblewrap (read-only system, writable project, no network); "prefer": fall back to unsandboxed where bubblewrap is missing')
-        .choices(["prefer"]),
+      new Option(
+        "--sandbox [mode]",
+        "shell commands in bubblewrap (read-only system, writable project, read-only .git/.letta, no network): " +
+          "auto (default: sandboxed where bubblewrap works, said once where not), on (refuse where it cannot), off",
+      ).choices(["auto", "on", "off", "prefer"]),
     )
+    .option("--sandbox-network", "let sandboxed commands reach the network")
     .option("--verbose", "progress and diagnostics on stderr, even when it is not a terminal")
     .option("--yolo", "allow every tool call without asking (same as --permission-mode yolo)")
     .addOption(

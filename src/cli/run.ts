@@ -6,6 +6,22 @@ import { embeddingProgressPrinter } from "./progress.js";
 import { ConfigError, type ConfigLayer } from "../config/config.js";
 import { NoModelError, Project } from "../agent/open-project.js";
 import { StoreError } from "../store/db.js";
+import { findProjectRoot } from "../config/project.js";
+import { resolveConfig } from "../config/config.js";
+import { projectRecord, setTrust, TrustRecordError } from "../trust/record.js";
+
+/**
+ * The TUI asks once per project, and only where the project's files ask for something elevating;
+ * the answer is the user's (kept in their config dir), so a "no" is not asked again.
+ */
+async function askTrustOnce(flags: ConfigLayer): Promise<void> {
+  const root = findProjectRoot();
+  if (projectRecord(root).trust !== undefined) return;
+  const { elevating } = resolveConfig({ projectRoot: root, flags, trusted: false }).trust;
+  if (!elevating.length) return;
+  const { askTrust } = await import("../tui/trust-prompt.js");
+  setTrust(root, (await askTrust(root, elevating)) ? "trusted" : "untrusted");
+}
 
 /** Decide headless vs. interactive, open the project and run; returns the exit code. */
 export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: string): Promise<number> {
@@ -23,6 +39,7 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
   stdinPromise.catch(() => undefined);
   let project: Project | undefined;
   try {
+    if (interactive) await askTrustOnce(flags);
     project = Project.open({
       flags,
       // Notices reach the TUI and the headless progress printer as events; writing them to
@@ -61,7 +78,7 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       warn(err.message);
       return EXIT.usage;
     }
-    if (err instanceof StoreError) {
+    if (err instanceof StoreError || err instanceof TrustRecordError) {
       warn(err.message);
       return EXIT.failed;
     }

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { PermissionMode } from "../agent/session.js";
 import { PERMISSION_MODES } from "../agent/session.js";
 import type { EmbeddingSettings } from "../embeddings/types.js";
 import { LETTA_DIR } from "./project.js";
+import { validateRules } from "../permissions/policy.js";
+import { splitProjectLayer, type ElevatingSetting } from "../trust/project-settings.js";
 
 /** Settings as they may appear in a config file, in the environment or on the command line. */
 export interface ConfigLayer {
@@ -18,8 +20,10 @@ export interface ConfigLayer {
   /** Longest wait for a response to start, or between two streamed chunks. */
   requestTimeoutMs?: number;
   agent?: string;
-  /** true: commands only run sandboxed; "prefer": sandboxed where bubblewrap works, else unsandboxed (said once). */
-  sandbox?: boolean | "prefer";
+  /** true: commands only run sandboxed; "auto": sandboxed where bubblewrap works, else unsandboxed (said once); false: off. */
+  sandbox?: SandboxMode;
+  /** Let sandboxed commands reach the network. */
+  sandboxNetwork?: boolean;
   permissions?: { mode?: PermissionMode; allow?: string[]; deny?: string[] };
   embeddings?: Partial<EmbeddingSettings>;
 }
@@ -33,11 +37,32 @@ export interface ResolvedConfig {
   maxRetries?: number;
   requestTimeoutMs?: number;
   agent?: string;
-  sandbox: boolean | "prefer";
+  sandbox: SandboxMode;
+  sandboxNetwork: boolean;
   permissions: { mode?: PermissionMode; allow: string[]; deny: string[] };
   embeddings: Partial<EmbeddingSettings>;
   /** Which files were read, for `--verbose` and error messages. */
   sources: string[];
+  /** Where the endpoint came from: shown when a (trusted) project moved it. */
+  baseURLSource: "default" | "user" | "project" | "env" | "flag";
+  trust: {
+    trusted: boolean;
+    /** Elevating settings of the project's files: ignored when untrusted, applied when trusted. */
+    elevating: ElevatingSetting[];
+  };
+  /** Problems that did not stop the run (a malformed rule in a file), each named once. */
+  warnings: string[];
+}
+
+export type SandboxMode = boolean | "auto";
+export const DEFAULT_SANDBOX: SandboxMode = "auto";
+
+/** `--sandbox` and config spellings: on/true, off/false, auto/prefer (the old name of auto). */
+export function parseSandboxMode(v: unknown): SandboxMode | undefined {
+  if (v === true || v === "on" || v === "true") return true;
+  if (v === false || v === "off" || v === "false") return false;
+  if (v === "auto" || v === "prefer") return "auto";
+  return undefined;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +90,11 @@ export function localConfigPath(projectRoot: string): string {
 }
 
 export function readConfigFile(file: string): ConfigLayer | undefined {
+  return readConfigFileRaw(file)?.layer;
+}
+
+/** The validated layer and the raw object (other modules read their own keys, e.g. mcpServers, hooks). */
+export function readConfigFileRaw(file: string): { layer: ConfigLayer; raw: Record<string, unknown> } | undefined {
   if (!existsSync(file)) return undefined;
   let parsed: unknown;
   try {
@@ -75,7 +105,7 @@ export function readConfigFile(file: string): ConfigLayer | undefined {
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ConfigError(`${file} must hold a JSON object.`);
   }
-  return validateLayer(parsed as Record<string, unknown>, file);
+  return { layer: validateLayer(parsed as Record<string, unknown>, file), raw: parsed as Record<string, unknown> };
 }
 
 function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
@@ -99,8 +129,19 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
         throw new ConfigError(`${where}: permissions.${k} must be a list of rules like "run_shell(npm test)".`);
     }
   }
-  if (o.sandbox !== undefined && typeof o.sandbox !== "boolean" && o.sandbox !== "prefer")
-    throw new ConfigError(`${where}: "sandbox" must be true, false or "prefer".`);
+  let sandbox: SandboxMode | undefined;
+  let sandboxNetwork: boolean | undefined;
+  if (o.sandbox !== undefined) {
+    const obj = typeof o.sandbox === "object" && o.sandbox !== null && !Array.isArray(o.sandbox) ? (o.sandbox as Record<string, unknown>) : undefined;
+    const modeValue = obj ? obj.mode : o.sandbox;
+    sandbox = parseSandboxMode(modeValue);
+    if (sandbox === undefined && !(obj && obj.mode === undefined))
+      throw new ConfigError(`${where}: "sandbox" must be true, false, "auto", or an object like {"mode": "auto", "network": true}.`);
+    if (obj?.network !== undefined) {
+      if (typeof obj.network !== "boolean") throw new ConfigError(`${where}: "sandbox.network" must be true or false.`);
+      sandboxNetwork = obj.network;
+    }
+  }
   return {
     model: str("model"),
     baseURL: str("baseURL"),
@@ -110,7 +151,8 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
     maxRetries: int("maxRetries", 0),
     requestTimeoutMs: int("requestTimeoutMs"),
     agent: str("agent"),
-    sandbox: o.sandbox as boolean | "prefer" | undefined,
+    sandbox,
+    sandboxNetwork,
     permissions: perms,
     embeddings: o.embeddings as Partial<EmbeddingSettings> | undefined,
   };
@@ -138,21 +180,50 @@ export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
  * Precedence, strongest first: flags, environment, project-local (.letta/config.local.json),
  * project (.letta/config.json), user (~/.config/letta-code/config.json). Permission rules add up
  * across files instead of replacing each other, so a user's deny rule survives a project's allow.
+ * The project's two files are the repository's words, not the user's: unless `trusted`, their
+ * elevating settings are left out (and listed in `trust.elevating`).
  */
 export function resolveConfig(opts: {
   projectRoot: string;
   flags?: ConfigLayer;
   env?: NodeJS.ProcessEnv;
+  /** The user trusts this project (their record, outside it); default: not trusted. */
+  trusted?: boolean;
+  /** Allow rules the user made permanent for this project (kept in their own record). */
+  remembered?: string[];
 }): ResolvedConfig {
   const env = opts.env ?? process.env;
-  const files = [userConfigPath(env), projectConfigPath(opts.projectRoot), localConfigPath(opts.projectRoot)];
-  const fileLayers = files.map((f) => ({ f, layer: readConfigFile(f) }));
-  const layers: ConfigLayer[] = [...fileLayers.map((x) => x.layer ?? {}), envLayer(env), opts.flags ?? {}];
+  const trusted = opts.trusted === true;
+  const elevating: ElevatingSetting[] = [];
+  const read = (f: string, fromProject: boolean) => {
+    const got = readConfigFileRaw(f);
+    if (!got) return { f, layer: undefined };
+    if (!fromProject) return { f, layer: got.layer };
+    const split = splitProjectLayer(got.layer, f, got.raw);
+    elevating.push(...split.elevating);
+    return { f, layer: trusted ? got.layer : split.harmless };
+  };
+  const fileLayers = [
+    read(userConfigPath(env), false),
+    read(projectConfigPath(opts.projectRoot), true),
+    read(localConfigPath(opts.projectRoot), true),
+  ];
+  const named: { source: ResolvedConfig["baseURLSource"]; layer: ConfigLayer }[] = [
+    { source: "user", layer: fileLayers[0].layer ?? {} },
+    { source: "project", layer: fileLayers[1].layer ?? {} },
+    { source: "project", layer: fileLayers[2].layer ?? {} },
+    { source: "user", layer: { permissions: { allow: opts.remembered ?? [] } } },
+    { source: "env", layer: envLayer(env) },
+    { source: "flag", layer: opts.flags ?? {} },
+  ];
+  const layers = named.map((n) => n.layer);
   const pick = <K extends keyof ConfigLayer>(k: K): ConfigLayer[K] => {
     let v: ConfigLayer[K] = undefined;
     for (const l of layers) if (l[k] !== undefined) v = l[k];
     return v;
   };
+  let baseURLSource: ResolvedConfig["baseURLSource"] = "default";
+  for (const n of named) if (n.layer.baseURL !== undefined) baseURLSource = n.source;
   const allow: string[] = [];
   const deny: string[] = [];
   let mode: PermissionMode | undefined;
@@ -163,6 +234,11 @@ export function resolveConfig(opts: {
     if (l.permissions?.mode) mode = l.permissions.mode;
     if (l.embeddings) embeddings = { ...embeddings, ...l.embeddings };
   }
+  const warnings: string[] = [];
+  for (const { f, layer } of fileLayers) {
+    const rules = [...(layer?.permissions?.allow ?? []), ...(layer?.permissions?.deny ?? [])];
+    for (const error of validateRules(rules)) warnings.push(`${f}: ${error} (rule ignored)`);
+  }
   return {
     model: pick("model"),
     baseURL: (pick("baseURL") ?? DEFAULT_BASE_URL).replace(/\/+$/, ""),
@@ -172,22 +248,13 @@ export function resolveConfig(opts: {
     maxRetries: pick("maxRetries"),
     requestTimeoutMs: pick("requestTimeoutMs"),
     agent: pick("agent"),
-    sandbox: pick("sandbox") ?? false,
+    sandbox: pick("sandbox") ?? DEFAULT_SANDBOX,
+    sandboxNetwork: pick("sandboxNetwork") ?? false,
     permissions: { mode, allow: [...new Set(allow)], deny: [...new Set(deny)] },
     embeddings,
     sources: fileLayers.filter((x) => x.layer).map((x) => x.f),
+    baseURLSource,
+    trust: { trusted, elevating },
+    warnings,
   };
-}
-
-/** Remember an allow rule for this project on this machine ("yes, don't ask again"). */
-export function addLocalAllowRule(projectRoot: string, rule: string): void {
-  const file = localConfigPath(projectRoot);
-  const current = (readConfigFile(file) ?? {}) as ConfigLayer;
-  const allow = [...new Set([...(current.permissions?.allow ?? []), rule])];
-  const next = { ...current, permissions: { ...current.permissions, allow } };
-  writeFileSync(file, `${JSON.stringify(stripUndefined(next), null, 2)}\n`);
-}
-
-function stripUndefined<T>(o: T): T {
-  return JSON.parse(JSON.stringify(o)) as T;
 }

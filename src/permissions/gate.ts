@@ -1,26 +1,25 @@
 import type { PermissionMode } from "../agent/session.js";
 import type { ModeGate } from "../agent/agent.js";
 import type { Tool } from "../tools/types.js";
-import { addLocalAllowRule } from "../config/config.js";
 import { decide, suggestRule } from "./policy.js";
 
 /**
  * A session's permission state: the mode (Shift+Tab changes it), the configured rules, and
- * rules the user added with "don't ask again" (kept in .letta/config.local.json).
+ * rules the user added with "don't ask again" (kept in the user's own project record, never in the project).
  */
 export class PermissionGateImpl implements ModeGate {
   mode: PermissionMode;
   readonly allow: string[];
   readonly deny: string[];
   private projectRoot: string;
-  private persist: boolean;
+  private persist?: (rule: string) => void;
 
-  constructor(opts: { mode: PermissionMode; allow: string[]; deny: string[]; projectRoot: string; persist?: boolean }) {
+  constructor(opts: { mode: PermissionMode; allow: string[]; deny: string[]; projectRoot: string; persist?: (rule: string) => void }) {
     this.mode = opts.mode;
     this.allow = [...opts.allow];
     this.deny = [...opts.deny];
     this.projectRoot = opts.projectRoot;
-    this.persist = opts.persist ?? true;
+    this.persist = opts.persist;
   }
 
   decide(tool: Tool, args: unknown) {
@@ -33,6 +32,6 @@ export class PermissionGateImpl implements ModeGate {
 
   remember(rule: string): void {
     if (!this.allow.includes(rule)) this.allow.push(rule);
-    if (this.persist) addLocalAllowRule(this.projectRoot, rule);
+    this.persist?.(rule);
   }
 }

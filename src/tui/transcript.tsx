@@ -73,6 +73,9 @@ function headerLines(item: Extract<Item, { kind: "header" }>, width: number): Li
     ),
   );
   rows.push(...textLines(info.projectRoot, width, { dim: true }));
+  if (info.endpointFromProject) {
+    rows.push(...wrapSpans([{ text: "⚠ endpoint set by this project's config: ", color: theme.warn }, { text: info.baseURL, bold: true }], width));
+  }
   rows.push(...textLines("/help for commands · Shift+Tab permission mode · Esc interrupts · Ctrl-C twice exits", width, { dim: true }));
   return rows;
 }

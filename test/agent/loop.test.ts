@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collect, doneOf, harness, toolResults } from "../helpers/agent-harness.js";
+import { projectRecord } from "../../src/trust/record.js";
 
 describe("agent loop against an OpenAI-compatible server", () => {
   it("streams an answer as deltas and stores both sides of the exchange", async () => {
@@ -116,8 +117,12 @@ describe("agent loop against an OpenAI-compatible server", () => {
     expect(results[1].content).toContain("hi there");
     expect(results[2]).toMatchObject({ state: "error" });
     expect(results[2].content).toMatch(/declined.*The user said: not now\. Do not retry/);
-    const local = JSON.parse(readFileSync(join(h.root, ".letta", "config.local.json"), "utf8"));
-    expect(local.permissions.allow).toEqual(["run_shell(echo hi)"]);
+    // Kept in the user's own record (HOME is the harness root here), never inside the project.
+    expect(existsSync(join(h.root, ".letta", "config.local.json"))).toBe(false);
+    expect(projectRecord(h.root, { HOME: h.root }).allow).toEqual(["run_shell(echo hi)"]);
+    // And a new process has it.
+    const again = h.reopen();
+    expect(again.project.config.permissions.allow).toContain("run_shell(echo hi)");
   });
 
   it("the resume view starts at a user message, never at an orphaned tool result", async () => {

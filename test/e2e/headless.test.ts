@@ -234,9 +234,10 @@ describe("letta-code -p", () => {
   it("reads the model from .letta/config.json", async () => {
     const p = tempProject();
     await runCli(["memory", "show"], { cwd: p.root, home: p.home, stdin: "ignore" });
-    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ model: "from-config", baseURL: server.url }));
+    // The model is harmless to take from a project; its endpoint waits for trust (test/e2e/trust.test.ts).
+    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ model: "from-config" }));
     server.enqueue({ text: "configured" });
-    const r = await runCli(["-p", "hi"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    const r = await runCli(["-p", "hi", "--base-url", server.url], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(r.stdout).toBe("configured\n");
     expect(server.requests.at(-1)!.body.model).toBe("from-config");
   });

@@ -1,0 +1,85 @@
+import type { ConfigLayer } from "../config/config.js";
+
+/**
+ * What a project's own files may set without the user's trust. Harmless settings (model name,
+ * context window, embeddings, deny rules, a stricter mode or sandbox) apply everywhere; elevating
+ * ones (a looser permission mode, allow rules, a weaker sandbox, another endpoint or key) would let
+ * a cloned repository run code or read the user's key, so they wait for `letta-code trust`.
+ */
+export interface ElevatingSetting {
+  /** The file it came from. */
+  file: string;
+  /** Dotted key as the user would write it, e.g. `permissions.mode`. */
+  key: string;
+  /** Short rendering of the value for the prompt and the notice. */
+  value: string;
+}
+
+/** Modes a project may always choose: they only ever ask more. */
+const HARMLESS_MODES = new Set(["ask", "read-only"]);
+
+const show = (v: unknown) => {
+  const s = JSON.stringify(v);
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+};
+
+/** Split one project file's layer into what applies untrusted and what waits for trust. */
+export function splitProjectLayer(
+  layer: ConfigLayer,
+  file: string,
+  raw: Record<string, unknown> = {},
+): { harmless: ConfigLayer; elevating: ElevatingSetting[] } {
+  const elevating: ElevatingSetting[] = [];
+  const note = (key: string, value: unknown) => elevating.push({ file, key, value: show(value) });
+  const harmless: ConfigLayer = { ...layer };
+  if (layer.baseURL !== undefined) {
+    note("baseURL", layer.baseURL);
+    delete harmless.baseURL;
+  }
+  if (layer.apiKey !== undefined) {
+    // The key's value is the project's secret or a trap; never echo it.
+    elevating.push({ file, key: "apiKey", value: '"…"' });
+    delete harmless.apiKey;
+  }
+  if (layer.sandbox !== undefined && layer.sandbox !== true && layer.sandbox !== "auto") {
+    note("sandbox", layer.sandbox);
+    delete harmless.sandbox;
+  }
+  if (layer.sandboxNetwork) {
+    note("sandbox.network", true);
+    delete harmless.sandboxNetwork;
+  }
+  if (layer.permissions) {
+    const { mode, allow, deny } = layer.permissions;
+    const perms: NonNullable<ConfigLayer["permissions"]> = { deny };
+    if (mode !== undefined) {
+      if (HARMLESS_MODES.has(mode)) perms.mode = mode;
+      else note("permissions.mode", mode);
+    }
+    if (allow?.length) note("permissions.allow", allow);
+    harmless.permissions = perms;
+  }
+  // Settings other parts of letta-code read from the same files: they start programs.
+  for (const key of ["mcpServers", "hooks"]) {
+    if (raw[key] !== undefined && !(typeof raw[key] === "object" && raw[key] !== null && Object.keys(raw[key]).length === 0)) {
+      note(key, Object.keys(raw[key] as object));
+    }
+  }
+  return { harmless, elevating };
+}
+
+/** One line naming what an untrusted project asked for, for the notice shown once per run. */
+export function ignoredNotice(ignored: readonly ElevatingSetting[]): string {
+  const what = ignored.map((s) => `${s.key} ${s.value}`).join(", ");
+  return (
+    `This project is not trusted, so its settings that loosen safety were ignored: ${what}. ` +
+    "Deny rules and harmless settings still apply. If you trust this repository, run `letta-code trust`."
+  );
+}
+
+/** The list shown before the user decides: `letta-code trust` and the TUI prompt. */
+export function describeElevating(elevating: readonly ElevatingSetting[]): string {
+  if (!elevating.length) return "Its files ask for nothing that loosens safety.";
+  const lines = elevating.map((s) => `  ${s.key} = ${s.value}   (${s.file})`);
+  return ["Its files ask for settings that loosen safety; they apply only once you trust it:", ...lines].join("\n");
+}
