@@ -15,6 +15,11 @@ export interface ClientOptions
   cwd?: string;
   /** Default "ask": without an `approve` callback, writes and commands are refused and the model is told. */
   permissionMode?: PermissionMode;
+  /**
+   * Apply the project's own elevating settings (its permission mode, allow rules, endpoint…) as if
+   * the user had run `letta-code trust`. Default: the user's trust record decides.
+   */
+  trustProject?: boolean;
   onNotice?: (message: string) => void;
   onEmbeddingProgress?: (p: LoadProgress) => void;
 }
@@ -63,6 +68,7 @@ export class LettaClient {
         embeddings: opts.embeddings,
       },
       onNotice: opts.onNotice,
+      trusted: opts.trustProject,
       onEmbeddingProgress: opts.onEmbeddingProgress,
     });
   }
