@@ -18,6 +18,7 @@ import type { AgentRow } from "../store/agents.js";
 import type { MemoryAccess } from "../memory/access.js";
 import { ToolRegistry } from "../tools/registry.js";
 import type { ShellSettings, Tool } from "../tools/types.js";
+import type { InstructionFile } from "./instructions.js";
 
 export interface ModeGate extends PermissionGate {
   mode: PermissionMode;
@@ -40,6 +41,8 @@ export interface AgentDeps {
   gate: ModeGate;
   shell: ShellSettings;
   notify: (message: string) => void;
+  /** The instruction files in use (AGENTS.md …), re-read when they change. */
+  instructions?: () => InstructionFile[];
   /** Called by close(): the store belongs to the project, which decides whether to close it. */
   onClose?: () => void;
 }
@@ -68,7 +71,12 @@ export class Agent implements AgentSession {
       tools: this.registry.schemas,
       contextWindow: () => this.contextWindow(),
       model: () => this.model,
+      instructions: deps.instructions,
     });
+  }
+
+  instructionFiles(): InstructionFile[] {
+    return this.deps.instructions?.() ?? [];
   }
 
   info(): SessionInfo {

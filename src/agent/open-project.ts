@@ -21,6 +21,7 @@ import type { ModelClient } from "../llm/types.js";
 import { memoryTools } from "../tools/memory.js";
 import { codingTools } from "../tools/index.js";
 import { PermissionGateImpl } from "../permissions/gate.js";
+import { InstructionFiles, type InstructionFile } from "./instructions.js";
 
 export const DEFAULT_AGENT_NAME = "default";
 export const DEFAULT_PERSONA =
@@ -66,6 +67,7 @@ export class Project {
   /** Notices raised while no turn was running, shown at the start of the next one. */
   private pendingNotices: string[] = [];
   private user: UserMemory;
+  private instructions: InstructionFiles;
 
   private constructor(
     readonly root: string,
@@ -75,6 +77,7 @@ export class Project {
     this.config = resolveConfig({ projectRoot: root, flags: opts.flags, env: opts.env });
     ensureLettaDir(lettaDir);
     this.store = Store.open(lettaDir);
+    this.instructions = new InstructionFiles(root, opts.env ?? process.env, (m) => this.notice(m));
     this.user = new UserMemory(userLettaDir(opts.env ?? process.env), lettaDir, (m) => this.notice(m));
     // Paths in a project's config are relative to the project, whatever the working directory.
     const emb = { ...this.config.embeddings };
@@ -209,7 +212,13 @@ export class Project {
       gate,
       shell: { sandbox: config.sandbox !== false, allowUnsandboxed: config.sandbox === "prefer" },
       notify: (m) => this.notice(m),
+      instructions: () => this.instructions.list(),
     });
+  }
+
+  /** The instruction files (AGENTS.md …) every session of this project reads into its prompt. */
+  instructionFiles(): InstructionFile[] {
+    return this.instructions.list();
   }
 
   close(): void {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Project } from "../agent/open-project.js";
+import { instructionFileLabel } from "../agent/instructions.js";
 import type { MemoryCtx } from "./memory-command.js";
 import { EXIT } from "./headless.js";
 import { embeddingProgressPrinter } from "./progress.js";
@@ -33,6 +34,7 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
             out(b.value || "(empty)");
           }
         if (!label && !json) out(`── archival passages: ${mem.archival.count()} · recall messages: ${mem.recall.count()}`);
+        if (!label && !json) out(instructionsFooter(project!));
         return EXIT.ok;
       },
       async edit(label, o) {
@@ -120,6 +122,11 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
   } finally {
     project?.close();
   }
+}
+
+function instructionsFooter(project: Project): string {
+  const files = project.instructionFiles().map((f) => instructionFileLabel(f, project.root));
+  return `── instruction files: ${files.length ? files.join(", ") : "none (AGENTS.md, CLAUDE.md, GEMINI.md or .github/copilot-instructions.md)"}`;
 }
 
 function oneLine(s: string, max = 100): string {
