@@ -7,6 +7,7 @@ import { instructionFileLabel } from "../agent/instructions.js";
 import type { MemoryCtx } from "./memory-command.js";
 import { EXIT } from "./headless.js";
 import { embeddingProgressPrinter } from "./progress.js";
+import { exportAgentsMd, exportJson, importMemory } from "./memory-transfer.js";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const fail = (s: string) => {
@@ -80,15 +81,11 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
         }
       },
       exportAll() {
-        const passages = [];
-        for (let offset = 0; ; offset += 500) {
-          const page = mem.archival.list({ limit: 500, offset });
-          passages.push(...page);
-          if (page.length < 500) break;
-        }
-        out(JSON.stringify({ agent: { id: agent.id, name: agent.name }, blocks: mem.core.list(), passages }, null, 2));
+        out(exportJson(agent, mem));
         return EXIT.ok;
       },
+      exportAgentsMd: (path, force) => exportAgentsMd(project!, mem, path, force, out, fail),
+      importFile: (file) => importMemory(project!, agent.id, mem, file, out, fail),
       list(o) {
         const rows = mem.archival.list({ limit: Number(o.limit) || 20, tags: o.tag ? [o.tag] : undefined });
         if (rows.length === 0) out("no archival passages");
