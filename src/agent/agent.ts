@@ -18,6 +18,7 @@ import type { AgentRow } from "../store/agents.js";
 import type { MemoryAccess } from "../memory/access.js";
 import { ToolRegistry } from "../tools/registry.js";
 import type { ShellSettings, Tool } from "../tools/types.js";
+import type { InstructionFile } from "./instructions.js";
 
 export interface ModeGate extends PermissionGate {
   mode: PermissionMode;
@@ -42,6 +43,8 @@ export interface AgentDeps {
   notify: (message: string) => void;
   /** Set when a (trusted) project's own config moved the endpoint: the faces show it. */
   endpointFromProject?: boolean;
+  /** The instruction files in use (AGENTS.md …), re-read when they change. */
+  instructions?: () => InstructionFile[];
   /** Called by close(): the store belongs to the project, which decides whether to close it. */
   onClose?: () => void;
 }
@@ -70,7 +73,12 @@ export class Agent implements AgentSession {
       tools: this.registry.schemas,
       contextWindow: () => this.contextWindow(),
       model: () => this.model,
+      instructions: deps.instructions,
     });
+  }
+
+  instructionFiles(): InstructionFile[] {
+    return this.deps.instructions?.() ?? [];
   }
 
   info(): SessionInfo {

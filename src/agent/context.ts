@@ -10,10 +10,12 @@ import {
   SUMMARY_UNAVAILABLE,
   SYSTEM_NOTICE_PREFIX,
   SYSTEM_PROMPT,
+  instructionsSection,
   memoryPressureNotice,
   summaryRequest,
   summarySection,
 } from "./prompts.js";
+import { INSTRUCTION_FILE_CAP, type InstructionFile } from "./instructions.js";
 import { evictionCut, toChatMessages, truncateMiddle } from "./window.js";
 
 export const WARN_RATIO = 0.75;
@@ -35,6 +37,8 @@ export interface ContextDeps {
   tools: ToolSchema[];
   contextWindow: () => number;
   model: () => ModelClient;
+  /** The user's and the project's instruction files (AGENTS.md …), read fresh for every step. */
+  instructions?: () => InstructionFile[];
 }
 
 export type CompactionEvent = Extract<AgentEvent, { type: "compaction" }>;
@@ -65,7 +69,8 @@ export class ContextManager {
       recall: store.messages.count(agentId),
       evicted: summary?.evictedCount,
     });
-    const parts = [SYSTEM_PROMPT, memory];
+    const instructions = instructionsSection(this.deps.instructions?.() ?? [], INSTRUCTION_FILE_CAP);
+    const parts = [SYSTEM_PROMPT, ...(instructions ? [instructions] : []), memory];
     if (summary) parts.push(summarySection(summary.summary, summary.evictedCount));
     return parts.join("\n\n");
   }

@@ -23,6 +23,7 @@ import { codingTools } from "../tools/index.js";
 import { PermissionGateImpl } from "../permissions/gate.js";
 import { projectRecord, rememberAllowRule } from "../trust/record.js";
 import { ignoredNotice } from "../trust/project-settings.js";
+import { InstructionFiles, type InstructionFile } from "./instructions.js";
 
 export const DEFAULT_AGENT_NAME = "default";
 export const DEFAULT_PERSONA =
@@ -73,6 +74,7 @@ export class Project {
   /** Notices raised while no turn was running, shown at the start of the next one. */
   private pendingNotices: string[] = [];
   private user: UserMemory;
+  private instructions: InstructionFiles;
 
   private constructor(
     readonly root: string,
@@ -90,6 +92,7 @@ export class Project {
     });
     ensureLettaDir(lettaDir);
     this.store = Store.open(lettaDir);
+    this.instructions = new InstructionFiles(root, opts.env ?? process.env, (m) => this.notice(m));
     this.user = new UserMemory(userLettaDir(opts.env ?? process.env), lettaDir, (m) => this.notice(m));
     // Paths in a project's config are relative to the project, whatever the working directory.
     const emb = { ...this.config.embeddings };
@@ -229,7 +232,13 @@ export class Project {
       shell: { sandbox: config.sandbox !== false, allowUnsandboxed: config.sandbox === "auto", network: config.sandboxNetwork },
       notify: (m) => this.notice(m),
       endpointFromProject: config.baseURLSource === "project",
+      instructions: () => this.instructions.list(),
     });
+  }
+
+  /** The instruction files (AGENTS.md …) every session of this project reads into its prompt. */
+  instructionFiles(): InstructionFile[] {
+    return this.instructions.list();
   }
 
   close(): void {

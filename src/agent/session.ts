@@ -1,5 +1,6 @@
 import type { AgentEvent, Usage } from "./events.js";
 import type { MemoryAccess } from "../memory/access.js";
+import type { InstructionFile } from "./instructions.js";
 
 export type PermissionMode = "ask" | "accept-edits" | "yolo" | "read-only";
 export const PERMISSION_MODES: PermissionMode[] = ["ask", "accept-edits", "yolo", "read-only"];
@@ -55,6 +56,8 @@ export interface AgentSession {
   info(): SessionInfo;
   stats(): SessionStats;
   memory: MemoryAccess;
+  /** The instruction files (AGENTS.md …) in the system prompt now; absent where a session has none. */
+  instructionFiles?(): InstructionFile[];
   /** Run one user turn; events arrive as they happen and the iterator ends after `done`. */
   send(text: string, opts?: SendOptions): AsyncIterable<AgentEvent>;
   /** Summarise now, whatever the window usage (the /compact command). */

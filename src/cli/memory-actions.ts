@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Project } from "../agent/open-project.js";
+import { instructionFileLabel } from "../agent/instructions.js";
 import type { MemoryCtx } from "./memory-command.js";
 import { EXIT } from "./headless.js";
 import { embeddingProgressPrinter } from "./progress.js";
+import { exportAgentsMd, exportJson, importMemory } from "./memory-transfer.js";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const fail = (s: string) => {
@@ -33,6 +35,7 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
             out(b.value || "(empty)");
           }
         if (!label && !json) out(`── archival passages: ${mem.archival.count()} · recall messages: ${mem.recall.count()}`);
+        if (!label && !json) out(instructionsFooter(project!));
         return EXIT.ok;
       },
       async edit(label, o) {
@@ -78,15 +81,11 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
         }
       },
       exportAll() {
-        const passages = [];
-        for (let offset = 0; ; offset += 500) {
-          const page = mem.archival.list({ limit: 500, offset });
-          passages.push(...page);
-          if (page.length < 500) break;
-        }
-        out(JSON.stringify({ agent: { id: agent.id, name: agent.name }, blocks: mem.core.list(), passages }, null, 2));
+        out(exportJson(agent, mem));
         return EXIT.ok;
       },
+      exportAgentsMd: (path, force) => exportAgentsMd(project!, mem, path, force, out, fail),
+      importFile: (file) => importMemory(project!, agent.id, mem, file, out, fail),
       list(o) {
         const rows = mem.archival.list({ limit: Number(o.limit) || 20, tags: o.tag ? [o.tag] : undefined });
         if (rows.length === 0) out("no archival passages");
@@ -120,6 +119,11 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
   } finally {
     project?.close();
   }
+}
+
+function instructionsFooter(project: Project): string {
+  const files = project.instructionFiles().map((f) => instructionFileLabel(f, project.root));
+  return `── instruction files: ${files.length ? files.join(", ") : "none (AGENTS.md, CLAUDE.md, GEMINI.md or .github/copilot-instructions.md)"}`;
 }
 
 function oneLine(s: string, max = 100): string {

@@ -39,8 +39,15 @@ export function attachMemoryCommand(program: Command, setCode: (code: number) =>
     .action(run((ctx, label: string) => ctx.unshare(label)));
   memory
     .command("export")
-    .description("print all memory (core blocks and archival passages) as JSON")
-    .action(run((ctx) => ctx.exportAll()));
+    .description("print all memory (core blocks and archival passages) as JSON; --agents-md writes an AGENTS.md instead")
+    .option("--agents-md [path]", "write the project block and `convention` passages as AGENTS.md (default: at the project root)")
+    .option("--force", "with --agents-md: replace a file letta-code did not write")
+    .action(run((ctx, o: { agentsMd?: string | true; force?: boolean }) =>
+      o.agentsMd === undefined ? ctx.exportAll() : ctx.exportAgentsMd(o.agentsMd === true ? undefined : o.agentsMd, !!o.force)));
+  memory
+    .command("import <file>")
+    .description("read back what `memory export` printed ('-' for stdin): blocks are set, passages added unless already stored")
+    .action(run((ctx, file: string) => ctx.importFile(file)));
   memory
     .command("list")
     .description("list archival passages, newest first")
@@ -68,6 +75,8 @@ export interface MemoryCtx {
   show(label: string | undefined, json: boolean): number;
   edit(label: string, o: { value?: string; file?: string }): Promise<number>;
   exportAll(): number;
+  exportAgentsMd(path: string | undefined, force: boolean): number;
+  importFile(file: string): number;
   share(label: string): number;
   unshare(label: string): number;
   list(o: { tag?: string; limit: string }): number;

@@ -1,6 +1,6 @@
 /** User-message prompts the TUI sends on the user's behalf (/init, /remember). */
 
-export const INIT_PROMPT = `Study this repository so you can work in it well in future sessions, then record what you learned in your \`project\` core memory block.
+const INIT_PROMPT = `Study this repository so you can work in it well in future sessions, then record what you learned in your \`project\` core memory block.
 
 1. Read the README (and CONTRIBUTING / AGENTS / CLAUDE files if present).
 2. Read the manifests and build files (package.json, tsconfig, pyproject.toml, requirements*.txt, Cargo.toml, go.mod, Makefile, Dockerfile, CI workflows…) to learn the language, frameworks, scripts and dependencies.
@@ -15,6 +15,18 @@ Then write the \`project\` block with your core memory tools (memory_rethink to 
 - conventions worth following (style, naming, commit habits), and any gotchas you noticed
 
 Stay within the block's character limit; put longer notes in archival memory. Do not modify any project files. Finish with a two-line summary of what you stored.`;
+
+/**
+ * /init: the instruction files are already in the agent's system prompt, so it is told which ones
+ * to study first and not to copy them into memory (they are read afresh every step anyway).
+ */
+export function initPrompt(instructionFiles: string[]): string {
+  if (instructionFiles.length === 0) return INIT_PROMPT;
+  return (
+    `${INIT_PROMPT}\n\nThis project's instruction files are already in your system prompt (${instructionFiles.join(", ")}): ` +
+    `study them first and follow them, but do not copy them into memory (you read them every step); record only what they leave out.`
+  );
+}
 
 export function rememberPrompt(text: string): string {
   return `Please remember this: ${text}

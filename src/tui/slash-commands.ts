@@ -5,7 +5,8 @@
  */
 import type { AgentSession, PermissionMode } from "../agent/session.js";
 import type { NoteLevel } from "./items.js";
-import { INIT_PROMPT, rememberPrompt } from "./prompts.js";
+import { initPrompt, rememberPrompt } from "./prompts.js";
+import { instructionFileLabel } from "../agent/instructions.js";
 import { compactNumber, contextBar } from "./status-line.js";
 import { truncate, type Span } from "./text-layout.js";
 import { theme } from "./theme.js";
@@ -152,6 +153,9 @@ const memory: SlashCommand = {
       // counts are a nicety
     }
     rows.push([dim(`archival: ${archival} passages · recall: ${recall} messages`)]);
+    const files = ctx.session.instructionFiles?.() ?? [];
+    const root = ctx.session.info().projectRoot;
+    rows.push([dim(`instruction files: ${files.length ? files.map((f) => instructionFileLabel(f, root)).join(", ") : "none (AGENTS.md, CLAUDE.md … at the project root)"}`)]);
     rows.push([dim("/memory edit <label> edits a block · /search <query> searches archival · /forget <id> deletes a passage")]);
     ctx.panel("Core memory", rows);
   },
@@ -267,7 +271,9 @@ const init: SlashCommand = {
   name: "init",
   description: "have the agent study the repository and fill the project memory block",
   run(_args, ctx) {
-    ctx.send(INIT_PROMPT, "/init — study the repository and record it in the project memory block");
+    const root = ctx.session.info().projectRoot;
+    const files = (ctx.session.instructionFiles?.() ?? []).map((f) => instructionFileLabel(f, root));
+    ctx.send(initPrompt(files), "/init — study the repository and record it in the project memory block");
   },
 };
 

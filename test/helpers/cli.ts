@@ -36,7 +36,15 @@ export function cleanEnv(home: string): Record<string, string> {
 /** Spawn the CLI as a user would (node bin/letta-code.js), never inheriting the developer's model settings. */
 export function runCli(
   args: string[],
-  opts: { cwd: string; home: string; env?: Record<string, string>; stdin?: string | "ignore" | "open"; onSpawn?: (p: ReturnType<typeof spawn>) => void },
+  opts: {
+    cwd: string;
+    home: string;
+    env?: Record<string, string>;
+    stdin?: string | "ignore" | "open";
+    onSpawn?: (p: ReturnType<typeof spawn>) => void;
+    /** A command to run the CLI under, e.g. setpriv to drop to an unprivileged user. */
+    wrap?: string[];
+  },
 ): Promise<CliRun> {
   const env: Record<string, string> = {
     ...cleanEnv(opts.home),
@@ -46,7 +54,8 @@ export function runCli(
   };
   return new Promise((resolve, reject) => {
     const stdinMode = opts.stdin === "ignore" ? "ignore" : "pipe";
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env, stdio: [stdinMode, "pipe", "pipe"] });
+    const argv = [...(opts.wrap ?? []), process.execPath, BIN, ...args];
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env, stdio: [stdinMode, "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d) => (stdout += d));

@@ -13,6 +13,7 @@ import type {
   TranscriptEntry,
 } from "../../src/agent/session.js";
 import type { Block, MemoryAccess, Passage } from "../../src/memory/access.js";
+import type { InstructionFile } from "../../src/agent/instructions.js";
 
 export type Script = AgentEvent[] | ((text: string, opts: SendOptions) => AsyncIterable<AgentEvent>);
 
@@ -126,9 +127,14 @@ export class FakeSession implements AgentSession {
   usage: Usage = { promptTokens: 1000, completionTokens: 234, totalTokens: 1234 };
   /** Delay between scripted events (ms). */
   pace = 1;
+  instructions: InstructionFile[] = [];
 
   constructor(init: Partial<Pick<FakeSession, "transcript" | "model" | "mode" | "scripts" | "pace">> = {}) {
     Object.assign(this, init);
+  }
+
+  instructionFiles(): InstructionFile[] {
+    return this.instructions;
   }
 
   info(): SessionInfo {

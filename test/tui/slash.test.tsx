@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup } from "ink-testing-library";
 import { writeFileSync } from "node:fs";
 import type { AgentSession } from "../../src/agent/session.js";
-import { INIT_PROMPT } from "../../src/tui/prompts.js";
+import { initPrompt } from "../../src/tui/prompts.js";
 import { FakeSession } from "./fake-session.js";
 import { KEY, renderApp } from "./helpers.js";
 
@@ -150,8 +150,22 @@ describe("slash commands", () => {
     expect(s.sent[0]!.text).toContain("Please remember this: we use pnpm");
     await app.submit("/init");
     await app.waitFor(() => s.sent.length === 2);
-    expect(s.sent[1]!.text).toBe(INIT_PROMPT);
-    expect(INIT_PROMPT).toContain("`project` core memory block");
+    expect(s.sent[1]!.text).toBe(initPrompt([]));
+    expect(s.sent[1]!.text).toContain("`project` core memory block");
+    expect(s.sent[1]!.text).not.toContain("instruction files");
+  });
+
+  it("/memory lists the instruction files in use, and /init points the agent at them", async () => {
+    const s = new FakeSession();
+    const app = renderApp(s);
+    await app.submit("/memory");
+    expect(await app.waitFor((f) => f.includes("instruction files:"))).toContain("instruction files: none");
+    s.instructions = [{ scope: "project", path: "/tmp/project/CLAUDE.md", text: "Use tabs.", bytes: 40000, truncated: true }];
+    await app.submit("/memory");
+    await app.waitFor((f) => f.includes("CLAUDE.md (project, 39.1 KB, truncated to 32 KB)"));
+    await app.submit("/init");
+    await app.waitFor(() => s.sent.length === 1);
+    expect(s.sent[0]!.text).toContain("instruction files are already in your system prompt (CLAUDE.md (project");
   });
 
   it("/compact, /cost, /model, /permissions", async () => {
