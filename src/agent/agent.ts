@@ -45,6 +45,8 @@ export interface AgentDeps {
   endpointFromProject?: boolean;
   /** The instruction files in use (AGENTS.md …), re-read when they change. */
   instructions?: () => InstructionFile[];
+  /** Notices the project holds for the next turn, for a face that shows them at start instead. */
+  takeNotices?: () => string[];
   /** Called by close(): the store belongs to the project, which decides whether to close it. */
   onClose?: () => void;
 }
@@ -79,6 +81,10 @@ export class Agent implements AgentSession {
 
   instructionFiles(): InstructionFile[] {
     return this.deps.instructions?.() ?? [];
+  }
+
+  takeNotices(): string[] {
+    return this.deps.takeNotices?.() ?? [];
   }
 
   info(): SessionInfo {

@@ -232,6 +232,7 @@ export class Project {
       shell: { sandbox: config.sandbox !== false, allowUnsandboxed: config.sandbox === "auto", network: config.sandboxNetwork },
       notify: (m) => this.notice(m),
       endpointFromProject: config.baseURLSource === "project",
+      takeNotices: () => this.pendingNotices.splice(0),
       instructions: () => this.instructions.list(),
     });
   }

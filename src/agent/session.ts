@@ -59,6 +59,8 @@ export interface AgentSession {
   /** The instruction files (AGENTS.md …) in the system prompt now; absent where a session has none. */
   instructionFiles?(): InstructionFile[];
   /** Run one user turn; events arrive as they happen and the iterator ends after `done`. */
+  /** Notices raised before any turn (ignored project settings, a malformed rule): a face shows them at start. */
+  takeNotices?(): string[];
   send(text: string, opts?: SendOptions): AsyncIterable<AgentEvent>;
   /** Summarise now, whatever the window usage (the /compact command). */
   compact(signal?: AbortSignal): Promise<Extract<AgentEvent, { type: "compaction" }> | null>;

@@ -29,6 +29,7 @@ export function headerItem(s: AgentSession): Item {
 
 export function startItems(s: AgentSession, limit: number): Item[] {
   const items: Item[] = [headerItem(s)];
+  for (const text of s.takeNotices?.() ?? []) items.push({ kind: "note", id: newId(), level: "warn", text });
   try {
     const entries = s.recentTranscript(limit);
     if (entries.length > 0) items.push({ kind: "resumed", id: newId(), entries });

@@ -52,5 +52,7 @@ export async function askTrust(root: string, elevating: readonly ElevatingSettin
   let trusted = false;
   const instance = render(<TrustPrompt root={root} elevating={elevating} onAnswer={(t) => (trusted = t)} />, { exitOnCtrlC: false });
   await instance.waitUntilExit();
+  // The chat draws below; the answered question would only be noise above it.
+  instance.clear();
   return trusted;
 }
