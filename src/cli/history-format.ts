@@ -1,18 +1,13 @@
 /** How memory events read on a terminal: one line each for `memory log`, a unified diff for `memory diff`. */
 import { createTwoFilesPatch } from "diff";
-import { parsePassageValue, type MemoryEvent } from "../memory/history-event.js";
+import { eventSubject, parsePassageValue, type MemoryEvent } from "../memory/history-event.js";
+
+export { eventSubject };
 
 const oneLine = (s: string, max: number) => {
   const t = s.replace(/\s+/g, " ").trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };
-
-/** What the event touched: a block label, or the start of a passage's text. */
-export function eventSubject(e: MemoryEvent): string {
-  if (e.kind === "block") return e.label ?? "?";
-  const p = parsePassageValue(e.after) ?? parsePassageValue(e.before);
-  return `passage "${oneLine(p?.text ?? "", 40)}"`;
-}
 
 export function logLine(e: MemoryEvent): string {
   const when = e.at.replace("T", " ").slice(0, 19);

@@ -63,3 +63,11 @@ export function originFields(op: string, origin: ChangeOrigin = USER_ORIGIN) {
     undoes: origin.undoes ?? null,
   };
 }
+
+/** What an event touched, for a person: a block label, or the start of a passage's text. */
+export function eventSubject(e: MemoryEvent): string {
+  if (e.kind === "block") return e.label ?? "?";
+  const p = parsePassageValue(e.after) ?? parsePassageValue(e.before);
+  const t = (p?.text ?? "").replace(/\s+/g, " ").trim();
+  return `passage "${t.length > 40 ? `${t.slice(0, 39)}…` : t}"`;
+}
