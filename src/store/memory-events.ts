@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { nowIso, sql, type DB } from "./db.js";
+import { sql, type DB } from "./db.js";
 import type { MemoryEvent, NewMemoryEvent } from "../memory/history-event.js";
 
 // Crockford's base32, lower case: no i, l, o, u, so an id read aloud or retyped is unambiguous.
@@ -15,6 +15,16 @@ export function newEventId(): string {
 }
 
 export const EVENT_ID_PATTERN = /^[0-9a-hjkmnp-tv-z]+$/;
+
+let lastAt = 0;
+/**
+ * Event times strictly increase within a process: the project's and the user store's logs are merged
+ * by time, and two changes in one millisecond (a share, then an edit) must still merge in order.
+ */
+function eventTime(): string {
+  lastAt = Math.max(Date.now(), lastAt + 1);
+  return new Date(lastAt).toISOString();
+}
 
 type Row = Omit<MemoryEvent, "scope"> & { seq: number };
 
@@ -33,7 +43,7 @@ export class MemoryEventStore {
   record(agentId: string, e: NewMemoryEvent): MemoryEvent {
     const event: MemoryEvent = {
       id: newEventId(),
-      at: nowIso(),
+      at: eventTime(),
       agent_id: agentId,
       actor: e.actor,
       kind: e.kind,
