@@ -5,5 +5,7 @@ export type { AgentEvent, Usage, ToolDisplay } from "./agent/events.js";
 export { EVENT_SCHEMA_VERSION } from "./agent/events.js";
 export type { AgentSession, ApprovalDecision, PermissionMode } from "./agent/session.js";
 export type { Block, Passage, RecallMessage, PassageSearchOptions, MessageSearchOptions } from "./memory/access.js";
+export type { MemoryEvent } from "./memory/history-event.js";
+export type { MemoryActor, MemoryOrigin } from "./memory/origin.js";
 export { StoreError } from "./store/db.js";
 export { MemoryError } from "./memory/errors.js";

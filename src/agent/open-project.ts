@@ -12,6 +12,7 @@ import { AgentRecallMemory } from "../memory/recall.js";
 import { agentBlocks, layeredBlocks } from "../memory/block-source.js";
 import { UserMemory, userLettaDir } from "../memory/user-memory.js";
 import type { MemoryAccess } from "../memory/access.js";
+import { MemoryHistory } from "../memory/history.js";
 import { EmbedderProvider } from "../embeddings/provider.js";
 import { VectorIndex } from "../embeddings/vector-index.js";
 import { bufferToVector, vectorToBuffer } from "../embeddings/vector-codec.js";
@@ -164,25 +165,30 @@ export class Project {
   }
 
   private createMemory(agentId: string): MemoryAccess {
-    const own = agentBlocks(this.store.blocks, agentId);
-    return {
-      // The agent's own blocks, with the blocks the user shares across projects layered over them.
-      core: new AgentCoreMemory(
-        layeredBlocks(own, () => this.user.blocks()),
-        (label, action, before, after) =>
-          this.turnListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),
-        { share: (label) => this.user.share(own, label), unshare: (label) => this.user.unshare(own, label) },
-      ),
-      archival: new AgentArchivalMemory({
-        passages: this.store.passages,
-        agentId,
-        getEmbedder: () => this.embedder.get(),
-        createIndex: (dim, capacity) => new VectorIndex(dim, { initialCapacity: capacity }),
-        encode: vectorToBuffer,
-        decode: (b) => bufferToVector(b),
-      }),
-      recall: new AgentRecallMemory(this.store.messages, agentId),
-    };
+    const own = agentBlocks(this.store.blocks, agentId, this.store);
+    // The agent's own blocks, with the blocks the user shares across projects layered over them.
+    const core = new AgentCoreMemory(
+      layeredBlocks(own, () => this.user.blocks()),
+      (label, action, before, after) =>
+        this.turnListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),
+      { share: (label) => this.user.share(own, label), unshare: (label) => this.user.unshare(own, label) },
+    );
+    const archival = new AgentArchivalMemory({
+      passages: this.store.passages,
+      agentId,
+      getEmbedder: () => this.embedder.get(),
+      createIndex: (dim, capacity) => new VectorIndex(dim, { initialCapacity: capacity }),
+      encode: vectorToBuffer,
+      decode: (b) => bufferToVector(b),
+      events: this.store.memoryEvents,
+    });
+    const history = new MemoryHistory({
+      project: { events: this.store.memoryEvents, agentId },
+      user: () => this.user.history(),
+      core,
+      archival,
+    });
+    return { core, archival, recall: new AgentRecallMemory(this.store.messages, agentId), history };
   }
 
   /** Which model an agent runs: flag/env/config first, then what the agent last used. */

@@ -8,6 +8,7 @@ import type { MemoryCtx } from "./memory-command.js";
 import { EXIT } from "./headless.js";
 import { embeddingProgressPrinter } from "./progress.js";
 import { exportAgentsMd, exportJson, importMemory } from "./memory-transfer.js";
+import { eventDiff, eventSubject, logLine, wantsColor } from "./history-format.js";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const fail = (s: string) => {
@@ -24,6 +25,7 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
     });
     const agent = project.resolveAgent(agentName, false);
     const mem = project.memory(agent.id);
+    const history = () => mem.history!;
     const ctx: MemoryCtx = {
       show(label, json) {
         const blocks = mem.core.list().filter((b) => !label || b.label === label);
@@ -75,6 +77,35 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
         try {
           mem.core.unshare!(label);
           out(`"${label}" is no longer shared; this project keeps its text`);
+          return EXIT.ok;
+        } catch (err) {
+          return fail((err as Error).message);
+        }
+      },
+      log(label, o) {
+        const limit = Number(o.limit);
+        if (!Number.isInteger(limit) || limit < 1) {
+          process.stderr.write(`letta-code: --limit wants a whole number of at least 1, not "${o.limit}"\n`);
+          return EXIT.usage;
+        }
+        const events = history().log({ label, limit });
+        if (o.json) out(JSON.stringify(events, null, 2));
+        else if (events.length === 0) out(label ? `no memory changes to "${label}" yet` : "no memory changes yet");
+        else for (const e of events) out(logLine(e));
+        return EXIT.ok;
+      },
+      diff(id) {
+        try {
+          process.stdout.write(eventDiff(history().get(id), wantsColor()));
+          return EXIT.ok;
+        } catch (err) {
+          return fail((err as Error).message);
+        }
+      },
+      async undo(id, force) {
+        try {
+          const e = await history().undo(id, { force });
+          out(`undid ${e.undoes}: ${eventSubject(e)} is back as it was (this undo is ${e.id}; \`memory undo ${e.id}\` redoes it)`);
           return EXIT.ok;
         } catch (err) {
           return fail((err as Error).message);

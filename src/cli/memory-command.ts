@@ -38,6 +38,21 @@ export function attachMemoryCommand(program: Command, setCode: (code: number) =>
     .description("stop sharing a block: its text comes back into this project only")
     .action(run((ctx, label: string) => ctx.unshare(label)));
   memory
+    .command("log [label]")
+    .description("memory changes, newest first: who (agent, reflection, user), what, why; ids for diff and undo")
+    .option("--limit <n>", "how many", "20")
+    .option("--json", "as JSON (an array of events)")
+    .action(run((ctx, label: string | undefined, o: { limit: string; json?: boolean }) => ctx.log(label, o)));
+  memory
+    .command("diff <event-id>")
+    .description("show one memory change as a diff (an id from `memory log`, or a unique prefix)")
+    .action(run((ctx, id: string) => ctx.diff(id)));
+  memory
+    .command("undo <event-id>")
+    .description("revert one memory change (recorded as a new event, so it can be undone too)")
+    .option("--force", "revert even though the block or passage changed since")
+    .action(run((ctx, id: string, o: { force?: boolean }) => ctx.undo(id, !!o.force)));
+  memory
     .command("export")
     .description("print all memory (core blocks and archival passages) as JSON; --agents-md writes an AGENTS.md instead")
     .option("--agents-md [path]", "write the project block and `convention` passages as AGENTS.md (default: at the project root)")
@@ -77,6 +92,9 @@ export interface MemoryCtx {
   exportAll(): number;
   exportAgentsMd(path: string | undefined, force: boolean): number;
   importFile(file: string): number;
+  log(label: string | undefined, o: { limit: string; json?: boolean }): number;
+  diff(id: string): number;
+  undo(id: string, force: boolean): Promise<number>;
   share(label: string): number;
   unshare(label: string): number;
   list(o: { tag?: string; limit: string }): number;

@@ -1,4 +1,6 @@
 /** What tools and front-ends may do to an agent's memory. Implemented by memory/agent-memory.ts. */
+import type { MemoryOrigin } from "./origin.js";
+import type { MemoryHistory } from "./history.js";
 
 export interface Block {
   label: string;
@@ -51,23 +53,28 @@ export interface MessageSearchOptions {
 export interface CoreMemory {
   list(): Block[];
   get(label: string): Block | undefined;
-  append(label: string, content: string): Block;
-  replace(label: string, oldContent: string, newContent: string): Block;
-  rethink(label: string, newMemory: string): Block;
+  // Every write takes an optional origin (who and why) for the memory history; the default is the user.
+  append(label: string, content: string, origin?: MemoryOrigin): Block;
+  replace(label: string, oldContent: string, newContent: string, origin?: MemoryOrigin): Block;
+  rethink(label: string, newMemory: string, origin?: MemoryOrigin): Block;
   /** Create or overwrite a block without the model-facing checks (used by update_plan and the user). */
-  set(label: string, value: string, opts?: { limit?: number; description?: string; readOnly?: boolean }): Block;
-  remove(label: string): boolean;
+  set(label: string, value: string, opts?: { limit?: number; description?: string; readOnly?: boolean }, origin?: MemoryOrigin): Block;
+  remove(label: string, origin?: MemoryOrigin): boolean;
   /** Make a block follow the user into every project (kept in ~/.letta); absent where there is no user store. */
-  share?(label: string): void;
+  share?(label: string, origin?: MemoryOrigin): void;
   /** Stop sharing a block: its text comes back into this project only. */
-  unshare?(label: string): void;
+  unshare?(label: string, origin?: MemoryOrigin): void;
 }
 
 export interface ArchivalMemory {
-  insert(text: string, opts?: { tags?: string[]; createdAt?: string }): Promise<{ ids: number[]; duplicate: boolean }>;
+  insert(
+    text: string,
+    opts?: { tags?: string[]; createdAt?: string },
+    origin?: MemoryOrigin,
+  ): Promise<{ ids: number[]; duplicate: boolean }>;
   search(query: string, opts?: PassageSearchOptions): Promise<Passage[]>;
   list(opts?: { limit?: number; offset?: number; tags?: string[] }): Passage[];
-  delete(id: number): boolean;
+  delete(id: number, origin?: MemoryOrigin): boolean;
   count(): number;
 }
 
@@ -80,4 +87,6 @@ export interface MemoryAccess {
   core: CoreMemory;
   archival: ArchivalMemory;
   recall: RecallMemory;
+  /** Every change above, readable and undoable; absent where nothing is recorded. */
+  history?: MemoryHistory;
 }

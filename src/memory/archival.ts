@@ -3,6 +3,9 @@ import { chunkText } from "./chunk.js";
 import { reciprocalRankFusion } from "./rank-fusion.js";
 import type { PassageStore } from "../store/passages.js";
 import type { Embedder } from "../embeddings/types.js";
+import type { MemoryEventStore } from "../store/memory-events.js";
+import { passageHash } from "../store/passages.js";
+import { originFields, passageValue, type ChangeOrigin } from "./history-event.js";
 
 /** What archival memory needs of the vector index (embeddings/vector-index.ts). */
 export interface VectorIndexLike {
@@ -21,6 +24,8 @@ export interface ArchivalDeps {
   createIndex: (dim: number, capacity?: number) => VectorIndexLike;
   encode: (v: Float32Array) => Buffer;
   decode: (b: Buffer) => Float32Array;
+  /** Where inserts and deletes are recorded, in their own transaction; absent: not recorded. */
+  events?: MemoryEventStore;
 }
 
 const REEMBED_BATCH = 256;
@@ -38,23 +43,51 @@ export class AgentArchivalMemory implements ArchivalMemory {
 
   constructor(private deps: ArchivalDeps) {}
 
-  async insert(text: string, opts: { tags?: string[]; createdAt?: string } = {}) {
+  async insert(text: string, opts: { tags?: string[]; createdAt?: string } = {}, origin?: ChangeOrigin) {
     const chunks = chunkText(text);
     if (chunks.length === 0) throw new Error("Nothing to store: the passage is empty.");
     const tags = normaliseTags(opts.tags);
     const createdAt = opts.createdAt ? new Date(opts.createdAt).toISOString() : new Date().toISOString();
+    const results = await this.store(chunks, tags, createdAt, origin);
+    return { ids: results.map((r) => r.id), duplicate: results.every((r) => r.duplicate) };
+  }
+
+  /** Store one passage exactly as it was (text, tags, date), e.g. to undo its deletion. */
+  async restore(p: { text: string; tags: string[]; createdAt: string }, origin?: ChangeOrigin): Promise<number> {
+    const [r] = await this.store([p.text], p.tags, p.createdAt, origin);
+    return r.id;
+  }
+
+  /** The local id of a passage by its identity across databases (the hash in its history events). */
+  idOf(passageId: string): number | undefined {
+    return this.deps.passages.idByHash(this.deps.agentId, passageId);
+  }
+
+  private async store(chunks: string[], tags: string[], createdAt: string, origin?: ChangeOrigin) {
     const embedder = await this.deps.getEmbedder();
     const vectors = embedder ? await embedder.embed(chunks) : [];
-    const results = this.deps.passages.transaction(() =>
-      chunks.map((chunk, i) =>
-        this.deps.passages.insert(this.deps.agentId, {
+    const { passages, agentId, events } = this.deps;
+    const results = passages.transaction(() =>
+      chunks.map((chunk, i) => {
+        const r = passages.insert(agentId, {
           text: chunk,
           tags,
           createdAt,
           embedding: vectors[i] ? this.deps.encode(vectors[i]) : undefined,
           embeddingModel: embedder?.modelId,
-        }),
-      ),
+        });
+        if (!r.duplicate) {
+          events?.record(agentId, {
+            kind: "passage",
+            label: null,
+            passage_id: passageHash(chunk),
+            before: null,
+            after: passageValue({ text: chunk, tags, createdAt }),
+            ...originFields("insert", origin),
+          });
+        }
+        return r;
+      }),
     );
     if (embedder && this.index && this.indexModel === embedder.modelId) {
       results.forEach((r, i) => {
@@ -62,7 +95,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
         this.seenMaxId = Math.max(this.seenMaxId, r.id);
       });
     }
-    return { ids: results.map((r) => r.id), duplicate: results.every((r) => r.duplicate) };
+    return results;
   }
 
   async search(query: string, opts: PassageSearchOptions = {}): Promise<Passage[]> {
@@ -95,8 +128,23 @@ export class AgentArchivalMemory implements ArchivalMemory {
     return this.deps.passages.list(this.deps.agentId, opts);
   }
 
-  delete(id: number): boolean {
-    const removed = this.deps.passages.delete(this.deps.agentId, id);
+  delete(id: number, origin?: ChangeOrigin): boolean {
+    const { passages, agentId, events } = this.deps;
+    const removed = passages.transaction(() => {
+      const before = events && passages.get(agentId, id);
+      const gone = passages.delete(agentId, id);
+      if (gone && before) {
+        events.record(agentId, {
+          kind: "passage",
+          label: null,
+          passage_id: passageHash(before.text),
+          before: passageValue(before),
+          after: null,
+          ...originFields("delete", origin),
+        });
+      }
+      return gone;
+    });
     if (removed) this.index?.remove(id);
     return removed;
   }

@@ -1,6 +1,7 @@
 import type { Block, CoreMemory } from "./access.js";
 import { MemoryError } from "./errors.js";
 import type { BlockSource } from "./block-source.js";
+import { originFields, type ChangeOrigin } from "./history-event.js";
 
 export const DEFAULT_BLOCK_LIMIT = 5000;
 
@@ -21,14 +22,18 @@ export class AgentCoreMemory implements CoreMemory {
     private sharing?: { share(label: string): void; unshare(label: string): void },
   ) {}
 
-  share(label: string): void {
-    if (!this.sharing) throw new MemoryError("Sharing blocks across projects is not available here.");
-    this.sharing.share(label);
+  share(label: string, origin?: ChangeOrigin): void {
+    const sharing = this.sharing;
+    if (!sharing) throw new MemoryError("Sharing blocks across projects is not available here.");
+    // The event goes with the side the label is read from before the move (the project's store);
+    // the user store's half of the move commits on its own file.
+    this.recorded(label, "share", origin, () => sharing.share(label));
   }
 
-  unshare(label: string): void {
-    if (!this.sharing) throw new MemoryError("Sharing blocks across projects is not available here.");
-    this.sharing.unshare(label);
+  unshare(label: string, origin?: ChangeOrigin): void {
+    const sharing = this.sharing;
+    if (!sharing) throw new MemoryError("Sharing blocks across projects is not available here.");
+    this.recorded(label, "unshare", origin, () => sharing.unshare(label));
   }
 
   list(): Block[] {
@@ -39,13 +44,13 @@ export class AgentCoreMemory implements CoreMemory {
     return this.blocks.get(label);
   }
 
-  append(label: string, content: string): Block {
+  append(label: string, content: string, origin?: ChangeOrigin): Block {
     const b = this.writable(label);
     const sep = b.value.length === 0 || b.value.endsWith("\n") ? "" : "\n";
-    return this.write(b, b.value + sep + content, "append");
+    return this.write(b, b.value + sep + content, "append", origin);
   }
 
-  replace(label: string, oldContent: string, newContent: string): Block {
+  replace(label: string, oldContent: string, newContent: string, origin?: ChangeOrigin): Block {
     const b = this.writable(label);
     if (oldContent.length === 0) throw new MemoryError("old_content is empty; use core_memory_append to add text.");
     const first = b.value.indexOf(oldContent);
@@ -61,18 +66,23 @@ export class AgentCoreMemory implements CoreMemory {
       );
     }
     const next = b.value.slice(0, first) + newContent + b.value.slice(first + oldContent.length);
-    return this.write(b, next, "replace");
+    return this.write(b, next, "replace", origin);
   }
 
-  rethink(label: string, newMemory: string): Block {
+  rethink(label: string, newMemory: string, origin?: ChangeOrigin): Block {
     const existing = this.get(label);
     // Rethinking a label that does not exist creates it: that is how the agent adds a new block.
-    if (!existing) return this.create(label, newMemory);
+    if (!existing) return this.create(label, newMemory, origin);
     const b = this.writable(label);
-    return this.write(b, newMemory, "rethink");
+    return this.write(b, newMemory, "rethink", origin);
   }
 
-  set(label: string, value: string, opts: { limit?: number; description?: string; readOnly?: boolean } = {}): Block {
+  set(
+    label: string,
+    value: string,
+    opts: { limit?: number; description?: string; readOnly?: boolean } = {},
+    origin?: ChangeOrigin,
+  ): Block {
     const before = this.get(label);
     const limit = opts.limit ?? before?.limit ?? DEFAULT_BLOCK_LIMIT;
     if (value.length > limit) {
@@ -80,31 +90,42 @@ export class AgentCoreMemory implements CoreMemory {
         `Block "${label}" would hold ${value.length} characters, ${value.length - limit} over its limit of ${limit}. Nothing was written.`,
       );
     }
-    const b = this.blocks.upsert({
-      label,
-      value,
-      limit,
-      description: opts.description ?? before?.description ?? "",
-      readOnly: opts.readOnly ?? before?.readOnly ?? false,
+    const op = before ? "set" : "create";
+    const b = this.blocks.change(label, (record) => {
+      const saved = this.blocks.upsert({
+        label,
+        value,
+        limit,
+        description: opts.description ?? before?.description ?? "",
+        readOnly: opts.readOnly ?? before?.readOnly ?? false,
+      });
+      record({ kind: "block", label, passage_id: null, before: before?.value ?? null, after: value, ...originFields(op, origin) });
+      return saved;
     });
-    this.onChange?.(label, before ? "set" : "create", before?.value ?? "", value);
+    this.onChange?.(label, op, before?.value ?? "", value);
     return b;
   }
 
-  remove(label: string): boolean {
+  remove(label: string, origin?: ChangeOrigin): boolean {
     const before = this.get(label);
-    const removed = this.blocks.remove(label);
+    const removed = this.blocks.change(label, (record) => {
+      const gone = this.blocks.remove(label);
+      if (gone && before) {
+        record({ kind: "block", label, passage_id: null, before: before.value, after: null, ...originFields("remove", origin) });
+      }
+      return gone;
+    });
     if (removed && before) this.onChange?.(label, "remove", before.value, "");
     return removed;
   }
 
-  private create(label: string, value: string): Block {
+  private create(label: string, value: string, origin?: ChangeOrigin): Block {
     if (!/^[a-z][a-z0-9_-]{0,39}$/.test(label)) {
       throw new MemoryError(
         `"${label}" is not a valid block label: use lowercase letters, digits, _ or - (at most 40 characters).`,
       );
     }
-    return this.set(label, value, { description: "Added by the agent." });
+    return this.set(label, value, { description: "Added by the agent." }, origin);
   }
 
   private writable(label: string): Block {
@@ -120,15 +141,28 @@ export class AgentCoreMemory implements CoreMemory {
     return b;
   }
 
-  private write(b: Block, next: string, action: string): Block {
+  private write(b: Block, next: string, action: string, origin?: ChangeOrigin): Block {
     if (next.length > b.limit) {
       throw new MemoryError(
         `That would make block "${b.label}" ${next.length} characters, ${next.length - b.limit} over its limit of ${b.limit}. ` +
           `Nothing was written. Condense the block with memory_rethink, or move detail to archival memory.`,
       );
     }
-    this.blocks.setValue(b.label, next);
+    this.blocks.change(b.label, (record) => {
+      this.blocks.setValue(b.label, next);
+      record({ kind: "block", label: b.label, passage_id: null, before: b.value, after: next, ...originFields(action, origin) });
+    });
     this.onChange?.(b.label, action, b.value, next);
     return { ...b, value: next, updatedAt: new Date().toISOString() };
+  }
+
+  /** A move between stores (share / unshare), recorded with the label's value either side of it. */
+  private recorded(label: string, op: string, origin: ChangeOrigin | undefined, move: () => void): void {
+    this.blocks.change(label, (record) => {
+      const before = this.get(label)?.value ?? null;
+      move();
+      const after = this.get(label)?.value ?? null;
+      record({ kind: "block", label, passage_id: null, before, after, ...originFields(op, origin) });
+    });
   }
 }

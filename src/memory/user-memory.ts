@@ -5,6 +5,8 @@ import { Store, DB_FILE } from "../store/store.js";
 import { StoreError } from "../store/db.js";
 import { agentBlocks, type BlockSource } from "./block-source.js";
 import { MemoryError } from "./errors.js";
+import { MemoryEventStore } from "../store/memory-events.js";
+import type { EventSource } from "./history.js";
 
 /** The user-level store holds the blocks that follow the user into every project. */
 export function userLettaDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -19,6 +21,7 @@ const USER_AGENT = "user";
  */
 export class UserMemory {
   private store: Store | null | undefined;
+  private events: MemoryEventStore | undefined;
 
   constructor(
     readonly dir: string,
@@ -31,7 +34,19 @@ export class UserMemory {
     const store = this.open(create);
     if (!store) return undefined;
     const agent = store.agents.byName(USER_AGENT) ?? (create ? store.agents.create(USER_AGENT) : undefined);
-    return agent && agentBlocks(store.blocks, agent.id);
+    // A shared block's history lives beside it in the user store, so block and event commit together.
+    return agent && agentBlocks(store.blocks, agent.id, { transaction: (fn) => store.transaction(fn), memoryEvents: this.eventStore(store) });
+  }
+
+  /** The shared blocks' history, or undefined when the user shares none. */
+  history(): EventSource | undefined {
+    const store = this.open(false);
+    const agent = store?.agents.byName(USER_AGENT);
+    return store && agent ? { events: this.eventStore(store), agentId: agent.id } : undefined;
+  }
+
+  private eventStore(store: Store): MemoryEventStore {
+    return (this.events ??= new MemoryEventStore(store.db, "user"));
   }
 
   /**

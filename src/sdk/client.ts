@@ -4,6 +4,7 @@ import { Project } from "../agent/open-project.js";
 import type { Approver, PermissionMode } from "../agent/session.js";
 import type { Block, MessageSearchOptions, Passage, PassageSearchOptions, RecallMessage } from "../memory/access.js";
 import type { LoadProgress } from "../embeddings/types.js";
+import type { MemoryEvent } from "../memory/history-event.js";
 import type { ConfigLayer } from "../config/config.js";
 
 /** Model settings default to the CLI's sources (LETTA_CODE_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, config files). */
@@ -160,6 +161,19 @@ export class LettaClient {
     return this.memory(agentId).archival.delete(id);
   }
 
+  /** Memory changes (core blocks and archival passages), newest first, with who made them and why. */
+  getMemoryHistory(agentId: string, opts: { label?: string; limit?: number } = {}): MemoryEvent[] {
+    return this.history(agentId).log(opts);
+  }
+
+  /**
+   * Revert one memory change; resolves with the undo's own event (undo that to redo). Rejects when
+   * the id is unknown, or when the block or passage changed since and `force` is not set.
+   */
+  undoMemoryEvent(agentId: string, eventId: string, opts: { force?: boolean } = {}): Promise<MemoryEvent> {
+    return this.history(agentId).undo(eventId, opts);
+  }
+
   async searchMessages(
     agentId: string,
     query: string,
@@ -175,6 +189,10 @@ export class LettaClient {
 
   private memory(agentId: string) {
     return this.project.memory(this.agentRow(agentId).id);
+  }
+
+  private history(agentId: string) {
+    return this.memory(agentId).history!;
   }
 
   private agentRow(agentId: string) {

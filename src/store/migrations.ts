@@ -96,6 +96,31 @@ CREATE TABLE summaries (
 );
 `,
   },
+  {
+    // Memory history: one self-contained row per change, written in the change's own transaction.
+    // `id` is a short random text id (stable across databases, for a later team sync, and short enough
+    // to type); `seq` only orders the rows of this one file. No foreign key on agent_id: history outlives rows.
+    version: 2,
+    sql: `
+CREATE TABLE memory_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  at TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  actor TEXT NOT NULL CHECK (actor IN ('agent','reflection','user')),
+  kind TEXT NOT NULL CHECK (kind IN ('block','passage')),
+  op TEXT NOT NULL,
+  label TEXT,
+  passage_id TEXT,
+  before TEXT,
+  after TEXT,
+  reason TEXT,
+  undoes TEXT
+);
+CREATE INDEX memory_events_agent ON memory_events(agent_id, seq);
+CREATE INDEX memory_events_label ON memory_events(agent_id, label, seq);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

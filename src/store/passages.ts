@@ -61,6 +61,13 @@ export class PassageStore {
     return r && toPassage(r);
   }
 
+  /** The local id of the passage with this text (its identity across databases is the hash). */
+  idByHash(agentId: string, hash: string): number | undefined {
+    return sql(this.db, "SELECT id FROM passages WHERE agent_id = ? AND text_hash = ?").pluck().get(agentId, hash) as
+      | number
+      | undefined;
+  }
+
   getMany(agentId: string, ids: number[]): Map<number, Passage> {
     const out = new Map<number, Passage>();
     if (ids.length === 0) return out;

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { openDatabase, writeTransaction, type DB } from "./db.js";
 import { AgentStore } from "./agents.js";
 import { BlockStore } from "./blocks.js";
+import { MemoryEventStore } from "./memory-events.js";
 import { MessageStore } from "./messages.js";
 import { PassageStore } from "./passages.js";
 import { SummaryStore } from "./summaries.js";
@@ -15,6 +16,7 @@ export class Store {
   readonly messages: MessageStore;
   readonly passages: PassageStore;
   readonly summaries: SummaryStore;
+  readonly memoryEvents: MemoryEventStore;
 
   private constructor(
     readonly db: DB,
@@ -25,6 +27,7 @@ export class Store {
     this.messages = new MessageStore(db);
     this.passages = new PassageStore(db);
     this.summaries = new SummaryStore(db);
+    this.memoryEvents = new MemoryEventStore(db);
   }
 
   static open(lettaDir: string): Store {

@@ -1,32 +1,40 @@
 import { z } from "zod";
-import { defineTool, type Tool } from "./types.js";
+import { defineTool, type Tool, type ToolContext } from "./types.js";
 import type { Passage, RecallMessage } from "../memory/access.js";
 
 const label = z.string().min(1).describe("The block's label, e.g. persona, human, project");
+const reason = z
+  .string()
+  .optional()
+  .describe("Why this is worth remembering, in a few words; kept in the memory history the user reviews");
+const REASON_HINT = " Give a short reason: the user reads it in the memory history.";
+/** Who is writing: the agent in a turn, or whoever ran the tools (the reflection pass sets it). */
+const origin = (ctx: ToolContext, why?: string) => ({ actor: ctx.memoryActor ?? "agent", reason: why });
 const dateArg = (what: string) => z.string().optional().describe(`${what} (YYYY-MM-DD or ISO datetime), inclusive`);
 
 export const coreMemoryAppend = defineTool({
   name: "core_memory_append",
-  description: "Append text to a core memory block (always in your context). Use for durable facts about the user or project.",
+  description: "Append text to a core memory block (always in your context). Use for durable facts about the user or project." + REASON_HINT,
   kind: "memory",
-  parameters: z.object({ label, content: z.string().min(1).describe("Text to add on a new line") }),
-  async run({ label, content }, ctx) {
-    const b = ctx.memory.core.append(label, content);
+  parameters: z.object({ label, content: z.string().min(1).describe("Text to add on a new line"), reason }),
+  async run({ label, content, reason }, ctx) {
+    const b = ctx.memory.core.append(label, content, origin(ctx, reason));
     return { content: `Appended to "${label}" (${b.value.length}/${b.limit} chars).` };
   },
 });
 
 export const coreMemoryReplace = defineTool({
   name: "core_memory_replace",
-  description: "Replace an exact piece of text in a core memory block. old_content must match exactly once.",
+  description: "Replace an exact piece of text in a core memory block. old_content must match exactly once." + REASON_HINT,
   kind: "memory",
   parameters: z.object({
     label,
     old_content: z.string().min(1).describe("Exact text currently in the block"),
     new_content: z.string().describe("Replacement text (empty string deletes old_content)"),
+    reason,
   }),
-  async run({ label, old_content, new_content }, ctx) {
-    const b = ctx.memory.core.replace(label, old_content, new_content);
+  async run({ label, old_content, new_content, reason }, ctx) {
+    const b = ctx.memory.core.replace(label, old_content, new_content, origin(ctx, reason));
     return { content: `Updated "${label}" (${b.value.length}/${b.limit} chars).` };
   },
 });
@@ -34,25 +42,26 @@ export const coreMemoryReplace = defineTool({
 export const memoryRethink = defineTool({
   name: "memory_rethink",
   description:
-    "Rewrite a whole core memory block with a reorganised or condensed version. A label that does not exist yet creates a new block.",
+    "Rewrite a whole core memory block with a reorganised or condensed version. A label that does not exist yet creates a new block." + REASON_HINT,
   kind: "memory",
-  parameters: z.object({ label, new_memory: z.string().describe("The block's complete new text") }),
-  async run({ label, new_memory }, ctx) {
-    const b = ctx.memory.core.rethink(label, new_memory);
+  parameters: z.object({ label, new_memory: z.string().describe("The block's complete new text"), reason }),
+  async run({ label, new_memory, reason }, ctx) {
+    const b = ctx.memory.core.rethink(label, new_memory, origin(ctx, reason));
     return { content: `Rewrote "${label}" (${b.value.length}/${b.limit} chars).` };
   },
 });
 
 export const archivalMemoryInsert = defineTool({
   name: "archival_memory_insert",
-  description: "Store text in archival memory (unbounded, searched by meaning). Long text is split into passages.",
+  description: "Store text in archival memory (unbounded, searched by meaning). Long text is split into passages." + REASON_HINT,
   kind: "memory",
   parameters: z.object({
     content: z.string().min(1).describe("What to remember, self-contained"),
     tags: z.array(z.string()).optional().describe("Optional tags for filtering later, e.g. ['decision','db']"),
+    reason,
   }),
-  async run({ content, tags }, ctx) {
-    const r = await ctx.memory.archival.insert(content, { tags });
+  async run({ content, tags, reason }, ctx) {
+    const r = await ctx.memory.archival.insert(content, { tags }, origin(ctx, reason));
     if (r.duplicate) return { content: `Already in archival memory (passage ${r.ids.join(", ")}); not stored twice.` };
     return { content: `Stored in archival memory as ${r.ids.length} passage(s): ${r.ids.join(", ")}.` };
   },

@@ -34,12 +34,12 @@ export const updatePlanTool = defineTool({
   async run(args, ctx) {
     const steps = args.steps;
     if (steps.length === 0) {
-      ctx.memory.core.remove(PLAN_LABEL);
+      ctx.memory.core.remove(PLAN_LABEL, { actor: ctx.memoryActor ?? "agent", reason: "plan cleared" });
       return { content: "Plan cleared", display: { kind: "plan", steps: [] } };
     }
     const text = renderPlan(steps);
     try {
-      ctx.memory.core.set(PLAN_LABEL, text, { description: PLAN_DESCRIPTION });
+      ctx.memory.core.set(PLAN_LABEL, text, { description: PLAN_DESCRIPTION }, { actor: ctx.memoryActor ?? "agent", reason: "plan updated" });
     } catch (e) {
       throw new ToolError(`Could not save the plan: ${(e as Error).message}`);
     }

@@ -10,6 +10,7 @@ import { instructionFileLabel } from "../agent/instructions.js";
 import { compactNumber, contextBar } from "./status-line.js";
 import { truncate, type Span } from "./text-layout.js";
 import { theme } from "./theme.js";
+import { eventSubject } from "../memory/history-event.js";
 
 export interface AgentSwitcher {
   list(): { name: string; id: string; current: boolean }[];
@@ -96,8 +97,10 @@ const help: SlashCommand = {
 
 const memory: SlashCommand = {
   name: "memory",
-  usage: "[edit|share|unshare <label>]",
-  description: "show core memory blocks with usage; `edit <label>` opens one in $EDITOR; `share <label>` makes it follow you into every project",
+  usage: "[edit|share|unshare <label> | history [label] | undo <id>]",
+  description:
+    "show core memory blocks with usage; `edit <label>` opens one in $EDITOR; `share <label>` makes it follow you into every project; " +
+    "`history` lists memory changes (who, why); `undo <id>` reverts one",
   whileBusy: true,
   async run(args, ctx) {
     const [sub, label] = args.trim().split(/\s+/);
@@ -132,7 +135,24 @@ const memory: SlashCommand = {
       ctx.refresh();
       return ctx.note("ok", sub === "share" ? `${label} now follows you into every project (kept in ~/.letta).` : `${label} is no longer shared; this project keeps its text.`);
     }
-    if (sub && sub !== "show") return ctx.note("warn", `Unknown /memory option "${sub}".`, "Usage: /memory, /memory edit <label>, /memory share <label>");
+    if (sub === "history") return memoryHistory(label, ctx);
+    if (sub === "undo") {
+      if (!label) return ctx.note("warn", "Which change?", "Usage: /memory undo <id>, with an id from /memory history");
+      if (ctx.busy) return ctx.note("warn", "Can't undo a memory change while the agent is working.", "Wait for the turn to finish, or press Esc to interrupt.");
+      const history = ctx.session.memory.history;
+      if (!history) return ctx.note("warn", "Memory history is not available in this session.");
+      try {
+        const e = await history.undo(label);
+        ctx.refresh();
+        return ctx.note("ok", `Undid ${e.undoes}: ${eventSubject(e)} is back as it was.`, `/memory undo ${e.id} redoes it`);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        return ctx.note("warn", message, /--force/.test(message) ? "`letta-code memory undo <id> --force` reverts it anyway" : undefined);
+      }
+    }
+    if (sub && sub !== "show") {
+      return ctx.note("warn", `Unknown /memory option "${sub}".`, "Usage: /memory, /memory edit <label>, /memory share <label>, /memory history, /memory undo <id>");
+    }
     const blocks = core.list();
     const rows: Span[][] = [];
     if (blocks.length === 0) rows.push([dim("(no core memory blocks yet)")]);
@@ -160,6 +180,24 @@ const memory: SlashCommand = {
     ctx.panel("Core memory", rows);
   },
 };
+
+/** The newest memory changes: id, when, who, what, why. */
+function memoryHistory(label: string | undefined, ctx: SlashContext): void {
+  const history = ctx.session.memory.history;
+  if (!history) return ctx.note("warn", "Memory history is not available in this session.");
+  const events = history.log({ label, limit: 20 });
+  if (events.length === 0) return ctx.note("dim", label ? `No changes to ${label} yet.` : "No memory changes yet.");
+  const rows: Span[][] = events.map((e) => [
+    acc(e.id),
+    dim(`  ${e.at.replace("T", " ").slice(0, 16)}  `),
+    { text: e.actor.padEnd(10), color: e.actor === "user" ? undefined : theme.memory },
+    { text: `${e.op} ${eventSubject(e)}`, bold: true },
+    dim(e.undoes ? ` (undoes ${e.undoes})` : ""),
+    ...(e.reason ? [dim(`  — ${truncate(e.reason, 80)}`)] : []),
+  ]);
+  rows.push([], [dim("/memory undo <id> reverts a change · `letta-code memory diff <id>` shows it in full")]);
+  ctx.panel(label ? `Memory history: ${label}` : "Memory history", rows);
+}
 
 const search: SlashCommand = {
   name: "search",

@@ -76,4 +76,32 @@ describe("createClient", () => {
       delete process.env.LETTA_CODE_USER_DIR;
     }
   });
+
+  it("reads the memory history, with the agent's reasons, and undoes one change", async () => {
+    const dir = join(tempDir(), ".letta");
+    const client = createClient({ dir, model: "scripted-model", baseURL: server.url, ...env() });
+    const agent = client.createAgent({ name: "historian" });
+    server.enqueue(
+      { toolCalls: [{ name: "core_memory_append", arguments: { label: "project", content: "Uses Postgres 16", reason: "the database" } }] },
+      { text: "Noted." },
+    );
+    await client.userMessage(agent.id, "We use Postgres 16.");
+    client.setBlock(agent.id, "human", "Ana");
+    const log = client.getMemoryHistory(agent.id);
+    expect(log.map((e) => [e.actor, e.op, e.label])).toEqual([
+      ["user", "set", "human"],
+      ["agent", "append", "project"],
+    ]);
+    expect(log[1].reason).toBe("the database");
+    expect(client.getMemoryHistory(agent.id, { label: "project", limit: 5 })).toHaveLength(1);
+    const undo = await client.undoMemoryEvent(agent.id, log[1].id);
+    expect(undo).toMatchObject({ op: "undo", undoes: log[1].id });
+    expect(client.getBlocks(agent.id).find((b) => b.label === "project")!.value).toBe("");
+    client.setBlock(agent.id, "project", "changed by hand");
+    await expect(client.undoMemoryEvent(agent.id, undo.id)).rejects.toThrow(/changed since/);
+    await client.undoMemoryEvent(agent.id, undo.id, { force: true });
+    expect(client.getBlocks(agent.id).find((b) => b.label === "project")!.value).toBe("Uses Postgres 16");
+    await expect(client.undoMemoryEvent(agent.id, "nosuchid")).rejects.toThrow(/No memory event/);
+    client.close();
+  });
 });

@@ -4,6 +4,9 @@ import { writeFileSync } from "node:fs";
 import type { AgentSession } from "../../src/agent/session.js";
 import { initPrompt } from "../../src/tui/prompts.js";
 import { FakeSession } from "./fake-session.js";
+import { join } from "node:path";
+import { Project } from "../../src/agent/open-project.js";
+import { tempDir } from "../helpers/temp.js";
 import { KEY, renderApp } from "./helpers.js";
 
 afterEach(() => cleanup());
@@ -87,6 +90,37 @@ describe("slash commands", () => {
     expect(await app.waitFor((f) => f.includes("shared across projects"))).toMatch(/persona.*shared across projects/);
     await app.submit("/memory unshare nope");
     await app.waitFor((f) => f.includes('"nope" is not shared.'));
+  });
+
+  it("/memory history lists changes with who and why; /memory undo reverts one, refusals read as notes", async () => {
+    const root = tempDir();
+    const project = Project.open({ lettaDir: join(root, ".letta"), env: { HOME: root, LETTA_CODE_USER_DIR: join(root, "user") } });
+    try {
+      const s = new FakeSession();
+      const mem = project.memory(project.resolveAgent().id);
+      (s as { memory: unknown }).memory = mem;
+      mem.core.append("human", "Prefers tabs", { actor: "agent", reason: "said so twice" });
+      mem.core.append("project", "Build: make");
+      const app = renderApp(s);
+      await app.submit("/memory history human");
+      const f = await app.waitFor((f) => f.includes("Memory history: human"));
+      const [ev] = mem.history!.log({ label: "human" });
+      expect(f).toContain(ev.id);
+      expect(f).toMatch(/agent\s+append human/);
+      expect(f).toContain("said so twice");
+      expect(f).not.toContain("append project");
+      await app.submit(`/memory undo ${ev.id}`);
+      await app.waitFor((f) => f.includes(`Undid ${ev.id}: human is back as it was.`));
+      expect(mem.core.get("human")!.value).toBe("");
+      mem.core.append("human", "Prefers spaces");
+      await app.submit(`/memory undo ${ev.id}`);
+      await app.waitFor((f) => f.includes("has changed since") && f.includes("--force"));
+      expect(mem.core.get("human")!.value).toBe("Prefers spaces");
+      await app.submit("/memory undo");
+      await app.waitFor((f) => f.includes("Which change?"));
+    } finally {
+      project.close();
+    }
   });
 
   it("/search shows archival results without a model call", async () => {

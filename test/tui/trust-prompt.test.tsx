@@ -37,14 +37,16 @@ describe("the workspace trust prompt", () => {
   it("y, or moving to the first option and Enter, trusts", async () => {
     let s = show();
     s.r.stdin.write("y");
-    await tick();
+    for (let i = 0; i < 100 && !s.answers.length; i++) await tick();
     expect(s.answers).toEqual([true]);
     cleanup();
     s = show();
     s.r.stdin.write(KEY.up);
-    await tick();
+    // An arrow key is an escape sequence: wait until Ink has read it before pressing Enter.
+    for (let i = 0; i < 100 && !/❯ 1\. Yes/.test(s.frame()); i++) await tick();
+    expect(s.frame()).toMatch(/❯ 1\. Yes/);
     s.r.stdin.write(KEY.enter);
-    await tick();
+    for (let i = 0; i < 100 && !s.answers.length; i++) await tick();
     expect(s.answers).toEqual([true]);
   });
 

@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import { sql, type DB } from "./db.js";
+import type { MemoryEvent, NewMemoryEvent } from "../memory/history-event.js";
+
+// Crockford's base32, lower case: no i, l, o, u, so an id read aloud or retyped is unambiguous.
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+const ID_LENGTH = 10;
+
+/** 50 random bits: unique enough to merge many databases' histories, short enough to type. */
+export function newEventId(): string {
+  const bytes = randomBytes(ID_LENGTH);
+  let id = "";
+  for (const b of bytes) id += ALPHABET[b & 31];
+  return id;
+}
+
+export const EVENT_ID_PATTERN = /^[0-9a-hjkmnp-tv-z]+$/;
+
+let lastAt = 0;
+/**
+ * Event times strictly increase within a process: the project's and the user store's logs are merged
+ * by time, and two changes in one millisecond (a share, then an edit) must still merge in order.
+ */
+function eventTime(): string {
+  lastAt = Math.max(Date.now(), lastAt + 1);
+  return new Date(lastAt).toISOString();
+}
+
+type Row = Omit<MemoryEvent, "scope"> & { seq: number };
+
+function row(e: MemoryEvent): Omit<MemoryEvent, "scope"> {
+  const { scope: _scope, ...rest } = e;
+  return rest;
+}
+
+export class MemoryEventStore {
+  constructor(
+    private db: DB,
+    private scope: MemoryEvent["scope"] = "project",
+  ) {}
+
+  /** Call inside the transaction of the change it records. */
+  record(agentId: string, e: NewMemoryEvent): MemoryEvent {
+    const event: MemoryEvent = {
+      id: newEventId(),
+      at: eventTime(),
+      agent_id: agentId,
+      actor: e.actor,
+      kind: e.kind,
+      op: e.op,
+      label: e.label,
+      passage_id: e.passage_id,
+      before: e.before,
+      after: e.after,
+      reason: e.reason ?? null,
+      undoes: e.undoes ?? null,
+      scope: this.scope,
+    };
+    sql(
+      this.db,
+      `INSERT INTO memory_events (id, at, agent_id, actor, kind, op, label, passage_id, before, after, reason, undoes)
+       VALUES (@id, @at, @agent_id, @actor, @kind, @op, @label, @passage_id, @before, @after, @reason, @undoes)`,
+    ).run(row(event));
+    return event;
+  }
+
+  /** Newest first. */
+  list(agentId: string, opts: { label?: string; limit?: number } = {}): MemoryEvent[] {
+    const limit = opts.limit ?? 50;
+    const rows = (
+      opts.label === undefined
+        ? sql(this.db, "SELECT * FROM memory_events WHERE agent_id = ? ORDER BY seq DESC LIMIT ?").all(agentId, limit)
+        : sql(this.db, "SELECT * FROM memory_events WHERE agent_id = ? AND label = ? ORDER BY seq DESC LIMIT ?").all(
+            agentId,
+            opts.label,
+            limit,
+          )
+    ) as Row[];
+    return rows.map((r) => this.toEvent(r));
+  }
+
+  /** Events of one agent whose id starts with `prefix` (at most a few, for an ambiguity message). */
+  byPrefix(agentId: string, prefix: string): MemoryEvent[] {
+    if (!EVENT_ID_PATTERN.test(prefix)) return [];
+    // The alphabet has no LIKE wildcards, so the prefix can go into the pattern as it is.
+    return (
+      sql(this.db, "SELECT * FROM memory_events WHERE agent_id = ? AND id LIKE ? ORDER BY seq DESC LIMIT 5").all(
+        agentId,
+        `${prefix}%`,
+      ) as Row[]
+    ).map((r) => this.toEvent(r));
+  }
+
+  /** The newest event that undid `eventId`. */
+  undoOf(agentId: string, eventId: string): MemoryEvent | undefined {
+    const r = sql(this.db, "SELECT * FROM memory_events WHERE agent_id = ? AND undoes = ? ORDER BY seq DESC LIMIT 1").get(
+      agentId,
+      eventId,
+    ) as Row | undefined;
+    return r && this.toEvent(r);
+  }
+
+  count(agentId: string): number {
+    return (sql(this.db, "SELECT COUNT(*) AS n FROM memory_events WHERE agent_id = ?").get(agentId) as { n: number }).n;
+  }
+
+  private toEvent(r: Row): MemoryEvent {
+    const { seq: _seq, ...rest } = r;
+    return { ...rest, scope: this.scope };
+  }
+}
