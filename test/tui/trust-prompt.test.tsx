@@ -30,7 +30,7 @@ describe("the workspace trust prompt", () => {
     const { r, answers, frame } = show();
     expect(frame()).toMatch(/❯ 2\. No/);
     r.stdin.write(KEY.enter);
-    await tick();
+    for (let i = 0; i < 100 && !answers.length; i++) await tick();
     expect(answers).toEqual([false]);
   });
 
@@ -53,7 +53,7 @@ describe("the workspace trust prompt", () => {
   it("Esc declines", async () => {
     const { r, answers } = show();
     r.stdin.write(KEY.esc);
-    await tick(60);
+    for (let i = 0; i < 100 && !answers.length; i++) await tick();
     expect(answers).toEqual([false]);
   });
 });
