@@ -2,6 +2,8 @@
  * The agent's public event stream. stream-json prints these one per line, so this is a
  * public format: bump EVENT_SCHEMA_VERSION on any incompatible change.
  */
+import type { MemoryActor } from "../memory/origin.js";
+
 export const EVENT_SCHEMA_VERSION = 1;
 
 export interface Usage {
@@ -45,7 +47,17 @@ export type AgentEvent =
       content: string;
       display?: ToolDisplay;
     }
-  | { type: "memory_update"; label: string; action: string; before: string; after: string }
+  | {
+      type: "memory_update";
+      label: string;
+      action: string;
+      before: string;
+      after: string;
+      /** The history event of this change (for `memory undo <id>`), its actor and reason, when recorded. */
+      eventId?: string;
+      actor?: MemoryActor;
+      reason?: string;
+    }
   | { type: "compaction"; evicted: number; summaryChars: number; tokensBefore: number; tokensAfter: number }
   | { type: "memory_pressure"; tokens: number; window: number }
   | { type: "retry"; attempt: number; delayMs: number; reason: string }

@@ -169,8 +169,15 @@ export class Project {
     // The agent's own blocks, with the blocks the user shares across projects layered over them.
     const core = new AgentCoreMemory(
       layeredBlocks(own, () => this.user.blocks()),
-      (label, action, before, after) =>
-        this.turnListeners.get(agentId)?.({ type: "memory_update", label, action, before, after }),
+      (label, action, before, after, event) =>
+        this.turnListeners.get(agentId)?.({
+          type: "memory_update",
+          label,
+          action,
+          before,
+          after,
+          ...(event ? { eventId: event.id, actor: event.actor, ...(event.reason ? { reason: event.reason } : {}) } : {}),
+        }),
       { share: (label) => this.user.share(own, label), unshare: (label) => this.user.unshare(own, label) },
     );
     const archival = new AgentArchivalMemory({

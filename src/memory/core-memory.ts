@@ -1,7 +1,7 @@
 import type { Block, CoreMemory } from "./access.js";
 import { MemoryError } from "./errors.js";
 import type { BlockSource } from "./block-source.js";
-import { originFields, type ChangeOrigin } from "./history-event.js";
+import { originFields, type ChangeOrigin, type MemoryEvent } from "./history-event.js";
 
 export const DEFAULT_BLOCK_LIMIT = 5000;
 
@@ -18,7 +18,7 @@ export const DEFAULT_BLOCKS: { label: string; description: string }[] = [
 export class AgentCoreMemory implements CoreMemory {
   constructor(
     private blocks: BlockSource,
-    private onChange?: (label: string, action: string, before: string, after: string) => void,
+    private onChange?: (label: string, action: string, before: string, after: string, event?: MemoryEvent) => void,
     private sharing?: { share(label: string): void; unshare(label: string): void },
   ) {}
 
@@ -91,6 +91,7 @@ export class AgentCoreMemory implements CoreMemory {
       );
     }
     const op = before ? "set" : "create";
+    let event: MemoryEvent | undefined;
     const b = this.blocks.change(label, (record) => {
       const saved = this.blocks.upsert({
         label,
@@ -99,23 +100,24 @@ export class AgentCoreMemory implements CoreMemory {
         description: opts.description ?? before?.description ?? "",
         readOnly: opts.readOnly ?? before?.readOnly ?? false,
       });
-      record({ kind: "block", label, passage_id: null, before: before?.value ?? null, after: value, ...originFields(op, origin) });
+      event = record({ kind: "block", label, passage_id: null, before: before?.value ?? null, after: value, ...originFields(op, origin) });
       return saved;
     });
-    this.onChange?.(label, op, before?.value ?? "", value);
+    this.onChange?.(label, op, before?.value ?? "", value, event);
     return b;
   }
 
   remove(label: string, origin?: ChangeOrigin): boolean {
     const before = this.get(label);
+    let event: MemoryEvent | undefined;
     const removed = this.blocks.change(label, (record) => {
       const gone = this.blocks.remove(label);
       if (gone && before) {
-        record({ kind: "block", label, passage_id: null, before: before.value, after: null, ...originFields("remove", origin) });
+        event = record({ kind: "block", label, passage_id: null, before: before.value, after: null, ...originFields("remove", origin) });
       }
       return gone;
     });
-    if (removed && before) this.onChange?.(label, "remove", before.value, "");
+    if (removed && before) this.onChange?.(label, "remove", before.value, "", event);
     return removed;
   }
 
@@ -148,11 +150,11 @@ export class AgentCoreMemory implements CoreMemory {
           `Nothing was written. Condense the block with memory_rethink, or move detail to archival memory.`,
       );
     }
-    this.blocks.change(b.label, (record) => {
+    const event = this.blocks.change(b.label, (record) => {
       this.blocks.setValue(b.label, next);
-      record({ kind: "block", label: b.label, passage_id: null, before: b.value, after: next, ...originFields(action, origin) });
+      return record({ kind: "block", label: b.label, passage_id: null, before: b.value, after: next, ...originFields(action, origin) });
     });
-    this.onChange?.(b.label, action, b.value, next);
+    this.onChange?.(b.label, action, b.value, next, event);
     return { ...b, value: next, updatedAt: new Date().toISOString() };
   }
 

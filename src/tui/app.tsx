@@ -296,7 +296,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
           if (turn.memoryKeys.has(key)) return;
           turn.memoryKeys.add(key);
           refresh(); // core chars in the status line
-          return commit({ kind: "memory", id: newId(), label: ev.label, action: ev.action, before: ev.before, after: ev.after });
+          return commit({ kind: "memory", id: newId(), label: ev.label, action: ev.action, before: ev.before, after: ev.after, eventId: ev.eventId });
         }
         case "compaction":
           setBusy((b) => (b ? { ...b, label: "thinking…" } : b));

@@ -34,7 +34,7 @@ export type Item =
   | { kind: "user"; id: number; text: string; attachments?: Attachment[] }
   | { kind: "assistant"; id: number; text: string; interrupted?: boolean }
   | ToolItem
-  | { kind: "memory"; id: number; label: string; action: string; before: string; after: string }
+  | { kind: "memory"; id: number; label: string; action: string; before: string; after: string; eventId?: string }
   | { kind: "note"; id: number; level: NoteLevel; text: string; hint?: string }
   /** Output of a slash command: rows of spans, wrapped at render time. */
   | { kind: "panel"; id: number; title?: string; rows: Span[][] }

@@ -10,7 +10,14 @@ function capped(rows: Line[], max = MAX_ROWS): Line[] {
   return [...rows.slice(0, max), [{ text: `… ${rows.length - max} more lines`, dim: true }]];
 }
 
-export function memoryChangeLines(label: string, action: string, before: string, after: string, width: number): Line[] {
+export function memoryChangeLines(label: string, action: string, before: string, after: string, width: number, eventId?: string): Line[] {
+  const rows = changeLines(label, action, before, after, width);
+  // Every change can be taken back: say how, with the id the history gave it.
+  if (eventId) rows.push([{ text: `  undo with /memory undo ${eventId}`, dim: true }]);
+  return rows;
+}
+
+function changeLines(label: string, action: string, before: string, after: string, width: number): Line[] {
   const lead = (verb: string) => [{ text: "✎ ", color: theme.memory }, { text: `${verb} ${label}`, color: theme.memory, bold: true }];
   const a = action.toLowerCase();
   if (after.trim() === "" || a.includes("remove") || a.includes("delete")) return [lead("cleared")];

@@ -102,7 +102,7 @@ export function itemLines(item: Item, width: number, expanded = false): Line[] {
     case "tool":
       return toolLines(item, width, expanded);
     case "memory":
-      return memoryChangeLines(item.label, item.action, item.before, item.after, width);
+      return memoryChangeLines(item.label, item.action, item.before, item.after, width, item.eventId);
     case "note":
       return noteLines(item.level, item.text, width, item.hint);
     case "panel": {

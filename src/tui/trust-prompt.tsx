@@ -3,23 +3,32 @@
  * ask for settings that loosen safety. "No" is the default: the chat still works, with the
  * project's harmless settings and deny rules, and `letta-code trust` can change the answer later.
  */
-import React, { useState } from "react";
+import React, { useRef, useState } from "react";
 import { Box, Text, render, useApp, useInput } from "ink";
 import type { ElevatingSetting } from "../trust/project-settings.js";
 import { theme } from "./theme.js";
 
 export function TrustPrompt({ root, elevating, onAnswer }: { root: string; elevating: readonly ElevatingSetting[]; onAnswer: (trust: boolean) => void }) {
   const [choice, setChoice] = useState(1);
+  // Keys can arrive before the handler sees the last render (Up then Enter in one read): answer from a ref.
+  const current = useRef(1);
+  const move = () => {
+    current.current = 1 - current.current;
+    setChoice(current.current);
+  };
   const { exit } = useApp();
+  const answered = useRef(false);
   const answer = (trust: boolean) => {
+    if (answered.current) return;
+    answered.current = true;
     onAnswer(trust);
     exit();
   };
   useInput((input, key) => {
-    if (key.upArrow || key.downArrow || key.tab) setChoice((c) => 1 - c);
+    if (key.upArrow || key.downArrow || key.tab) move();
     else if (input === "1" || input === "y") answer(true);
     else if (input === "2" || input === "n" || key.escape) answer(false);
-    else if (key.return) answer(choice === 0);
+    else if (key.return) answer(current.current === 0);
     else if (key.ctrl && input === "c") answer(false);
   });
   const options = ["Yes, trust this project", "No, continue without them"];

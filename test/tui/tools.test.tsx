@@ -124,7 +124,7 @@ describe("tool views", () => {
       { type: "tool_call", id: "m1", name: "core_memory_append", args: { label: "project", content: "Tests run with vitest." }, rawArgs: "" },
       { type: "memory_update", label: "project", action: "append", before, after },
       { type: "tool_result", id: "m1", name: "core_memory_append", state: "done", content: "Appended", display: { kind: "memory", label: "project", action: "append", before, after } },
-      { type: "memory_update", label: "human", action: "replace", before: "likes tabs", after: "likes spaces" },
+      { type: "memory_update", label: "human", action: "replace", before: "likes tabs", after: "likes spaces", eventId: "7k2m9q4x0a", actor: "agent" },
       done(),
     ]);
     const app = renderApp(s);
@@ -134,6 +134,8 @@ describe("tool views", () => {
     expect(f.split("remembered in project").length - 1).toBe(1);
     expect(f).toContain("- likes tabs");
     expect(f).toContain("+ likes spaces");
+    // A recorded change says how to take it back.
+    expect(f).toContain("undo with /memory undo 7k2m9q4x0a");
   });
 
   it("marks tool errors and cancelled tools", async () => {
