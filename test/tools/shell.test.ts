@@ -3,7 +3,10 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_TIMEOUT_MS, runShellTool } from "../../src/tools/shell.js";
 import type { ToolContext } from "../../src/tools/types.js";
+import { BWRAP_INSTALL, requireProgram } from "../helpers/requires.js";
 import { call, makeCtx, tempProject } from "./helpers.js";
+
+const bwrap = requireProgram("bwrap", BWRAP_INSTALL);
 
 let root: string;
 let cleanup: () => void;
@@ -166,14 +169,14 @@ describe("run_shell when letta-code is killed with kill -9", () => {
       .filter(alive);
   }
 
-  it("takes the unsandboxed command's whole process group with it, grandchildren included", async () => {
+  async function killAgentMidCommand(sandbox: boolean): Promise<void> {
     expect(fs.existsSync(DIST_SHELL), "needs a build: npm run build").toBe(true);
-    // A stand-in for letta-code: the built tool, run unsandboxed in its own node process.
+    // A stand-in for letta-code: the built tool, run in its own node process.
     const script = `
       import { runShellTool } from ${JSON.stringify(DIST_SHELL)};
       await runShellTool.run({ command: "sleep ${MARK} & (sleep ${MARK} &); sleep ${MARK}; wait" }, {
         projectRoot: ${JSON.stringify(root)}, agentId: "a", signal: new AbortController().signal, memory: {},
-        shell: { sandbox: false, allowUnsandboxed: true },
+        shell: { sandbox: ${sandbox}, allowUnsandboxed: false },
       });`;
     const { spawn } = await import("node:child_process");
     const agent = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "ignore" });
@@ -189,5 +192,8 @@ describe("run_shell when letta-code is killed with kill -9", () => {
       agent.kill("SIGKILL");
       for (const p of sleepers()) process.kill(p, "SIGKILL");
     }
-  });
+  }
+
+  it("takes an unsandboxed command's whole process group with it, grandchildren included", () => killAgentMidCommand(false));
+  it.skipIf(!bwrap.present)(`takes a sandboxed command with it, grandchildren included${bwrap.note}`, () => killAgentMidCommand(true));
 });
