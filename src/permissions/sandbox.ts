@@ -74,6 +74,12 @@ async function probe(): Promise<SandboxStatus> {
   }
 }
 
+/** Below `root`, not `root` itself ("..foo" is a child named "..foo"). */
+function strictlyInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel !== "" && rel !== ".." && !rel.startsWith(".." + path.sep) && !path.isAbsolute(rel);
+}
+
 /**
  * Where a `.git` *file* (a worktree's or submodule's `gitdir: …` pointer) leads, when that is inside
  * the project: the repository there must be as read-only as a plain `.git/` would be. A worktree's
@@ -96,8 +102,7 @@ function gitDirsBehindFile(gitFile: string, root: string): string[] {
     } catch {
       return;
     }
-    const rel = path.relative(root, real);
-    if (rel && !rel.startsWith("..") && !path.isAbsolute(rel) && fs.statSync(real).isDirectory()) dirs.push(real);
+    if (strictlyInside(root, real) && fs.statSync(real).isDirectory()) dirs.push(real);
     return real;
   };
   const gitdir = add(path.resolve(path.dirname(gitFile), m[1]));
@@ -124,8 +129,16 @@ export function readOnlyInProject(root: string): string[] {
   } catch {
     st = undefined;
   }
-  // A symlinked .git is left alone: its target is outside (already read-only) or will be caught by realpath.
   if (st?.isDirectory()) out.push(git);
+  else if (st?.isSymbolicLink()) {
+    // Its target, when that lies inside the project (outside, it is read-only already).
+    try {
+      const real = fs.realpathSync(git);
+      if (strictlyInside(root, real) && fs.statSync(real).isDirectory()) out.push(real);
+    } catch {
+      // dangling: nothing to protect
+    }
+  }
   else if (st?.isFile()) {
     // The pointer itself too, or a command could point it at a repository of its own making.
     out.push(git, ...gitDirsBehindFile(git, root));

@@ -125,6 +125,13 @@ describe("resolveInProject", () => {
     expect(resolveInProject(root, "repo-data-notes.txt", { forWrite: true })).toBe(path.join(root, "repo-data-notes.txt"));
   });
 
+  it("refuses writes into the target of a symlinked .git", () => {
+    fs.mkdirSync(path.join(root, "repo-real/hooks"), { recursive: true });
+    fs.symlinkSync("repo-real", path.join(root, ".git"));
+    expect(refusal("repo-real/hooks/pre-commit", true)).toMatch(/git's own data/);
+    expect(refusal(".git/hooks/pre-commit", true)).toMatch(/git's own data/);
+  });
+
   it("displayPath is relative inside the project", () => {
     expect(displayPath(root, path.join(root, "src/a.ts"))).toBe("src/a.ts");
     expect(displayPath(root, root)).toBe(".");

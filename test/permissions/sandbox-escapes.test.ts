@@ -143,6 +143,15 @@ describe.skipIf(!bwrap.present)(`sandbox escapes, as the user running letta-code
     expect(fs.readFileSync(path.join(root, ".git"), "utf8")).toBe("gitdir: repo-data\n");
   });
 
+  it("a symlinked .git's repository inside the project is read-only", async () => {
+    fs.renameSync(path.join(root, ".git"), path.join(root, "repo-real"));
+    fs.symlinkSync("repo-real", path.join(root, ".git"));
+    const r = await call(runShellTool, { command: "git status --short; echo 'touch pwned' > repo-real/hooks/pre-commit && echo ESCAPED-hook" }, ctx);
+    expect(r.content).toContain(" M a.txt");
+    expect(r.content).not.toContain("ESCAPED");
+    expect(fs.existsSync(path.join(root, "repo-real/hooks/pre-commit"))).toBe(false);
+  });
+
   it("/run is private: daemons' sockets there cannot be reached", async () => {
     const r = await call(runShellTool, { command: "ls -A /run | wc -l" }, ctx);
     expect(r.content).toBe("exit code 0\n0\n");
