@@ -138,8 +138,7 @@ export function readOnlyInProject(root: string): string[] {
     } catch {
       // dangling: nothing to protect
     }
-  }
-  else if (st?.isFile()) {
+  } else if (st?.isFile()) {
     // The pointer itself too, or a command could point it at a repository of its own making.
     out.push(git, ...gitDirsBehindFile(git, root));
   }

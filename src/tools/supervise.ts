@@ -8,8 +8,9 @@
  * blocks reading it. The kernel closes that pipe however letta-code dies, the read returns, and the
  * watcher kills the whole process group (grandchildren included). When the command finishes
  * normally the supervisor stops the watcher and exits with the command's status. Cost: one fork for
- * the watcher and one bash exec, ~2 ms. A process that leaves the group (setsid, daemons) is
- * beyond it, as it is beyond a timeout's kill.
+ * the watcher and one more bash exec (bench/sandbox.js measures it). A process that leaves the group
+ * (setsid, daemons) is beyond it, as it is beyond a timeout's kill. It must be spawned as its own
+ * process group (detached): `kill 0` is the group it is in.
  */
 const SUPERVISOR = [
   // The lifeline moves to fd 3; the command gets an empty stdin, as before.
