@@ -16,7 +16,16 @@ export interface Usage {
 export type ToolDisplay =
   | { kind: "text"; text: string }
   | { kind: "diff"; path: string; diff: string; created: boolean }
-  | { kind: "shell"; command: string; exitCode: number | null; output: string; timedOut: boolean; sandboxed: boolean }
+  | {
+      kind: "shell";
+      command: string;
+      exitCode: number | null;
+      output: string;
+      timedOut: boolean;
+      sandboxed: boolean;
+      /** The command failed the way the sandbox makes commands fail (read-only file system, no network): worth a retry outside it. */
+      sandboxDenied?: boolean;
+    }
   | { kind: "memory"; label: string; action: string; before: string; after: string }
   | { kind: "plan"; steps: { step: string; status: "pending" | "in_progress" | "done" }[] };
 

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ToolError } from "../tools/types.js";
 import { LETTA_DIR } from "../config/project.js";
+import { readOnlyInProject } from "./sandbox.js";
 
 /** The project's own memory store: file tools never write here (the memory tools do, through the store). */
 
@@ -85,7 +86,30 @@ export function resolveInProject(projectRoot: string, userPath: string, opts: Re
       `Refusing to write "${userPath}": ${LETTA_DIR}/ in the project root ${root} is letta-code's own memory store; use the memory tools instead`,
     );
   }
+  if (opts.forWrite) refuseGitWrite(root, path.resolve(projectRoot), userPath, lexical, real);
   return real;
+}
+
+/** A `.git` component anywhere in the path, in any case (case-insensitive file systems treat `.GIT` as `.git`). */
+function hasGitComponent(root: string, p: string): boolean {
+  return path
+    .relative(root, p)
+    .split(path.sep)
+    .some((c) => c.toLowerCase() === ".git");
+}
+
+/**
+ * git's own data is not the project's files: a hook or a `core.fsmonitor` written there runs the
+ * next time the user runs git. Nested repositories count too, and a `.git` file's repository.
+ */
+function refuseGitWrite(root: string, lexicalRoot: string, userPath: string, lexical: string, real: string): void {
+  const gitDirs = readOnlyInProject(root).filter((p) => path.basename(p) !== LETTA_DIR);
+  const inGit = hasGitComponent(root, real) || hasGitComponent(lexicalRoot, lexical) || gitDirs.some((d) => isInside(d, real));
+  if (inGit) {
+    throw new ToolError(
+      `Refusing to write "${userPath}": it is inside git's own data (.git), where hooks and config run code; file tools never write there`,
+    );
+  }
 }
 
 /** A path as the model and user should see it: relative to the project root when inside it. */

@@ -10,7 +10,21 @@ export interface SandboxStatus {
   reason?: string;
 }
 
+export interface SandboxOptions {
+  /** Share the host's network namespace (default false: no network at all). */
+  network?: boolean;
+}
+
 export const INSTALL_HINT = "install it with `apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap` (Fedora)";
+
+/**
+ * Isolation every sandboxed run gets. A fresh user namespace with every capability dropped is what
+ * makes it hold as root: bwrap run by root otherwise keeps root's capabilities inside, and a command
+ * could simply remount `/` read-write or unmount the read-only `.letta`. Mounts that bwrap sets up
+ * from a parent namespace are locked, so not even a capable process in this one could undo them;
+ * nested user namespaces are refused so none can be created to try.
+ */
+const ISOLATION = ["--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--cap-drop", "ALL"];
 
 function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
@@ -46,25 +60,110 @@ async function probe(): Promise<SandboxStatus> {
   if (process.platform !== "linux") return { available: false, reason: "bubblewrap sandboxing is only supported on Linux" };
   const bwrap = findOnPath("bwrap");
   if (!bwrap) return { available: false, reason: `bubblewrap (bwrap) not found on PATH: ${INSTALL_HINT}` };
-  // The same namespaces and mounts a real run needs, minus the project bind.
-  const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-all", "--die-with-parent", "--new-session", "true"];
+  // The same namespaces and mounts a real run needs, minus the project bind: an old bwrap without
+  // --disable-userns fails here, rather than every command failing later.
+  const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-net", ...ISOLATION, "--die-with-parent", "--new-session", "true"];
   try {
     const { execa } = await import("execa");
     const r = await execa(bwrap, args, { reject: false, timeout: 5000, stdin: "ignore" });
     if (r.exitCode === 0) return { available: true, bwrap };
     const detail = String(r.stderr ?? "").trim().split("\n")[0] || `exit code ${r.exitCode}`;
-    return { available: false, bwrap, reason: `bubblewrap cannot create a sandbox here (user namespaces unavailable?): ${detail}` };
+    return { available: false, bwrap, reason: `bubblewrap cannot create a sandbox here (user namespaces unavailable, or bubblewrap older than 0.8?): ${detail}` };
   } catch (e) {
     return { available: false, bwrap, reason: `bubblewrap failed to start: ${(e as Error).message}` };
   }
 }
 
+/** Below `root`, not `root` itself ("..foo" is a child named "..foo"). */
+function strictlyInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel !== "" && rel !== ".." && !rel.startsWith(".." + path.sep) && !path.isAbsolute(rel);
+}
+
+/**
+ * Where a `.git` *file* (a worktree's or submodule's `gitdir: …` pointer) leads, when that is inside
+ * the project: the repository there must be as read-only as a plain `.git/` would be. A worktree's
+ * `commondir` (the main repository) is followed too.
+ */
+function gitDirsBehindFile(gitFile: string, root: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(gitFile, "utf8");
+  } catch {
+    return [];
+  }
+  const m = /^gitdir:\s*(.+?)\s*$/m.exec(text);
+  if (!m) return [];
+  const dirs: string[] = [];
+  const add = (p: string) => {
+    let real: string;
+    try {
+      real = fs.realpathSync(p);
+    } catch {
+      return;
+    }
+    if (strictlyInside(root, real) && fs.statSync(real).isDirectory()) dirs.push(real);
+    return real;
+  };
+  const gitdir = add(path.resolve(path.dirname(gitFile), m[1]));
+  if (gitdir) {
+    try {
+      const common = fs.readFileSync(path.join(gitdir, "commondir"), "utf8").trim();
+      if (common) add(path.resolve(gitdir, common));
+    } catch {
+      // not a worktree
+    }
+  }
+  return dirs;
+}
+
+/** Paths inside the project that commands must not change: the memory store and git's own data. */
+export function readOnlyInProject(root: string): string[] {
+  const out: string[] = [];
+  const letta = path.join(root, LETTA_DIR);
+  if (fs.existsSync(letta)) out.push(letta);
+  const git = path.join(root, ".git");
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.lstatSync(git);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isDirectory()) out.push(git);
+  else if (st?.isSymbolicLink()) {
+    // Its target, when that lies inside the project (outside, it is read-only already).
+    try {
+      const real = fs.realpathSync(git);
+      if (strictlyInside(root, real) && fs.statSync(real).isDirectory()) out.push(real);
+    } catch {
+      // dangling: nothing to protect
+    }
+  } else if (st?.isFile()) {
+    // The pointer itself too, or a command could point it at a repository of its own making.
+    out.push(git, ...gitDirsBehindFile(git, root));
+  }
+  return out;
+}
+
+/** With network allowed, name resolution must survive the private /run (systemd-resolved keeps resolv.conf there). */
+function resolverUnderRun(): string[] {
+  try {
+    const dir = path.dirname(fs.realpathSync("/etc/resolv.conf"));
+    if (dir === "/run" || !dir.startsWith("/run/")) return [];
+    return ["--ro-bind", dir, dir];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * argv running `command` with a read-only view of the system, a writable project, a private /tmp
- * and no network. The project's .letta/ stays read-only: it is the memory store the agent process
- * has open, and only the memory tools should change it.
+ * and /run, no capabilities and (unless `opts.network`) no network. The project's .letta/ stays
+ * read-only: it is the memory store the agent process has open, and only the memory tools should
+ * change it. .git/ stays read-only: hooks and config (core.fsmonitor, …) run code the next time the
+ * user runs git outside the sandbox.
  */
-export function wrapSandboxed(command: string, projectRoot: string, bwrap = "bwrap"): string[] {
+export function wrapSandboxed(command: string, projectRoot: string, bwrap = "bwrap", opts: SandboxOptions = {}): string[] {
   let root = path.resolve(projectRoot);
   try {
     root = fs.realpathSync(root);
@@ -72,10 +171,33 @@ export function wrapSandboxed(command: string, projectRoot: string, bwrap = "bwr
     // Keep the lexical path; bwrap will report it if it does not exist.
   }
   const argv = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
-  // /tmp before the project bind: a project under /tmp must not be hidden by the fresh tmpfs.
-  argv.push("--tmpfs", "/tmp", "--bind", root, root);
-  const letta = path.join(root, LETTA_DIR);
-  if (fs.existsSync(letta)) argv.push("--ro-bind", letta, letta);
-  argv.push("--unshare-all", "--die-with-parent", "--new-session", "--chdir", root, "bash", "-c", command);
+  // /tmp and /run before the project bind: a project under either must not be hidden by the fresh
+  // tmpfs. /run holds daemons' sockets (dbus, databases), reachable even without a network.
+  argv.push("--tmpfs", "/tmp", "--tmpfs", "/run", "--bind", root, root);
+  for (const p of readOnlyInProject(root)) argv.push("--ro-bind", p, p);
+  if (!opts.network) argv.push("--unshare-net");
+  else argv.push(...resolverUnderRun());
+  argv.push(...ISOLATION, "--die-with-parent", "--new-session", "--chdir", root, "bash", "-c", command);
   return argv;
 }
+
+// What commands print when the sandbox, not the command, is why they failed.
+const DENIAL_SIGNS = [
+  "Read-only file system",
+  "EROFS",
+  "Network is unreachable",
+  "ENETUNREACH",
+  "Could not resolve host",
+  "getaddrinfo EAI_AGAIN",
+  "Temporary failure in name resolution",
+];
+
+/** True when a failed sandboxed command's output shows the sandbox stopped it. */
+export function looksDeniedBySandbox(exitCode: number | null, output: string): boolean {
+  return exitCode !== 0 && DENIAL_SIGNS.some((s) => output.includes(s));
+}
+
+/** Told to the model with such a result, so it can explain and let the user decide. */
+export const SANDBOX_DENIAL_NOTE =
+  "(sandboxed: the file system outside the project, .git and .letta are read-only and there is no network; " +
+  "the user can allow network with --sandbox-network or run unsandboxed with --sandbox off)";

@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
-import { detectSandbox, INSTALL_HINT, wrapSandboxed } from "../permissions/sandbox.js";
+import { detectSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, wrapSandboxed } from "../permissions/sandbox.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
+import { supervisedArgs } from "./supervise.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -28,6 +29,9 @@ const NON_INTERACTIVE_ENV: Record<string, string> = {
   TERM: "dumb",
   LETTA_CODE: "1",
 };
+
+/** Inside the sandbox .git is read-only: git must not even try its optional index refresh lock. */
+const SANDBOX_ENV: Record<string, string> = { ...NON_INTERACTIVE_ENV, GIT_OPTIONAL_LOCKS: "0" };
 
 /**
  * Head plus rolling tail of a stream, so `yes | head -c 50000000` costs a few hundred KB, not 50 MB.
@@ -122,10 +126,10 @@ interface Launch {
 }
 
 async function planLaunch(command: string, ctx: ToolContext, root: string): Promise<Launch> {
-  if (!ctx.shell.sandbox) return { file: "bash", args: ["-c", command], sandboxed: false, note: "" };
+  if (!ctx.shell.sandbox) return { file: "bash", args: supervisedArgs(command), sandboxed: false, note: "" };
   const status = await detectSandbox();
   if (status.available) {
-    const [file, ...args] = wrapSandboxed(command, root, status.bwrap);
+    const [file, ...args] = wrapSandboxed(command, root, status.bwrap, { network: ctx.shell.network ?? false });
     return { file, args, sandboxed: true, note: "" };
   }
   if (!sandboxNoticeSent) {
@@ -141,7 +145,7 @@ async function planLaunch(command: string, ctx: ToolContext, root: string): Prom
         "Ask the user to install bubblewrap or to allow unsandboxed commands.",
     );
   }
-  return { file: "bash", args: ["-c", command], sandboxed: false, note: "(not sandboxed: bubblewrap unavailable)\n" };
+  return { file: "bash", args: supervisedArgs(command), sandboxed: false, note: "(not sandboxed: bubblewrap unavailable)\n" };
 }
 
 const shellSchema = z.object({
@@ -165,7 +169,11 @@ export const runShellTool = defineTool({
   async preview(args, ctx) {
     const sandboxed = ctx.shell.sandbox && (await detectSandbox()).available;
     // Not run yet: a plain preview of the command (a shell display would read as a finished, killed run).
-    const where = sandboxed ? "in the sandbox (read-only system, no network)" : "in the project directory";
+    const where = !sandboxed
+      ? "in the project directory"
+      : ctx.shell.network
+        ? "in the sandbox (read-only system, network allowed)"
+        : "in the sandbox (read-only system, no network)";
     return { kind: "text", text: `$ ${args.command}\n(runs ${where})` };
   },
   async run(args, ctx) {
@@ -188,14 +196,17 @@ export const runShellTool = defineTool({
       cwd: root,
       all: true,
       buffer: false,
-      stdin: "ignore",
+      // Unsandboxed, stdin is the supervisor's lifeline (never written; see supervise.ts). bwrap gets none.
+      stdin: launch.sandboxed ? "ignore" : "pipe",
       // Its own process group, so a timeout or interrupt can kill the children it spawned too.
       detached: true,
       reject: false,
       stripFinalNewline: false,
       encoding: "buffer",
-      env: NON_INTERACTIVE_ENV,
+      env: launch.sandboxed ? SANDBOX_ENV : NON_INTERACTIVE_ENV,
     });
+    // A failed write to the lifeline (the supervisor is gone) is no error of ours.
+    sub.stdin?.on("error", () => {});
     const pid = sub.pid;
     if (pid !== undefined) trackGroup(pid);
 
@@ -247,6 +258,7 @@ export const runShellTool = defineTool({
       clearTimeout(drainTimer);
       ctx.signal.removeEventListener("abort", onAbort);
       if (pid !== undefined) liveGroups.delete(pid);
+      sub.stdin?.destroy();
     }
     // The group's other members may outlive the shell after a kill; make sure they go too.
     if ((timedOut || interrupted) && pid !== undefined) {
@@ -267,8 +279,10 @@ export const runShellTool = defineTool({
     const { text, gap } = out.kept();
     const modelOutput = stripAnsi(capOutput(text, {}, gap));
     const body = modelOutput.length ? `\n${modelOutput}` : " (no output)";
+    const sandboxDenied = launch.sandboxed && !timedOut && !interrupted && looksDeniedBySandbox(exitCode, text);
+    const denial = sandboxDenied ? `${modelOutput.endsWith("\n") ? "" : "\n"}${SANDBOX_DENIAL_NOTE}` : "";
     return {
-      content: `${note}${status}${body}`,
+      content: `${note}${status}${body}${denial}`,
       isError: timedOut || interrupted,
       display: {
         kind: "shell",
@@ -277,6 +291,7 @@ export const runShellTool = defineTool({
         output: out.display(),
         timedOut,
         sandboxed: launch.sandboxed,
+        ...(sandboxDenied ? { sandboxDenied: true } : {}),
       },
     };
   },

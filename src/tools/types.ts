@@ -11,7 +11,7 @@ export interface ShellSettings {
   sandbox: boolean;
   /** When sandbox is requested but bubblewrap is missing: run anyway (true) or refuse (false). */
   allowUnsandboxed: boolean;
-  /** Let sandboxed commands reach the network (default: no network). */
+  /** Let sandboxed commands reach the network (default false: no network inside the sandbox). */
   network?: boolean;
 }
 

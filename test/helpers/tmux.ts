@@ -20,7 +20,7 @@ const EXIT_MARK = /\[exited (\d+)\]/;
 
 let tmuxChecked: string | null = null;
 
-/** Throws (so the test FAILS, never skips) when tmux is missing. Returns `tmux -V`. */
+/** A last guard (suites skip or fail earlier through requires.ts): throws when tmux is missing. Returns `tmux -V`. */
 export function requireTmux(): string {
   if (tmuxChecked) return tmuxChecked;
   const r = spawnSync("tmux", ["-V"], { encoding: "utf8" });

@@ -102,6 +102,36 @@ describe("resolveInProject", () => {
     expect(resolveInProject(root, ".lettarc", { forWrite: true })).toBe(path.join(root, ".lettarc"));
   });
 
+  it("refuses writes into .git at any depth and in any case, through symlinks, but allows reads", () => {
+    fs.mkdirSync(path.join(root, ".git/hooks"), { recursive: true });
+    fs.writeFileSync(path.join(root, ".git/config"), "[core]\n");
+    fs.mkdirSync(path.join(root, "vendor/lib/.git"), { recursive: true });
+    fs.symlinkSync(path.join(root, ".git/hooks"), path.join(root, "hooks"));
+    for (const p of [".git/config", ".git/hooks/pre-commit", ".git", "./.GIT/config", ".Git/hooks/x", "vendor/lib/.git/config", "src/../.git/x", "hooks/post-checkout"]) {
+      const msg = refusal(p, true);
+      expect(msg).toContain(`Refusing to write "${p}"`);
+      expect(msg).toMatch(/git's own data \(\.git\)/);
+    }
+    expect(resolveInProject(root, ".git/config")).toBe(path.join(root, ".git/config"));
+    expect(resolveInProject(root, ".gitignore", { forWrite: true })).toBe(path.join(root, ".gitignore"));
+    expect(resolveInProject(root, "src/.github/x.yml", { forWrite: true })).toBe(path.join(root, "src/.github/x.yml"));
+  });
+
+  it("refuses writes into the repository a .git file points to inside the project", () => {
+    fs.mkdirSync(path.join(root, "repo-data/hooks"), { recursive: true });
+    fs.writeFileSync(path.join(root, ".git"), "gitdir: repo-data\n");
+    expect(refusal("repo-data/hooks/pre-commit", true)).toMatch(/git's own data/);
+    expect(refusal(".git", true)).toMatch(/git's own data/);
+    expect(resolveInProject(root, "repo-data-notes.txt", { forWrite: true })).toBe(path.join(root, "repo-data-notes.txt"));
+  });
+
+  it("refuses writes into the target of a symlinked .git", () => {
+    fs.mkdirSync(path.join(root, "repo-real/hooks"), { recursive: true });
+    fs.symlinkSync("repo-real", path.join(root, ".git"));
+    expect(refusal("repo-real/hooks/pre-commit", true)).toMatch(/git's own data/);
+    expect(refusal(".git/hooks/pre-commit", true)).toMatch(/git's own data/);
+  });
+
   it("displayPath is relative inside the project", () => {
     expect(displayPath(root, path.join(root, "src/a.ts"))).toBe("src/a.ts");
     expect(displayPath(root, root)).toBe(".");

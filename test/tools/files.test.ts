@@ -136,6 +136,18 @@ describe("write_file", () => {
     expect(fs.existsSync(path.join(root, "x"))).toBe(false);
   });
 
+  it("refuses to plant a hook or change git config through write_file and edit_file", async () => {
+    fs.mkdirSync(path.join(root, ".git/hooks"), { recursive: true });
+    fs.writeFileSync(path.join(root, ".git/config"), "[core]\n\tbare = false\n");
+    const w = await call(writeFileTool, { path: ".git/hooks/pre-commit", content: "#!/bin/sh\ntouch pwned\n" }, ctx);
+    expect(w.error).toMatch(/Refusing to write "\.git\/hooks\/pre-commit": it is inside git's own data/);
+    expect(fs.existsSync(path.join(root, ".git/hooks/pre-commit"))).toBe(false);
+    const e = await call(editFileTool, { path: ".GIT/config", old_string: "bare = false", new_string: "fsmonitor = touch pwned" }, ctx);
+    expect(e.error).toMatch(/git's own data/);
+    expect(fs.readFileSync(path.join(root, ".git/config"), "utf8")).not.toContain("fsmonitor");
+    expect((await call(readFileTool, { path: ".git/config" }, ctx)).content).toContain("bare = false");
+  });
+
   it("refuses .letta/, escapes and directories", async () => {
     const r = await call(writeFileTool, { path: ".letta/notes.md", content: "x" }, ctx);
     expect(r.error).toMatch(/memory store/);

@@ -3,7 +3,10 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_TIMEOUT_MS, runShellTool } from "../../src/tools/shell.js";
 import type { ToolContext } from "../../src/tools/types.js";
+import { BWRAP_INSTALL, requireProgram } from "../helpers/requires.js";
 import { call, makeCtx, tempProject } from "./helpers.js";
+
+const bwrap = requireProgram("bwrap", BWRAP_INSTALL);
 
 let root: string;
 let cleanup: () => void;
@@ -144,4 +147,53 @@ describe("run_shell", () => {
     await call(runShellTool, { command: "echo made > made.txt" }, ctx);
     expect(fs.readFileSync(path.join(root, "made.txt"), "utf8")).toBe("made\n");
   });
+});
+
+describe("run_shell when letta-code is killed with kill -9", () => {
+  const DIST_SHELL = new URL("../../dist/tools/shell.js", import.meta.url).pathname;
+  const MARK = "307.3";
+
+  /** Live (non-zombie) `sleep 307.3` processes: the command's children and grandchildren. */
+  function sleepers(): number[] {
+    return fs
+      .readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return fs.readFileSync(`/proc/${p}/cmdline`, "utf8") === `sleep\u0000${MARK}\u0000`;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number)
+      .filter(alive);
+  }
+
+  async function killAgentMidCommand(sandbox: boolean): Promise<void> {
+    expect(fs.existsSync(DIST_SHELL), "needs a build: npm run build").toBe(true);
+    // A stand-in for letta-code: the built tool, run in its own node process.
+    const script = `
+      import { runShellTool } from ${JSON.stringify(DIST_SHELL)};
+      await runShellTool.run({ command: "sleep ${MARK} & (sleep ${MARK} &); sleep ${MARK}; wait" }, {
+        projectRoot: ${JSON.stringify(root)}, agentId: "a", signal: new AbortController().signal, memory: {},
+        shell: { sandbox: ${sandbox}, allowUnsandboxed: false },
+      });`;
+    const { spawn } = await import("node:child_process");
+    const agent = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "ignore" });
+    try {
+      const end = Date.now() + 10_000;
+      while (sleepers().length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      expect(sleepers()).toHaveLength(3);
+      agent.kill("SIGKILL");
+      const gone = Date.now() + 3000;
+      while (sleepers().length && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
+      expect(sleepers()).toEqual([]);
+    } finally {
+      agent.kill("SIGKILL");
+      for (const p of sleepers()) process.kill(p, "SIGKILL");
+    }
+  }
+
+  it("takes an unsandboxed command's whole process group with it, grandchildren included", () => killAgentMidCommand(false));
+  it.skipIf(!bwrap.present)(`takes a sandboxed command with it, grandchildren included${bwrap.note}`, () => killAgentMidCommand(true));
 });

@@ -8,7 +8,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN, cleanEnv, tempProject } from "../helpers/cli.js";
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "../helpers/llm-server.mjs";
-import { cleanEnvCommand, killAllSessions, requireTmux, TmuxSession } from "../helpers/tmux.js";
+import { requireProgram, TMUX_INSTALL } from "../helpers/requires.js";
+import { cleanEnvCommand, killAllSessions, TmuxSession } from "../helpers/tmux.js";
+
+const tmux = requireProgram("tmux", TMUX_INSTALL);
 
 /** Node + Ink start in ~1 s here; much more when the whole suite runs on two busy cores. */
 const START_MS = 20_000;
@@ -18,7 +21,6 @@ const READY = "Type a message";
 let server: ScriptedServer;
 
 beforeEach(async () => {
-  requireTmux(); // fails (not skips) with an install hint when tmux is missing
   server = await startScriptedServer();
 });
 
@@ -73,7 +75,7 @@ function colourCodes(screen: string): string[] {
   return found;
 }
 
-describe("the TUI in tmux, end to end", () => {
+describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => {
   it("streams the answer to a typed prompt, and the prompt reaches the model", async () => {
     const p = tempProject();
     const answer = "Streaming reply: alpha beta gamma delta epsilon zeta eta theta iota kappa.";
