@@ -18,9 +18,15 @@ export function canonicalToolName(name: string): string {
   return TOOL_ALIASES[name] ?? name;
 }
 
-/** `Bash(git add:*)` -> `run_shell(git add:*)`; rules already in our names pass through. */
+/**
+ * `Bash(git add:*)` -> `run_shell(git add)`: Claude Code's `:*` (and a trailing ` *`) mean "this
+ * command prefix", which is what our shell rules already are. Rules in our names pass through.
+ */
 export function canonicalRule(rule: string): string {
-  const m = /^([A-Za-z]\w*)(\(.*\))?$/s.exec(rule.trim());
+  const m = /^([A-Za-z]\w*)(?:\((.*)\))?$/s.exec(rule.trim());
   if (!m) return rule.trim();
-  return canonicalToolName(m[1]!) + (m[2] ?? "");
+  const name = canonicalToolName(m[1]!);
+  if (m[2] === undefined) return name;
+  const pattern = name === "run_shell" ? m[2].replace(/(?::\*|\s+\*)$/, "").trim() : m[2];
+  return `${name}(${pattern})`;
 }
