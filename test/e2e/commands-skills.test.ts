@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { runCli, tempProject } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 let server: ScriptedServer;
 beforeAll(async () => {
@@ -103,7 +104,7 @@ describe("skills", () => {
   it("a user-level skill's files are readable by read_file (inside its folder only); a malformed SKILL.md is named and skipped", async () => {
     const p = tempProject();
     // A home outside the project tree, as a real one is.
-    const home = join(dirname(p.root), `${p.root.split("/").at(-1)}-home`);
+    const home = tempDir("letta-home-");
     const dir = join(home, ".agents", "skills", "deploy");
     put(join(dir, "SKILL.md"), skill("deploy", "Deploy to staging"));
     put(join(dir, "reference.md"), "The staging host is stage-7.\n");
