@@ -158,6 +158,14 @@ describe("hooks", () => {
     expect(existsSync(join(p.root, "hooked"))).toBe(true);
   });
 
+  it("SessionEnd hooks run when a -p run ends, with the reason", async () => {
+    const p = withUserHooks({ SessionEnd: hook('cat > "$CLAUDE_PROJECT_DIR/end.json"') });
+    server.enqueue({ text: "ok" });
+    const r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(p.root, "end.json"), "utf8"))).toMatchObject({ hook_event_name: "SessionEnd", reason: "exit" });
+  });
+
   it("a malformed hooks section is a warning naming the file; the rest still works", async () => {
     const p = withUserHooks({ PreToolUse: [{ matcher: "(", hooks: [{ command: "true" }] }], Bogus: [], UserPromptSubmit: hook('echo "still here"') });
     server.enqueue({ text: "ok" });
