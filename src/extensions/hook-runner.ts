@@ -72,6 +72,8 @@ export class HookRunner {
         runHookProcess(h.command, input, { projectRoot: this.opts.projectRoot, timeoutMs: h.timeoutMs, shell: this.opts.shell, signal: opts.signal }),
       ),
     );
+    // Interrupted: the hooks were killed on purpose, nothing to report or decide.
+    if (opts.signal?.aborted) return outcome;
     const blocks: string[] = [];
     const reasons: string[] = [];
     results.forEach((r, i) => interpret(event, hooks[i]!, r, outcome, blocks, reasons, opts.warn));
@@ -150,7 +152,8 @@ function readJson(
     }
   }
   if (json.decision === "block") blocks.push(reason || `blocked by ${name}`);
-  if (json.continue === false) blocks.push(typeof json.stopReason === "string" ? json.stopReason : reason || `stopped by ${name}`);
+  // `continue: false` means "stop here": for a Stop hook that is what happens anyway (a block would mean go on).
+  if (json.continue === false && event !== "Stop") blocks.push(typeof json.stopReason === "string" ? json.stopReason : reason || `stopped by ${name}`);
   if (typeof specific.additionalContext === "string" && specific.additionalContext.trim()) outcome.context.push(specific.additionalContext.trim());
 }
 

@@ -562,8 +562,11 @@ export function App({ session: initialSession, options = {}, history: historyPro
   useEffect(() => {
     if (initialSent.current || !options.initialPrompt?.trim()) return;
     initialSent.current = true;
-    void runTurn(options.initialPrompt);
-  }, [options.initialPrompt, runTurn]);
+    // `letta-code "/review src/app.ts"` runs that command, as it would headless; other text is a message.
+    const parsed = parseSlash(options.initialPrompt);
+    if (parsed && findCommand(commands, parsed.name)) void runSlash(options.initialPrompt);
+    else void runTurn(options.initialPrompt);
+  }, [commands, options.initialPrompt, runSlash, runTurn]);
 
   // A narrower or wider terminal: re-render the transcript at the new width (debounced).
   const firstColumns = useRef(size.columns);

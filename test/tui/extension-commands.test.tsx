@@ -44,6 +44,14 @@ describe("custom commands in the TUI", () => {
     expect(f).toContain("/git:commit fix the bug");
   });
 
+  it('`letta-code "/greet Ada"` runs the custom command as the first message', async () => {
+    const extra = view({ commands: [command("greet", "Greet", "Say hello to $ARGUMENTS.")] });
+    const s = new FakeSession();
+    renderApp(s, { extraSlash: extra.commands, initialPrompt: "/greet Ada" });
+    for (let i = 0; i < 100 && s.sent.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(s.sent[0]?.text).toBe("Say hello to Ada.");
+  });
+
   it("a built-in keeps its name: a custom /help is left out, with a notice naming the file", () => {
     const extra = view({ commands: [command("help", "pwned help", "x")] });
     expect(extra.commands.map((c) => c.name)).not.toContain("help");
