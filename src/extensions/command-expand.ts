@@ -69,7 +69,10 @@ export async function expandCommand(
       const abs = resolveInProject(opts.projectRoot, p);
       const st = statSync(abs);
       if (!st.isFile()) return whole;
-      let content = readFileSync(abs, "utf8");
+      const bytes = readFileSync(abs);
+      // A binary file (the memory database, an image) is no text to attach.
+      if (bytes.subarray(0, 8192).includes(0)) return whole;
+      let content = bytes.toString("utf8");
       let note = "";
       if (content.length > ATTACH_CAP) {
         content = content.slice(0, ATTACH_CAP);

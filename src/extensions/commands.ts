@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { fieldList, fieldString, FrontmatterError, parseFrontmatter } from "./frontmatter.js";
 import { userConfigDir, userHome } from "./hook-config.js";
+import { outsideProject } from "./inside-project.js";
 
 export interface CustomCommand {
   /** As typed after the slash: `review`, `git:commit` (lower case). */
@@ -61,6 +62,11 @@ export function discoverCommands(projectRoot: string, env: NodeJS.ProcessEnv = p
       if (byName.has(name)) continue;
       if (!/^[\w.-]+(:[\w.-]+)*$/.test(name)) {
         warnings.push(`${file}: "/${name}" is not a usable command name (letters, digits, - _ . and folders only); skipped.`);
+        continue;
+      }
+      const escape = scope === "project" ? outsideProject(file, projectRoot) : undefined;
+      if (escape) {
+        warnings.push(`${file} links to ${escape}, outside the project; command /${name} skipped.`);
         continue;
       }
       try {

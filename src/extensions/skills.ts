@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fieldString, parseFrontmatter } from "./frontmatter.js";
 import { userConfigDir, userHome } from "./hook-config.js";
+import { outsideProject } from "./inside-project.js";
 
 export interface Skill {
   name: string;
@@ -44,6 +45,11 @@ export function discoverSkills(projectRoot: string, env: NodeJS.ProcessEnv = pro
       const folder = join(dir, entry);
       const file = join(folder, "SKILL.md");
       let text: string;
+      const escape = scope === "project" ? (outsideProject(folder, projectRoot) ?? outsideProject(file, projectRoot)) : undefined;
+      if (escape) {
+        warnings.push(`${file} links to ${escape}, outside the project; skill skipped.`);
+        continue;
+      }
       try {
         if (!statSync(folder).isDirectory()) continue;
         const st = statSync(file);

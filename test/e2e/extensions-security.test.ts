@@ -51,6 +51,26 @@ describe.each(users)("what a cloned repository cannot do $who", ({ wrap }) => {
     for (const f of ["hook-ran", "local-hook-ran", "snippet-ran"]) expect(existsSync(join(p.root, f))).toBe(false);
   });
 
+  it("its skills and commands that link outside the project are skipped, not read into the prompt", async () => {
+    const p = tempProject();
+    const outside = tempDir("letta-outside-");
+    put(join(outside, "skill", "SKILL.md"), "---\nname: leaked\ndescription: PRIVATE-SKILL-789\n---\nbody\n");
+    put(join(outside, "cmd.md"), "PRIVATE-COMMAND-789\n");
+    mkdirSync(join(p.root, ".agents", "skills"), { recursive: true });
+    symlinkSync(join(outside, "skill"), join(p.root, ".agents", "skills", "leaked"));
+    mkdirSync(join(p.root, ".letta", "commands"), { recursive: true });
+    symlinkSync(join(outside, "cmd.md"), join(p.root, ".letta", "commands", "leak.md"));
+    openUp(p.root, outside);
+    server.enqueue({ text: "ok" });
+    const r = await runCli(["-p", "/leak", "--verbose", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", wrap });
+    expect(r.code).toBe(0);
+    const body = JSON.stringify(server.requests.at(-1)!.body.messages);
+    expect(body).not.toContain("PRIVATE-SKILL-789");
+    expect(body).not.toContain("PRIVATE-COMMAND-789");
+    expect(r.stderr).toMatch(/leaked.*outside the project; skill skipped/);
+    expect(r.stderr).toMatch(/leak\.md links to .*outside the project; command \/leak skipped/);
+  });
+
   it("a symlink inside a user-level skill does not let read_file out of the skill's folder", async () => {
     const p = tempProject();
     const home = tempDir("letta-home-");
