@@ -4,6 +4,8 @@ import { writeFileSync } from "node:fs";
 import { memoryTools } from "../dist/tools/memory.js";
 import { codingTools } from "../dist/tools/index.js";
 import { computeSchema } from "../dist/tools/registry.js";
+import { createLoadSkillTool } from "../dist/extensions/load-skill-tool.js";
 
-const schemas = Object.fromEntries([...memoryTools, ...codingTools].map((t) => [t.name, computeSchema(t)]));
+const tools = [...memoryTools, ...codingTools, createLoadSkillTool(() => [])];
+const schemas = Object.fromEntries(tools.map((t) => [t.name, computeSchema(t)]));
 writeFileSync(new URL("../dist/tool-schemas.json", import.meta.url), `${JSON.stringify(schemas)}\n`);

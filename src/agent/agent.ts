@@ -19,6 +19,10 @@ import type { MemoryAccess } from "../memory/access.js";
 import { ToolRegistry } from "../tools/registry.js";
 import type { ShellSettings, Tool } from "../tools/types.js";
 import type { InstructionFile } from "./instructions.js";
+import { decide } from "../permissions/policy.js";
+import { HookRunner } from "../extensions/hook-runner.js";
+import type { HookSpec } from "../extensions/hook-config.js";
+import { turnHooks } from "../extensions/turn-hooks.js";
 
 export interface ModeGate extends PermissionGate {
   mode: PermissionMode;
@@ -47,6 +51,12 @@ export interface AgentDeps {
   instructions?: () => InstructionFile[];
   /** Notices the project holds for the next turn, for a face that shows them at start instead. */
   takeNotices?: () => string[];
+  /** The user's (and a trusted project's) hooks. */
+  hooks?: HookSpec[];
+  /** Skill names and descriptions for the system prompt. */
+  skills?: () => { name: string; description: string }[];
+  /** Folders outside the project read_file may read (user-level skills). */
+  readRoots?: () => readonly string[];
   /** Called by close(): the store belongs to the project, which decides whether to close it. */
   onClose?: () => void;
 }
@@ -61,6 +71,9 @@ export class Agent implements AgentSession {
   private sessionUsage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   private lastContextTokens: number | null = null;
   private busy = false;
+  private hooks?: HookRunner;
+  /** SessionStart runs with the first turn of a conversation ("startup", or "clear" after /clear). */
+  private sessionStart: "startup" | "clear" | undefined = "startup";
 
   constructor(private deps: AgentDeps) {
     this.memory = deps.memory;
@@ -76,7 +89,32 @@ export class Agent implements AgentSession {
       contextWindow: () => this.contextWindow(),
       model: () => this.model,
       instructions: deps.instructions,
+      skills: deps.skills,
+      beforeCompact: (trigger, emit) => this.preCompact(trigger, emit),
     });
+    if (deps.hooks?.length) {
+      this.hooks = new HookRunner(deps.hooks, {
+        projectRoot: deps.projectRoot,
+        shell: deps.shell,
+        sessionId: () => this.conversationId,
+        permissionMode: () => this.deps.gate.mode,
+      });
+    }
+  }
+
+  /** The hooks in force, for /hooks. */
+  hookList(): readonly HookSpec[] {
+    return this.hooks?.list() ?? [];
+  }
+
+  async endSession(reason: string): Promise<void> {
+    if (!this.hooks?.has("SessionEnd")) return;
+    await this.hooks.run("SessionEnd", { reason }, { warn: (m) => this.deps.notify(m) });
+  }
+
+  private async preCompact(trigger: "manual" | "auto", emit: (e: AgentEvent) => void): Promise<void> {
+    if (!this.hooks?.has("PreCompact")) return;
+    await this.hooks.run("PreCompact", { trigger, custom_instructions: "" }, { warn: (message) => emit({ type: "notice", message }) });
   }
 
   instructionFiles(): InstructionFile[] {
@@ -130,12 +168,23 @@ export class Agent implements AgentSession {
       queue.push(e);
     };
     this.deps.onMemoryChange(emit);
+    const warn = (message: string) => emit({ type: "notice", message });
+    const start = this.sessionStart;
+    this.sessionStart = undefined;
+    const hooks = this.hooks ? turnHooks(this.hooks, { projectRoot: this.deps.projectRoot, warn, sessionStart: () => start }) : undefined;
+    const extra = opts.allowTools ?? [];
+    const turnAllows = extra.length
+      ? (tool: Tool, args: unknown) =>
+          decide({ tool, args, mode: "ask", allow: extra, deny: [], projectRoot: this.deps.projectRoot }).action === "allow"
+      : undefined;
     const deps = {
       store: this.deps.store,
       agentId: this.deps.agent.id,
       conversationId: this.conversationId,
-      model: this.model,
+      model: opts.model ? this.deps.createModel(opts.model) : this.model,
       context: this.context,
+      hooks,
+      turnAllows,
       registry: this.registry,
       gate: this.deps.gate,
       toolContext: {
@@ -143,6 +192,7 @@ export class Agent implements AgentSession {
         agentId: this.deps.agent.id,
         memory: this.memory,
         shell: this.deps.shell,
+        readRoots: this.deps.readRoots,
         // The project forwards notices into this turn's stream (and to the host's callback).
         notify: (message: string) => this.deps.notify(message),
       },
@@ -175,6 +225,7 @@ export class Agent implements AgentSession {
   newConversation(): void {
     this.conversationId = this.deps.store.agents.newConversation(this.deps.agent.id);
     this.lastContextTokens = null;
+    this.sessionStart = "clear";
   }
 
   /** The last `limit` exchanges (a user message and everything after it), oldest first. */

@@ -12,6 +12,7 @@ import {
   SYSTEM_PROMPT,
   instructionsSection,
   memoryPressureNotice,
+  skillsSection,
   summaryRequest,
   summarySection,
 } from "./prompts.js";
@@ -39,6 +40,10 @@ export interface ContextDeps {
   model: () => ModelClient;
   /** The user's and the project's instruction files (AGENTS.md …), read fresh for every step. */
   instructions?: () => InstructionFile[];
+  /** Skills (name and description only: load_skill brings the rest). */
+  skills?: () => { name: string; description: string }[];
+  /** PreCompact hooks, before any summary is made. */
+  beforeCompact?: (trigger: "manual" | "auto", emit: (e: AgentEvent) => void) => Promise<void>;
 }
 
 export type CompactionEvent = Extract<AgentEvent, { type: "compaction" }>;
@@ -70,7 +75,8 @@ export class ContextManager {
       evicted: summary?.evictedCount,
     });
     const instructions = instructionsSection(this.deps.instructions?.() ?? [], INSTRUCTION_FILE_CAP);
-    const parts = [SYSTEM_PROMPT, ...(instructions ? [instructions] : []), memory];
+    const skills = skillsSection(this.deps.skills?.() ?? []);
+    const parts = [SYSTEM_PROMPT, ...(instructions ? [instructions] : []), ...(skills ? [skills] : []), memory];
     if (summary) parts.push(summarySection(summary.summary, summary.evictedCount));
     return parts.join("\n\n");
   }
@@ -129,6 +135,7 @@ export class ContextManager {
     const before = this.measure();
     const msgTokens = before.tokens - before.fixed;
     if (before.rows.length < 2 || (!force && msgTokens <= 0)) return null;
+    await this.deps.beforeCompact?.(force ? "manual" : "auto", emit);
     // Evict about half, more if needed so that after compaction we sit under the warning line.
     const target = Math.max(msgTokens / 2, before.tokens - WARN_RATIO * this.limit() + 600);
     const cut = evictionCut(before.rows, target, 1);

@@ -1,15 +1,26 @@
 import type { AgentEvent, Usage } from "./events.js";
 import type { SendOptions } from "./session.js";
 import type { ContextManager } from "./context.js";
-import { runToolCall, type PermissionGate } from "./tool-runner.js";
-import { INTERRUPTED_TOOL_RESULT, LOOP_MESSAGE, STEP_LIMIT_MESSAGE } from "./prompts.js";
+import { runToolCall, type PermissionGate, type ToolCallHooks } from "./tool-runner.js";
+import { INTERRUPTED_TOOL_RESULT, LOOP_MESSAGE, STEP_LIMIT_MESSAGE, STOP_HOOK_CONTINUE } from "./prompts.js";
 import { ModelError, type ModelClient, type ModelTurn } from "../llm/types.js";
 import { approxTokens } from "../llm/tokens.js";
 import type { Store } from "../store/store.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import type { ToolContext } from "../tools/types.js";
+import type { Tool, ToolContext } from "../tools/types.js";
 
 export const LOOP_REPEAT_LIMIT = 3;
+/** A Stop hook may send the agent back to work this many times in one turn, so it cannot loop forever. */
+export const MAX_STOP_CONTINUATIONS = 3;
+
+/** The user's hooks as the loop sees them (see src/extensions): each may be absent. */
+export interface TurnHooks {
+  tool?: ToolCallHooks;
+  /** UserPromptSubmit (and the session's first SessionStart): block the prompt, or add context for the model. */
+  promptSubmit?(prompt: string, signal: AbortSignal): Promise<{ blocked?: string; context?: string }>;
+  /** Stop: a reason to keep going, or undefined to let the turn end. */
+  stop?(lastText: string, active: boolean, signal: AbortSignal): Promise<string | undefined>;
+}
 
 export interface LoopDeps {
   store: Store;
@@ -22,6 +33,9 @@ export interface LoopDeps {
   toolContext: Omit<ToolContext, "signal" | "onOutput">;
   maxSteps: number;
   contextWindow: number;
+  hooks?: TurnHooks;
+  /** This turn's extra allow rules (a custom command's allowed-tools). */
+  turnAllows?: (tool: Tool, args: unknown) => boolean;
 }
 
 const zeroUsage = (): Usage => ({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
@@ -43,7 +57,19 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
 
   const append = (m: Parameters<Store["messages"]["append"]>[1]) => store.messages.append(agentId, m);
   emit({ type: "turn_start", agentId, conversationId });
-  append({ conversationId, role: "user", content: text, tokens: approxTokens(text) + 4 });
+  let content = text;
+  if (deps.hooks?.promptSubmit) {
+    const got = await deps.hooks.promptSubmit(text, signal);
+    if (got.blocked !== undefined) {
+      // Not stored and not sent: the hook's reason is for the user.
+      const msg = `A UserPromptSubmit hook blocked this prompt; it was not sent.${got.blocked ? ` ${got.blocked}` : ""}`;
+      emit({ type: "error", message: msg, fatal: true });
+      return done("error", msg);
+    }
+    if (got.context) content = `${text}\n\n${got.context}`;
+  }
+  append({ conversationId, role: "user", content, tokens: approxTokens(content) + 4 });
+  let stopContinuations = 0;
 
   for (;;) {
     if (signal.aborted) return done("interrupted", lastText);
@@ -99,7 +125,19 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
       lastText = turn.text;
       emit({ type: "assistant_message", text: turn.text, messageId: String(stored.id) });
     }
-    if (turn.toolCalls.length === 0) return done("answer", turn.text);
+    if (turn.toolCalls.length === 0) {
+      const reason = deps.hooks?.stop && !signal.aborted ? await deps.hooks.stop(turn.text, stopContinuations > 0, signal) : undefined;
+      if (reason === undefined || signal.aborted) return done("answer", turn.text);
+      if (stopContinuations >= MAX_STOP_CONTINUATIONS) {
+        emit({ type: "notice", message: `A Stop hook asked the agent to continue again; stopped after ${MAX_STOP_CONTINUATIONS} continuations.` });
+        return done("answer", turn.text);
+      }
+      stopContinuations++;
+      emit({ type: "notice", message: `A Stop hook sent the agent back to work: ${reason}` });
+      const nudge = STOP_HOOK_CONTINUE(reason);
+      append({ conversationId, role: "user", content: nudge, tokens: approxTokens(nudge) + 4 });
+      continue;
+    }
 
     for (const call of turn.toolCalls) {
       const outcome = signal.aborted
@@ -110,6 +148,8 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
             ctx: { ...deps.toolContext, signal, onOutput: (chunk) => emit({ type: "tool_output", id: call.id, chunk }) },
             approve: opts.approve,
             emit,
+            hooks: deps.hooks?.tool,
+            turnAllows: deps.turnAllows,
           });
       // Every call gets its result stored, even when cancelled: the API rejects unanswered calls.
       append({

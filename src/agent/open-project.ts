@@ -19,12 +19,15 @@ import { bufferToVector, vectorToBuffer } from "../embeddings/vector-codec.js";
 import type { LoadProgress } from "../embeddings/types.js";
 import { createOpenAIClient } from "../llm/openai-client.js";
 import type { ModelClient } from "../llm/types.js";
+import type { ShellSettings } from "../tools/types.js";
 import { memoryTools } from "../tools/memory.js";
 import { codingTools } from "../tools/index.js";
 import { PermissionGateImpl } from "../permissions/gate.js";
 import { projectRecord, rememberAllowRule } from "../trust/record.js";
 import { ignoredNotice } from "../trust/project-settings.js";
 import { InstructionFiles, type InstructionFile } from "./instructions.js";
+import { loadExtensions, type Extensions } from "../extensions/extensions.js";
+import { createLoadSkillTool } from "../extensions/load-skill-tool.js";
 
 export const DEFAULT_AGENT_NAME = "default";
 export const DEFAULT_PERSONA =
@@ -68,6 +71,8 @@ export class NoModelError extends Error {
 export class Project {
   readonly store: Store;
   readonly config: ResolvedConfig;
+  /** Hooks, custom commands and skills found at open (project hooks only when trusted). */
+  readonly extensions: Extensions;
   private embedder: EmbedderProvider;
   /** The event stream of each agent's running turn, for events raised outside the loop (memory edits, downloads, notices). */
   private turnListeners = new Map<string, ((e: AgentEvent) => void) | null>();
@@ -111,6 +116,8 @@ export class Project {
     // Named once per run: what the repository asked for and did not get, and what was malformed.
     if (!this.config.trust.trusted && this.config.trust.elevating.length) this.notice(ignoredNotice(this.config.trust.elevating));
     for (const w of this.config.warnings) this.notice(w);
+    this.extensions = loadExtensions({ projectRoot: root, env, trusted: this.config.trust.trusted });
+    for (const w of this.extensions.warnings) this.notice(w);
   }
 
   static open(opts: OpenProjectOptions = {}): Project {
@@ -224,6 +231,8 @@ export class Project {
       projectRoot: this.root,
       persist: (rule) => rememberAllowRule(this.root, rule, this.opts.env ?? process.env),
     });
+    const skills = this.extensions.skills;
+    const userSkillDirs = skills.filter((s) => s.scope === "user").map((s) => s.dir);
     const agentRow = opts.newConversation
       ? { ...agent, conversationId: this.store.agents.newConversation(agent.id) }
       : agent;
@@ -240,14 +249,29 @@ export class Project {
       model,
       contextWindowOverride: config.contextWindow,
       maxSteps: config.maxSteps,
-      tools: [...memoryTools, ...codingTools],
+      tools: [...memoryTools, ...codingTools, ...(skills.length ? [createLoadSkillTool(() => skills)] : [])],
       gate,
-      shell: { sandbox: config.sandbox !== false, allowUnsandboxed: config.sandbox === "auto", network: config.sandboxNetwork },
+      shell: this.shellSettings(),
       notify: (m) => this.notice(m),
       endpointFromProject: config.baseURLSource === "project",
       takeNotices: () => this.pendingNotices.splice(0),
       instructions: () => this.instructions.list(),
+      hooks: this.extensions.hooks,
+      skills: () => skills,
+      // A user-level skill lives outside the project: read_file may read inside its folder, nothing else.
+      readRoots: () => userSkillDirs,
     });
+  }
+
+  /** How shell commands (run_shell, hooks, command snippets) run in this project. */
+  shellSettings(): ShellSettings {
+    const c = this.config;
+    return { sandbox: c.sandbox !== false, allowUnsandboxed: c.sandbox === "auto", network: c.sandboxNetwork };
+  }
+
+  /** A notice for the user, shown in the running turn (or the next one). */
+  notify(message: string): void {
+    this.notice(message);
   }
 
   /** The instruction files (AGENTS.md …) every session of this project reads into its prompt. */

@@ -18,6 +18,10 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Absent in headless mode: anything that would ask is refused and the model is told so. */
   approve?: Approver;
+  /** Allow rules for this turn only (a custom command's `allowed-tools`); deny rules still win. */
+  allowTools?: string[];
+  /** Another model for this turn only (a custom command's `model`). */
+  model?: string;
 }
 
 export interface SessionInfo {
@@ -70,5 +74,7 @@ export interface AgentSession {
   recentTranscript(limit: number): TranscriptEntry[];
   setModel(model: string): void;
   setPermissionMode(mode: PermissionMode): void;
+  /** Run the SessionEnd hooks (when the face ends the session); absent where there are none. */
+  endSession?(reason: string): Promise<void>;
   close(): void;
 }

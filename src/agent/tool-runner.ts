@@ -1,6 +1,6 @@
 import type { AgentEvent, ToolDisplay } from "./events.js";
 import type { Approver } from "./session.js";
-import { HEADLESS_REFUSAL, INTERRUPTED_TOOL_RESULT } from "./prompts.js";
+import { HEADLESS_REFUSAL, HOOK_BLOCKED, INTERRUPTED_TOOL_RESULT } from "./prompts.js";
 import { parseToolArgs, type ToolRegistry } from "../tools/registry.js";
 import type { Tool, ToolContext } from "../tools/types.js";
 
@@ -9,6 +9,18 @@ export interface PermissionGate {
   suggestRule(tool: Tool, args: unknown): string;
   /** "Yes, and don't ask again": remember the rule for this project. */
   remember(rule: string): void;
+}
+
+/**
+ * The hooks around one call (PreToolUse, PostToolUse, Notification). A hook's deny beats every
+ * allow rule and yolo; its allow skips the approval prompt but never a deny rule or read-only mode.
+ */
+export interface ToolCallHooks {
+  before(call: { id: string; name: string }, args: unknown, signal: AbortSignal): Promise<{ verdict?: "allow" | "deny" | "ask"; reason?: string }>;
+  /** Text to add to the result the model reads (a PostToolUse hook's exit-2 feedback), if any. */
+  after(call: { id: string; name: string }, args: unknown, outcome: ToolCallOutcome, signal: AbortSignal): Promise<string | undefined>;
+  /** An approval is waiting for the user. */
+  approvalWaiting(call: { id: string; name: string }, rule: string): void;
 }
 
 export interface ToolCallOutcome {
@@ -28,10 +40,19 @@ export async function runToolCall(
     ctx: ToolContext;
     approve?: Approver;
     emit: (e: AgentEvent) => void;
+    hooks?: ToolCallHooks;
+    /** Allow rules of this turn only (a custom command's `allowed-tools`); they never beat a deny. */
+    turnAllows?: (tool: Tool, args: unknown) => boolean;
   },
 ): Promise<ToolCallOutcome> {
-  const { registry, gate, ctx, emit } = deps;
-  const finish = (state: ToolCallOutcome["state"], content: string, display?: ToolDisplay): ToolCallOutcome => {
+  const { registry, gate, ctx, emit, hooks } = deps;
+  let ranArgs: unknown;
+  const finish = async (state: ToolCallOutcome["state"], content: string, display?: ToolDisplay): Promise<ToolCallOutcome> => {
+    // PostToolUse sees what ran, failed or not; a call that never ran has nothing to report.
+    if (hooks && ranArgs !== undefined && state !== "cancelled") {
+      const feedback = await hooks.after(call, ranArgs, { content, state }, ctx.signal);
+      if (feedback) content = `${content}\n\n${feedback}`;
+    }
     emit({ type: "tool_result", id: call.id, name: call.name, state, content, display });
     return { content, state };
   };
@@ -52,14 +73,20 @@ export async function runToolCall(
   const args = parsed.args;
 
   if (ctx.signal.aborted) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
-  const verdict = gate.decide(tool, args);
+  const hook: { verdict?: "allow" | "deny" | "ask"; reason?: string } = hooks ? await hooks.before(call, args, ctx.signal) : {};
+  if (ctx.signal.aborted) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
+  if (hook.verdict === "deny") return finish("error", HOOK_BLOCKED(hook.reason));
+  let verdict = gate.decide(tool, args);
   if (verdict.action === "deny") return finish("error", `Permission denied: ${verdict.reason}`);
+  if (verdict.action === "ask" && (hook.verdict === "allow" || deps.turnAllows?.(tool, args))) verdict = { action: "allow", reason: "allowed by a hook or the command" };
+  if (verdict.action === "allow" && hook.verdict === "ask") verdict = { action: "ask", reason: hook.reason ?? "a PreToolUse hook asks for approval" };
   if (verdict.action === "ask") {
     const rule = gate.suggestRule(tool, args);
     if (!deps.approve) return finish("error", HEADLESS_REFUSAL(tool.name, rule));
     const preview = (await safePreview(tool, args, ctx)) ?? { kind: "text" as const, text: call.arguments };
     const request = { type: "approval_request" as const, id: call.id, name: tool.name, args, preview, suggestedRule: rule };
     emit(request);
+    hooks?.approvalWaiting(call, rule);
     const answer = await Promise.race([deps.approve(request), aborted(ctx.signal)]);
     if (!answer) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
     if (answer.decision === "no") {
@@ -72,6 +99,7 @@ export async function runToolCall(
     emit({ type: "approval_result", id: call.id, approved: true });
   }
 
+  ranArgs = args;
   try {
     const result = await tool.run(args as never, ctx);
     if (ctx.signal.aborted) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);

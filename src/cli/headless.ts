@@ -1,4 +1,4 @@
-import type { AgentSession } from "../agent/session.js";
+import type { AgentSession, SendOptions } from "../agent/session.js";
 import { EVENT_SCHEMA_VERSION } from "../agent/events.js";
 import { progressLine } from "./progress.js";
 import { ResultCollector } from "./result.js";
@@ -12,6 +12,8 @@ export interface HeadlessOptions {
   stderr?: NodeJS.WritableStream;
   /** Process start, so duration_ms covers start-up too. */
   startedAt?: number;
+  /** Per-turn options of an expanded custom command (allowed-tools, model). */
+  send?: Pick<SendOptions, "allowTools" | "model">;
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -52,7 +54,7 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
   }
   try {
     collector.requestBegan();
-    for await (const e of session.send(opts.prompt, { signal: controller.signal })) {
+    for await (const e of session.send(opts.prompt, { ...opts.send, signal: controller.signal })) {
       collector.observe(e);
       if (opts.format === "stream-json") line(e);
       if (opts.progress) {
@@ -63,6 +65,7 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
+    await session.endSession?.("exit");
   }
 
   const result = collector.result({ agentId: info.agentId, conversationId: info.conversationId, model: info.model });

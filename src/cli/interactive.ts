@@ -6,13 +6,22 @@ import type { AgentSession } from "../agent/session.js";
 /** Wire the TUI to a project: history file, agent switching, the permission view. */
 export async function startInteractive(project: Project, first: Agent, initialPrompt?: string): Promise<number> {
   const { runTui } = await import("../tui/run.js");
+  const { extensionCommands } = await import("../tui/extension-commands.js");
   let current: Agent = first;
+  const extra = extensionCommands({
+    extensions: project.extensions,
+    projectRoot: project.root,
+    trusted: project.config.trust.trusted,
+    shell: project.shellSettings(),
+  });
+  for (const n of extra.notices) project.notify(n);
   const open = (name: string, create: boolean): AgentSession => {
     const row = create ? project.createAgent(name) : project.resolveAgent(name, false);
     current = project.session(row, { mode: current.info().permissionMode });
     return current;
   };
-  return runTui(first, {
+  const code = await runTui(first, {
+    extraSlash: extra.commands,
     historyFile: join(project.lettaDir, "history.jsonl"),
     agents: {
       list: () =>
@@ -23,4 +32,6 @@ export async function startInteractive(project: Project, first: Agent, initialPr
     permissions: () => current.permissionRules(),
     initialPrompt,
   });
+  await current.endSession("exit");
+  return code;
 }

@@ -4,6 +4,7 @@ import { buildProgram, type CliOptions } from "./program.js";
 import { EXIT } from "./headless.js";
 import { attachMemoryCommand } from "./memory-command.js";
 import { attachTrustCommand } from "./trust-command.js";
+import { attachSkillsCommand } from "./skills-command.js";
 import { flagProblems } from "./flag-checks.js";
 import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
 
@@ -43,6 +44,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   attachMemoryCommand(program, (c) => (code = c));
   attachTrustCommand(program, (c) => (code = c));
+  attachSkillsCommand(program, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

@@ -9,6 +9,8 @@ import { StoreError } from "../store/db.js";
 import { findProjectRoot } from "../config/project.js";
 import { resolveConfig } from "../config/config.js";
 import { projectRecord, setTrust, TrustRecordError } from "../trust/record.js";
+import { matchCommand } from "../extensions/commands.js";
+import { expandCommand } from "../extensions/command-expand.js";
 
 /**
  * The TUI asks once per project, and only where the project's files ask for something elevating;
@@ -59,14 +61,28 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       warn((err as Error).message);
       return err instanceof StdinTooLargeError ? EXIT.usage : EXIT.failed;
     }
-    const text = typeof opts.prompt === "string" ? opts.prompt : (positional ?? "");
+    let text = typeof opts.prompt === "string" ? opts.prompt : (positional ?? "");
     if (!text.trim() && !piped.trim()) {
       warn('no prompt: give one with -p "..." or pipe text into letta-code.');
       return EXIT.usage;
     }
+    // `-p "/review src/app.ts"`: a custom command is expanded before the model sees it.
+    let send: { allowTools?: string[]; model?: string } | undefined;
+    const custom = matchCommand(text, project.extensions.commands);
+    if (custom) {
+      const open = project;
+      const x = await expandCommand(custom.command, custom.args, {
+        projectRoot: open.root,
+        trusted: open.config.trust.trusted,
+        shell: open.shellSettings(),
+      });
+      text = x.text;
+      for (const n of x.notices) open.notify(n);
+      send = { allowTools: x.allowedTools, model: x.model };
+    }
     const prompt = text && piped ? `${text}\n\n<stdin>\n${piped}\n</stdin>` : text || piped;
     const session = project.session(agent, { newConversation: opts.new, mode: flags.permissions?.mode });
-    return await runHeadless(session, { prompt, format: opts.outputFormat, progress: !!progress, startedAt });
+    return await runHeadless(session, { prompt, format: opts.outputFormat, progress: !!progress, startedAt, send });
   } catch (err) {
     if (err instanceof NoModelError) {
       warn(err.message);

@@ -5,6 +5,7 @@ import { createTwoFilesPatch } from "diff";
 import { z } from "zod";
 import type { ToolDisplay } from "../agent/events.js";
 import { displayPath, resolveInProject } from "../permissions/paths.js";
+import { resolveForRead } from "../permissions/read-roots.js";
 import { formatBytes } from "./output-cap.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
 
@@ -177,7 +178,7 @@ export const readFileTool = defineTool({
   kind: "read",
   ruleSubject: (args) => args.path,
   async run(args, ctx) {
-    const abs = resolveInProject(ctx.projectRoot, args.path, { forWrite: false });
+    const abs = resolveForRead(ctx.projectRoot, args.path, ctx.readRoots?.());
     const rel = displayPath(ctx.projectRoot, abs);
     const st = await statOrNull(abs);
     if (!st) throw notFound(ctx, args.path, abs);

@@ -25,6 +25,8 @@ export interface ToolContext {
   memoryActor?: MemoryActor;
   /** Live output for the UI (shell stdout/stderr as it arrives); never sent to the model. */
   onOutput?: (chunk: string) => void;
+  /** Folders outside the project that read_file may read, read-only (user-level skills). */
+  readRoots?: () => readonly string[];
   /** One-time notices for the user (e.g. "sandbox unavailable"). */
   notify?: (message: string) => void;
 }

@@ -19,6 +19,7 @@ import {
 } from "../agent/session.js";
 import { APPROVAL_CHROME, ApprovalPrompt, previewLines, type ApprovalRequest } from "./approval.js";
 import { expandMentions } from "./attachments.js";
+import type { TurnSendOptions } from "./slash-commands.js";
 import { editInEditor, type OpenEditor } from "./editor.js";
 import { InputHistory } from "./history.js";
 import { Input } from "./input.js";
@@ -339,7 +340,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
   );
 
   const runTurn = useCallback(
-    async (text: string, display?: string) => {
+    async (text: string, display?: string, turnOpts?: TurnSendOptions) => {
       const s = sessionRef.current;
       let full = text;
       let attachments: Attachment[] = [];
@@ -361,7 +362,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
           setApproval(approvalRef.current);
         });
       try {
-        for await (const ev of s.send(full, { signal: turn.ac.signal, approve })) {
+        for await (const ev of s.send(full, { ...turnOpts, signal: turn.ac.signal, approve })) {
           if (turnRef.current !== turn) break;
           try {
             handleEvent(ev, turn);
@@ -447,7 +448,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
         permissions: options.permissions,
         note,
         panel: (title, rows) => commit({ kind: "panel", id: newId(), title, rows }),
-        send: (t, display) => void runTurn(t, display),
+        send: (t, display, opts) => void runTurn(t, display, opts),
         progress,
         editText,
         clearView,
@@ -561,8 +562,11 @@ export function App({ session: initialSession, options = {}, history: historyPro
   useEffect(() => {
     if (initialSent.current || !options.initialPrompt?.trim()) return;
     initialSent.current = true;
-    void runTurn(options.initialPrompt);
-  }, [options.initialPrompt, runTurn]);
+    // `letta-code "/review src/app.ts"` runs that command, as it would headless; other text is a message.
+    const parsed = parseSlash(options.initialPrompt);
+    if (parsed && findCommand(commands, parsed.name)) void runSlash(options.initialPrompt);
+    else void runTurn(options.initialPrompt);
+  }, [commands, options.initialPrompt, runSlash, runTurn]);
 
   // A narrower or wider terminal: re-render the transcript at the new width (debounced).
   const firstColumns = useRef(size.columns);

@@ -10,7 +10,7 @@ export interface CommandInfo {
 
 /** Commands matching what is typed, while the input is just `/partial` (no space yet). */
 export function slashMatches(value: string, commands: readonly CommandInfo[]): CommandInfo[] {
-  const m = /^\/([\w-]*)$/.exec(value);
+  const m = /^\/([\w:.-]*)$/.exec(value);
   if (!m) return [];
   const typed = m[1]!.toLowerCase();
   return commands.filter((c) => c.name.startsWith(typed));

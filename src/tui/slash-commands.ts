@@ -3,7 +3,10 @@
  * session and prints into the transcript through SlashContext (so commands know nothing
  * about Ink). The CLI may add its own through runTui's `extraSlash` option.
  */
-import type { AgentSession, PermissionMode } from "../agent/session.js";
+import type { AgentSession, PermissionMode, SendOptions } from "../agent/session.js";
+
+/** What a slash command may set for the one turn it starts (a custom command's allowed-tools, model). */
+export type TurnSendOptions = Pick<SendOptions, "allowTools" | "model">;
 import type { NoteLevel } from "./items.js";
 import { initPrompt, rememberPrompt } from "./prompts.js";
 import { instructionFileLabel } from "../agent/instructions.js";
@@ -33,7 +36,7 @@ export interface SlashContext {
   note(level: NoteLevel, text: string, hint?: string): void;
   panel(title: string | undefined, rows: Span[][]): void;
   /** Start a turn with `text`; `display` is what the transcript shows as the user's message. */
-  send(text: string, display?: string): void;
+  send(text: string, display?: string, opts?: TurnSendOptions): void;
   /** Run a long operation with a progress line (and Esc to cancel). */
   progress<T>(label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
   /** Edit text in $EDITOR with Ink's input suspended; null when cancelled or failed. */

@@ -1,0 +1,28 @@
+import { discoverCommands, type CustomCommand } from "./commands.js";
+import { loadHooks, type HookSpec } from "./hook-config.js";
+import { discoverSkills, type Skill } from "./skills.js";
+
+/** A project's hooks, custom commands and skills, found once when it is opened. */
+export interface Extensions {
+  hooks: HookSpec[];
+  /** Project config files whose hooks wait for trust. */
+  skippedHookFiles: string[];
+  commands: CustomCommand[];
+  skills: Skill[];
+  /** Malformed files and entries, each naming its path. */
+  warnings: string[];
+}
+
+export function loadExtensions(opts: { projectRoot: string; env?: NodeJS.ProcessEnv; trusted: boolean }): Extensions {
+  const env = opts.env ?? process.env;
+  const hooks = loadHooks({ projectRoot: opts.projectRoot, env, trusted: opts.trusted });
+  const commands = discoverCommands(opts.projectRoot, env);
+  const skills = discoverSkills(opts.projectRoot, env);
+  return {
+    hooks: hooks.hooks,
+    skippedHookFiles: hooks.skippedFiles,
+    commands: commands.commands,
+    skills: skills.skills,
+    warnings: [...hooks.warnings, ...commands.warnings, ...skills.warnings],
+  };
+}

@@ -1,0 +1,115 @@
+import { spawn } from "node:child_process";
+import { realpathSync } from "node:fs";
+import { detectSandbox, wrapSandboxed } from "../permissions/sandbox.js";
+import type { ShellSettings } from "../tools/types.js";
+
+/** What a hook may print that we keep (each stream); the rest is counted, not stored. */
+const OUTPUT_CAP = 64 * 1024;
+/** After SIGTERM at the timeout, the group gets this long before SIGKILL. */
+const KILL_GRACE_MS = 500;
+/** After the shell exits, how long a background child may keep the pipes open before we stop reading. */
+const DRAIN_MS = 200;
+
+export interface HookProcessResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** Set when the hook could not be started (or was refused: sandbox required but missing). */
+  error?: string;
+  sandboxed: boolean;
+  ms: number;
+}
+
+/** The shell command line, sandboxed like run_shell when the sandbox is on. */
+export async function planHookLaunch(command: string, root: string, shell: ShellSettings): Promise<{ file: string; args: string[]; sandboxed: boolean } | { error: string }> {
+  if (!shell.sandbox) return { file: "bash", args: ["-c", command], sandboxed: false };
+  const status = await detectSandbox();
+  if (status.available) {
+    const [file, ...args] = wrapSandboxed(command, root, status.bwrap);
+    return { file: file!, args, sandboxed: true };
+  }
+  if (!shell.allowUnsandboxed) return { error: `not run: sandboxing is required but unavailable (${status.reason ?? "bubblewrap missing"})` };
+  return { file: "bash", args: ["-c", command], sandboxed: false };
+}
+
+/**
+ * Run one hook command: JSON on stdin, stdout and stderr captured (capped), its whole process
+ * group killed at the timeout or on abort. Never rejects: every failure is in the result.
+ */
+export async function runHookProcess(
+  command: string,
+  input: string,
+  opts: { projectRoot: string; timeoutMs: number; shell: ShellSettings; env?: Record<string, string>; signal?: AbortSignal },
+): Promise<HookProcessResult> {
+  const started = performance.now();
+  let root = opts.projectRoot;
+  try {
+    root = realpathSync(root);
+  } catch {
+    // keep the given path; spawn reports it
+  }
+  const launch = await planHookLaunch(command, root, opts.shell);
+  const base = { stdout: "", stderr: "", timedOut: false, exitCode: null };
+  if ("error" in launch) return { ...base, error: launch.error, sandboxed: false, ms: performance.now() - started };
+  return new Promise((resolve) => {
+    const out = { stdout: "", stderr: "" };
+    let timedOut = false;
+    let settled = false;
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(launch.file, launch.args, {
+        cwd: root,
+        // Its own process group: a timeout kills what the hook started too.
+        detached: true,
+        stdio: ["pipe", "pipe", "pipe"],
+        env: { ...process.env, CLAUDE_PROJECT_DIR: root, LETTA_PROJECT_DIR: root, LETTA_CODE: "1", ...opts.env },
+      });
+    } catch (e) {
+      return resolve({ ...base, error: (e as Error).message, sandboxed: launch.sandboxed, ms: performance.now() - started });
+    }
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, sig);
+      } catch {
+        // already gone
+      }
+    };
+    const finish = (exitCode: number | null, error?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      resolve({ exitCode, ...out, timedOut, error, sandboxed: launch.sandboxed, ms: performance.now() - started });
+    };
+    const stop = () => {
+      kill("SIGTERM");
+      setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS).unref();
+      // Do not wait for a hook that ignores signals: the agent goes on now.
+      finish(null);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, opts.timeoutMs);
+    const onAbort = () => stop();
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const collect = (key: "stdout" | "stderr") => (d: Buffer) => {
+      if (out[key].length < OUTPUT_CAP) out[key] += d.toString("utf8").slice(0, OUTPUT_CAP - out[key].length);
+    };
+    child.stdout!.on("data", collect("stdout"));
+    child.stderr!.on("data", collect("stderr"));
+    child.on("error", (e) => finish(null, e.message));
+    child.on("exit", (code, signal) => {
+      const exitCode = code ?? (signal ? 128 : null);
+      // Pipes may still be held by a background child: read what is there, then stop.
+      child.on("close", () => finish(exitCode));
+      setTimeout(() => finish(exitCode), DRAIN_MS).unref();
+    });
+    // A hook that never reads its input must not fail on EPIPE.
+    child.stdin!.on("error", () => undefined);
+    child.stdin!.end(input);
+  });
+}
