@@ -5,6 +5,7 @@ import type { PermissionMode } from "../agent/session.js";
 import { PERMISSION_MODES } from "../agent/session.js";
 import type { EmbeddingSettings } from "../embeddings/types.js";
 import { LETTA_DIR } from "./project.js";
+import { userConfigDir } from "./user-dirs.js";
 import { validateRules } from "../permissions/policy.js";
 import { splitProjectLayer, type ElevatingSetting } from "../trust/project-settings.js";
 
@@ -76,8 +77,7 @@ export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 export const DEFAULT_MAX_STEPS = 50;
 
 export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
-  return join(base, "letta-code", "config.json");
+  return join(userConfigDir(env), "config.json");
 }
 
 export function projectConfigPath(projectRoot: string): string {

@@ -9,9 +9,7 @@ import { MemoryEventStore } from "../store/memory-events.js";
 import type { EventSource } from "./history.js";
 
 /** The user-level store holds the blocks that follow the user into every project. */
-export function userLettaDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.LETTA_CODE_USER_DIR || join(env.HOME || homedir(), ".letta");
-}
+export { userLettaDir } from "../config/user-dirs.js";
 
 const USER_AGENT = "user";
 

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { ToolError } from "../tools/types.js";
 import { LETTA_DIR } from "../config/project.js";
 import { readOnlyInProject } from "./sandbox.js";
+import { userStateDirs } from "../config/user-dirs.js";
 
 /** The project's own memory store: file tools never write here (the memory tools do, through the store). */
 
@@ -87,7 +88,20 @@ export function resolveInProject(projectRoot: string, userPath: string, opts: Re
     );
   }
   if (opts.forWrite) refuseGitWrite(root, path.resolve(projectRoot), userPath, lexical, real);
+  if (opts.forWrite) refuseUserStateWrite(userPath, lexical, real);
   return real;
+}
+
+/** The user's letta-code settings, trust record and shared memory, when the project contains them. */
+function refuseUserStateWrite(userPath: string, lexical: string, real: string): void {
+  for (const dir of userStateDirs()) {
+    const abs = path.resolve(dir);
+    if (isInside(abs, lexical) || isInside(realpathLoose(abs), real)) {
+      throw new ToolError(
+        `Refusing to write "${userPath}": it is inside ${abs}, letta-code's own user settings and memory; file tools never write there`,
+      );
+    }
+  }
 }
 
 /** A `.git` component anywhere in the path, in any case (case-insensitive file systems treat `.GIT` as `.git`). */

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LETTA_DIR } from "../config/project.js";
+import { userStateDirs } from "../config/user-dirs.js";
 
 export interface SandboxStatus {
   available: boolean;
@@ -117,6 +118,26 @@ function gitDirsBehindFile(gitFile: string, root: string): string[] {
   return dirs;
 }
 
+/**
+ * letta-code's own user state, when the project contains it (a project at $HOME): the trust record
+ * and user config there decide what runs unasked, so a command must never write them. A missing
+ * folder is made first, or a command could create it with a trust record of its own.
+ */
+export function userStateInProject(root: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  for (const dir of userStateDirs(env)) {
+    const abs = path.resolve(dir);
+    if (!strictlyInside(root, abs)) continue;
+    try {
+      fs.mkdirSync(abs, { recursive: true, mode: 0o700 });
+      out.push(fs.realpathSync(abs));
+    } catch {
+      // Unmakeable (a file in the way, no rights): the file tools still refuse it by name.
+    }
+  }
+  return out;
+}
+
 /** Paths inside the project that commands must not change: the memory store and git's own data. */
 export function readOnlyInProject(root: string): string[] {
   const out: string[] = [];
@@ -174,7 +195,7 @@ export function wrapSandboxed(command: string, projectRoot: string, bwrap = "bwr
   // /tmp and /run before the project bind: a project under either must not be hidden by the fresh
   // tmpfs. /run holds daemons' sockets (dbus, databases), reachable even without a network.
   argv.push("--tmpfs", "/tmp", "--tmpfs", "/run", "--bind", root, root);
-  for (const p of readOnlyInProject(root)) argv.push("--ro-bind", p, p);
+  for (const p of [...readOnlyInProject(root), ...userStateInProject(root)]) argv.push("--ro-bind", p, p);
   if (!opts.network) argv.push("--unshare-net");
   else argv.push(...resolverUnderRun());
   argv.push(...ISOLATION, "--die-with-parent", "--new-session", "--chdir", root, "bash", "-c", command);

@@ -141,3 +141,32 @@ describe("flags that cannot mean what they say", () => {
     expect(r.stderr).toMatch(/--allowed-tools: Malformed rule "run_shell\("/);
   });
 });
+
+describe("the agent cannot grant itself trust", () => {
+  // tempProject() puts HOME inside the project, as when letta-code runs in $HOME itself.
+  const recordFile = (home: string) => join(home, ".config", "letta-code", "projects.json");
+  const forged = (root: string) => JSON.stringify({ version: 1, projects: { [root]: { trust: "trusted" } } });
+
+  it("write_file refuses the user's trust record and config even inside the project", async () => {
+    const p = hostileProject({ permissions: { mode: "yolo" } });
+    server.enqueue(
+      { toolCalls: [{ name: "write_file", arguments: { path: ".home/.config/letta-code/projects.json", content: forged(p.root) } }] },
+      { text: "done" },
+    );
+    const r = await runCli(["-p", "hi", "--yolo", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    expect(lastToolResult()).toMatch(/Refusing to write.*letta-code's own user settings/);
+    expect(existsSync(recordFile(p.home))).toBe(false);
+  });
+
+  it("a sandboxed command cannot write the trust record either", async () => {
+    const p = hostileProject({ permissions: { mode: "yolo" } });
+    const script = `mkdir -p .home/.config/letta-code && printf '%s' '${forged(p.root)}' > .home/.config/letta-code/projects.json`;
+    server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: script } }] }, { text: "done" });
+    const r = await runCli(["-p", "hi", "--yolo", "--sandbox", "on", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    expect(lastToolResult()).toMatch(/Read-only file system/);
+    const status = await runCli(["trust", "--status"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(status.stdout).toMatch(/not trusted/);
+  });
+});
