@@ -106,10 +106,10 @@ describe("agent loop against an OpenAI-compatible server", () => {
       approve: async (req) => {
         asked.push(req.suggestedRule);
         previews.push(req.preview);
-        return req.suggestedRule === "run_shell(echo hi)" ? { decision: "always" } : { decision: "no", reason: "not now" };
+        return req.suggestedRule === "run_shell(echo hi:*)" ? { decision: "always" } : { decision: "no", reason: "not now" };
       },
     });
-    expect(asked).toEqual(["run_shell(echo hi)", "run_shell(rm -rf build)"]);
+    expect(asked).toEqual(["run_shell(echo hi:*)", "run_shell(rm -rf build)"]);
     expect(previews[1]).toEqual({ kind: "text", text: expect.stringMatching(/^\$ rm -rf build\n/) });
     const results = toolResults(events);
     expect(results[0].content).toContain("hi");
@@ -117,7 +117,7 @@ describe("agent loop against an OpenAI-compatible server", () => {
     expect(results[2]).toMatchObject({ state: "error" });
     expect(results[2].content).toMatch(/declined.*The user said: not now\. Do not retry/);
     const local = JSON.parse(readFileSync(join(h.root, ".letta", "config.local.json"), "utf8"));
-    expect(local.permissions.allow).toEqual(["run_shell(echo hi)"]);
+    expect(local.permissions.allow).toEqual(["run_shell(echo hi:*)"]);
   });
 
   it("the resume view starts at a user message, never at an orphaned tool result", async () => {
