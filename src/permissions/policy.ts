@@ -207,8 +207,9 @@ type DenyVerdict = { rule: Rule; match: "match" | "maybe"; argv?: Word[] } | und
 /** Deny side: the rule matches if anything the call would do matches it. */
 function denyMatch(rule: Rule, tool: ToolLike, subject: string | undefined, shell: ShellView | undefined, projectRoot?: string): DenyVerdict {
   if (!ruleTool(rule, tool)) return undefined;
-  if (rule.pattern === undefined) return { rule, match: "match" };
-  if (subject === undefined) return undefined;
+  // Loose on deny: a pattern on a call with nothing to compare it to (a tool without a path or
+  // command) still denies, rather than becoming a rule that silently never applies.
+  if (rule.pattern === undefined || subject === undefined) return { rule, match: "match" };
   if (!isShell(tool) || !shell) return matchesPath(rule.pattern, subject, projectRoot) ? { rule, match: "match" } : undefined;
   // A malformed pattern still denies what its words name: a deny rule is never silently dropped.
   const p = commandPattern(rule);

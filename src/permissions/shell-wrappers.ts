@@ -63,6 +63,8 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   su: { value: ["-g", "-G", "-s", "--group", "--supp-group", "--shell"], script: ["-c", "--command", "-C", "--session-command"] },
   runuser: { value: ["-u", "-g", "-G", "-s", "--user", "--group", "--supp-group", "--shell"], script: ["-c", "--command"] },
   setpriv: {},
+  script: { value: ["-E", "-I", "-O", "-T", "--echo", "--log-in", "--log-out", "--log-timing"], flags: ["-a", "-e", "-f", "-q", "--append", "--return", "--flush", "--quiet"], script: ["-c", "--command"] },
+  parallel: {},
   unshare: {},
   nsenter: {},
   "systemd-run": {},
@@ -142,6 +144,13 @@ function expand(input: Word[], depth: number, out: Effective) {
   }
   if (SHELLS.has(name)) return shellScript(args, depth, out);
   if (name === "find") return findExec(args, depth, out);
+  if (name === "git") gitAliases(prog, args, depth, out);
+  if (name === "watch") {
+    // watch joins its arguments into one `sh -c` script: `watch 'rm x'` runs rm.
+    const starts = wrappedStarts(args, WRAPPERS.watch, depth, out);
+    if (starts.length) script(args.slice(Math.min(...starts)).map((w) => w.text).join(" "), depth, out);
+    return;
+  }
   const spec = WRAPPERS[name];
   if (!spec || depth >= MAX_DEPTH) return;
   for (const start of wrappedStarts(args, spec, depth, out)) expand(args.slice(start), depth + 1, out);
@@ -183,6 +192,19 @@ function findExec(args: Word[], depth: number, out: Effective) {
   }
 }
 
+/** `git -c alias.p=push p` pushes; `git -c 'alias.p=!rm x' p` runs a shell command. */
+function gitAliases(git: Word, args: Word[], depth: number, out: Effective) {
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i].text;
+    const setting = t === "-c" ? args[i + 1] : t.startsWith("-c") ? { ...args[i], text: t.slice(2) } : undefined;
+    const m = setting && /^alias\.[^=]+=(.*)$/is.exec(setting.text);
+    if (!m || !setting) continue;
+    if (setting.dynamic) out.computed.push(`the git alias \`${setting.text}\` is computed when the command runs`);
+    if (m[1].startsWith("!")) script(m[1].slice(1), depth, out);
+    else add(out, { argvs: [[git, ...shellArgv(m[1]).words]], computed: [] });
+  }
+}
+
 /** Where the wrapped command may start in a wrapper's arguments (more than one when options are ambiguous). */
 function wrappedStarts(args: Word[], spec: WrapperSpec, depth: number, out: Effective): number[] {
   const starts = new Set<number>();
@@ -194,7 +216,7 @@ function wrappedStarts(args: Word[], spec: WrapperSpec, depth: number, out: Effe
     if (!w) return;
     if (w.text === "--") return afterOptions(i + 1);
     if (isOption(w)) {
-      const [flag, inline] = splitInline(w.text);
+      const [flag, inline] = splitCluster(w.text, spec);
       if (spec.script?.includes(flag)) {
         const value = inline !== undefined ? { ...w, text: inline } : args[i + 1];
         if (value) scriptWord(value, depth, out);
@@ -218,11 +240,18 @@ function wrappedStarts(args: Word[], spec: WrapperSpec, depth: number, out: Effe
   return [...starts];
 }
 
-/** `--signal=KILL` → ["--signal", "KILL"]. */
-function splitInline(t: string): [string, string | undefined] {
+/**
+ * `--signal=KILL` → ["--signal", "KILL"]; a short cluster holding a script option, `-qc` or
+ * `-qcrm`, → ["-c", undefined] or ["-c", "rm"], so `script -qc 'rm x'` is seen.
+ */
+function splitCluster(t: string, spec: WrapperSpec): [string, string | undefined] {
   if (t.startsWith("--")) {
     const eq = t.indexOf("=");
     return eq === -1 ? [t, undefined] : [t.slice(0, eq), t.slice(eq + 1)];
+  }
+  for (let i = 1; i < t.length && t.length > 2; i++) {
+    const flag = `-${t[i]}`;
+    if (spec.script?.includes(flag)) return [flag, i + 1 < t.length ? t.slice(i + 1) : undefined];
   }
   return [t, undefined];
 }

@@ -123,6 +123,11 @@ describe("deny rules: the program a shell would run, through wrappers", () => {
       "{ rm x; }",
       "echo $(rm x)",
       "X=1 rm x",
+      "watch 'rm x'",
+      "watch -n 1 rm x",
+      "script -qc 'rm x' /dev/null",
+      "script -c 'rm x' /dev/null",
+      "git -c 'alias.x=!rm -rf y' x",
     ];
     for (const c of wrapped) expect(shell(c, ["run_shell"], ["run_shell(rm)"], "yolo"), c).toBe("deny");
   });
@@ -140,6 +145,8 @@ describe("deny rules: the program a shell would run, through wrappers", () => {
       "git --work-tree /x push",
       "env GIT_DIR=x git push",
       "sudo -u me git -C . push",
+      "git -c alias.p=push p origin",
+      "git -c 'alias.p=push --force' p",
     ]) {
       expect(shell(c, [], deny, "yolo"), c).toBe("deny");
     }
@@ -150,6 +157,11 @@ describe("deny rules: the program a shell would run, through wrappers", () => {
     expect(shell("git push origin main", [], ["run_shell(git push --force)"], "yolo")).toBe("allow");
     expect(shell("rm -rf x", [], ["Bash(rm:*)"], "yolo")).toBe("deny");
     expect(shell("rm -rf x", [], ["run_shell(rm *)"], "yolo")).toBe("deny");
+  });
+
+  it("a pattern on a tool with nothing to compare it to denies every call rather than none", () => {
+    const append = memoryTools.find((t) => t.name === "core_memory_append")!;
+    expect(decide({ tool: append, args: { label: "human", content: "x" }, mode: "yolo", deny: ["core_memory_append(human)"] }).action).toBe("deny");
   });
 });
 
