@@ -28,6 +28,7 @@ export class RuleParseError extends Error {
   }
 }
 
+const SHELL = "run_shell";
 const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_.*-]*$/;
 
 export function parseRule(input: string): Rule {
@@ -47,7 +48,10 @@ export function parseRule(input: string): Rule {
   const body = raw.slice(open + 1, -1).trim();
   const pattern = body.replace(/\s+/g, " ");
   if (!pattern) throw new RuleParseError(`Malformed rule "${raw}": empty pattern; write just "${tool}" to match every call`);
-  return { raw, tool: canonicalToolName(tool), pattern, body };
+  const name = canonicalToolName(tool);
+  // `run_shell(*)` reads as "any command": the same as the bare tool, for allow and deny alike.
+  if (name === SHELL && (pattern === "*" || pattern === ":*")) return { raw, tool: name };
+  return { raw, tool: name, pattern, body };
 }
 
 /** Errors of every malformed rule in a list (decide() skips malformed rules). */
@@ -127,7 +131,6 @@ function subjectOf(tool: ToolLike, args: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-const SHELL = "run_shell";
 const isShell = (tool: ToolLike) => tool.name === SHELL;
 
 /** A rule's tool: the name, or a glob such as `mcp__github__*`. */

@@ -157,6 +157,8 @@ describe("deny rules: the program a shell would run, through wrappers", () => {
     expect(shell("git push origin main", [], ["run_shell(git push --force)"], "yolo")).toBe("allow");
     expect(shell("rm -rf x", [], ["Bash(rm:*)"], "yolo")).toBe("deny");
     expect(shell("rm -rf x", [], ["run_shell(rm *)"], "yolo")).toBe("deny");
+    expect(shell("ls", [], ["run_shell(*)"], "yolo")).toBe("deny");
+    expect(shell("ls", ["Bash(*)"], [], "ask")).toBe("allow");
   });
 
   it("a pattern on a tool with nothing to compare it to denies every call rather than none", () => {
