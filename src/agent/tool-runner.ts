@@ -56,7 +56,7 @@ export async function runToolCall(
   if (verdict.action === "deny") return finish("error", `Permission denied: ${verdict.reason}`);
   if (verdict.action === "ask") {
     const rule = gate.suggestRule(tool, args);
-    if (!deps.approve) return finish("error", HEADLESS_REFUSAL(tool.name, rule));
+    if (!deps.approve) return finish("error", HEADLESS_REFUSAL(tool.name, rule, verdict.reason));
     const preview = (await safePreview(tool, args, ctx)) ?? { kind: "text" as const, text: call.arguments };
     const request = { type: "approval_request" as const, id: call.id, name: tool.name, args, preview, suggestedRule: rule };
     emit(request);
