@@ -133,9 +133,9 @@ function subjectOf(tool: ToolLike, args: unknown): string | undefined {
 
 const isShell = (tool: ToolLike) => tool.name === SHELL;
 
-/** A rule's tool: the name, or a glob such as `mcp__github__*`. */
+/** A rule's tool: the name, or a glob such as `mcp__github__*` (globs only for MCP tools, as checkRules says). */
 function ruleTool(rule: Rule, tool: ToolLike): boolean {
-  if (!rule.tool.includes("*")) return rule.tool === tool.name;
+  if (!rule.tool.includes("*") || !MCP_TOOL.test(rule.tool)) return rule.tool === tool.name;
   const re = new RegExp(`^${rule.tool.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
   return re.test(tool.name);
 }

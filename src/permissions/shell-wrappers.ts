@@ -153,27 +153,40 @@ function expand(input: Word[], depth: number, out: Effective) {
   }
   const spec = WRAPPERS[name];
   if (!spec || depth >= MAX_DEPTH) return;
-  for (const start of wrappedStarts(args, spec, depth, out)) expand(args.slice(start), depth + 1, out);
+  const token = name === "xargs" ? xargsReplace(args) : undefined;
+  for (const start of wrappedStarts(args, spec, depth, out)) {
+    const wrapped = args.slice(start);
+    expand(token ? replaced(wrapped, token) : wrapped, depth + 1, out);
+  }
 }
 
-/** `bash -c 'script'` (also `-ec`, `-xc`): the script's commands run too. Otherwise a file runs. */
+/**
+ * `bash -c 'script'` (also `-ec`, `-xc`): the script's commands run too. A shell reading its commands
+ * from standard input (`… | sh`, `sh -s`) or given `-c` without a script (`xargs sh -c`) runs commands
+ * made up when the line runs. A script file is a program like any other: rules do not look inside.
+ */
 function shellScript(args: Word[], depth: number, out: Effective) {
   let hasC = false;
+  let stdin = false;
   for (let i = 0; i < args.length; i++) {
     const t = args[i].text;
+    if (t === "--version" || t === "--help") return;
     if (t === "--") {
       i++;
-      if (hasC && args[i]) scriptWord(args[i], depth, out);
-      return;
+      if (args[i]) return hasC ? scriptWord(args[i], depth, out) : undefined;
+      break;
     }
     if ((t.startsWith("-") || t.startsWith("+")) && t.length > 1 && literal(args[i])) {
       if (!t.startsWith("--") && t.slice(1).includes("c")) hasC = true;
+      if (!t.startsWith("--") && t.slice(1).includes("s")) stdin = true;
       if (t === "-o" || t === "+o" || t === "-O" || t === "+O") i++;
       continue;
     }
-    if (hasC) scriptWord(args[i], depth, out);
-    return;
+    if (hasC) return scriptWord(args[i], depth, out);
+    if (!stdin) return;
+    break;
   }
+  out.computed.push(hasC ? "`-c` without a script on the line runs commands made up when it runs" : "a shell reading commands from its input runs commands made up when the line runs");
 }
 
 function scriptWord(w: Word, depth: number, out: Effective) {
@@ -187,9 +200,28 @@ function findExec(args: Word[], depth: number, out: Effective) {
     if (!FIND_EXEC.has(args[i].text)) continue;
     let j = i + 1;
     while (j < args.length && args[j].text !== ";" && args[j].text !== "+") j++;
-    expand(args.slice(i + 1, j), depth + 1, out);
+    expand(replaced(args.slice(i + 1, j), "{}"), depth + 1, out);
     i = j;
   }
+}
+
+/** Words holding a replace string (`{}` of find -exec, xargs -I) are filled in from data at run time. */
+function replaced(words: Word[], token: string): Word[] {
+  return words.map((w) => (w.text.includes(token) ? { ...w, dynamic: true } : w));
+}
+
+/** xargs -I STR / -iSTR / --replace[=STR]: the string it substitutes into the command, if any. */
+function xargsReplace(args: Word[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i].text;
+    if (t === "-I") return args[i + 1]?.text;
+    if (t.startsWith("-I")) return t.slice(2);
+    if (t === "-i" || t === "--replace") return "{}";
+    if (t.startsWith("-i")) return t.slice(2);
+    if (t.startsWith("--replace=")) return t.slice("--replace=".length);
+    if (!t.startsWith("-")) return undefined;
+  }
+  return undefined;
 }
 
 /** `git -c alias.p=push p` pushes; `git -c 'alias.p=!rm x' p` runs a shell command. */
