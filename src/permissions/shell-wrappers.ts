@@ -87,8 +87,11 @@ const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish
 const SOURCE = new Set(["source", "."]);
 const FIND_EXEC = new Set(["-exec", "-execdir", "-ok", "-okdir"]);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
-const MAX_DEPTH = 4;
-const MAX_ARGVS = 200;
+// Past these limits a line is treated as computed (asked about), never as checked.
+const MAX_DEPTH = 8;
+const MAX_ARGVS = 2000;
+const TOO_DEEP = "commands nested too deeply to check";
+const TOO_MANY = "too many commands to check";
 
 const isOption = (w: Word) => w.text.startsWith("-") && w.text.length > 1;
 const literal = (w: Word) => !w.dynamic && !w.glob;
@@ -108,13 +111,16 @@ export function effectiveOf(words: Word[], depth = 0): Effective {
 }
 
 function add(into: Effective, from: Effective) {
-  for (const a of from.argvs) if (into.argvs.length < MAX_ARGVS) into.argvs.push(a);
+  for (const a of from.argvs) {
+    if (into.argvs.length < MAX_ARGVS) into.argvs.push(a);
+    else if (!into.computed.includes(TOO_MANY)) into.computed.push(TOO_MANY);
+  }
   for (const c of from.computed) if (!into.computed.includes(c)) into.computed.push(c);
 }
 
 function script(text: string, depth: number, out: Effective) {
   if (depth >= MAX_DEPTH) {
-    out.computed.push("commands nested too deeply to check");
+    out.computed.push(TOO_DEEP);
     return;
   }
   add(out, effectiveOfLine(text, depth + 1));
@@ -124,7 +130,11 @@ function expand(input: Word[], depth: number, out: Effective) {
   let k = 0;
   while (k < input.length && literal(input[k]) && ASSIGNMENT.test(input[k].text)) k++;
   const words = input.slice(k);
-  if (words.length === 0 || out.argvs.length >= MAX_ARGVS) return;
+  if (words.length === 0) return;
+  if (out.argvs.length >= MAX_ARGVS) {
+    if (!out.computed.includes(TOO_MANY)) out.computed.push(TOO_MANY);
+    return;
+  }
   out.argvs.push(words);
   const prog = words[0];
   if (!literal(prog)) {
@@ -152,7 +162,11 @@ function expand(input: Word[], depth: number, out: Effective) {
     return;
   }
   const spec = WRAPPERS[name];
-  if (!spec || depth >= MAX_DEPTH) return;
+  if (!spec) return;
+  if (depth >= MAX_DEPTH) {
+    out.computed.push(TOO_DEEP);
+    return;
+  }
   const token = name === "xargs" ? xargsReplace(args) : undefined;
   for (const start of wrappedStarts(args, spec, depth, out)) {
     const wrapped = args.slice(start);

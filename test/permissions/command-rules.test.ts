@@ -178,6 +178,11 @@ describe("computed programs", () => {
       expect(d.action, c).toBe("ask");
       expect(d.reason, c).toMatch(/computed|eval|source|\.`|may match deny rule|made up/);
     }
+    // Limits never turn into "checked": a line too long or too deep to follow is asked about.
+    expect(shell(`${"nice ".repeat(20)}rm x`, [], ["run_shell(rm)"], "yolo")).not.toBe("allow");
+    expect(shell(`${"true; ".repeat(3000)}rm x`, [], ["run_shell(rm)"], "yolo")).not.toBe("allow");
+    const nest = (n: number): string => (n === 0 ? "rm x" : `sh -c '${nest(n - 1).replace(/'/g, "'\\''")}'`);
+    expect(shell(nest(3), [], ["run_shell(rm)"], "yolo")).toBe("deny");
     expect(run("X=rm; $X -rf y", [], ["run_shell(rm)"], "yolo").reason).toMatch(/`\$X` is computed.*deny rules cannot tell/);
     expect(run("git $SUB", [], ["run_shell(git push)"], "yolo").reason).toMatch(/may match deny rule run_shell\(git push\)/);
     // Without deny rules the mode decides as before.

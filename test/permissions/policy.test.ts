@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PermissionMode } from "../../src/agent/session.js";
-import { decide, parseRule, RuleParseError, suggestRule, validateRules } from "../../src/permissions/policy.js";
+import { checkRules, decide, parseRule, RuleParseError, suggestRule, validateRules } from "../../src/permissions/policy.js";
 import { splitShellCommand } from "../../src/permissions/shell-split.js";
 import { codingTools } from "../../src/tools/index.js";
 
@@ -194,6 +194,7 @@ describe("suggestRule", () => {
     ]) {
       const rule = suggestRule(tool("run_shell"), sh(command));
       expect(() => parseRule(rule)).not.toThrow();
+      expect(checkRules([rule], () => true), rule).toEqual([]);
       expect(shell(command, [rule])).toBe("allow");
     }
   });
