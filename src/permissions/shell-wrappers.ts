@@ -155,6 +155,16 @@ function expand(input: Word[], depth: number, out: Effective) {
   if (SHELLS.has(name)) return shellScript(args, depth, out);
   if (name === "find") return findExec(args, depth, out);
   if (name === "git") gitAliases(prog, args, depth, out);
+  if (name === "alias") {
+    // `alias x='rm -rf'` (with expand_aliases on) makes x run rm: the definition is a command line.
+    for (const a of args) if (/^[^=]+=/.test(a.text)) script(a.text.slice(a.text.indexOf("=") + 1), depth, out);
+    return;
+  }
+  if (name === "hash") {
+    // `hash -p /bin/rm x` makes x run /bin/rm.
+    for (let i = 0; i < args.length - 1; i++) if (args[i].text === "-p") add(out, { argvs: [[args[i + 1]]], computed: [] });
+    return;
+  }
   if (name === "watch") {
     // watch joins its arguments into one `sh -c` script: `watch 'rm x'` runs rm.
     const starts = wrappedStarts(args, WRAPPERS.watch, depth, out);

@@ -129,6 +129,9 @@ describe("deny rules: the program a shell would run, through wrappers", () => {
       "script -qc 'rm x' /dev/null",
       "script -c 'rm x' /dev/null",
       "git -c 'alias.x=!rm -rf y' x",
+      "shopt -s expand_aliases; alias x='rm -rf'; x y",
+      "hash -p /bin/rm x; x y",
+      "f() { rm \"$@\"; }; f y",
     ];
     for (const c of wrapped) expect(shell(c, ["run_shell"], ["run_shell(rm)"], "yolo"), c).toBe("deny");
   });
