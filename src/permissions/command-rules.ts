@@ -28,9 +28,10 @@ export function parseCommandPattern(pattern: string): CommandPattern {
   const fail = (error: string): CommandPattern => ({ words, anyArgs, error });
   if (unterminated) return fail("unterminated quote");
   if (words.length === 0) return fail("no command before :*");
-  if (body.includes(":*")) return fail('":*" may only end the pattern, as in run_shell(npm test:*)');
+  const unquoted = body.replace(/'[^']*'|"(?:[^"\\]|\\.)*"|\\./g, "");
+  if (unquoted.includes(":*")) return fail('":*" may only end the pattern, as in run_shell(npm test:*)');
   const split = splitShellCommand(body);
-  if (split.commands.length !== 1 || split.nested.length || split.opaque || /[<>]/.test(body.replace(/'[^']*'|"[^"]*"/g, ""))) {
+  if (split.commands.length !== 1 || split.nested.length || split.opaque || /[<>]/.test(unquoted)) {
     return fail("a command rule matches one simple command, without operators, redirections or substitutions; write one rule per command");
   }
   return { words, anyArgs };

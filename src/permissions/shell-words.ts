@@ -206,6 +206,7 @@ const PLAIN_GLOB = /^[A-Za-z0-9_./:@%+=,*?[\]{}-]+$/;
 /** A word written back so that shellArgv reads it as the same word (used to write rules). */
 export function quoteWord(w: Word): string {
   if (PLAIN.test(w.text)) return w.text;
-  if (w.glob && !w.dynamic && PLAIN_GLOB.test(w.text) && w.text !== "*") return w.text;
+  // Unquoted, a glob stays a glob; but `*` or a trailing `:*` would read as "any arguments" in a rule.
+  if (w.glob && !w.dynamic && PLAIN_GLOB.test(w.text) && w.text !== "*" && !w.text.endsWith(":*")) return w.text;
   return `'${w.text.replace(/'/g, `'\\''`)}'`;
 }

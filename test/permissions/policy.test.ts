@@ -174,6 +174,10 @@ describe("suggestRule", () => {
     expect(shell("git checkout main -- .", ["run_shell(git checkout main)"])).toBe("ask");
     expect(suggestRule("run_shell", sh("rm -rf -- build"))).toBe("run_shell(rm -rf -- build)");
     expect(shell("rm -rf -- build -- /", ["run_shell(rm -rf -- build)"])).toBe("ask");
+    // A glob word that ends like ":*" is quoted, so the remembered rule cannot mean "any arguments".
+    expect(shell("rm -rf build:x /", [suggestRule("run_shell", sh("rm -rf build:*"))])).toBe("ask");
+    expect(shell("rm x -rf /", [suggestRule("run_shell", sh("rm x *"))])).toBe("ask");
+    expect(checkRules([suggestRule("run_shell", sh("rm x *")), suggestRule("run_shell", sh("rm -rf build:*"))], () => true)).toEqual([]);
   });
 
   it("suggested rules parse and allow the command they came from", () => {
@@ -191,6 +195,7 @@ describe("suggestRule", () => {
       "grep -rn 'foo(' src",
       "FOO=1 make",
       "./node_modules/.bin/vitest run",
+      "echo 'a:*' b",
     ]) {
       const rule = suggestRule(tool("run_shell"), sh(command));
       expect(() => parseRule(rule)).not.toThrow();
