@@ -64,8 +64,8 @@ export const LOOP_MESSAGE = (tool: string, times: number) =>
   `Stopped: the agent called ${tool} with the same arguments ${times} times in a row, which looks like a loop. ` +
   `Send a message to steer it.`;
 
-export const HEADLESS_REFUSAL = (tool: string, rule: string) =>
-  `Not run: ${tool} needs the user's approval, and this is a non-interactive run where nobody can approve it. ` +
+export const HEADLESS_REFUSAL = (tool: string, rule: string, reason?: string) =>
+  `Not run: ${tool} needs the user's approval${reason ? ` (${reason})` : ""}, and this is a non-interactive run where nobody can approve it. ` +
   `Do not retry it; continue without it, or tell the user what you would run. ` +
   `(The user can allow it with --allowed-tools "${rule}", --permission-mode, or --yolo.)`;
 

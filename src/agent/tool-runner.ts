@@ -82,7 +82,7 @@ export async function runToolCall(
   if (verdict.action === "allow" && hook.verdict === "ask") verdict = { action: "ask", reason: hook.reason ?? "a PreToolUse hook asks for approval" };
   if (verdict.action === "ask") {
     const rule = gate.suggestRule(tool, args);
-    if (!deps.approve) return finish("error", HEADLESS_REFUSAL(tool.name, rule));
+    if (!deps.approve) return finish("error", HEADLESS_REFUSAL(tool.name, rule, verdict.reason));
     const preview = (await safePreview(tool, args, ctx)) ?? { kind: "text" as const, text: call.arguments };
     const request = { type: "approval_request" as const, id: call.id, name: tool.name, args, preview, suggestedRule: rule };
     emit(request);

@@ -6,7 +6,7 @@
  * conservative: "opaque" means "never auto-allow".
  */
 export interface SplitCommand {
-  /** Top-level simple commands, whitespace-normalised, in order. */
+  /** Top-level simple commands, trimmed, in order (shell-words turns one into an argv). */
   commands: string[];
   /** Commands inside $(...), `...`, <(...), >(...): they run too, so deny rules must see them. */
   nested: string[];
@@ -38,7 +38,8 @@ export function splitShellCommand(input: string): SplitCommand {
   let opaque = false;
   let cur = "";
   const flush = () => {
-    const c = cur.replace(/\s+/g, " ").trim();
+    // Only trimmed: whitespace inside quotes is part of an argument, and `r\<newline>m` must stay `rm`.
+    const c = cur.trim();
     if (c) commands.push(c);
     cur = "";
   };
@@ -137,63 +138,4 @@ export function splitShellCommand(input: string): SplitCommand {
   }
   flush();
   return { commands, nested, opaque };
-}
-
-/** Shell words of a simple command with quotes removed (for `bash -c '...'` and wrappers). */
-export function shellWords(cmd: string): string[] {
-  const words: string[] = [];
-  let cur = "";
-  let inWord = false;
-  for (let i = 0; i < cmd.length; i++) {
-    const c = cmd[i];
-    if (c === "'" || c === '"') {
-      const j = cmd.indexOf(c, i + 1);
-      const end = j === -1 ? cmd.length : j;
-      cur += cmd.slice(i + 1, end);
-      inWord = true;
-      i = end;
-    } else if (c === "\\" && i + 1 < cmd.length) {
-      cur += cmd[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
-      cur = "";
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(cur);
-  return words;
-}
-
-const WRAPPERS = new Set(["sudo", "env", "nohup", "command", "builtin", "exec", "time", "nice", "xargs", "!", "{", "}", "if", "then", "else", "elif", "do", "while", "until"]);
-const SHELLS = new Set(["bash", "sh", "zsh", "dash", "ksh"]);
-
-/**
- * The forms a deny rule should be checked against: the command itself, the command with
- * wrappers and VAR=value assignments stripped, and the script of `bash -c '...'` / `eval ...`.
- */
-export function denyCandidates(cmd: string, depth = 0): string[] {
-  const out = [cmd];
-  const words = shellWords(cmd);
-  let k = 0;
-  while (k < words.length && (WRAPPERS.has(words[k]) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]) || (k > 0 && WRAPPERS.has(words[k - 1]) && words[k].startsWith("-")))) k++;
-  const rest = words.slice(k);
-  if (k > 0 && rest.length) out.push(rest.join(" "));
-  if (depth < 3 && rest.length) {
-    let script: string | undefined;
-    if (SHELLS.has(rest[0])) {
-      const c = rest.indexOf("-c");
-      if (c !== -1 && rest[c + 1] !== undefined) script = rest[c + 1];
-    } else if (rest[0] === "eval") {
-      script = rest.slice(1).join(" ");
-    }
-    if (script !== undefined) {
-      const sub = splitShellCommand(script);
-      for (const s of [...sub.commands, ...sub.nested]) out.push(...denyCandidates(s, depth + 1));
-    }
-  }
-  return out;
 }

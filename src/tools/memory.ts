@@ -14,6 +14,7 @@ const dateArg = (what: string) => z.string().optional().describe(`${what} (YYYY-
 
 export const coreMemoryAppend = defineTool({
   name: "core_memory_append",
+  writesCore: true,
   description: "Append text to a core memory block (always in your context). Use for durable facts about the user or project." + REASON_HINT,
   kind: "memory",
   parameters: z.object({ label, content: z.string().min(1).describe("Text to add on a new line"), reason }),
@@ -25,6 +26,7 @@ export const coreMemoryAppend = defineTool({
 
 export const coreMemoryReplace = defineTool({
   name: "core_memory_replace",
+  writesCore: true,
   description: "Replace an exact piece of text in a core memory block. old_content must match exactly once." + REASON_HINT,
   kind: "memory",
   parameters: z.object({
@@ -41,6 +43,7 @@ export const coreMemoryReplace = defineTool({
 
 export const memoryRethink = defineTool({
   name: "memory_rethink",
+  writesCore: true,
   description:
     "Rewrite a whole core memory block with a reorganised or condensed version. A label that does not exist yet creates a new block." + REASON_HINT,
   kind: "memory",

@@ -44,6 +44,8 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
   description: string;
   parameters: S;
   kind: ToolKind;
+  /** Writes a core memory block, so it changes the system prompt: read-only mode refuses it. */
+  writesCore?: boolean;
   /** For approvals and rules: the key argument, e.g. the command of run_shell or the path of write_file. */
   ruleSubject?: (args: z.infer<S>) => string | undefined;
   /** Optional preview shown before approval (a diff of a write, the command of a shell call). */

@@ -107,10 +107,10 @@ describe("agent loop against an OpenAI-compatible server", () => {
       approve: async (req) => {
         asked.push(req.suggestedRule);
         previews.push(req.preview);
-        return req.suggestedRule === "run_shell(echo hi)" ? { decision: "always" } : { decision: "no", reason: "not now" };
+        return req.suggestedRule === "run_shell(echo hi:*)" ? { decision: "always" } : { decision: "no", reason: "not now" };
       },
     });
-    expect(asked).toEqual(["run_shell(echo hi)", "run_shell(rm -rf build)"]);
+    expect(asked).toEqual(["run_shell(echo hi:*)", "run_shell(rm -rf build)"]);
     expect(previews[1]).toEqual({ kind: "text", text: expect.stringMatching(/^\$ rm -rf build\n/) });
     const results = toolResults(events);
     expect(results[0].content).toContain("hi");
@@ -119,10 +119,10 @@ describe("agent loop against an OpenAI-compatible server", () => {
     expect(results[2].content).toMatch(/declined.*The user said: not now\. Do not retry/);
     // Kept in the user's own record (HOME is the harness root here), never inside the project.
     expect(existsSync(join(h.root, ".letta", "config.local.json"))).toBe(false);
-    expect(projectRecord(h.root, { HOME: h.root }).allow).toEqual(["run_shell(echo hi)"]);
+    expect(projectRecord(h.root, { HOME: h.root }).allow).toEqual(["run_shell(echo hi:*)"]);
     // And a new process has it.
     const again = h.reopen();
-    expect(again.project.config.permissions.allow).toContain("run_shell(echo hi)");
+    expect(again.project.config.permissions.allow).toContain("run_shell(echo hi:*)");
   });
 
   it("the resume view starts at a user message, never at an orphaned tool result", async () => {

@@ -170,3 +170,22 @@ describe("the agent cannot grant itself trust", () => {
     expect(status.stdout).toMatch(/not trusted/);
   });
 });
+
+describe("rules that name no tool", () => {
+  it("on the command line: exit 2 naming the rule", async () => {
+    const p = tempProject();
+    const r = await runCli(["-p", "hi", "--allowed-tools", "nosuchtool", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown tool "nosuchtool"/);
+  });
+
+  it("in a config file: a warning naming the file and the rule, and the run goes on", async () => {
+    const p = hostileProject({ permissions: { deny: ["nosuchtool", "run_shell("] } });
+    server.enqueue({ text: "fine" });
+    const r = await runCli(["-p", "hi", "--verbose", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("fine\n");
+    expect(r.stderr).toMatch(/config\.json: Rule "nosuchtool": unknown tool "nosuchtool" \(rule ignored\)/);
+    expect(r.stderr).toMatch(/config\.json: Malformed rule "run_shell\(".*\(rule ignored\)/);
+  });
+});

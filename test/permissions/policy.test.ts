@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PermissionMode } from "../../src/agent/session.js";
-import { decide, parseRule, RuleParseError, suggestRule, validateRules } from "../../src/permissions/policy.js";
+import { checkRules, decide, parseRule, RuleParseError, suggestRule, validateRules } from "../../src/permissions/policy.js";
 import { splitShellCommand } from "../../src/permissions/shell-split.js";
 import { codingTools } from "../../src/tools/index.js";
 
@@ -12,7 +12,7 @@ const shell = (command: string, allow: string[] = [], deny: string[] = [], mode:
 describe("parseRule", () => {
   it("parses bare tools and tool(pattern)", () => {
     expect(parseRule("write_file")).toEqual({ raw: "write_file", tool: "write_file" });
-    expect(parseRule(" run_shell( npm   test ) ")).toEqual({ raw: "run_shell( npm   test )", tool: "run_shell", pattern: "npm test" });
+    expect(parseRule(" run_shell( npm   test ) ")).toEqual({ raw: "run_shell( npm   test )", tool: "run_shell", pattern: "npm test", body: "npm   test" });
     expect(parseRule("edit_file(src/**)")).toMatchObject({ tool: "edit_file", pattern: "src/**" });
     // Parentheses inside the pattern are fine.
     expect(parseRule("run_shell(echo (x))")).toMatchObject({ pattern: "echo (x)" });
@@ -143,27 +143,63 @@ describe("decide: rules", () => {
 });
 
 describe("suggestRule", () => {
-  it("suggests the first two words of a command, or the tool name", () => {
+  it("suggests `program subcommand:*`, what came before a `--`, the exact command, or the tool name", () => {
     expect(suggestRule(tool("run_shell"), sh("npm test -- -t parser"))).toBe("run_shell(npm test)");
     expect(suggestRule(tool("run_shell"), sh("ls"))).toBe("run_shell(ls)");
-    expect(suggestRule(tool("run_shell"), sh("  git   status  && rm x"))).toBe("run_shell(git status)");
-    expect(suggestRule(tool("run_shell"), sh('echo "hello world"'))).toBe("run_shell(echo)");
+    expect(suggestRule(tool("run_shell"), sh("  git   status  && rm x"))).toBe("run_shell(git status:*)");
+    expect(suggestRule(tool("run_shell"), sh('echo "hello world"'))).toBe("run_shell(echo 'hello world')");
     expect(suggestRule(tool("write_file"), { path: "a.ts", content: "" })).toBe("write_file");
     expect(suggestRule(tool("edit_file"), { path: "a.ts" })).toBe("edit_file");
-    expect(suggestRule("run_shell", sh("cargo build --release"))).toBe("run_shell(cargo build)");
+    expect(suggestRule("run_shell", sh("cargo build --release"))).toBe("run_shell(cargo build:*)");
+    // An option as the second word is not a subcommand: remembered exactly.
+    expect(suggestRule("run_shell", sh("ls -la src"))).toBe("run_shell(ls -la src)");
+    expect(suggestRule("run_shell", sh("python3 -m pytest -q"))).toBe("run_shell(python3 -m pytest -q)");
+  });
+
+  it("never widens a wrapper or interpreter to :* (env rm:* would allow env rm -rf /)", () => {
+    expect(suggestRule("run_shell", sh("env FOO=1 make"))).toBe("run_shell(env FOO=1 make)");
+    expect(suggestRule("run_shell", sh("xargs grep x"))).toBe("run_shell(xargs grep x)");
+    expect(suggestRule("run_shell", sh("bash build.sh"))).toBe("run_shell(bash build.sh)");
+    expect(suggestRule("run_shell", sh("node scripts/gen.mjs"))).toBe("run_shell(node scripts/gen.mjs)");
+    expect(suggestRule("run_shell", sh("/bin/rm -rf build"))).toBe("run_shell(/bin/rm -rf build)");
   });
 
   it("remembers a destructive command exactly, so 'don't ask again' never covers more than was shown", () => {
     expect(suggestRule(tool("run_shell"), sh("rm -rf build"))).toBe("run_shell(rm -rf build)");
     expect(suggestRule(tool("run_shell"), sh("git push --force origin main"))).toBe("run_shell(git push --force origin main)");
     expect(shell("rm -rf /home", ["run_shell(rm -rf build)"])).not.toBe("allow");
-    expect(suggestRule(tool("run_shell"), sh("git log --oneline"))).toBe("run_shell(git log)");
+    expect(suggestRule(tool("run_shell"), sh("git log --oneline"))).toBe("run_shell(git log:*)");
+    // `--` does not open a destructive command's rule: rm -rf build -- ~ would also remove ~.
+    expect(shell("rm -rf build -- ~", ["run_shell(rm -rf build)"])).toBe("ask");
+    expect(shell("git checkout main -- .", ["run_shell(git checkout main)"])).toBe("ask");
+    expect(suggestRule("run_shell", sh("rm -rf -- build"))).toBe("run_shell(rm -rf -- build)");
+    expect(shell("rm -rf -- build -- /", ["run_shell(rm -rf -- build)"])).toBe("ask");
+    // A glob word that ends like ":*" is quoted, so the remembered rule cannot mean "any arguments".
+    expect(shell("rm -rf build:x /", [suggestRule("run_shell", sh("rm -rf build:*"))])).toBe("ask");
+    expect(shell("rm x -rf /", [suggestRule("run_shell", sh("rm x *"))])).toBe("ask");
+    expect(checkRules([suggestRule("run_shell", sh("rm x *")), suggestRule("run_shell", sh("rm -rf build:*"))], () => true)).toEqual([]);
   });
 
   it("suggested rules parse and allow the command they came from", () => {
-    for (const command of ["npm test -- -t x", "cargo build", "python3 -m pytest -q", "make", "rm -rf build"]) {
+    for (const command of [
+      "npm test -- -t x",
+      "cargo build",
+      "python3 -m pytest -q",
+      "make",
+      "rm -rf build",
+      "rm -f *.o",
+      'git commit -m "fix: it\'s done"',
+      "echo 'a  b' \\$HOME",
+      "npm run test:unit",
+      "ls 2>/dev/null",
+      "grep -rn 'foo(' src",
+      "FOO=1 make",
+      "./node_modules/.bin/vitest run",
+      "echo 'a:*' b",
+    ]) {
       const rule = suggestRule(tool("run_shell"), sh(command));
       expect(() => parseRule(rule)).not.toThrow();
+      expect(checkRules([rule], () => true), rule).toEqual([]);
       expect(shell(command, [rule])).toBe("allow");
     }
   });
