@@ -45,6 +45,11 @@ export type AgentEvent =
       preview: ToolDisplay;
       /** The rule that "don't ask again" would add, e.g. `write_file` or `run_shell(npm test)`. */
       suggestedRule: string;
+      /**
+       * The command already ran in the sandbox and the sandbox stopped it: the question is whether to
+       * run it again outside ("always" here means: stop sandboxing commands for this session).
+       */
+      escalation?: true;
     }
   | { type: "approval_result"; id: string; approved: boolean; reason?: string }
   | { type: "tool_output"; id: string; chunk: string }

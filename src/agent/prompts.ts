@@ -70,6 +70,10 @@ export const HEADLESS_REFUSAL = (tool: string, rule: string, reason?: string) =>
   `(The user can allow it with --allowed-tools "${rule}", --permission-mode, or --yolo.)`;
 
 /** A PreToolUse hook refused the call: its stderr (or JSON reason) is what the model reads. */
+/** What the model reads after the user let a sandbox-stopped command run again outside the sandbox. */
+export const ESCALATED_RUN = "(the sandbox stopped this command; the user approved running it again outside the sandbox, with their full rights)\n";
+export const ESCALATION_DECLINED = "\n(The user was offered to run this again outside the sandbox and declined.)";
+
 export const HOOK_BLOCKED = (reason: string | undefined) =>
   `Not run: blocked by a PreToolUse hook the user configured.${reason ? `\n${reason}` : ""}\nDo not retry it unchanged.`;
 

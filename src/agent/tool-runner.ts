@@ -1,6 +1,6 @@
 import type { AgentEvent, ToolDisplay } from "./events.js";
 import type { Approver } from "./session.js";
-import { HEADLESS_REFUSAL, HOOK_BLOCKED, INTERRUPTED_TOOL_RESULT } from "./prompts.js";
+import { ESCALATED_RUN, ESCALATION_DECLINED, HEADLESS_REFUSAL, HOOK_BLOCKED, INTERRUPTED_TOOL_RESULT } from "./prompts.js";
 import { parseToolArgs, type ToolRegistry } from "../tools/registry.js";
 import type { Tool, ToolContext } from "../tools/types.js";
 
@@ -101,8 +101,31 @@ export async function runToolCall(
 
   ranArgs = args;
   try {
-    const result = await tool.run(args as never, ctx);
+    let result = await tool.run(args as never, ctx);
     if (ctx.signal.aborted) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
+    // The sandbox, not the command, was why it failed: someone at the keyboard may let it run outside.
+    if (result.display?.kind === "shell" && result.display.sandboxDenied && deps.approve && ctx.shell.sandbox) {
+      const request = {
+        type: "approval_request" as const,
+        id: call.id,
+        name: tool.name,
+        args,
+        preview: result.display,
+        suggestedRule: gate.suggestRule(tool, args),
+        escalation: true as const,
+      };
+      emit(request);
+      hooks?.approvalWaiting(call, request.suggestedRule);
+      const answer = await Promise.race([deps.approve(request), aborted(ctx.signal)]);
+      if (!answer) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
+      emit({ type: "approval_result", id: call.id, approved: answer.decision !== "no", reason: answer.decision === "no" ? answer.reason : undefined });
+      if (answer.decision === "no") return finish("error", `${result.content}${ESCALATION_DECLINED}`, result.display);
+      // "always": the session's commands stop being sandboxed (the settings object is the session's own).
+      if (answer.decision === "always") ctx.shell.sandbox = false;
+      result = await tool.run(args as never, { ...ctx, shell: { ...ctx.shell, sandbox: false } });
+      result = { ...result, content: `${ESCALATED_RUN}${result.content}` };
+      if (ctx.signal.aborted) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
+    }
     return finish(result.isError ? "error" : "done", result.content, result.display);
   } catch (err) {
     if (ctx.signal.aborted) return finish("cancelled", INTERRUPTED_TOOL_RESULT);

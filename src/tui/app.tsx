@@ -496,7 +496,10 @@ export function App({ session: initialSession, options = {}, history: historyPro
       if (!a) return;
       approvalRef.current = null;
       setApproval(null);
-      if (d.decision === "always") note("ok", `Won't ask again for ${a.request.suggestedRule} in this project.`);
+      if (d.decision === "always") {
+        if (a.request.escalation) note("warn", "Commands run outside the sandbox for the rest of this session.");
+        else note("ok", `Won't ask again for ${a.request.suggestedRule} in this project.`);
+      }
       a.resolve(d);
     },
     [note],

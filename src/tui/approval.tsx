@@ -18,6 +18,9 @@ export type ApprovalRequest = Extract<AgentEvent, { type: "approval_request" }>;
 export const APPROVAL_CHROME = 9;
 
 export function optionLabels(req: ApprovalRequest): string[] {
+  if (req.escalation) {
+    return ["Yes, run it again outside the sandbox", "Yes, and stop sandboxing commands for this session", "No, and tell the agent why"];
+  }
   return ["Yes", `Yes, and don't ask again for ${req.suggestedRule} in this project`, "No, and tell the agent why"];
 }
 
@@ -127,7 +130,12 @@ export const ApprovalPrompt = memo(function ApprovalPrompt({
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color(theme.warn)} paddingX={1} width={width}>
       <Text bold wrap="truncate-end">
-        {truncate(`Allow ${request.name}${arg ? " " + arg : ""}?`, inner)}
+        {truncate(
+          request.escalation
+            ? `The sandbox stopped ${request.name}${arg ? " " + arg : ""}. Run it again outside the sandbox, with your full rights?`
+            : `Allow ${request.name}${arg ? " " + arg : ""}?`,
+          inner,
+        )}
       </Text>
       <LinesView lines={preview} />
       <Text> </Text>

@@ -59,6 +59,26 @@ describe("approval prompt", () => {
     await app.waitFor((f) => !f.includes("Allow run_shell"));
   });
 
+  it("a command the sandbox stopped asks to run it again outside, showing why it failed", async () => {
+    const s = new FakeSession();
+    const decisions: ApprovalDecision[] = [];
+    const escalation: Req = {
+      ...shellRequest,
+      preview: { kind: "shell", command: "npm test", exitCode: 1, output: "EROFS: read-only file system, open '/home/u/.npmrc'", timedOut: false, sandboxed: true, sandboxDenied: true },
+      escalation: true,
+    };
+    s.script(asking(escalation, decisions));
+    const app = renderApp(s);
+    await app.submit("run tests");
+    const f = await app.waitFor((f) => f.includes("The sandbox stopped run_shell"));
+    expect(f).toContain("Run it again outside the sandbox");
+    expect(f).toContain("EROFS: read-only file system");
+    expect(f).toContain("1. Yes, run it again outside the sandbox");
+    expect(f).toContain("2. Yes, and stop sandboxing commands for this session");
+    await app.press("1", 40);
+    expect(decisions).toEqual([{ decision: "yes" }]);
+  });
+
   it("arrow down + Enter chooses 'always' and says so", async () => {
     const s = new FakeSession();
     const decisions: ApprovalDecision[] = [];
