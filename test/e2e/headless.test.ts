@@ -190,11 +190,17 @@ describe("letta-code -p", () => {
 
   it("a model endpoint that never answers times out, is retried, then fails with exit 1 and a readable reason", async () => {
     const p = tempProject();
-    server.enqueue({ hang: true }, { hang: true });
-    const r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", env: { LETTA_CODE_TIMEOUT_MS: "300" } });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/timed out/i);
-    expect(r.stderr).toContain(server.url);
+    // A server of its own: a hang left unconsumed in the shared queue (a slow machine may give up
+    // before its retry is sent) would stall the next test's request.
+    const silent = await startScriptedServer({ fallback: { hang: true } });
+    try {
+      const r = await runCli(["-p", "hi", "--model", "m", "--base-url", silent.url], { cwd: p.root, home: p.home, stdin: "ignore", env: { LETTA_CODE_TIMEOUT_MS: "300" } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/timed out/i);
+      expect(r.stderr).toContain(silent.url);
+    } finally {
+      await silent.close();
+    }
   });
 
   it("exit 2 with usage on an unknown flag or a bad value", async () => {
