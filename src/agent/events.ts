@@ -1,3 +1,5 @@
+import type { MemoryActor } from "../memory/origin.js";
+
 /**
  * The agent's public event stream. stream-json prints these one per line, so this is a
  * public format: bump EVENT_SCHEMA_VERSION on any incompatible change.
@@ -17,6 +19,12 @@ export type ToolDisplay =
   | { kind: "shell"; command: string; exitCode: number | null; output: string; timedOut: boolean; sandboxed: boolean }
   | { kind: "memory"; label: string; action: string; before: string; after: string }
   | { kind: "plan"; steps: { step: string; status: "pending" | "in_progress" | "done" }[] };
+
+/** What started a reflection pass. */
+export type ReflectionTrigger = "turns" | "compaction" | "exit" | "manual" | "command" | "headless";
+
+/** How a reflection pass ended: `busy` = another process holds these messages, `capped` = the daily token cap. */
+export type ReflectionStatus = "done" | "nothing" | "busy" | "capped" | "off" | "failed" | "interrupted";
 
 export type ToolCallState = "validating" | "awaiting_approval" | "running" | "done" | "error" | "cancelled";
 
@@ -45,7 +53,28 @@ export type AgentEvent =
       content: string;
       display?: ToolDisplay;
     }
-  | { type: "memory_update"; label: string; action: string; before: string; after: string }
+  | {
+      type: "memory_update";
+      label: string;
+      action: string;
+      before: string;
+      after: string;
+      /** Added with reflection (additive): who made the change; absent means the agent in this turn. */
+      actor?: MemoryActor;
+      reason?: string;
+    }
+  /** The background pass that distils conversations into memory (additive: consumers ignore unknown types). */
+  | { type: "reflection"; phase: "start"; trigger: ReflectionTrigger; messages: number }
+  | {
+      type: "reflection";
+      phase: "end";
+      status: ReflectionStatus;
+      messagesReflected: number;
+      changes: number;
+      usage: Usage;
+      /** Why it did nothing or failed, in words for the user. */
+      message?: string;
+    }
   | { type: "compaction"; evicted: number; summaryChars: number; tokensBefore: number; tokensAfter: number }
   | { type: "memory_pressure"; tokens: number; window: number }
   | { type: "retry"; attempt: number; delayMs: number; reason: string }

@@ -12,6 +12,7 @@ import { AgentRecallMemory } from "../memory/recall.js";
 import { agentBlocks, layeredBlocks } from "../memory/block-source.js";
 import { UserMemory, userLettaDir } from "../memory/user-memory.js";
 import type { MemoryAccess } from "../memory/access.js";
+import type { MemoryChangeListener } from "./reflection.js";
 import { EmbedderProvider } from "../embeddings/provider.js";
 import { VectorIndex } from "../embeddings/vector-index.js";
 import { bufferToVector, vectorToBuffer } from "../embeddings/vector-codec.js";
@@ -164,6 +165,20 @@ export class Project {
     };
   }
 
+  /**
+   * The agent's memory as reflection sees it: the same blocks, archival and recall, but core edits
+   * reported to `onChange` only, so a reflection overlapping a turn does not show up in that turn's stream.
+   */
+  reflectionMemory(agentId: string, onChange: MemoryChangeListener): MemoryAccess {
+    const shared = this.memory(agentId);
+    const own = agentBlocks(this.store.blocks, agentId);
+    return {
+      core: new AgentCoreMemory(layeredBlocks(own, () => this.user.blocks()), onChange),
+      archival: shared.archival,
+      recall: shared.recall,
+    };
+  }
+
   /** Which model an agent runs: flag/env/config first, then what the agent last used. */
   modelFor(agent: AgentRow): string {
     const model = this.opts.flags?.model ?? this.config.model ?? agent.settings.model;
@@ -209,6 +224,11 @@ export class Project {
       gate,
       shell: { sandbox: config.sandbox !== false, allowUnsandboxed: config.sandbox === "prefer" },
       notify: (m) => this.notice(m),
+      reflection: {
+        settings: config.reflection,
+        memoryFor: (onChange) => this.reflectionMemory(agent.id, onChange),
+        createModel: (sessionModel) => createModel(config.reflection.model ?? sessionModel, config),
+      },
     });
   }
 

@@ -22,7 +22,23 @@ export interface ConfigLayer {
   sandbox?: boolean | "prefer";
   permissions?: { mode?: PermissionMode; allow?: string[]; deny?: string[] };
   embeddings?: Partial<EmbeddingSettings>;
+  /** The background pass that distils conversations into memory (harmless: it only edits memory). */
+  reflection?: Partial<ReflectionSettings>;
 }
+
+export type ReflectionMode = "auto" | "manual" | "off";
+export const REFLECTION_MODES: ReflectionMode[] = ["auto", "manual", "off"];
+
+export interface ReflectionSettings {
+  /** auto: in the background every few turns, after compaction and at exit; manual: only when asked; off: never. */
+  mode: ReflectionMode;
+  everyTurns: number;
+  /** A cheaper model for reflection (default: the session's model). */
+  model?: string;
+  dailyTokenCap: number;
+}
+
+export const DEFAULT_REFLECTION: ReflectionSettings = { mode: "auto", everyTurns: 3, dailyTokenCap: 200_000 };
 
 export interface ResolvedConfig {
   model?: string;
@@ -36,6 +52,7 @@ export interface ResolvedConfig {
   sandbox: boolean | "prefer";
   permissions: { mode?: PermissionMode; allow: string[]; deny: string[] };
   embeddings: Partial<EmbeddingSettings>;
+  reflection: ReflectionSettings;
   /** Which files were read, for `--verbose` and error messages. */
   sources: string[];
 }
@@ -102,6 +119,7 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
   if (o.sandbox !== undefined && typeof o.sandbox !== "boolean" && o.sandbox !== "prefer")
     throw new ConfigError(`${where}: "sandbox" must be true, false or "prefer".`);
   return {
+    reflection: validateReflection(o.reflection, where),
     model: str("model"),
     baseURL: str("baseURL"),
     apiKey: str("apiKey"),
@@ -113,6 +131,26 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
     sandbox: o.sandbox as boolean | "prefer" | undefined,
     permissions: perms,
     embeddings: o.embeddings as Partial<EmbeddingSettings> | undefined,
+  };
+}
+
+function validateReflection(r: unknown, where: string): Partial<ReflectionSettings> | undefined {
+  if (r === undefined) return undefined;
+  if (typeof r !== "object" || r === null || Array.isArray(r)) throw new ConfigError(`${where}: "reflection" must be an object.`);
+  const o = r as Record<string, unknown>;
+  if (o.mode !== undefined && !REFLECTION_MODES.includes(o.mode as ReflectionMode))
+    throw new ConfigError(`${where}: reflection.mode must be one of ${REFLECTION_MODES.join(", ")}.`);
+  for (const [k, min] of [["everyTurns", 1], ["dailyTokenCap", 0]] as const) {
+    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= min))
+      throw new ConfigError(`${where}: reflection.${k} must be a whole number of at least ${min}.`);
+  }
+  if (o.model !== undefined && (typeof o.model !== "string" || !o.model.trim()))
+    throw new ConfigError(`${where}: reflection.model must be a model name.`);
+  return {
+    ...(o.mode !== undefined ? { mode: o.mode as ReflectionMode } : {}),
+    ...(o.everyTurns !== undefined ? { everyTurns: o.everyTurns as number } : {}),
+    ...(o.dailyTokenCap !== undefined ? { dailyTokenCap: o.dailyTokenCap as number } : {}),
+    ...(o.model !== undefined ? { model: o.model as string } : {}),
   };
 }
 
@@ -157,7 +195,9 @@ export function resolveConfig(opts: {
   const deny: string[] = [];
   let mode: PermissionMode | undefined;
   let embeddings: Partial<EmbeddingSettings> = {};
+  let reflection: ReflectionSettings = { ...DEFAULT_REFLECTION };
   for (const l of layers) {
+    if (l.reflection) reflection = { ...reflection, ...l.reflection };
     allow.push(...(l.permissions?.allow ?? []));
     deny.push(...(l.permissions?.deny ?? []));
     if (l.permissions?.mode) mode = l.permissions.mode;
@@ -175,6 +215,7 @@ export function resolveConfig(opts: {
     sandbox: pick("sandbox") ?? false,
     permissions: { mode, allow: [...new Set(allow)], deny: [...new Set(deny)] },
     embeddings,
+    reflection,
     sources: fileLayers.filter((x) => x.layer).map((x) => x.f),
   };
 }

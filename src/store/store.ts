@@ -4,6 +4,7 @@ import { AgentStore } from "./agents.js";
 import { BlockStore } from "./blocks.js";
 import { MessageStore } from "./messages.js";
 import { PassageStore } from "./passages.js";
+import { ReflectionStore } from "./reflection.js";
 import { SummaryStore } from "./summaries.js";
 
 export const DB_FILE = "letta.db";
@@ -15,6 +16,7 @@ export class Store {
   readonly messages: MessageStore;
   readonly passages: PassageStore;
   readonly summaries: SummaryStore;
+  readonly reflection: ReflectionStore;
 
   private constructor(
     readonly db: DB,
@@ -25,6 +27,7 @@ export class Store {
     this.messages = new MessageStore(db);
     this.passages = new PassageStore(db);
     this.summaries = new SummaryStore(db);
+    this.reflection = new ReflectionStore(db);
   }
 
   static open(lettaDir: string): Store {
