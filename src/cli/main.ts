@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { buildProgram, type CliOptions } from "./program.js";
 import { EXIT } from "./headless.js";
 import { attachMemoryCommand } from "./memory-command.js";
+import { attachReflectCommand } from "./reflect-command.js";
 import type { ConfigLayer } from "../config/config.js";
 
 function packageVersion(): string {
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<void> {
     code = await runCli(opts, flagsToConfig(opts), prompt);
   });
   attachMemoryCommand(program, (c) => (code = c));
+  attachReflectCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
