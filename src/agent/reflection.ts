@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent, ReflectionStatus, ReflectionTrigger, Usage } from "./events.js";
 import { REFLECTION_SYSTEM_PROMPT, REFLECTION_TRUNCATED_NOTE, reflectionRequest } from "./prompts.js";
+import type { ReflectionChange } from "./reflection-change.js";
 import { renderForReflection } from "./reflection-transcript.js";
 import { runToolCall, type PermissionGate } from "./tool-runner.js";
 import type { ReflectionSettings } from "../config/config.js";
@@ -38,14 +39,6 @@ export interface ReflectionDeps {
   leaseMs?: number;
   /** The UTC day usage is counted on (a seam for tests). */
   today?: () => string;
-}
-
-export interface ReflectionChange {
-  label: string;
-  action: string;
-  before: string;
-  after: string;
-  reason?: string;
 }
 
 export interface ReflectionOutcome {

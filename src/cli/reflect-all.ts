@@ -1,6 +1,6 @@
 import type { AgentEvent, ReflectionStatus, Usage } from "../agent/events.js";
 import type { AgentSession } from "../agent/session.js";
-import type { ReflectionChange } from "../agent/reflection.js";
+import { addedText, changeVerb, firstWords, type ReflectionChange } from "../agent/reflection-change.js";
 
 export interface ReflectAllResult {
   /** How the last pass ended. */
@@ -48,21 +48,5 @@ export async function reflectAll(
 
 /** One line per change for text output: `learned · project: Tests run with make check — a command that works`. */
 export function changeLine(c: ReflectionChange, width = 80): string {
-  const verb = c.action === "replace" || c.action === "rethink" ? "revised" : "learned";
-  const text = firstWords(addedText(c), width);
-  return `${verb} · ${c.label}: ${text}${c.reason ? ` — ${c.reason}` : ""}`;
-}
-
-/** What a change added: the appended tail for an append, the new text otherwise. */
-export function addedText(c: ReflectionChange): string {
-  if (c.action === "append" && c.after.startsWith(c.before)) return c.after.slice(c.before.length).trim();
-  return c.after.trim();
-}
-
-export function firstWords(text: string, max: number): string {
-  const one = text.replace(/\s+/g, " ").trim();
-  if (one.length <= max) return one;
-  const cut = one.slice(0, max);
-  const space = cut.lastIndexOf(" ");
-  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+  return `${changeVerb(c)} · ${c.label}: ${firstWords(addedText(c), width)}${c.reason ? ` — ${c.reason}` : ""}`;
 }
