@@ -33,7 +33,7 @@ export interface ReflectionHost {
   settings: ReflectionSettings;
   memoryFor(onChange: MemoryChangeListener): MemoryAccess;
   /** The reflection model (config "reflection.model", else the session's current model). */
-  createModel(sessionModel: string): ModelClient;
+  createModel(sessionModel: string, opts?: { maxRetries?: number }): ModelClient;
 }
 
 export interface AgentDeps {
@@ -139,7 +139,8 @@ export class Agent implements AgentSession {
         agentId: this.deps.agent.id,
         projectRoot: this.deps.projectRoot,
         memoryFor: host.memoryFor,
-        model: host.createModel(this.model.model),
+        // At quit there are ~3 s: a retry's backoff would only use them up, so a failure ends the pass at once.
+        model: host.createModel(this.model.model, opts.trigger === "exit" ? { maxRetries: 0 } : undefined),
         settings: host.settings,
         trigger: opts.trigger ?? "manual",
         signal: opts.signal,

@@ -191,12 +191,12 @@ export class Project {
     const config = this.config;
     const createModel =
       this.opts.createModel ??
-      ((m: string) => createOpenAIClient({
-          baseURL: config.baseURL,
-          apiKey: config.apiKey,
+      ((m: string, c: ResolvedConfig) => createOpenAIClient({
+          baseURL: c.baseURL,
+          apiKey: c.apiKey,
           model: m,
-          maxRetries: config.maxRetries,
-          timeoutMs: config.requestTimeoutMs,
+          maxRetries: c.maxRetries,
+          timeoutMs: c.requestTimeoutMs,
         }));
     const gate = new PermissionGateImpl({
       mode: opts.mode ?? config.permissions.mode ?? "ask",
@@ -227,7 +227,8 @@ export class Project {
       reflection: {
         settings: config.reflection,
         memoryFor: (onChange) => this.reflectionMemory(agent.id, onChange),
-        createModel: (sessionModel) => createModel(config.reflection.model ?? sessionModel, config),
+        createModel: (sessionModel, o) =>
+          createModel(config.reflection.model ?? sessionModel, o?.maxRetries === undefined ? config : { ...config, maxRetries: o.maxRetries }),
       },
     });
   }
