@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import type { AgentEvent, ReflectionStatus, ReflectionTrigger, Usage } from "./events.js";
 import { REFLECTION_SYSTEM_PROMPT, REFLECTION_TRUNCATED_NOTE, reflectionRequest } from "./prompts.js";
 import type { ReflectionChange } from "./reflection-change.js";
@@ -51,8 +52,21 @@ export interface ReflectionOutcome {
   message?: string;
 }
 
+const EDIT_TOOLS = new Set(["core_memory_append", "core_memory_replace", "memory_rethink", "archival_memory_insert"]);
+const reasonArg = z.string().optional().describe("Why this is worth remembering, in a few words");
+
+/**
+ * The memory tools, the editing ones with a `reason` argument (if they lack one) so the model can say
+ * why; the tools themselves ignore it. A changed description keeps the prebuilt schema from being used.
+ */
+function withReason(t: Tool): Tool {
+  const params = t.parameters;
+  if (!EDIT_TOOLS.has(t.name) || !(params instanceof z.ZodObject) || "reason" in params.shape) return t;
+  return { ...t, description: `${t.description} Give a short reason.`, parameters: params.extend({ reason: reasonArg }) };
+}
+
 /** Only memory tools, always allowed: reflection never touches files or the shell, so there is nothing to ask. */
-const REFLECTION_TOOLS: Tool[] = memoryTools;
+const REFLECTION_TOOLS: Tool[] = memoryTools.map(withReason);
 const memoryOnlyGate: PermissionGate = {
   decide: (tool) =>
     tool.kind === "memory" ? { action: "allow", reason: "memory tool" } : { action: "deny", reason: "reflection may only edit memory" },

@@ -37,6 +37,8 @@ describe("reflection", () => {
       ["archival_memory_insert", "archival_memory_search", "conversation_search", "core_memory_append", "core_memory_replace", "memory_rethink"],
     );
     expect(req.messages[1].content).toContain("our tests run with `make check`");
+    const appendTool = req.tools.find((t: { function: { name: string } }) => t.function.name === "core_memory_append");
+    expect(Object.keys(appendTool.function.parameters.properties)).toEqual(["label", "content", "reason"]);
     // Nothing new: no model call at all.
     const before = h.server.requests.length;
     expect(endOf(await reflect(h.session))).toMatchObject({ status: "nothing" });

@@ -75,6 +75,21 @@ describe("reflection in the TUI", () => {
     expect(manual.triggers).toEqual([]);
   });
 
+  it("runs after a turn in which compaction evicted messages, whatever the turn count", async () => {
+    const s = new ReflectingSession();
+    s.schedule = { mode: "auto", everyTurns: 10 };
+    s.script([
+      { type: "turn_start", agentId: "agent-1", conversationId: "c1" },
+      { type: "compaction", evicted: 12, summaryChars: 800, tokensBefore: 7000, tokensAfter: 2100 },
+      { type: "assistant_message", text: "compacted answer", messageId: "m1" },
+      { type: "done", reason: "answer", result: "compacted answer", numSteps: 1, usage: ZERO },
+    ]);
+    const app = renderApp(s);
+    await app.submit("go on");
+    await app.waitFor((f) => f.includes("✻ learned · project:"));
+    expect(s.triggers).toEqual(["compaction"]);
+  });
+
   it("keeps the input live while a slow reflection runs, and shows it on the status line", async () => {
     const s = new ReflectingSession();
     s.passes.push(learns("Slow fact.", 400));
