@@ -190,8 +190,12 @@ describe("letta-code -p", () => {
 
   it("a model endpoint that never answers times out, is retried, then fails with exit 1 and a readable reason", async () => {
     const p = tempProject();
-    server.enqueue({ hang: true }, { hang: true });
-    const r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", env: { LETTA_CODE_TIMEOUT_MS: "300" } });
+    // A fallback, not two queued hangs: under load an attempt can time out before the server records it,
+    // and a hang left in the queue would stall the next test's run.
+    server.setFallback({ hang: true });
+    const r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", env: { LETTA_CODE_TIMEOUT_MS: "300" } }).finally(
+      () => server.setFallback(undefined),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/timed out/i);
     expect(r.stderr).toContain(server.url);
