@@ -1,6 +1,7 @@
-import type { AgentEvent, Usage } from "./events.js";
+import type { AgentEvent, ReflectionTrigger, Usage } from "./events.js";
 import type {
   AgentSession,
+  ReflectionSchedule,
   PermissionMode,
   SendOptions,
   SessionInfo,
@@ -10,6 +11,8 @@ import type {
 import { ContextManager, isPressureNotice } from "./context.js";
 import { EventQueue } from "./event-queue.js";
 import { runTurn } from "./loop.js";
+import { runReflection, utcDay, type MemoryChangeListener } from "./reflection.js";
+import type { ReflectionSettings } from "../config/config.js";
 import type { PermissionGate } from "./tool-runner.js";
 import type { ModelClient } from "../llm/types.js";
 import { contextWindowFor } from "../llm/context-windows.js";
@@ -28,6 +31,14 @@ export interface ModeGate extends PermissionGate {
   mode: PermissionMode;
   readonly allow: readonly string[];
   readonly deny: readonly string[];
+}
+
+/** What reflection needs from the project: its settings, a memory view of its own, its model. */
+export interface ReflectionHost {
+  settings: ReflectionSettings;
+  memoryFor(onChange: MemoryChangeListener): MemoryAccess;
+  /** The reflection model (config "reflection.model", else the session's current model). */
+  createModel(sessionModel: string, opts?: { maxRetries?: number }): ModelClient;
 }
 
 export interface AgentDeps {
@@ -57,6 +68,7 @@ export interface AgentDeps {
   skills?: () => { name: string; description: string }[];
   /** Folders outside the project read_file may read (user-level skills). */
   readRoots?: () => readonly string[];
+  reflection?: ReflectionHost;
   /** Called by close(): the store belongs to the project, which decides whether to close it. */
   onClose?: () => void;
 }
@@ -74,6 +86,8 @@ export class Agent implements AgentSession {
   private hooks?: HookRunner;
   /** SessionStart runs with the first turn of a conversation ("startup", or "clear" after /clear). */
   private sessionStart: "startup" | "clear" | undefined = "startup";
+  private reflecting = false;
+  private reflectionUsage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
   constructor(private deps: AgentDeps) {
     this.memory = deps.memory;
@@ -150,7 +164,58 @@ export class Agent implements AgentSession {
       archivalCount: this.memory.archival.count(),
       recallCount: this.memory.recall.count(),
       sessionUsage: { ...this.sessionUsage },
+      reflectionUsage: { ...this.reflectionUsage },
+      reflectionToday: this.deps.store.reflection.usageOn(this.deps.agent.id, utcDay()),
+      reflectionCap: this.deps.reflection?.settings.dailyTokenCap,
     };
+  }
+
+  reflectionSchedule(): ReflectionSchedule {
+    const s = this.deps.reflection?.settings;
+    return { mode: s?.mode ?? "off", everyTurns: s?.everyTurns ?? 3 };
+  }
+
+  reflect(opts: { trigger?: ReflectionTrigger; signal?: AbortSignal } = {}): AsyncIterable<AgentEvent> {
+    const queue = new EventQueue<AgentEvent>();
+    const host = this.deps.reflection;
+    const zero = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    const refuse = (status: "off" | "busy", message: string) => {
+      queue.push({ type: "reflection", phase: "end", status, messagesReflected: 0, changes: 0, usage: zero, message });
+      queue.close();
+      return queue;
+    };
+    if (!host) return refuse("off", "Reflection is not available in this session.");
+    // One pass at a time in this process; other processes are kept off by the store's lease.
+    if (this.reflecting) return refuse("busy", "Reflection is already running.");
+    this.reflecting = true;
+    runReflection(
+      {
+        store: this.deps.store,
+        agentId: this.deps.agent.id,
+        projectRoot: this.deps.projectRoot,
+        memoryFor: host.memoryFor,
+        // At quit there are ~3 s: a retry's backoff would only use them up, so a failure ends the pass at once.
+        model: host.createModel(this.model.model, opts.trigger === "exit" ? { maxRetries: 0 } : undefined),
+        settings: host.settings,
+        trigger: opts.trigger ?? "manual",
+        signal: opts.signal,
+      },
+      (e) => queue.push(e),
+    )
+      .then((outcome) => {
+        this.reflectionUsage.promptTokens += outcome.usage.promptTokens;
+        this.reflectionUsage.completionTokens += outcome.usage.completionTokens;
+        this.reflectionUsage.totalTokens += outcome.usage.totalTokens;
+      })
+      .catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        queue.push({ type: "reflection", phase: "end", status: "failed", messagesReflected: 0, changes: 0, usage: zero, message });
+      })
+      .finally(() => {
+        this.reflecting = false;
+        queue.close();
+      });
+    return queue;
   }
 
   send(text: string, opts: SendOptions = {}): AsyncIterable<AgentEvent> {

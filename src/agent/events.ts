@@ -1,9 +1,9 @@
+import type { MemoryActor } from "../memory/origin.js";
+
 /**
  * The agent's public event stream. stream-json prints these one per line, so this is a
  * public format: bump EVENT_SCHEMA_VERSION on any incompatible change.
  */
-import type { MemoryActor } from "../memory/origin.js";
-
 export const EVENT_SCHEMA_VERSION = 1;
 
 export interface Usage {
@@ -28,6 +28,12 @@ export type ToolDisplay =
     }
   | { kind: "memory"; label: string; action: string; before: string; after: string }
   | { kind: "plan"; steps: { step: string; status: "pending" | "in_progress" | "done" }[] };
+
+/** What started a reflection pass. */
+export type ReflectionTrigger = "turns" | "compaction" | "exit" | "manual" | "command" | "headless";
+
+/** How a reflection pass ended: `busy` = another process holds these messages, `capped` = the daily token cap. */
+export type ReflectionStatus = "done" | "nothing" | "busy" | "capped" | "off" | "failed" | "interrupted";
 
 export type ToolCallState = "validating" | "awaiting_approval" | "running" | "done" | "error" | "cancelled";
 
@@ -71,6 +77,18 @@ export type AgentEvent =
       eventId?: string;
       actor?: MemoryActor;
       reason?: string;
+    }
+  /** The background pass that distils conversations into memory (additive: consumers ignore unknown types). */
+  | { type: "reflection"; phase: "start"; trigger: ReflectionTrigger; messages: number }
+  | {
+      type: "reflection";
+      phase: "end";
+      status: ReflectionStatus;
+      messagesReflected: number;
+      changes: number;
+      usage: Usage;
+      /** Why it did nothing or failed, in words for the user. */
+      message?: string;
     }
   | { type: "compaction"; evicted: number; summaryChars: number; tokensBefore: number; tokensAfter: number }
   | { type: "memory_pressure"; tokens: number; window: number }

@@ -13,6 +13,7 @@ import { agentBlocks, layeredBlocks } from "../memory/block-source.js";
 import { UserMemory, userLettaDir } from "../memory/user-memory.js";
 import type { MemoryAccess } from "../memory/access.js";
 import { MemoryHistory } from "../memory/history.js";
+import type { MemoryChangeListener } from "./reflection.js";
 import { EmbedderProvider } from "../embeddings/provider.js";
 import { VectorIndex } from "../embeddings/vector-index.js";
 import { bufferToVector, vectorToBuffer } from "../embeddings/vector-codec.js";
@@ -205,6 +206,22 @@ export class Project {
     return { core, archival, recall: new AgentRecallMemory(this.store.messages, agentId), history };
   }
 
+  /**
+   * The agent's memory as reflection sees it: the same blocks, archival and recall, but core edits
+   * reported to `onChange` only, so a reflection overlapping a turn does not show up in that turn's stream.
+   */
+  reflectionMemory(agentId: string, onChange: MemoryChangeListener): MemoryAccess {
+    const shared = this.memory(agentId);
+    // Recorded like every other change (actor "reflection", from the tool context), in the change's transaction.
+    const own = agentBlocks(this.store.blocks, agentId, this.store);
+    return {
+      core: new AgentCoreMemory(layeredBlocks(own, () => this.user.blocks()), onChange),
+      archival: shared.archival,
+      recall: shared.recall,
+      history: shared.history,
+    };
+  }
+
   /** Which model an agent runs: flag/env/config first, then what the agent last used. */
   modelFor(agent: AgentRow): string {
     const model = this.opts.flags?.model ?? this.config.model ?? agent.settings.model;
@@ -217,12 +234,12 @@ export class Project {
     const config = this.config;
     const createModel =
       this.opts.createModel ??
-      ((m: string) => createOpenAIClient({
-          baseURL: config.baseURL,
-          apiKey: config.apiKey,
+      ((m: string, c: ResolvedConfig) => createOpenAIClient({
+          baseURL: c.baseURL,
+          apiKey: c.apiKey,
           model: m,
-          maxRetries: config.maxRetries,
-          timeoutMs: config.requestTimeoutMs,
+          maxRetries: c.maxRetries,
+          timeoutMs: c.requestTimeoutMs,
         }));
     const gate = new PermissionGateImpl({
       mode: opts.mode ?? config.permissions.mode ?? "ask",
@@ -260,6 +277,12 @@ export class Project {
       skills: () => skills,
       // A user-level skill lives outside the project: read_file may read inside its folder, nothing else.
       readRoots: () => userSkillDirs,
+      reflection: {
+        settings: config.reflection,
+        memoryFor: (onChange) => this.reflectionMemory(agent.id, onChange),
+        createModel: (sessionModel, o) =>
+          createModel(config.reflection.model ?? sessionModel, o?.maxRetries === undefined ? config : { ...config, maxRetries: o.maxRetries }),
+      },
     });
   }
 

@@ -128,3 +128,26 @@ export function instructionsSection(files: InstructionFile[], capBytes: number):
     body.join("\n")
   );
 }
+export const REFLECTION_SYSTEM_PROMPT = `You are the memory of a coding agent. You read a stretch of its past conversation with the user
+and keep its memory true and useful for future sessions. You never talk to the user; you only edit memory with your tools.
+
+Distil only what is durable, what will still matter in a week:
+- About the user (name, role, preferences, how they like to work): the "human" block.
+- About this project (purpose, layout, build/test/run commands that work, conventions, pitfalls, decisions and why): the "project" block.
+- Longer detail (a debugging story, a design rationale, an exact error and its fix): archival_memory_insert, with tags.
+Keep core memory compact: correct text that the conversation shows is stale or wrong (core_memory_replace), merge duplicates,
+and condense a block near its limit (memory_rethink). Never store secrets, tokens or passwords, and never store passing chit-chat,
+the task of the moment, or what is already in memory. Use archival_memory_search or conversation_search before adding when unsure.
+Give every edit a "reason" argument: a few words on why it is worth remembering.
+When nothing in the conversation is durable, make no tool call and answer "nothing to learn".`;
+
+export function reflectionRequest(memory: string, transcript: string, note: string): string {
+  return (
+    `Current memory:\n${memory}\n\n` +
+    `Conversation not yet reflected on (oldest first${note}):\n<conversation>\n${transcript}\n</conversation>\n\n` +
+    `Update memory with what is durable in it, or make no tool call if nothing is.`
+  );
+}
+
+export const REFLECTION_TRUNCATED_NOTE = (shown: number, total: number) =>
+  `; ${shown} of ${total} messages, the rest comes in a later pass`;

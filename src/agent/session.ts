@@ -1,4 +1,4 @@
-import type { AgentEvent, Usage } from "./events.js";
+import type { AgentEvent, ReflectionTrigger, Usage } from "./events.js";
 import type { MemoryAccess } from "../memory/access.js";
 import type { InstructionFile } from "./instructions.js";
 
@@ -46,6 +46,17 @@ export interface SessionStats {
   recallCount: number;
   /** Tokens used by this process's session so far. */
   sessionUsage: Usage;
+  /** Tokens the reflection pass used in this process, counted apart from the session's. */
+  reflectionUsage?: Usage;
+  /** Tokens reflection used today for this agent (all processes), against `reflectionCap` (0 = no cap). */
+  reflectionToday?: number;
+  reflectionCap?: number;
+}
+
+/** When the host should start reflection on its own. */
+export interface ReflectionSchedule {
+  mode: "auto" | "manual" | "off";
+  everyTurns: number;
 }
 
 export interface TranscriptEntry {
@@ -73,6 +84,12 @@ export interface AgentSession {
   /** The last `limit` user/assistant exchanges of the current conversation, oldest first (resume view). */
   recentTranscript(limit: number): TranscriptEntry[];
   setModel(model: string): void;
+  /**
+   * One reflection pass over the messages not yet reflected on: memory_update events for each
+   * change, ending with a reflection "end" event. Reads stored messages only, so it may overlap a turn.
+   */
+  reflect?(opts?: { trigger?: ReflectionTrigger; signal?: AbortSignal }): AsyncIterable<AgentEvent>;
+  reflectionSchedule?(): ReflectionSchedule;
   setPermissionMode(mode: PermissionMode): void;
   /** Run the SessionEnd hooks (when the face ends the session); absent where there are none. */
   endSession?(reason: string): Promise<void>;

@@ -2,6 +2,7 @@ import type { AgentSession, SendOptions } from "../agent/session.js";
 import { EVENT_SCHEMA_VERSION } from "../agent/events.js";
 import { progressLine } from "./progress.js";
 import { ResultCollector } from "./result.js";
+import { reflectAll } from "./reflect-all.js";
 
 export interface HeadlessOptions {
   prompt: string;
@@ -14,6 +15,8 @@ export interface HeadlessOptions {
   startedAt?: number;
   /** Per-turn options of an expanded custom command (allowed-tools, model). */
   send?: Pick<SendOptions, "allowTools" | "model">;
+  /** Reflect on the conversation after the answer, before returning (--reflect). Without it -p never waits for reflection. */
+  reflect?: boolean;
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -62,6 +65,7 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
         if (p) err.write(`${p}\n`);
       }
     }
+    if (opts.reflect && !controller.signal.aborted) await reflectAfter(session, opts, collector, controller.signal, line, err);
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
@@ -82,4 +86,32 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
     return EXIT.interrupted;
   }
   return result.is_error ? EXIT.failed : EXIT.ok;
+}
+
+async function reflectAfter(
+  session: AgentSession,
+  opts: HeadlessOptions,
+  collector: ResultCollector,
+  signal: AbortSignal,
+  line: (o: unknown) => void,
+  err: NodeJS.WritableStream,
+): Promise<void> {
+  if (session.reflectionSchedule?.().mode === "off") {
+    err.write('letta-code: --reflect: reflection is off (config "reflection.mode"); skipped.\n');
+    return;
+  }
+  const r = await reflectAll(session, {
+    trigger: "headless",
+    signal,
+    onEvent: (e) => {
+      if (opts.format === "stream-json") line(e);
+      if (opts.progress) {
+        const p = progressLine(e);
+        if (p) err.write(`${p}\n`);
+      }
+    },
+  });
+  collector.reflectionUsage = r.usage;
+  // The answer stands whatever happens here: a failed reflection is reported, not an exit code.
+  if (r.status === "failed" || r.status === "capped" || r.status === "busy") err.write(`letta-code: ${r.message}\n`);
 }

@@ -7,6 +7,7 @@ import { attachTrustCommand } from "./trust-command.js";
 import { attachSkillsCommand } from "./skills-command.js";
 import { flagProblems } from "./flag-checks.js";
 import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
+import { attachReflectCommand } from "./reflect-command.js";
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -45,6 +46,7 @@ export async function main(argv: string[]): Promise<void> {
   attachMemoryCommand(program, (c) => (code = c));
   attachTrustCommand(program, (c) => (code = c));
   attachSkillsCommand(program, (c) => (code = c));
+  attachReflectCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

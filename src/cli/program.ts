@@ -17,6 +17,7 @@ export interface CliOptions {
   permissionMode?: PermissionMode;
   allowedTools?: string[];
   disallowedTools?: string[];
+  reflect?: boolean;
 }
 
 const positiveInt = (name: string) => (v: string) => {
@@ -76,6 +77,7 @@ export function buildProgram(version: string): Command {
     )
     .option("--allowed-tools <rules>", 'allow rules, e.g. "write_file,run_shell(npm test)" (repeatable)', parseToolList)
     .option("--disallowed-tools <rules>", 'deny rules, e.g. "run_shell(git push)" (repeatable)', parseToolList)
+    .option("--reflect", "headless: after the answer, distil the conversation into memory before exiting (usage reported apart)")
     .showHelpAfterError("(run letta-code --help for usage)")
     .allowExcessArguments(false);
   program.addHelpText(
@@ -87,6 +89,7 @@ Examples:
   letta-code -p "where is the retry logic?"    one answer, printed to stdout
   cat err.log | letta-code -p "why does this fail?" --output-format json | jq .result
   letta-code memory show                       what the agent remembers (no model needed)
+  letta-code reflect                           distil recent conversations into memory now
 
 Exit codes: 0 success, 1 the run failed, 2 bad usage or no model configured, 130 interrupted.`,
   );

@@ -21,6 +21,8 @@ export function progressLine(e: AgentEvent): string | null {
       return null; // the download printer draws these on stderr already
     case "error":
       return `error: ${e.message}`;
+    case "reflection":
+      return e.phase === "start" ? `✻ reflecting on ${e.messages} messages` : e.status === "done" ? `✻ reflected: ${e.changes} change(s)` : null;
     default:
       return null;
   }

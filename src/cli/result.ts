@@ -16,6 +16,8 @@ export interface HeadlessResult {
   usage: { prompt_tokens: number; completion_tokens: number; input_tokens: number; output_tokens: number; total_tokens: number };
   tool_calls: { id: string; name: string; input: unknown; is_error: boolean }[];
   schema_version: number;
+  /** With --reflect: tokens the reflection pass used after the answer, apart from `usage`. */
+  reflection_usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
 }
 
 const SUBTYPE: Record<Extract<AgentEvent, { type: "done" }>["reason"], HeadlessResult["subtype"]> = {
@@ -33,6 +35,7 @@ export class ResultCollector {
   private requestStart = 0;
   done?: Extract<AgentEvent, { type: "done" }>;
   errors: string[] = [];
+  reflectionUsage?: Usage;
 
   constructor(private started: number) {}
 
@@ -81,6 +84,15 @@ export class ResultCollector {
       },
       tool_calls: [...this.calls.values()],
       schema_version: EVENT_SCHEMA_VERSION,
+      ...(this.reflectionUsage
+        ? {
+            reflection_usage: {
+              prompt_tokens: this.reflectionUsage.promptTokens,
+              completion_tokens: this.reflectionUsage.completionTokens,
+              total_tokens: this.reflectionUsage.totalTokens,
+            },
+          }
+        : {}),
     };
   }
 }

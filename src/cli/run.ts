@@ -82,7 +82,7 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
     }
     const prompt = text && piped ? `${text}\n\n<stdin>\n${piped}\n</stdin>` : text || piped;
     const session = project.session(agent, { newConversation: opts.new, mode: flags.permissions?.mode });
-    return await runHeadless(session, { prompt, format: opts.outputFormat, progress: !!progress, startedAt, send });
+    return await runHeadless(session, { prompt, format: opts.outputFormat, progress: !!progress, startedAt, send, reflect: !!opts.reflect });
   } catch (err) {
     if (err instanceof NoModelError) {
       warn(err.message);

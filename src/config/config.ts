@@ -27,7 +27,23 @@ export interface ConfigLayer {
   sandboxNetwork?: boolean;
   permissions?: { mode?: PermissionMode; allow?: string[]; deny?: string[] };
   embeddings?: Partial<EmbeddingSettings>;
+  /** The background pass that distils conversations into memory (harmless: it only edits memory). */
+  reflection?: Partial<ReflectionSettings>;
 }
+
+export type ReflectionMode = "auto" | "manual" | "off";
+export const REFLECTION_MODES: ReflectionMode[] = ["auto", "manual", "off"];
+
+export interface ReflectionSettings {
+  /** auto: in the background every few turns, after compaction and at exit; manual: only when asked; off: never. */
+  mode: ReflectionMode;
+  everyTurns: number;
+  /** A cheaper model for reflection (default: the session's model). */
+  model?: string;
+  dailyTokenCap: number;
+}
+
+export const DEFAULT_REFLECTION: ReflectionSettings = { mode: "auto", everyTurns: 3, dailyTokenCap: 200_000 };
 
 export interface ResolvedConfig {
   model?: string;
@@ -42,6 +58,7 @@ export interface ResolvedConfig {
   sandboxNetwork: boolean;
   permissions: { mode?: PermissionMode; allow: string[]; deny: string[] };
   embeddings: Partial<EmbeddingSettings>;
+  reflection: ReflectionSettings;
   /** Which files were read, for `--verbose` and error messages. */
   sources: string[];
   /** Where the endpoint came from: shown when a (trusted) project moved it. */
@@ -143,6 +160,7 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
     }
   }
   return {
+    reflection: validateReflection(o.reflection, where),
     model: str("model"),
     baseURL: str("baseURL"),
     apiKey: str("apiKey"),
@@ -155,6 +173,26 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
     sandboxNetwork,
     permissions: perms,
     embeddings: o.embeddings as Partial<EmbeddingSettings> | undefined,
+  };
+}
+
+function validateReflection(r: unknown, where: string): Partial<ReflectionSettings> | undefined {
+  if (r === undefined) return undefined;
+  if (typeof r !== "object" || r === null || Array.isArray(r)) throw new ConfigError(`${where}: "reflection" must be an object.`);
+  const o = r as Record<string, unknown>;
+  if (o.mode !== undefined && !REFLECTION_MODES.includes(o.mode as ReflectionMode))
+    throw new ConfigError(`${where}: reflection.mode must be one of ${REFLECTION_MODES.join(", ")}.`);
+  for (const [k, min] of [["everyTurns", 1], ["dailyTokenCap", 0]] as const) {
+    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= min))
+      throw new ConfigError(`${where}: reflection.${k} must be a whole number of at least ${min}.`);
+  }
+  if (o.model !== undefined && (typeof o.model !== "string" || !o.model.trim()))
+    throw new ConfigError(`${where}: reflection.model must be a model name.`);
+  return {
+    ...(o.mode !== undefined ? { mode: o.mode as ReflectionMode } : {}),
+    ...(o.everyTurns !== undefined ? { everyTurns: o.everyTurns as number } : {}),
+    ...(o.dailyTokenCap !== undefined ? { dailyTokenCap: o.dailyTokenCap as number } : {}),
+    ...(o.model !== undefined ? { model: o.model as string } : {}),
   };
 }
 
@@ -228,7 +266,9 @@ export function resolveConfig(opts: {
   const deny: string[] = [];
   let mode: PermissionMode | undefined;
   let embeddings: Partial<EmbeddingSettings> = {};
+  let reflection: ReflectionSettings = { ...DEFAULT_REFLECTION };
   for (const l of layers) {
+    if (l.reflection) reflection = { ...reflection, ...l.reflection };
     allow.push(...(l.permissions?.allow ?? []));
     deny.push(...(l.permissions?.deny ?? []));
     if (l.permissions?.mode) mode = l.permissions.mode;
@@ -252,6 +292,7 @@ export function resolveConfig(opts: {
     sandboxNetwork: pick("sandboxNetwork") ?? false,
     permissions: { mode, allow: [...new Set(allow)], deny: [...new Set(deny)] },
     embeddings,
+    reflection,
     sources: fileLayers.filter((x) => x.layer).map((x) => x.f),
     baseURLSource,
     trust: { trusted, elevating },

@@ -3,7 +3,7 @@ import { resolveInProject, displayPath } from "../permissions/paths.js";
 import type { ShellSettings } from "../tools/types.js";
 import { substituteArguments, type CustomCommand } from "./commands.js";
 import { runHookProcess } from "./hook-process.js";
-import { canonicalRule } from "./tool-aliases.js";
+import { canonicalRule } from "../permissions/tool-aliases.js";
 
 const SNIPPET = /!`([^`\n]+)`/g;
 const SNIPPET_TIMEOUT_MS = 30_000;

@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { localConfigPath, projectConfigPath, readConfigFileRaw, userConfigPath } from "../config/config.js";
-import { TOOL_ALIASES } from "./tool-aliases.js";
+import { TOOL_ALIASES } from "../permissions/tool-aliases.js";
 
 export const HOOK_EVENTS = [
   "SessionStart",
@@ -135,7 +135,7 @@ export function compileMatcher(matcher: string): RegExp | null {
   if (m === "" || m === "*") re = /^/;
   else {
     // Word-bounded alias names become "alias|ours", so `Bash` matches run_shell and `Bash.*` still works.
-    const expanded = m.replace(/\b[A-Za-z]+\b/g, (w) => (TOOL_ALIASES[w] ? `(?:${w}|${TOOL_ALIASES[w]})` : w));
+    const expanded = m.replace(/\b[A-Za-z]+\b/g, (w) => (Object.hasOwn(TOOL_ALIASES, w) ? `(?:${w}|${TOOL_ALIASES[w]})` : w));
     try {
       re = new RegExp(/^[\w|]+$/.test(m) ? `^(?:${expanded})$` : expanded);
     } catch {

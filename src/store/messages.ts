@@ -86,6 +86,14 @@ export class MessageStore {
     ).map(toMessage);
   }
 
+  /** An agent's messages with ids in [from, to] across all its conversations, oldest first, at most `limit`. */
+  range(agentId: string, from: number, to: number, limit: number): StoredMessage[] {
+    return (
+      sql(this.db, "SELECT * FROM messages WHERE agent_id = ? AND id >= ? AND id <= ? ORDER BY id LIMIT ?")
+        .all(agentId, from, to, limit) as RawMessage[]
+    ).map(toMessage);
+  }
+
   /** Leave the window (the rows stay: recall memory keeps everything). */
   evict(ids: number[]): void {
     const stmt = sql(this.db, "UPDATE messages SET in_context = 0 WHERE id = ?");

@@ -121,6 +121,26 @@ CREATE INDEX memory_events_agent ON memory_events(agent_id, seq);
 CREATE INDEX memory_events_label ON memory_events(agent_id, label, seq);
 `,
   },
+  {
+    // Reflection: a watermark and a claim per agent, so two processes never reflect on the same messages.
+    version: 3,
+    sql: `
+CREATE TABLE IF NOT EXISTS reflection_state (
+  agent_id TEXT PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
+  watermark INTEGER NOT NULL DEFAULT 0,
+  claim_holder TEXT,
+  claim_to INTEGER,
+  claim_expires_at INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS reflection_usage (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  day TEXT NOT NULL,
+  tokens INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (agent_id, day)
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

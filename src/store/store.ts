@@ -5,6 +5,7 @@ import { BlockStore } from "./blocks.js";
 import { MemoryEventStore } from "./memory-events.js";
 import { MessageStore } from "./messages.js";
 import { PassageStore } from "./passages.js";
+import { ReflectionStore } from "./reflection.js";
 import { SummaryStore } from "./summaries.js";
 
 export const DB_FILE = "letta.db";
@@ -17,6 +18,7 @@ export class Store {
   readonly passages: PassageStore;
   readonly summaries: SummaryStore;
   readonly memoryEvents: MemoryEventStore;
+  readonly reflection: ReflectionStore;
 
   private constructor(
     readonly db: DB,
@@ -28,6 +30,7 @@ export class Store {
     this.passages = new PassageStore(db);
     this.summaries = new SummaryStore(db);
     this.memoryEvents = new MemoryEventStore(db);
+    this.reflection = new ReflectionStore(db);
   }
 
   static open(lettaDir: string): Store {

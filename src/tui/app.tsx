@@ -10,7 +10,8 @@
  */
 import React, { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Box, Text, useApp, useInput, useStdout } from "ink";
-import type { AgentEvent } from "../agent/events.js";
+import type { AgentEvent, ReflectionTrigger } from "../agent/events.js";
+import { addedText, changeVerb } from "../agent/reflection-change.js";
 import {
   PERMISSION_MODES,
   type AgentSession,
@@ -60,6 +61,8 @@ export interface TuiOptions {
   resumeLimit?: number;
   /** A first message to send right away (`letta-code "fix the failing test"`). */
   initialPrompt?: string;
+  /** Longest wait at quit for reflection to save what was learned (default 3000 ms); the rest is picked up next time. */
+  exitReflectionMs?: number;
   /** Run one GC after this long without activity, so V8 returns memory (default 6000; 0 disables). See idle-trim.ts. */
   idleTrimMs?: number;
 }
@@ -118,6 +121,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const [exitHint, setExitHint] = useState(false);
   const [inputHeight, setInputHeight] = useState(3);
   const [suspended, setSuspended] = useState(false);
+  const [reflecting, setReflecting] = useState(false);
 
   // Mutable mirrors for the async turn loop, which outlives any one render.
   const turnRef = useRef<Turn | null>(null);
@@ -132,6 +136,12 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const lastCtrlC = useRef(0);
   const hintTimer = useRef<NodeJS.Timeout | null>(null);
   const exited = useRef(false);
+  /** Quitting, waiting (briefly) for reflection to finish. */
+  const leaving = useRef(false);
+  const reflectionRef = useRef<{ ac: AbortController; done: Promise<void> } | null>(null);
+  const turnsSinceReflection = useRef(0);
+  const compactedSinceReflection = useRef(false);
+  const capNoticeShown = useRef(false);
   const [idle] = useState(() => createIdleTrim(options.idleTrimMs ?? 6000));
   useEffect(() => {
     idle.poke();
@@ -182,7 +192,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
     setGeneration((g) => g + 1);
   }, [write]);
 
-  const exit = useCallback(
+  const leaveNow = useCallback(
     (code = 0) => {
       if (exited.current) return;
       exited.current = true;
@@ -194,6 +204,82 @@ export function App({ session: initialSession, options = {}, history: historyPro
       setTimeout(() => inkExit(), 0);
     },
     [inkExit, onExit],
+  );
+
+  // ---- reflection (background; never delays a turn or the input) ----------
+
+  const startReflection = useCallback(
+    (trigger: ReflectionTrigger): Promise<void> => {
+      const s = sessionRef.current;
+      const manual = trigger === "manual";
+      if (!s.reflect) return Promise.resolve();
+      if (!manual && s.reflectionSchedule?.().mode !== "auto") return Promise.resolve();
+      if (reflectionRef.current) {
+        if (manual) note("dim", "Reflection is already running; what it learns appears as it lands.");
+        return reflectionRef.current.done;
+      }
+      turnsSinceReflection.current = 0;
+      compactedSinceReflection.current = false;
+      const ac = new AbortController();
+      setReflecting(true);
+      const done = (async () => {
+        try {
+          for await (const ev of s.reflect!({ trigger, signal: ac.signal })) {
+            if (ev.type === "memory_update") {
+              commit({ kind: "learned", id: newId(), verb: changeVerb(ev), label: ev.label, text: addedText(ev) || "(emptied)", undoId: ev.eventId });
+              refresh();
+            } else if (ev.type === "reflection" && ev.phase === "end") {
+              if (ev.status === "capped") {
+                if (manual || !capNoticeShown.current) note("warn", ev.message ?? "Reflection paused: daily token cap reached.", 'Raise "reflection.dailyTokenCap" in .letta/config.json to allow more.');
+                capNoticeShown.current = true;
+              } else if (ev.status === "failed") note("warn", ev.message ?? "Reflection failed.", "/reflect tries again.");
+              else if (manual && ev.status === "done" && ev.changes === 0) note("dim", `Reflected on ${ev.messagesReflected} messages: nothing durable to learn.`);
+              else if (manual && ev.status !== "done" && ev.status !== "interrupted") note(ev.status === "off" ? "warn" : "dim", ev.message ?? `Reflection: ${ev.status}.`);
+            }
+          }
+        } catch (e) {
+          note("warn", `Reflection stopped: ${errMessage(e)}`);
+        } finally {
+          reflectionRef.current = null;
+          setReflecting(false);
+          refresh();
+        }
+      })();
+      reflectionRef.current = { ac, done };
+      return done;
+    },
+    [commit, note, refresh],
+  );
+
+  /**
+   * Quit. With automatic reflection and unreflected turns, first give reflection a moment
+   * (at most exitReflectionMs) to save what was learned; a second quit leaves at once.
+   */
+  const exit = useCallback(
+    (code = 0) => {
+      if (exited.current) return;
+      if (leaving.current) return leaveNow(code);
+      const s = sessionRef.current;
+      const pending = reflectionRef.current !== null || (s.reflectionSchedule?.().mode === "auto" && turnsSinceReflection.current > 0);
+      if (!pending || !s.reflect) return leaveNow(code);
+      leaving.current = true;
+      turnRef.current?.ac.abort();
+      approvalRef.current?.resolve({ decision: "no", reason: "the user quit" });
+      setExitHint(false);
+      setBusy({ label: "saving what was learned…", since: Date.now(), hint: "Ctrl-C leaves now" });
+      const run = reflectionRef.current?.done ?? startReflection("exit");
+      const limit = options.exitReflectionMs ?? 3000;
+      void Promise.race([run, new Promise((r) => setTimeout(r, limit))]).then(async () => {
+        const still = reflectionRef.current;
+        if (still) {
+          // Out of time: release the lease so the next session picks the rest up.
+          still.ac.abort();
+          await Promise.race([still.done, new Promise((r) => setTimeout(r, 500))]);
+        }
+        leaveNow(code);
+      });
+    },
+    [leaveNow, options.exitReflectionMs, startReflection],
   );
 
   // ---- a turn --------------------------------------------------------------
@@ -217,12 +303,18 @@ export function App({ session: initialSession, options = {}, history: historyPro
         approvalRef.current = null;
         setApproval(null);
       }
-      setBusy(null);
+      if (!leaving.current) setBusy(null);
       refresh();
       idle.poke();
+      turnsSinceReflection.current++;
+      const schedule = sessionRef.current.reflectionSchedule?.();
+      if (!leaving.current && schedule?.mode === "auto") {
+        if (compactedSinceReflection.current) void startReflection("compaction");
+        else if (turnsSinceReflection.current >= schedule.everyTurns) void startReflection("turns");
+      }
       startNext.current();
     },
-    [commit, commitStream, flushLive, idle, refresh],
+    [commit, commitStream, flushLive, idle, refresh, startReflection],
   );
 
   const interrupt = useCallback(() => {
@@ -300,6 +392,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
           return commit({ kind: "memory", id: newId(), label: ev.label, action: ev.action, before: ev.before, after: ev.after, eventId: ev.eventId });
         }
         case "compaction":
+          compactedSinceReflection.current = true;
           setBusy((b) => (b ? { ...b, label: "thinking…" } : b));
           return note(
             "dim",
@@ -454,6 +547,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
         clearView,
         switchSession,
         setModel,
+        reflect: (trigger) => startReflection(trigger),
         refresh,
         exit,
       };
@@ -464,7 +558,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
         note("error", `/${cmd.name} failed: ${msg}`, errorHint(msg));
       }
     },
-    [clearView, commands, commit, editText, exit, note, options.agents, options.permissions, progress, refresh, runTurn, switchSession],
+    [clearView, commands, commit, editText, exit, note, options.agents, options.permissions, progress, refresh, runTurn, startReflection, switchSession],
   );
 
   const submit = useCallback(
@@ -634,6 +728,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
         archivalCount={stats.archivalCount}
         mode={mode}
         width={width}
+        reflecting={reflecting}
       />
       {exitHint ? <Text color={color(theme.warn)}>Press Ctrl-C again to exit</Text> : null}
     </Box>

@@ -36,6 +36,8 @@ export type Item =
   | ToolItem
   | { kind: "memory"; id: number; label: string; action: string; before: string; after: string; eventId?: string }
   | { kind: "note"; id: number; level: NoteLevel; text: string; hint?: string }
+  /** A memory change made by the background reflection pass. */
+  | { kind: "learned"; id: number; verb: string; label: string; text: string; undoId?: string }
   /** Output of a slash command: rows of spans, wrapped at render time. */
   | { kind: "panel"; id: number; title?: string; rows: Span[][] }
   | { kind: "resumed"; id: number; entries: TranscriptEntry[] };

@@ -44,6 +44,8 @@ export interface SlashContext {
   clearView(): void;
   switchSession(session: AgentSession): void;
   setModel(name: string): void;
+  /** Start a reflection pass in the background (changes appear as they land); resolves when it ends. */
+  reflect(trigger: "manual" | "compaction"): Promise<void>;
   refresh(): void;
   exit(code?: number): void;
 }
@@ -255,6 +257,8 @@ const compact: SlashCommand = {
     ctx.refresh();
     if (!ev) return ctx.note("dim", "Nothing to compact yet.");
     ctx.note("ok", `Compacted: summarised ${ev.evicted} messages (${compactNumber(ev.tokensBefore)} → ${compactNumber(ev.tokensAfter)} tokens). They stay searchable in recall memory.`);
+    // What left the window is distilled into memory too (in the background, when reflection is automatic).
+    void ctx.reflect("compaction");
   },
 };
 
@@ -356,7 +360,29 @@ const cost: SlashCommand = {
       [dim("completion  "), { text: u.completionTokens.toLocaleString("en-US") }],
       [dim("total       "), { text: u.totalTokens.toLocaleString("en-US"), bold: true }],
       [dim("context     "), { text: `${compactNumber(s.contextTokens)} / ${compactNumber(s.contextWindow)} tokens` }],
+      ...(s.reflectionUsage
+        ? [
+            [
+              dim("reflection  "),
+              { text: s.reflectionUsage.totalTokens.toLocaleString("en-US") },
+              dim(
+                ` this session · ${(s.reflectionToday ?? 0).toLocaleString("en-US")} today` +
+                  (s.reflectionCap ? ` of ${s.reflectionCap.toLocaleString("en-US")} (daily cap)` : ""),
+              ),
+            ],
+          ]
+        : []),
     ]);
+  },
+};
+
+const reflect: SlashCommand = {
+  name: "reflect",
+  description: "distil the conversation into memory now (runs in the background; it also runs on its own every few turns)",
+  whileBusy: true,
+  async run(_args, ctx) {
+    if (!ctx.session.reflect) return ctx.note("warn", "Reflection is not available in this session.");
+    await ctx.reflect("manual");
   },
 };
 
@@ -370,7 +396,7 @@ const exit: SlashCommand = {
   },
 };
 
-export const BUILTIN_COMMANDS: readonly SlashCommand[] = [help, memory, search, forget, remember, compact, clear, model, agents, init, permissions, cost, exit];
+export const BUILTIN_COMMANDS: readonly SlashCommand[] = [help, memory, search, forget, remember, compact, clear, model, agents, init, reflect, permissions, cost, exit];
 
 /** Built-ins plus extras (an extra with a built-in's name replaces it). */
 export function commandList(extra: readonly SlashCommand[] = []): SlashCommand[] {

@@ -19,6 +19,8 @@ export interface StatusProps {
   archivalCount: number;
   mode: PermissionMode;
   width: number;
+  /** The background reflection pass is running. */
+  reflecting?: boolean;
 }
 
 export function compactNumber(n: number): string {
@@ -50,6 +52,8 @@ export function statusSegments(p: StatusProps): Span[][] {
     [{ text: "ctx ", dim: true }, { text: bar, color }, { text: ` ${pct}%`, color }, { text: ` ${compactNumber(p.contextTokens)}/${compactNumber(p.contextWindow)}`, dim: true }],
     [{ text: p.model, color: theme.accent }],
     [{ text: "core ", dim: true }, { text: `${compactNumber(p.coreChars)}/${compactNumber(p.coreLimit)}` }],
+    // Worth a place while it lasts: memory is changing in the background.
+    p.reflecting ? [{ text: "✻ reflecting", color: theme.memory }] : [],
     [{ text: "archival ", dim: true }, { text: String(p.archivalCount) }],
     [{ text: "shift+tab mode", dim: true }],
   ];
@@ -63,12 +67,13 @@ export function statusSpans(p: StatusProps): Span[] {
   const keep: number[] = [];
   let used = 0;
   for (let i = 0; i < segs.length; i++) {
+    if (segs[i]!.length === 0) continue;
     const w = segs[i]!.reduce((a, s) => a + stringWidth(s.text), 0) + (keep.length > 0 ? 3 : 0);
     if (used + w > width) continue;
     keep.push(i);
     used += w;
   }
-  const order = [2, 1, 3, 4, 0, 5].filter((i) => keep.includes(i));
+  const order = [2, 1, 3, 5, 4, 0, 6].filter((i) => keep.includes(i));
   const out: Span[] = [];
   order.forEach((i, n) => {
     if (n > 0) out.push(sep);

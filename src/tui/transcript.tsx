@@ -105,6 +105,8 @@ export function itemLines(item: Item, width: number, expanded = false): Line[] {
       return memoryChangeLines(item.label, item.action, item.before, item.after, width, item.eventId);
     case "note":
       return noteLines(item.level, item.text, width, item.hint);
+    case "learned":
+      return learnedLines(item, width);
     case "panel": {
       const rows: Line[] = [];
       if (item.title) rows.push([{ text: item.title, bold: true, color: theme.accent }]);
@@ -114,6 +116,23 @@ export function itemLines(item: Item, width: number, expanded = false): Line[] {
     case "resumed":
       return resumedLines(item.entries, width);
   }
+}
+
+function learnedLines(item: Extract<Item, { kind: "learned" }>, width: number): Line[] {
+  const undo = item.undoId ? ` — undo with /memory undo ${item.undoId}` : "";
+  const head = `✻ ${item.verb} · ${item.label}: `;
+  const room = Math.max(10, width - head.length - undo.length - 1);
+  return wrapSpans(
+    [
+      { text: "✻ ", color: theme.memory },
+      { text: `${item.verb} · `, dim: true },
+      { text: item.label, bold: true, color: theme.memory },
+      { text: ": " },
+      { text: truncate(item.text.replace(/\s+/g, " ").trim(), room) },
+      { text: undo, dim: true },
+    ],
+    width,
+  );
 }
 
 export function formatBytes(n: number): string {

@@ -3,7 +3,7 @@ import { matchesTool, parseHooksSection } from "../../src/extensions/hook-config
 import { HookRunner } from "../../src/extensions/hook-runner.js";
 import { parseFrontmatter, fieldList, FrontmatterError } from "../../src/extensions/frontmatter.js";
 import { splitArgs, substituteArguments } from "../../src/extensions/commands.js";
-import { canonicalRule } from "../../src/extensions/tool-aliases.js";
+import { canonicalRule } from "../../src/permissions/tool-aliases.js";
 import { tempDir } from "../helpers/temp.js";
 
 describe("hook matchers", () => {
@@ -98,7 +98,7 @@ describe("command arguments", () => {
   });
 
   it("maps Claude Code's allowed-tools rules to ours", () => {
-    expect(canonicalRule("Bash(git add:*)")).toBe("run_shell(git add)");
+    expect(canonicalRule("Bash(git add:*)")).toBe("run_shell(git add:*)");
     expect(canonicalRule("Read")).toBe("read_file");
     expect(canonicalRule("Edit(src/**)")).toBe("edit_file(src/**)");
     expect(canonicalRule("run_shell(npm test)")).toBe("run_shell(npm test)");

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach } from "vitest";
 import { Project } from "../../src/agent/open-project.js";
 import type { AgentEvent } from "../../src/agent/events.js";
+import type { ConfigLayer } from "../../src/config/config.js";
 import type { AgentSession, SendOptions, PermissionMode } from "../../src/agent/session.js";
 import { startScriptedServer, type ScriptedServer } from "./llm-server.mjs";
 import { tempDir } from "./temp.js";
@@ -22,7 +23,9 @@ export interface Harness {
 }
 
 /** A project in a temp dir wired to a scripted OpenAI-compatible server (real `openai` client). */
-export async function harness(opts: { mode?: PermissionMode; contextWindow?: number; maxSteps?: number; server?: ScriptedServer } = {}): Promise<Harness> {
+export async function harness(
+  opts: { mode?: PermissionMode; contextWindow?: number; maxSteps?: number; server?: ScriptedServer; flags?: ConfigLayer } = {},
+): Promise<Harness> {
   const server = opts.server ?? (await startScriptedServer());
   if (!opts.server) open.push(server);
   const root = tempDir("letta-agent-");
@@ -37,6 +40,7 @@ export async function harness(opts: { mode?: PermissionMode; contextWindow?: num
         baseURL: server.url,
         contextWindow: o.contextWindow ?? opts.contextWindow,
         maxSteps: opts.maxSteps,
+        ...opts.flags,
       },
     });
     open.push(project);

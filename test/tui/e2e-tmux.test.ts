@@ -240,7 +240,8 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
 
     await submit(second, "what is my favourite colour?");
     await second.waitFor("● You told me: teal.", STEP_MS);
-    const req = server.requests[1]!;
+    // Quitting reflected on the first turn (a request of its own): the turn's request is the last one.
+    const req = server.requests.at(-1)!;
     expect(userMessages(req)).toEqual(["my favourite colour is teal", "what is my favourite colour?"]);
     expect(req.body.messages.some((m: { role: string; content: string }) => m.role === "assistant" && m.content === "Noted: your favourite colour is teal.")).toBe(true);
 
