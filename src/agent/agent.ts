@@ -19,6 +19,10 @@ import type { MemoryAccess } from "../memory/access.js";
 import { ToolRegistry } from "../tools/registry.js";
 import type { ShellSettings, Tool } from "../tools/types.js";
 import type { InstructionFile } from "./instructions.js";
+import type { Checkpoints } from "../checkpoints/checkpoints.js";
+import { rewind as rewindTurn, findTurn } from "../checkpoints/rewind.js";
+import type { RewindOptions } from "../checkpoints/types.js";
+import { forkConversation, listConversations, resolveConversation } from "./conversations.js";
 
 export interface ModeGate extends PermissionGate {
   mode: PermissionMode;
@@ -45,6 +49,8 @@ export interface AgentDeps {
   endpointFromProject?: boolean;
   /** The instruction files in use (AGENTS.md …), re-read when they change. */
   instructions?: () => InstructionFile[];
+  /** The project's checkpoints (opened on first use); absent: turns are not checkpointed. */
+  checkpoints?: () => Checkpoints;
   /** Called by close(): the store belongs to the project, which decides whether to close it. */
   onClose?: () => void;
 }
@@ -142,6 +148,7 @@ export class Agent implements AgentSession {
       },
       maxSteps: this.deps.maxSteps,
       contextWindow: this.contextWindow(),
+      beginTurn: (turnId: number) => this.deps.checkpoints?.().beginTurn(this.deps.agent.id, this.conversationId, turnId, this.memory),
     };
     runTurn(deps, text, opts, emit)
       .catch((err: unknown) => {
@@ -187,6 +194,56 @@ export class Agent implements AgentSession {
     for (let seen = 0; start > 0 && seen < limit; ) if (entries[--start].role === "user") seen++;
     while (start < entries.length && entries[start].role !== "user") start++;
     return entries.slice(start);
+  }
+
+  turns() {
+    return this.requireCheckpoints().listTurns(this.deps.agent.id, this.conversationId);
+  }
+
+  planRewind(turnId: number) {
+    findTurn(this.rewindDeps(), turnId);
+    return this.requireCheckpoints().plan(this.deps.agent.id, this.conversationId, turnId);
+  }
+
+  rewind(turnId: number, opts: RewindOptions) {
+    if (this.busy) throw new Error("A turn is running; wait for it or interrupt it before rewinding.");
+    const result = rewindTurn(this.rewindDeps(), turnId, opts);
+    if (opts.conversation && !result.needsConfirmation) this.lastContextTokens = null;
+    return result;
+  }
+
+  sessions() {
+    return listConversations(this.deps.store, this.deps.agent.id);
+  }
+
+  resume(conversationId: string): string {
+    const id = resolveConversation(this.deps.store, this.deps.agent.id, conversationId, this.conversationId);
+    this.deps.store.conversations.setCurrent(this.deps.agent.id, id);
+    this.conversationId = id;
+    this.lastContextTokens = null;
+    return id;
+  }
+
+  fork(): string {
+    this.conversationId = forkConversation(this.deps.store, this.deps.agent.id, this.conversationId);
+    this.lastContextTokens = null;
+    return this.conversationId;
+  }
+
+  private requireCheckpoints(): Checkpoints {
+    const cp = this.deps.checkpoints?.();
+    if (!cp) throw new Error("Checkpoints are not available in this session.");
+    return cp;
+  }
+
+  private rewindDeps() {
+    return {
+      store: this.deps.store,
+      checkpoints: this.requireCheckpoints(),
+      memory: this.memory,
+      agentId: this.deps.agent.id,
+      conversationId: this.conversationId,
+    };
   }
 
   setModel(model: string): void {

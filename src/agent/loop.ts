@@ -7,7 +7,7 @@ import { ModelError, type ModelClient, type ModelTurn } from "../llm/types.js";
 import { approxTokens } from "../llm/tokens.js";
 import type { Store } from "../store/store.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import type { ToolContext } from "../tools/types.js";
+import type { CheckpointHooks, ToolContext } from "../tools/types.js";
 
 export const LOOP_REPEAT_LIMIT = 3;
 
@@ -22,6 +22,8 @@ export interface LoopDeps {
   toolContext: Omit<ToolContext, "signal" | "onOutput">;
   maxSteps: number;
   contextWindow: number;
+  /** Open the turn's checkpoint once its user message is stored (the message id is the turn id). */
+  beginTurn?: (turnId: number) => CheckpointHooks | undefined;
 }
 
 const zeroUsage = (): Usage => ({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
@@ -42,8 +44,9 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
     emit({ type: "done", reason, result, numSteps: steps, usage });
 
   const append = (m: Parameters<Store["messages"]["append"]>[1]) => store.messages.append(agentId, m);
-  emit({ type: "turn_start", agentId, conversationId });
-  append({ conversationId, role: "user", content: text, tokens: approxTokens(text) + 4 });
+  const user = append({ conversationId, role: "user", content: text, tokens: approxTokens(text) + 4 });
+  const checkpoint = deps.beginTurn?.(user.id);
+  emit({ type: "turn_start", agentId, conversationId, turnId: user.id });
 
   for (;;) {
     if (signal.aborted) return done("interrupted", lastText);
@@ -107,7 +110,7 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
         : await runToolCall(call, {
             registry: deps.registry,
             gate: deps.gate,
-            ctx: { ...deps.toolContext, signal, onOutput: (chunk) => emit({ type: "tool_output", id: call.id, chunk }) },
+            ctx: { ...deps.toolContext, checkpoint, signal, onOutput: (chunk) => emit({ type: "tool_output", id: call.id, chunk }) },
             approve: opts.approve,
             emit,
           });

@@ -24,6 +24,9 @@ import { PermissionGateImpl } from "../permissions/gate.js";
 import { projectRecord, rememberAllowRule } from "../trust/record.js";
 import { ignoredNotice } from "../trust/project-settings.js";
 import { InstructionFiles, type InstructionFile } from "./instructions.js";
+import { Checkpoints } from "../checkpoints/checkpoints.js";
+import { checkpointSettings } from "../checkpoints/settings.js";
+import { forkConversation, resolveConversation } from "./conversations.js";
 
 export const DEFAULT_AGENT_NAME = "default";
 export const DEFAULT_PERSONA =
@@ -75,6 +78,7 @@ export class Project {
   private pendingNotices: string[] = [];
   private user: UserMemory;
   private instructions: InstructionFiles;
+  private checkpointStore?: Checkpoints;
 
   private constructor(
     readonly root: string,
@@ -192,7 +196,29 @@ export class Project {
     return model;
   }
 
-  session(agent: AgentRow, opts: { mode?: PermissionMode; newConversation?: boolean } = {}): Agent {
+  /** The project's checkpoints, opened (and pruned) on first use. */
+  checkpoints(): Checkpoints {
+    this.checkpointStore ??= new Checkpoints(this.store, this.root, this.lettaDir, checkpointSettings(this.root, this.opts.env ?? process.env), (m) =>
+      this.notice(m),
+    );
+    return this.checkpointStore;
+  }
+
+  /**
+   * Which conversation a session opens: the agent's current one (`--continue`, the default), a new
+   * one (`--new`), a given one (`--resume ID`); `fork` continues in a copy of that one instead.
+   */
+  conversationFor(agent: AgentRow, opts: { newConversation?: boolean; resume?: string; fork?: boolean }): string {
+    if (opts.newConversation) return this.store.agents.newConversation(agent.id);
+    let id = agent.conversationId;
+    if (opts.resume !== undefined) {
+      id = resolveConversation(this.store, agent.id, opts.resume, agent.conversationId);
+      this.store.conversations.setCurrent(agent.id, id);
+    }
+    return opts.fork ? forkConversation(this.store, agent.id, id) : id;
+  }
+
+  session(agent: AgentRow, opts: { mode?: PermissionMode; newConversation?: boolean; resume?: string; fork?: boolean } = {}): Agent {
     const model = this.modelFor(agent);
     const config = this.config;
     const createModel =
@@ -211,9 +237,7 @@ export class Project {
       projectRoot: this.root,
       persist: (rule) => rememberAllowRule(this.root, rule, this.opts.env ?? process.env),
     });
-    const agentRow = opts.newConversation
-      ? { ...agent, conversationId: this.store.agents.newConversation(agent.id) }
-      : agent;
+    const agentRow = { ...agent, conversationId: this.conversationFor(agent, opts) };
     return new Agent({
       store: this.store,
       agent: agentRow,
@@ -233,6 +257,7 @@ export class Project {
       notify: (m) => this.notice(m),
       endpointFromProject: config.baseURLSource === "project",
       instructions: () => this.instructions.list(),
+      checkpoints: () => this.checkpoints(),
     });
   }
 

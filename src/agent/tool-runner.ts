@@ -72,8 +72,10 @@ export async function runToolCall(
     emit({ type: "approval_result", id: call.id, approved: true });
   }
 
+  // Commands can change any file: snapshot around an approved one so rewind covers it too.
+  const snapshot = tool.kind === "exec" ? ctx.checkpoint?.beforeShell() : undefined;
   try {
-    const result = await tool.run(args as never, ctx);
+    const result = await runWithSnapshot(tool, args, ctx, snapshot);
     if (ctx.signal.aborted) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
     return finish(result.isError ? "error" : "done", result.content, result.display);
   } catch (err) {
@@ -82,6 +84,14 @@ export async function runToolCall(
     // Expected refusals (ToolError, MemoryError, bad dates) read as-is; anything else is labelled a crash.
     const known = ["ToolError", "MemoryError", "StoreError"].includes(e?.name) || /^not a date/.test(e?.message ?? "");
     return finish("error", known ? e.message : `${tool.name} failed: ${e?.message ?? String(err)}`);
+  }
+}
+
+async function runWithSnapshot(tool: Tool, args: unknown, ctx: ToolContext, snapshot: unknown) {
+  try {
+    return await tool.run(args as never, ctx);
+  } finally {
+    if (snapshot !== undefined) ctx.checkpoint?.afterShell(snapshot);
   }
 }
 

@@ -2,6 +2,8 @@ import { join } from "node:path";
 import { openDatabase, writeTransaction, type DB } from "./db.js";
 import { AgentStore } from "./agents.js";
 import { BlockStore } from "./blocks.js";
+import { CheckpointStore } from "./checkpoints.js";
+import { ConversationStore } from "./conversations.js";
 import { MessageStore } from "./messages.js";
 import { PassageStore } from "./passages.js";
 import { SummaryStore } from "./summaries.js";
@@ -15,6 +17,8 @@ export class Store {
   readonly messages: MessageStore;
   readonly passages: PassageStore;
   readonly summaries: SummaryStore;
+  readonly checkpoints: CheckpointStore;
+  readonly conversations: ConversationStore;
 
   private constructor(
     readonly db: DB,
@@ -25,6 +29,8 @@ export class Store {
     this.messages = new MessageStore(db);
     this.passages = new PassageStore(db);
     this.summaries = new SummaryStore(db);
+    this.checkpoints = new CheckpointStore(db);
+    this.conversations = new ConversationStore(db);
   }
 
   static open(lettaDir: string): Store {
