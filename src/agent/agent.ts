@@ -181,8 +181,9 @@ export class Agent implements AgentSession {
   /** The last `limit` exchanges (a user message and everything after it), oldest first. */
   recentTranscript(limit: number): TranscriptEntry[] {
     const rows = this.deps.store.messages.tail(this.deps.agent.id, this.conversationId, Math.max(40, limit * 12));
+    const hidden = this.rewoundFilter();
     const entries: TranscriptEntry[] = rows
-      .filter((r) => r.role !== "system" && !isPressureNotice(r) && !(r.role === "assistant" && !r.content))
+      .filter((r) => r.role !== "system" && !isPressureNotice(r) && !(r.role === "assistant" && !r.content) && !hidden(r.id))
       .map((r) => ({
         role: r.role as TranscriptEntry["role"],
         content: r.content,
@@ -228,6 +229,17 @@ export class Agent implements AgentSession {
     this.conversationId = forkConversation(this.deps.store, this.deps.agent.id, this.conversationId);
     this.lastContextTokens = null;
     return this.conversationId;
+  }
+
+  /** Messages of rewound turns: out of the view too (a message belongs to the latest turn at or before it). */
+  private rewoundFilter(): (messageId: number) => boolean {
+    const turns = this.deps.store.checkpoints.list(this.deps.agent.id, this.conversationId, { includeRewound: true });
+    if (!turns.some((t) => t.rewoundAt)) return () => false;
+    return (id) => {
+      let owner: (typeof turns)[number] | undefined;
+      for (const t of turns) if (t.turnId <= id) owner = t;
+      return !!owner?.rewoundAt;
+    };
   }
 
   private requireCheckpoints(): Checkpoints {

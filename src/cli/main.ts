@@ -4,6 +4,8 @@ import { buildProgram, type CliOptions } from "./program.js";
 import { EXIT } from "./headless.js";
 import { attachMemoryCommand } from "./memory-command.js";
 import { attachTrustCommand } from "./trust-command.js";
+import { attachRewindCommand } from "./rewind-command.js";
+import { attachSessionsCommand } from "./sessions-command.js";
 import { flagProblems } from "./flag-checks.js";
 import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
 
@@ -43,6 +45,8 @@ export async function main(argv: string[]): Promise<void> {
   });
   attachMemoryCommand(program, (c) => (code = c));
   attachTrustCommand(program, (c) => (code = c));
+  attachRewindCommand(program, (c) => (code = c));
+  attachSessionsCommand(program, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
