@@ -120,7 +120,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const [exitHint, setExitHint] = useState(false);
   const [inputHeight, setInputHeight] = useState(3);
   const [suspended, setSuspended] = useState(false);
-  const [choice, setChoice] = useState<{ request: ChoiceRequest; resolve(i: number | null): void } | null>(null);
+  const [choice, setChoice] = useState<{ id: number; request: ChoiceRequest; resolve(i: number | null): void } | null>(null);
   const [prefill, setPrefill] = useState<{ text: string; seq: number } | undefined>(undefined);
 
   // Mutable mirrors for the async turn loop, which outlives any one render.
@@ -459,6 +459,8 @@ export function App({ session: initialSession, options = {}, history: historyPro
         choose: (request) =>
           new Promise<number | null>((resolve) =>
             setChoice({
+              // A new id per request remounts the list: a second question starts fresh.
+              id: newId(),
               request,
               resolve: (i) => {
                 setChoice(null);
@@ -635,6 +637,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
       ) : null}
       {choice ? (
         <ChoiceList
+          key={choice.id}
           request={choice.request}
           width={width}
           maxRows={maxChoiceRows}
