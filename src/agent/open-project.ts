@@ -267,6 +267,7 @@ export class Project {
   }
 
   close(): void {
+    this.checkpointStore?.close();
     this.store.close();
     this.user.close();
   }

@@ -1,46 +1,49 @@
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { BlobDb } from "../store/blob-db.js";
 
 export const hashBytes = (data: Buffer): string => createHash("sha256").update(data).digest("hex");
 
-/**
- * Content-addressed file store under `.letta/checkpoints/blobs`: a file's bytes are kept once
- * however many turns saw them. The index of sizes lives in the database (for pruning by size).
- */
+/** Content-addressed file contents: a file's bytes are kept once however many turns saw them. */
 export class BlobStore {
-  constructor(
-    readonly dir: string,
-    private onAdd: (hash: string, size: number) => void,
-  ) {}
+  private db: BlobDb;
 
-  private file(hash: string): string {
-    return path.join(this.dir, hash.slice(0, 2), hash.slice(2));
+  constructor(file: string) {
+    this.db = BlobDb.open(file);
   }
 
   put(data: Buffer): string {
     const hash = hashBytes(data);
-    const file = this.file(hash);
-    if (!fs.existsSync(file)) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      // Write then rename: a crash never leaves a half blob under the right name.
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, data);
-      fs.renameSync(tmp, file);
-    }
-    this.onAdd(hash, data.length);
+    this.db.put(hash, data);
     return hash;
   }
 
   has(hash: string): boolean {
-    return fs.existsSync(this.file(hash));
+    return this.db.has(hash);
   }
 
   get(hash: string): Buffer {
-    return fs.readFileSync(this.file(hash));
+    const data = this.db.get(hash);
+    if (!data) throw new Error(`checkpoint content ${hash.slice(0, 12)} is gone (pruned)`);
+    return data;
   }
 
-  remove(hash: string): void {
-    fs.rmSync(this.file(hash), { force: true });
+  bytes(): number {
+    return this.db.totalBytes();
+  }
+
+  hashes(): string[] {
+    return this.db.hashes();
+  }
+
+  remove(hashes: string[]): void {
+    this.db.remove(hashes);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn);
+  }
+
+  close(): void {
+    this.db.close();
   }
 }

@@ -32,7 +32,7 @@ export class Checkpoints {
   ) {
     this.root = fs.realpathSync(projectRoot);
     const dir = path.join(lettaDir, CHECKPOINT_DIR);
-    this.blobs = new BlobStore(path.join(dir, "blobs"), (h, size) => store.checkpoints.addBlob(h, size));
+    this.blobs = new BlobStore(path.join(dir, "blobs.db"));
     this.shell = new ShellSnapshots(this.root, path.join(dir, "manifest.json"), this.blobs, settings.maxFileBytes);
     this.pruned = pruneCheckpoints(store.checkpoints, this.blobs, this.shell, settings);
   }
@@ -59,9 +59,10 @@ export class Checkpoints {
     return {
       beforeWrite: (abs) => guard("before a write", () => this.captureBefore(turnId, abs)),
       afterWrite: (abs) => guard("after a write", () => this.captureAfter(turnId, abs)),
-      beforeShell: () => guard("before a command", () => this.shell.before()),
+      // One transaction per snapshot: a first snapshot indexes thousands of blobs.
+      beforeShell: () => guard("before a command", () => this.blobs.transaction(() => this.shell.before())),
       afterShell: (token) => {
-        if (token) guard("after a command", () => this.recordShell(turnId, token as Snapshot));
+        if (token) guard("after a command", () => this.store.transaction(() => this.blobs.transaction(() => this.recordShell(turnId, token as Snapshot))));
       },
     };
   }
@@ -115,6 +116,10 @@ export class Checkpoints {
 
   plan(agentId: string, conversationId: string, turnId: number): RestorePlan {
     return planRestore(this.store, this.blobs, this.root, agentId, conversationId, turnId);
+  }
+
+  close(): void {
+    this.blobs.close();
   }
 
   /** Write the plan back; marks the records restored so a later rewind does not see them as hand edits. */

@@ -19,7 +19,7 @@ export function pruneCheckpoints(
 ): PruneReport {
   const report: PruneReport = { prunedTurns: 0, removedBlobs: 0, freedBytes: 0 };
   report.prunedTurns += store.pruneOlderThan(new Date(now - settings.maxAgeDays * DAY_MS).toISOString());
-  const over = () => store.blobBytes() > settings.maxBytes;
+  const over = () => blobs.bytes() > settings.maxBytes;
   if (report.prunedTurns === 0 && !over()) return report;
   collect(store, blobs, shell, report);
   // Each pruned turn is followed by a collection: what it frees is only known after one.
@@ -33,11 +33,10 @@ export function pruneCheckpoints(
 function collect(store: CheckpointStore, blobs: BlobStore, shell: ShellSnapshots, report: PruneReport): void {
   const keep = store.liveHashes();
   for (const h of shell.hashes()) keep.add(h);
-  const drop = store.allBlobs().filter((h) => !keep.has(h));
+  const drop = blobs.hashes().filter((h) => !keep.has(h));
   if (drop.length === 0) return;
-  const before = store.blobBytes();
-  for (const h of drop) blobs.remove(h);
-  store.dropBlobs(drop);
+  const before = blobs.bytes();
+  blobs.remove(drop);
   report.removedBlobs += drop.length;
-  report.freedBytes += before - store.blobBytes();
+  report.freedBytes += before - blobs.bytes();
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BlobStore } from "./blobs.js";
-import { scanProject, type FileStat } from "./scan.js";
+import { ProjectScanner, type FileStat } from "./scan.js";
 
 interface Entry extends FileStat {
   /** null: larger than the per-file cap, so not kept (a shell change to it is listed, not restorable). */
@@ -25,18 +25,22 @@ export interface ShellChange {
  */
 export class ShellSnapshots {
   private manifest: Snapshot | null = null;
+  private scanner: ProjectScanner;
 
   constructor(
     private root: string,
     private manifestFile: string,
     private blobs: BlobStore,
     private maxFileBytes: number,
-  ) {}
+  ) {
+    this.scanner = new ProjectScanner(root);
+  }
 
   /** Call before the command: every file's current content is in the blob store afterwards. */
   before(): Snapshot {
-    const snap = this.capture(this.load());
-    this.save(snap);
+    const known = this.load();
+    const snap = this.capture(known);
+    if (differs(known, snap)) this.save(snap);
     return snap;
   }
 
@@ -53,7 +57,7 @@ export class ShellSnapshots {
       }
     }
     for (const [rel, a] of now) if (!before.has(rel)) changes.push({ path: rel, beforeHash: null, afterHash: a.hash, restorable: true });
-    this.save(now);
+    if (differs(before, now)) this.save(now);
     return changes.sort((x, y) => x.path.localeCompare(y.path));
   }
 
@@ -72,7 +76,7 @@ export class ShellSnapshots {
 
   private capture(known: Snapshot): Snapshot {
     const snap: Snapshot = new Map();
-    for (const [rel, st] of scanProject(this.root)) {
+    for (const [rel, st] of this.scanner.scan()) {
       const k = known.get(rel);
       if (k && k.size === st.size && k.mtimeMs === st.mtimeMs) {
         snap.set(rel, k);
@@ -111,4 +115,10 @@ export class ShellSnapshots {
     fs.writeFileSync(tmp, JSON.stringify([...snap]));
     fs.renameSync(tmp, this.manifestFile);
   }
+}
+
+function differs(a: Snapshot, b: Snapshot): boolean {
+  if (a.size !== b.size) return true;
+  for (const [rel, e] of b) if (a.get(rel) !== e) return true;
+  return false;
 }

@@ -170,15 +170,7 @@ export class CheckpointStore {
     return (sql(this.db, "SELECT id FROM passages WHERE agent_id = ? AND id > ? ORDER BY id").all(agentId, id) as { id: number }[]).map((r) => r.id);
   }
 
-  // ---- blobs and pruning
-
-  addBlob(hash: string, size: number): void {
-    sql(this.db, "INSERT OR IGNORE INTO checkpoint_blobs (hash, size) VALUES (?, ?)").run(hash, size);
-  }
-
-  blobBytes(): number {
-    return (sql(this.db, "SELECT COALESCE(SUM(size), 0) AS n FROM checkpoint_blobs").get() as { n: number }).n;
-  }
+  // ---- pruning
 
   /** Mark turns older than `before` pruned; returns how many. */
   pruneOlderThan(before: string): number {
@@ -203,15 +195,6 @@ export class CheckpointStore {
        UNION SELECT after_hash FROM checkpoint_files f JOIN checkpoints c ON c.turn_id = f.turn_id WHERE c.pruned_at IS NULL AND after_hash IS NOT NULL`,
     ).all() as { h: string }[];
     return new Set(rows.map((r) => r.h));
-  }
-
-  allBlobs(): string[] {
-    return (sql(this.db, "SELECT hash FROM checkpoint_blobs").all() as { hash: string }[]).map((r) => r.hash);
-  }
-
-  dropBlobs(hashes: string[]): void {
-    const stmt = sql(this.db, "DELETE FROM checkpoint_blobs WHERE hash = ?");
-    writeTransaction(this.db, () => hashes.forEach((h) => stmt.run(h)));
   }
 
   prunedCount(agentId: string, conversationId: string): number {

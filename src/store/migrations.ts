@@ -123,11 +123,6 @@ CREATE TABLE checkpoint_files (
   restored_at TEXT,
   PRIMARY KEY (turn_id, path)
 );
-
-CREATE TABLE checkpoint_blobs (
-  hash TEXT PRIMARY KEY,
-  size INTEGER NOT NULL
-);
 `,
   },
 ];

@@ -151,7 +151,8 @@ export const Input = memo(function Input(props: InputProps) {
         setCandidates(null);
         if (s.value !== "" || busy) return void (lastEscape.current = 0);
         const now = Date.now();
-        if (now - lastEscape.current < DOUBLE_ESC_MS) {
+        // Two presses read in one chunk arrive as one Esc key whose input still holds the second ESC.
+        if (input === "\u001b" || now - lastEscape.current < DOUBLE_ESC_MS) {
           lastEscape.current = 0;
           return onDoubleEscape?.();
         }

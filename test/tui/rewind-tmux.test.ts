@@ -56,6 +56,7 @@ describe("rewind in the TUI (tmux)", () => {
     // Esc twice on the empty input opens the same list; this time the conversation goes back too.
     await t.waitFor(READY, STEP_MS);
     await t.press("Escape");
+    await new Promise((r) => setTimeout(r, 100));
     await t.press("Escape");
     await t.waitFor("Rewind to before which turn?", STEP_MS);
     await t.press("Enter");
