@@ -69,7 +69,7 @@ export function planRestore(store: Store, blobs: BlobStore, root: string, agentI
       items.push({ path: rel, action: "keep", conflict: false, restorable: false, reason: "changed by a shell command, not restorable (over the size cap)" });
       continue;
     }
-    if (target !== null && !blobs.has(target)) {
+    if (store.checkpoints.get(first.turnId)?.prunedAt || (target !== null && !blobs.has(target))) {
       items.push({ path: rel, action: "keep", conflict: false, restorable: false, reason: "checkpoint pruned" });
       continue;
     }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -124,5 +124,41 @@ describe("letta-code rewind", () => {
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(message);
     }
+  });
+
+  it("shows pruning in --list: turns older than the configured age are marked, their files no longer restorable", async () => {
+    const p = tempProject();
+    server.enqueue({ toolCalls: [{ name: "write_file", arguments: { path: "old.txt", content: "x\n" } }] }, { text: "ok" });
+    await cli(p, ["-p", "an old turn", "--yolo", ...model()]);
+    await new Promise((r) => setTimeout(r, 300));
+    // 0.000001 days is 86 ms: the turn above is older than that.
+    const env = { LETTA_CODE_CHECKPOINT_MAX_AGE_DAYS: "0.000001" };
+    let r = await runCli(["rewind", "--list"], { cwd: p.root, home: p.home, stdin: "ignore", env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/an old turn {2}\[pruned: files no longer restorable\]/);
+    expect(r.stdout).toMatch(/Pruned just now: 1 turn/);
+    r = await runCli(["rewind", "--list", "--json"], { cwd: p.root, home: p.home, stdin: "ignore", env });
+    const json = JSON.parse(r.stdout) as ListJson;
+    expect(json.pruned.turns).toBe(1);
+    expect(json.turns[0]!.files[0]).toMatchObject({ path: "old.txt", restorable: false });
+  });
+
+  it("works as an unprivileged user too (the blob store and restore need no root)", async () => {
+    const p = tempProject();
+    chmodSync(p.root, 0o777);
+    chmodSync(join(p.root, "README.md"), 0o666);
+    chmodSync(p.home, 0o777);
+    const wrap = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+    const run = (args: string[]) => runCli(args, { cwd: p.root, home: p.home, stdin: "ignore", wrap });
+    server.enqueue({ toolCalls: [{ name: "write_file", arguments: { path: "README.md", content: "overwritten\n" } }] }, { text: "ok" });
+    let r = await run(["-p", "overwrite it", "--yolo", ...model()]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(p.root, "README.md"), "utf8")).toBe("overwritten\n");
+    r = await run(["rewind", "--list", "--json"]);
+    const turn = (JSON.parse(r.stdout) as ListJson).turns[0]!.turn_id;
+    r = await run(["rewind", String(turn), "--code-only"]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(p.root, "README.md"), "utf8")).toBe("# sample project\n");
   });
 });
