@@ -148,7 +148,7 @@ export class Agent implements AgentSession {
       },
       maxSteps: this.deps.maxSteps,
       contextWindow: this.contextWindow(),
-      beginTurn: (turnId: number) => this.deps.checkpoints?.().beginTurn(this.deps.agent.id, this.conversationId, turnId, this.memory),
+      beginTurn: (turnId: number) => this.beginCheckpoint(turnId),
     };
     runTurn(deps, text, opts, emit)
       .catch((err: unknown) => {
@@ -229,6 +229,16 @@ export class Agent implements AgentSession {
     this.conversationId = forkConversation(this.deps.store, this.deps.agent.id, this.conversationId);
     this.lastContextTokens = null;
     return this.conversationId;
+  }
+
+  /** Checkpoints that cannot be opened (an unwritable .letta/checkpoints) cost the rewind, never the turn. */
+  private beginCheckpoint(turnId: number) {
+    try {
+      return this.deps.checkpoints?.().beginTurn(this.deps.agent.id, this.conversationId, turnId, this.memory);
+    } catch (e) {
+      this.deps.notify(`Checkpoints unavailable (${(e as Error).message}); this turn's file changes cannot be rewound.`);
+      return undefined;
+    }
   }
 
   /** Messages of rewound turns: out of the view too (a message belongs to the latest turn at or before it). */

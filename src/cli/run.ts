@@ -51,12 +51,13 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
     const conversation = {
       newConversation: opts.new,
       resume: typeof opts.resume === "string" ? opts.resume : undefined,
-      fork: opts.forkSession,
+      // `--resume` without an id forks what the TUI's picker chooses, not the current conversation.
+      fork: opts.forkSession && opts.resume !== true,
     };
     if (interactive) {
       const session = project.session(agent, conversation);
       const { startInteractive } = await import("./interactive.js");
-      return await startInteractive(project, session, positional, { pickSession: opts.resume === true });
+      return await startInteractive(project, session, positional, { pickSession: opts.resume === true, fork: !!opts.forkSession });
     }
     if (opts.resume === true) {
       warn("--resume needs a session id without a terminal (`letta-code sessions` lists them).");

@@ -74,7 +74,9 @@ const resume: SlashCommand = {
   async run(args, ctx) {
     const s = ctx.session;
     if (!s.sessions || !s.resume) return ctx.note("warn", "Sessions are not available here.");
-    let id = args.trim();
+    // `--resume --fork-session` without an id: pick, then continue in a copy of the pick.
+    const fork = /(^|\s)--fork(\s|$)/.test(args);
+    let id = args.replace(/(^|\s)--fork(\s|$)/, " ").trim();
     if (!id) {
       const list = s.sessions();
       if (list.length === 0) return ctx.note("dim", "No conversations yet.");
@@ -90,8 +92,9 @@ const resume: SlashCommand = {
       id = list[i]!.id;
     }
     const full = s.resume(id);
+    const copy = fork && s.fork ? s.fork() : undefined;
     ctx.switchSession(s);
-    ctx.note("ok", `Resumed conversation ${full}.`);
+    ctx.note("ok", copy ? `Resumed ${full} in a copy: ${copy}.` : `Resumed conversation ${full}.`);
   },
 };
 

@@ -140,4 +140,15 @@ describe("checkpoints and rewind (through the real store)", () => {
     expect(h.agent.turns().map((t) => t.text)).toEqual(["original question", "in the fork"]);
     expect(h.agent.resume(original.slice(0, 12))).toBe(original);
   });
+
+  it("a checkpoint store that cannot be opened costs the rewind, not the turn", async () => {
+    const h = await yolo();
+    writeFileSync(join(h.root, ".letta", "checkpoints"), "not a directory");
+    h.server.enqueue({ toolCalls: [write("made.txt", "x\n")] }, { text: "done anyway" });
+    const events = await collect(h.session, "make a file");
+    expect(events.find((e) => e.type === "done")).toMatchObject({ reason: "answer", result: "done anyway" });
+    expect(readFileSync(join(h.root, "made.txt"), "utf8")).toBe("x\n");
+    const notice = events.find((e) => e.type === "notice" && /Checkpoints unavailable/.test(e.message));
+    expect(notice).toBeDefined();
+  });
 });

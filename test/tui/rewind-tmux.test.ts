@@ -70,3 +70,29 @@ describe("rewind in the TUI (tmux)", () => {
     expect(readFileSync(join(project.root, "README.md"), "utf8")).toBe("# sample project\n");
   });
 });
+
+describe("sessions in the TUI (tmux)", () => {
+  it("-r without an id opens a picker; the chosen conversation's history is shown and sent next", async () => {
+    const project = tempProject();
+    const model = ["--model", "scripted-model", "--base-url", server.url];
+    const { runCli } = await import("../helpers/cli.js");
+    server.enqueue({ text: "apples are red" });
+    await runCli(["-p", "about apples", ...model], { cwd: project.root, home: project.home, stdin: "ignore" });
+    server.enqueue({ text: "bananas are yellow" });
+    await runCli(["-p", "about bananas", "--new", ...model], { cwd: project.root, home: project.home, stdin: "ignore" });
+
+    const env = { ...cleanEnv(project.home), TERM: "xterm-256color" };
+    const t = await TmuxSession.start({ command: cleanEnvCommand([process.execPath, BIN, ...model, "-r"], env), cwd: project.root, cols: 100, rows: 30 });
+    await t.waitFor("Resume which conversation?", START_MS);
+    await t.waitFor("about apples", STEP_MS);
+    await t.press("2"); // the older one: apples
+    await t.waitFor("Resumed conversation conv-", STEP_MS);
+    await t.waitFor("apples are red", STEP_MS);
+    server.enqueue({ text: "still apples" });
+    await submit(t, "more please");
+    await t.waitFor("still apples", STEP_MS);
+    const sent = JSON.stringify(server.requests.at(-1)!.body.messages);
+    expect(sent).toContain("apples are red");
+    expect(sent).not.toContain("bananas");
+  });
+});
