@@ -33,7 +33,7 @@ export class Checkpoints {
     this.root = fs.realpathSync(projectRoot);
     const dir = path.join(lettaDir, CHECKPOINT_DIR);
     this.blobs = new BlobStore(path.join(dir, "blobs.db"));
-    this.shell = new ShellSnapshots(this.root, path.join(dir, "manifest.json"), this.blobs, settings.maxFileBytes);
+    this.shell = new ShellSnapshots(this.root, path.join(dir, "manifest.json"), this.blobs, settings.maxFileBytes, settings.maxBytes);
     this.pruned = pruneCheckpoints(store.checkpoints, this.blobs, this.shell, settings);
   }
 
@@ -106,7 +106,7 @@ export class Checkpoints {
       pruned: !!t.prunedAt,
       files: this.store.checkpoints.files(t.turnId).map((f): TurnFile => ({
         path: f.path,
-        change: f.beforeHash === null && f.restorable ? "created" : f.afterHash === null ? "deleted" : "modified",
+        change: f.beforeHash === null ? "created" : f.afterHash === null ? "deleted" : "modified",
         source: f.source,
         restorable: f.restorable && !t.prunedAt,
         restored: !!f.restoredAt,

@@ -66,7 +66,7 @@ export function planRestore(store: Store, blobs: BlobStore, root: string, agentI
     }
     const current = currentHash(abs);
     if (!first.restorable) {
-      items.push({ path: rel, action: "keep", conflict: false, restorable: false, reason: "changed by a shell command, not restorable (over the size cap)" });
+      items.push({ path: rel, action: "keep", conflict: false, restorable: false, reason: "changed by a shell command, not restorable (the file or the repository is over the snapshot size cap)" });
       continue;
     }
     if (store.checkpoints.get(first.turnId)?.prunedAt || (target !== null && !blobs.has(target))) {

@@ -3,16 +3,19 @@ import * as path from "node:path";
 import type { BlobStore } from "./blobs.js";
 import { ProjectScanner, type FileStat } from "./scan.js";
 
+/** The file existed but its content was not kept (over a size cap): a change to it is listed, not restorable. */
+export const UNSTORED = "unstored";
+
 interface Entry extends FileStat {
-  /** null: larger than the per-file cap, so not kept (a shell change to it is listed, not restorable). */
-  hash: string | null;
+  /** The content's hash, or UNSTORED. */
+  hash: string;
 }
 
 export type Snapshot = Map<string, Entry>;
 
 export interface ShellChange {
   path: string;
-  /** null with `restorable`: the file did not exist before the command. */
+  /** null: the file did not exist before the command. */
   beforeHash: string | null;
   afterHash: string | null;
   restorable: boolean;
@@ -32,6 +35,8 @@ export class ShellSnapshots {
     private manifestFile: string,
     private blobs: BlobStore,
     private maxFileBytes: number,
+    /** A repository bigger than this is not copied: its shell changes are listed, not restorable. */
+    private maxTotalBytes: number,
   ) {
     this.scanner = new ProjectScanner(root);
   }
@@ -50,10 +55,10 @@ export class ShellSnapshots {
     const changes: ShellChange[] = [];
     for (const [rel, b] of before) {
       const a = now.get(rel);
-      if (!a) changes.push({ path: rel, beforeHash: b.hash, afterHash: null, restorable: b.hash !== null });
-      else if (a.hash !== b.hash || a.hash === null) {
-        if (a.hash === null && b.hash === null && a.size === b.size && a.mtimeMs === b.mtimeMs) continue;
-        changes.push({ path: rel, beforeHash: b.hash, afterHash: a.hash, restorable: b.hash !== null });
+      if (!a) changes.push({ path: rel, beforeHash: b.hash, afterHash: null, restorable: b.hash !== UNSTORED });
+      else if (a.hash !== b.hash || a.hash === UNSTORED) {
+        if (a === b) continue; // unstored and untouched (same size and mtime)
+        changes.push({ path: rel, beforeHash: b.hash, afterHash: a.hash, restorable: b.hash !== UNSTORED });
       }
     }
     for (const [rel, a] of now) if (!before.has(rel)) changes.push({ path: rel, beforeHash: null, afterHash: a.hash, restorable: true });
@@ -64,7 +69,7 @@ export class ShellSnapshots {
   /** Hashes the manifest points at: pruning must keep them. */
   hashes(): Set<string> {
     const out = new Set<string>();
-    for (const e of this.load().values()) if (e.hash) out.add(e.hash);
+    for (const e of this.load().values()) if (e.hash !== UNSTORED) out.add(e.hash);
     return out;
   }
 
@@ -76,14 +81,18 @@ export class ShellSnapshots {
 
   private capture(known: Snapshot): Snapshot {
     const snap: Snapshot = new Map();
-    for (const [rel, st] of this.scanner.scan()) {
+    const scan = this.scanner.scan();
+    let total = 0;
+    for (const st of scan.values()) total += st.size;
+    const store = total <= this.maxTotalBytes;
+    for (const [rel, st] of scan) {
       const k = known.get(rel);
       if (k && k.size === st.size && k.mtimeMs === st.mtimeMs) {
         snap.set(rel, k);
         continue;
       }
-      let hash: string | null = null;
-      if (st.size <= this.maxFileBytes) {
+      let hash = UNSTORED;
+      if (store && st.size <= this.maxFileBytes) {
         try {
           hash = this.blobs.put(fs.readFileSync(path.join(this.root, rel)));
         } catch {
@@ -101,7 +110,7 @@ export class ShellSnapshots {
     try {
       const raw = JSON.parse(fs.readFileSync(this.manifestFile, "utf8")) as [string, Entry][];
       // A manifest entry is only trusted if its blob is still there (pruning may have removed it).
-      for (const [rel, e] of raw) if (e.hash === null || this.blobs.has(e.hash)) this.manifest.set(rel, e);
+      for (const [rel, e] of raw) if (e.hash === UNSTORED || this.blobs.has(e.hash)) this.manifest.set(rel, e);
     } catch {
       // First snapshot in this project, or an unreadable manifest: start from a full scan.
     }

@@ -20,7 +20,7 @@ export interface CheckpointFileRow {
   turnId: number;
   path: string;
   source: "tool" | "shell";
-  /** null: the file did not exist before the turn. */
+  /** null: the file did not exist before the turn; otherwise a content hash, or "unstored" (not kept). */
   beforeHash: string | null;
   /** null: the file did not exist after the turn's last change. */
   afterHash: string | null;

@@ -151,4 +151,18 @@ describe("checkpoints and rewind (through the real store)", () => {
     const notice = events.find((e) => e.type === "notice" && /Checkpoints unavailable/.test(e.message));
     expect(notice).toBeDefined();
   });
+
+  it("a repository over the size limit is not copied: a command's changes are listed, not restorable", async () => {
+    const h = await yolo();
+    writeFileSync(join(h.root, ".letta", "config.json"), JSON.stringify({ checkpoints: { maxSizeMB: 0.000001 } }));
+    writeFileSync(join(h.root, "big.txt"), "original\n");
+    h.server.enqueue({ toolCalls: [shell("echo changed > big.txt")] }, { text: "ran" });
+    await collect(h.session, "change it with a command");
+    const turn = h.agent.turns()[0]!;
+    expect(turn.files.map((f) => [f.path, f.change, f.source, f.restorable])).toEqual([["big.txt", "modified", "shell", false]]);
+    const r = h.agent.rewind(turn.turnId, { code: true, conversation: false, memory: false });
+    expect(r.skipped.map((k) => k.path)).toEqual(["big.txt"]);
+    expect(r.skipped[0]!.reason).toMatch(/changed by a shell command, not restorable/);
+    expect(readFileSync(join(h.root, "big.txt"), "utf8")).toBe("changed\n");
+  });
 });
