@@ -4,18 +4,28 @@ import { resolveConversation, SessionNotFoundError } from "../agent/conversation
 import { rewind, RewindError, type RewindDeps } from "../checkpoints/rewind.js";
 import type { RestoreItem, RewindResult, TurnSummary } from "../checkpoints/types.js";
 import { formatBytes } from "../tools/output-cap.js";
-import { StoreError } from "../store/db.js";
 import type { RewindFlags } from "./rewind-command.js";
 import { EXIT } from "./headless.js";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const warn = (s: string) => process.stderr.write(`letta-code: ${s}\n`);
 
+/** A named agent that does not exist is bad input (exit 2), said before anything is opened for it. */
+export function unknownAgent(project: Project, name: string | undefined): string | undefined {
+  if (!name || project.store.agents.byName(name) || project.store.agents.get(name)) return undefined;
+  return `no agent named "${name}" in ${project.lettaDir}. Agents: ${project.agentNames()}.`;
+}
+
 /** Open the project (no model needed) and run `fn` with what a rewind needs; errors become exit codes. */
 export async function withRewindDeps(agentName: string | undefined, session: string | undefined, fn: (deps: RewindDeps, project: Project) => Promise<number> | number): Promise<number> {
   let project: Project | undefined;
   try {
     project = Project.open({ onNotice: (m) => warn(m) });
+    const unknown = unknownAgent(project, agentName);
+    if (unknown) {
+      warn(unknown);
+      return EXIT.usage;
+    }
     const agent = project.resolveAgent(agentName, false);
     const conversationId = session ? resolveConversation(project.store, agent.id, session, agent.conversationId) : agent.conversationId;
     return await fn({ store: project.store, checkpoints: project.checkpoints(), memory: project.memory(agent.id), agentId: agent.id, conversationId }, project);
@@ -25,7 +35,7 @@ export async function withRewindDeps(agentName: string | undefined, session: str
       return EXIT.usage;
     }
     warn((err as Error).message);
-    return err instanceof StoreError ? EXIT.failed : /^No agent named/.test((err as Error).message) ? EXIT.usage : EXIT.failed;
+    return EXIT.failed;
   } finally {
     project?.close();
   }

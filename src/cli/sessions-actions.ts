@@ -2,6 +2,7 @@ import { listConversations, resolveConversation, SessionNotFoundError } from "..
 import { Project } from "../agent/open-project.js";
 import { sessionMarkdown, sessionJson } from "./session-export.js";
 import { EXIT } from "./headless.js";
+import { unknownAgent } from "./rewind-actions.js";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const warn = (s: string) => process.stderr.write(`letta-code: ${s}\n`);
@@ -10,10 +11,15 @@ async function withProject(agentName: string | undefined, fn: (project: Project,
   let project: Project | undefined;
   try {
     project = Project.open({ onNotice: (m) => warn(m) });
+    const unknown = unknownAgent(project, agentName);
+    if (unknown) {
+      warn(unknown);
+      return EXIT.usage;
+    }
     return fn(project, project.resolveAgent(agentName, false));
   } catch (err) {
     warn((err as Error).message);
-    return err instanceof SessionNotFoundError || /^No agent named/.test((err as Error).message) ? EXIT.usage : EXIT.failed;
+    return err instanceof SessionNotFoundError ? EXIT.usage : EXIT.failed;
   } finally {
     project?.close();
   }

@@ -103,6 +103,8 @@ describe("sessions: list, resume, fork, export", () => {
       [["-p", "x", "--new", "-c", ...model()], /--new .* contradicts --continue/],
       [["sessions", "export", "conv-nope"], /No session "conv-nope"/],
       [["sessions", "export", "x", "--format", "pdf"], /--format must be md or json/],
+      [["sessions", "--agent", "nobody"], /no agent named "nobody"/],
+      [["rewind", "--list", "--agent", "nobody"], /no agent named "nobody"/],
     ];
     for (const [args, message] of cases) {
       const r = await cli(p, args);
