@@ -1,6 +1,6 @@
 /** letta-code's public TypeScript API. */
 export { createClient, LettaClient } from "./sdk/client.js";
-export type { ClientOptions, AgentInfo, TurnMessage, TurnResult, UserMessageOptions } from "./sdk/client.js";
+export type { ClientOptions, AgentInfo, TurnMessage, TurnResult, UserMessageOptions, SessionSummary } from "./sdk/client.js";
 export type { AgentEvent, Usage, ToolDisplay } from "./agent/events.js";
 export { EVENT_SCHEMA_VERSION } from "./agent/events.js";
 export type { AgentSession, ApprovalDecision, PermissionMode } from "./agent/session.js";

@@ -26,6 +26,10 @@ import { decide } from "../permissions/policy.js";
 import { HookRunner } from "../extensions/hook-runner.js";
 import type { HookSpec } from "../extensions/hook-config.js";
 import { turnHooks } from "../extensions/turn-hooks.js";
+import type { Checkpoints } from "../checkpoints/checkpoints.js";
+import { rewind as rewindTurn, findTurn } from "../checkpoints/rewind.js";
+import type { RewindOptions } from "../checkpoints/types.js";
+import { forkConversation, listConversations, resolveConversation } from "./conversations.js";
 
 export interface ModeGate extends PermissionGate {
   mode: PermissionMode;
@@ -69,6 +73,8 @@ export interface AgentDeps {
   /** Folders outside the project read_file may read (user-level skills). */
   readRoots?: () => readonly string[];
   reflection?: ReflectionHost;
+  /** The project's checkpoints (opened on first use); absent: turns are not checkpointed. */
+  checkpoints?: () => Checkpoints;
   /** Called by close(): the store belongs to the project, which decides whether to close it. */
   onClose?: () => void;
 }
@@ -263,6 +269,7 @@ export class Agent implements AgentSession {
       },
       maxSteps: this.deps.maxSteps,
       contextWindow: this.contextWindow(),
+      beginTurn: (turnId: number) => this.beginCheckpoint(turnId),
     };
     runTurn(deps, text, opts, emit)
       .catch((err: unknown) => {
@@ -296,8 +303,9 @@ export class Agent implements AgentSession {
   /** The last `limit` exchanges (a user message and everything after it), oldest first. */
   recentTranscript(limit: number): TranscriptEntry[] {
     const rows = this.deps.store.messages.tail(this.deps.agent.id, this.conversationId, Math.max(40, limit * 12));
+    const hidden = this.rewoundFilter();
     const entries: TranscriptEntry[] = rows
-      .filter((r) => r.role !== "system" && !isPressureNotice(r) && !(r.role === "assistant" && !r.content))
+      .filter((r) => r.role !== "system" && !isPressureNotice(r) && !(r.role === "assistant" && !r.content) && !hidden(r.id))
       .map((r) => ({
         role: r.role as TranscriptEntry["role"],
         content: r.content,
@@ -309,6 +317,77 @@ export class Agent implements AgentSession {
     for (let seen = 0; start > 0 && seen < limit; ) if (entries[--start].role === "user") seen++;
     while (start < entries.length && entries[start].role !== "user") start++;
     return entries.slice(start);
+  }
+
+  turns() {
+    return this.requireCheckpoints().listTurns(this.deps.agent.id, this.conversationId);
+  }
+
+  planRewind(turnId: number) {
+    findTurn(this.rewindDeps(), turnId);
+    return this.requireCheckpoints().plan(this.deps.agent.id, this.conversationId, turnId);
+  }
+
+  rewind(turnId: number, opts: RewindOptions) {
+    if (this.busy) throw new Error("A turn is running; wait for it or interrupt it before rewinding.");
+    const result = rewindTurn(this.rewindDeps(), turnId, opts);
+    if (opts.conversation && !result.needsConfirmation) this.lastContextTokens = null;
+    return result;
+  }
+
+  sessions() {
+    return listConversations(this.deps.store, this.deps.agent.id);
+  }
+
+  resume(conversationId: string): string {
+    const id = resolveConversation(this.deps.store, this.deps.agent.id, conversationId, this.conversationId);
+    this.deps.store.conversations.setCurrent(this.deps.agent.id, id);
+    this.conversationId = id;
+    this.lastContextTokens = null;
+    return id;
+  }
+
+  fork(): string {
+    this.conversationId = forkConversation(this.deps.store, this.deps.agent.id, this.conversationId);
+    this.lastContextTokens = null;
+    return this.conversationId;
+  }
+
+  /** Checkpoints that cannot be opened (an unwritable .letta/checkpoints) cost the rewind, never the turn. */
+  private beginCheckpoint(turnId: number) {
+    try {
+      return this.deps.checkpoints?.().beginTurn(this.deps.agent.id, this.conversationId, turnId, this.memory);
+    } catch (e) {
+      this.deps.notify(`Checkpoints unavailable (${(e as Error).message}); this turn's file changes cannot be rewound.`);
+      return undefined;
+    }
+  }
+
+  /** Messages of rewound turns: out of the view too (a message belongs to the latest turn at or before it). */
+  private rewoundFilter(): (messageId: number) => boolean {
+    const turns = this.deps.store.checkpoints.list(this.deps.agent.id, this.conversationId, { includeRewound: true });
+    if (!turns.some((t) => t.rewoundAt)) return () => false;
+    return (id) => {
+      let owner: (typeof turns)[number] | undefined;
+      for (const t of turns) if (t.turnId <= id) owner = t;
+      return !!owner?.rewoundAt;
+    };
+  }
+
+  private requireCheckpoints(): Checkpoints {
+    const cp = this.deps.checkpoints?.();
+    if (!cp) throw new Error("Checkpoints are not available in this session.");
+    return cp;
+  }
+
+  private rewindDeps() {
+    return {
+      store: this.deps.store,
+      checkpoints: this.requireCheckpoints(),
+      memory: this.memory,
+      agentId: this.deps.agent.id,
+      conversationId: this.conversationId,
+    };
   }
 
   setModel(model: string): void {

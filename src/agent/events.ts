@@ -38,7 +38,8 @@ export type ReflectionStatus = "done" | "nothing" | "busy" | "capped" | "off" | 
 export type ToolCallState = "validating" | "awaiting_approval" | "running" | "done" | "error" | "cancelled";
 
 export type AgentEvent =
-  | { type: "turn_start"; agentId: string; conversationId: string }
+  /** turnId: the id of the turn's user message, what `letta-code rewind <turn-id>` takes. */
+  | { type: "turn_start"; agentId: string; conversationId: string; turnId?: number }
   | { type: "assistant_delta"; text: string }
   | { type: "assistant_message"; text: string; messageId: string }
   | { type: "tool_call"; id: string; name: string; args: unknown; rawArgs: string }

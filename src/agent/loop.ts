@@ -7,7 +7,7 @@ import { ModelError, type ModelClient, type ModelTurn } from "../llm/types.js";
 import { approxTokens } from "../llm/tokens.js";
 import type { Store } from "../store/store.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import type { Tool, ToolContext } from "../tools/types.js";
+import type { CheckpointHooks, Tool, ToolContext } from "../tools/types.js";
 
 export const LOOP_REPEAT_LIMIT = 3;
 /** A Stop hook may send the agent back to work this many times in one turn, so it cannot loop forever. */
@@ -36,6 +36,8 @@ export interface LoopDeps {
   hooks?: TurnHooks;
   /** This turn's extra allow rules (a custom command's allowed-tools). */
   turnAllows?: (tool: Tool, args: unknown) => boolean;
+  /** Open the turn's checkpoint once its user message is stored (the message id is the turn id). */
+  beginTurn?: (turnId: number) => CheckpointHooks | undefined;
 }
 
 const zeroUsage = (): Usage => ({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
@@ -56,19 +58,21 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
     emit({ type: "done", reason, result, numSteps: steps, usage });
 
   const append = (m: Parameters<Store["messages"]["append"]>[1]) => store.messages.append(agentId, m);
-  emit({ type: "turn_start", agentId, conversationId });
   let content = text;
   if (deps.hooks?.promptSubmit) {
     const got = await deps.hooks.promptSubmit(text, signal);
     if (got.blocked !== undefined) {
       // Not stored and not sent: the hook's reason is for the user.
       const msg = `A UserPromptSubmit hook blocked this prompt; it was not sent.${got.blocked ? ` ${got.blocked}` : ""}`;
+      emit({ type: "turn_start", agentId, conversationId });
       emit({ type: "error", message: msg, fatal: true });
       return done("error", msg);
     }
     if (got.context) content = `${text}\n\n${got.context}`;
   }
-  append({ conversationId, role: "user", content, tokens: approxTokens(content) + 4 });
+  const user = append({ conversationId, role: "user", content, tokens: approxTokens(content) + 4 });
+  const checkpoint = deps.beginTurn?.(user.id);
+  emit({ type: "turn_start", agentId, conversationId, turnId: user.id });
   let stopContinuations = 0;
 
   for (;;) {
@@ -145,7 +149,7 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
         : await runToolCall(call, {
             registry: deps.registry,
             gate: deps.gate,
-            ctx: { ...deps.toolContext, signal, onOutput: (chunk) => emit({ type: "tool_output", id: call.id, chunk }) },
+            ctx: { ...deps.toolContext, checkpoint, signal, onOutput: (chunk) => emit({ type: "tool_output", id: call.id, chunk }) },
             approve: opts.approve,
             emit,
             hooks: deps.hooks?.tool,

@@ -29,6 +29,9 @@ import { ignoredNotice } from "../trust/project-settings.js";
 import { InstructionFiles, type InstructionFile } from "./instructions.js";
 import { loadExtensions, type Extensions } from "../extensions/extensions.js";
 import { createLoadSkillTool } from "../extensions/load-skill-tool.js";
+import { Checkpoints } from "../checkpoints/checkpoints.js";
+import { checkpointSettings } from "../checkpoints/settings.js";
+import { forkConversation, resolveConversation } from "./conversations.js";
 
 export const DEFAULT_AGENT_NAME = "default";
 export const DEFAULT_PERSONA =
@@ -82,6 +85,7 @@ export class Project {
   private pendingNotices: string[] = [];
   private user: UserMemory;
   private instructions: InstructionFiles;
+  private checkpointStore?: Checkpoints;
 
   private constructor(
     readonly root: string,
@@ -229,7 +233,29 @@ export class Project {
     return model;
   }
 
-  session(agent: AgentRow, opts: { mode?: PermissionMode; newConversation?: boolean } = {}): Agent {
+  /** The project's checkpoints, opened (and pruned) on first use. */
+  checkpoints(): Checkpoints {
+    this.checkpointStore ??= new Checkpoints(this.store, this.root, this.lettaDir, checkpointSettings(this.root, this.opts.env ?? process.env), (m) =>
+      this.notice(m),
+    );
+    return this.checkpointStore;
+  }
+
+  /**
+   * Which conversation a session opens: the agent's current one (`--continue`, the default), a new
+   * one (`--new`), a given one (`--resume ID`); `fork` continues in a copy of that one instead.
+   */
+  conversationFor(agent: AgentRow, opts: { newConversation?: boolean; resume?: string; fork?: boolean }): string {
+    if (opts.newConversation) return this.store.agents.newConversation(agent.id);
+    let id = agent.conversationId;
+    if (opts.resume !== undefined) {
+      id = resolveConversation(this.store, agent.id, opts.resume, agent.conversationId);
+      this.store.conversations.setCurrent(agent.id, id);
+    }
+    return opts.fork ? forkConversation(this.store, agent.id, id) : id;
+  }
+
+  session(agent: AgentRow, opts: { mode?: PermissionMode; newConversation?: boolean; resume?: string; fork?: boolean } = {}): Agent {
     const model = this.modelFor(agent);
     const config = this.config;
     const createModel =
@@ -250,9 +276,7 @@ export class Project {
     });
     const skills = this.extensions.skills;
     const userSkillDirs = skills.filter((s) => s.scope === "user").map((s) => s.dir);
-    const agentRow = opts.newConversation
-      ? { ...agent, conversationId: this.store.agents.newConversation(agent.id) }
-      : agent;
+    const agentRow = { ...agent, conversationId: this.conversationFor(agent, opts) };
     return new Agent({
       store: this.store,
       agent: agentRow,
@@ -283,6 +307,7 @@ export class Project {
         createModel: (sessionModel, o) =>
           createModel(config.reflection.model ?? sessionModel, o?.maxRetries === undefined ? config : { ...config, maxRetries: o.maxRetries }),
       },
+      checkpoints: () => this.checkpoints(),
     });
   }
 
@@ -303,6 +328,7 @@ export class Project {
   }
 
   close(): void {
+    this.checkpointStore?.close();
     this.store.close();
     this.user.close();
   }

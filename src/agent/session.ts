@@ -1,6 +1,8 @@
 import type { AgentEvent, ReflectionTrigger, Usage } from "./events.js";
 import type { MemoryAccess } from "../memory/access.js";
 import type { InstructionFile } from "./instructions.js";
+import type { RestorePlan, RewindOptions, RewindResult, TurnSummary } from "../checkpoints/types.js";
+import type { ConversationSummary } from "../store/conversations.js";
 
 export type PermissionMode = "ask" | "accept-edits" | "yolo" | "read-only";
 export const PERMISSION_MODES: PermissionMode[] = ["ask", "accept-edits", "yolo", "read-only"];
@@ -94,4 +96,16 @@ export interface AgentSession {
   /** Run the SessionEnd hooks (when the face ends the session); absent where there are none. */
   endSession?(reason: string): Promise<void>;
   close(): void;
+  // Checkpoints and sessions: optional so a face can run on a session without them.
+  /** This conversation's turns (oldest first) with the files each changed. */
+  turns?(): TurnSummary[];
+  /** What restoring the code to before `turnId` would do, conflicts (hand edits) included. */
+  planRewind?(turnId: number): RestorePlan;
+  rewind?(turnId: number, opts: RewindOptions): RewindResult;
+  /** The agent's conversations, newest first. */
+  sessions?(): ConversationSummary[];
+  /** Continue another conversation (an id or a unique prefix); returns its full id. */
+  resume?(conversationId: string): string;
+  /** Continue in a new conversation that starts with a copy of this one's history; returns its id. */
+  fork?(): string;
 }

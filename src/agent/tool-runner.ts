@@ -100,8 +100,10 @@ export async function runToolCall(
   }
 
   ranArgs = args;
+  // Commands can change any file: snapshot around an approved one so rewind covers it too.
+  const snapshot = tool.kind === "exec" ? ctx.checkpoint?.beforeShell() : undefined;
   try {
-    let result = await tool.run(args as never, ctx);
+    let result = await runWithSnapshot(tool, args, ctx, snapshot);
     if (ctx.signal.aborted) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
     // The sandbox, not the command, was why it failed: someone at the keyboard may let it run outside.
     if (result.display?.kind === "shell" && result.display.sandboxDenied && deps.approve && ctx.shell.sandbox) {
@@ -122,7 +124,8 @@ export async function runToolCall(
       if (answer.decision === "no") return finish("error", `${result.content}${ESCALATION_DECLINED}`, result.display);
       // "always": the session's commands stop being sandboxed (the settings object is the session's own).
       if (answer.decision === "always") ctx.shell.sandbox = false;
-      result = await tool.run(args as never, { ...ctx, shell: { ...ctx.shell, sandbox: false } });
+      const unsandboxed = { ...ctx, shell: { ...ctx.shell, sandbox: false } };
+      result = await runWithSnapshot(tool, args, unsandboxed, ctx.checkpoint?.beforeShell());
       result = { ...result, content: `${ESCALATED_RUN}${result.content}` };
       if (ctx.signal.aborted) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
     }
@@ -133,6 +136,14 @@ export async function runToolCall(
     // Expected refusals (ToolError, MemoryError, bad dates) read as-is; anything else is labelled a crash.
     const known = ["ToolError", "MemoryError", "StoreError"].includes(e?.name) || /^not a date/.test(e?.message ?? "");
     return finish("error", known ? e.message : `${tool.name} failed: ${e?.message ?? String(err)}`);
+  }
+}
+
+async function runWithSnapshot(tool: Tool, args: unknown, ctx: ToolContext, snapshot: unknown) {
+  try {
+    return await tool.run(args as never, ctx);
+  } finally {
+    if (snapshot !== undefined) ctx.checkpoint?.afterShell(snapshot);
   }
 }
 

@@ -4,7 +4,7 @@ import type { Project } from "../agent/open-project.js";
 import type { AgentSession } from "../agent/session.js";
 
 /** Wire the TUI to a project: history file, agent switching, the permission view. */
-export async function startInteractive(project: Project, first: Agent, initialPrompt?: string): Promise<number> {
+export async function startInteractive(project: Project, first: Agent, initialPrompt?: string, opts: { pickSession?: boolean; fork?: boolean } = {}): Promise<number> {
   const { runTui } = await import("../tui/run.js");
   const { extensionCommands } = await import("../tui/extension-commands.js");
   let current: Agent = first;
@@ -31,6 +31,8 @@ export async function startInteractive(project: Project, first: Agent, initialPr
     },
     permissions: () => current.permissionRules(),
     initialPrompt,
+    // `--resume` without an id: open on the session picker.
+    initialCommand: opts.pickSession ? (opts.fork ? "/resume --fork" : "/resume") : undefined,
   });
   await current.endSession("exit");
   return code;

@@ -5,6 +5,8 @@ import { EXIT } from "./headless.js";
 import { attachMemoryCommand } from "./memory-command.js";
 import { attachTrustCommand } from "./trust-command.js";
 import { attachSkillsCommand } from "./skills-command.js";
+import { attachRewindCommand } from "./rewind-command.js";
+import { attachSessionsCommand } from "./sessions-command.js";
 import { flagProblems } from "./flag-checks.js";
 import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
 import { attachReflectCommand } from "./reflect-command.js";
@@ -47,6 +49,8 @@ export async function main(argv: string[]): Promise<void> {
   attachTrustCommand(program, (c) => (code = c));
   attachSkillsCommand(program, (c) => (code = c));
   attachReflectCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
+  attachRewindCommand(program, (c) => (code = c));
+  attachSessionsCommand(program, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

@@ -9,6 +9,10 @@ export interface CliOptions {
   contextWindow?: number;
   maxSteps?: number;
   new?: boolean;
+  continue?: boolean;
+  /** true: `--resume` without an id (the TUI shows a picker). */
+  resume?: string | boolean;
+  forkSession?: boolean;
   agent?: string;
   sandbox?: boolean | string;
   sandboxNetwork?: boolean;
@@ -61,6 +65,9 @@ export function buildProgram(version: string): Command {
     .option("--context-window <tokens>", "context window size in tokens (overrides the built-in table)", positiveInt("--context-window"))
     .option("--max-steps <n>", "most model steps in one turn (default 50)", positiveInt("--max-steps"))
     .option("--new", "start a fresh conversation (memory is kept)")
+    .option("-c, --continue", "continue the most recent conversation (the default)")
+    .option("-r, --resume [id]", "continue the conversation with this id (see `letta-code sessions`); no id in the TUI: pick one")
+    .option("--fork-session", "with --resume/--continue: continue in a new conversation that starts with a copy of that one")
     .option("--agent <name>", "which of the project's agents to use (created if missing; default: the project's first agent)")
     .addOption(
       new Option(
@@ -90,6 +97,8 @@ Examples:
   cat err.log | letta-code -p "why does this fail?" --output-format json | jq .result
   letta-code memory show                       what the agent remembers (no model needed)
   letta-code reflect                           distil recent conversations into memory now
+  letta-code sessions                          the conversations; letta-code -r <id> continues one
+  letta-code rewind --list                     the turns of this conversation; rewind <turn-id> undoes one
 
 Exit codes: 0 success, 1 the run failed, 2 bad usage or no model configured, 130 interrupted.`,
   );

@@ -5,6 +5,7 @@ import { detectLocalServer } from "./detect-local.js";
 import { embeddingProgressPrinter } from "./progress.js";
 import { ConfigError, type ConfigLayer } from "../config/config.js";
 import { NoModelError, Project } from "../agent/open-project.js";
+import { SessionNotFoundError } from "../agent/conversations.js";
 import { StoreError } from "../store/db.js";
 import { findProjectRoot } from "../config/project.js";
 import { resolveConfig } from "../config/config.js";
@@ -49,10 +50,20 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       onEmbeddingProgress: progress ? embeddingProgressPrinter() : undefined,
     });
     const agent = project.resolveAgent(flags.agent);
+    const conversation = {
+      newConversation: opts.new,
+      resume: typeof opts.resume === "string" ? opts.resume : undefined,
+      // `--resume` without an id forks what the TUI's picker chooses, not the current conversation.
+      fork: opts.forkSession && opts.resume !== true,
+    };
     if (interactive) {
-      const session = project.session(agent, { newConversation: opts.new });
+      const session = project.session(agent, conversation);
       const { startInteractive } = await import("./interactive.js");
-      return await startInteractive(project, session, positional);
+      return await startInteractive(project, session, positional, { pickSession: opts.resume === true, fork: !!opts.forkSession });
+    }
+    if (opts.resume === true) {
+      warn("--resume needs a session id without a terminal (`letta-code sessions` lists them).");
+      return EXIT.usage;
     }
     let piped: string;
     try {
@@ -81,7 +92,7 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       send = { allowTools: x.allowedTools, model: x.model };
     }
     const prompt = text && piped ? `${text}\n\n<stdin>\n${piped}\n</stdin>` : text || piped;
-    const session = project.session(agent, { newConversation: opts.new, mode: flags.permissions?.mode });
+    const session = project.session(agent, { ...conversation, mode: flags.permissions?.mode });
     return await runHeadless(session, { prompt, format: opts.outputFormat, progress: !!progress, startedAt, send, reflect: !!opts.reflect });
   } catch (err) {
     if (err instanceof NoModelError) {
@@ -90,7 +101,7 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       if (local) warn(`found ${local.name} at ${local.baseURL}: try --base-url ${local.baseURL} --model ${local.model ?? "<model>"}`);
       return EXIT.usage;
     }
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof SessionNotFoundError) {
       warn(err.message);
       return EXIT.usage;
     }

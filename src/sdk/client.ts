@@ -1,6 +1,7 @@
 import type { Agent } from "../agent/agent.js";
 import type { AgentEvent, Usage } from "../agent/events.js";
 import { Project } from "../agent/open-project.js";
+import { listConversations } from "../agent/conversations.js";
 import type { Approver, PermissionMode } from "../agent/session.js";
 import type { Block, MessageSearchOptions, Passage, PassageSearchOptions, RecallMessage } from "../memory/access.js";
 import type { LoadProgress } from "../embeddings/types.js";
@@ -37,6 +38,8 @@ export type TurnMessage =
   | { messageType: "tool_return_message"; toolCallId: string; name: string; status: "success" | "error"; content: string };
 
 export interface TurnResult {
+  /** The conversation the turn ran in (a fork's new id with `fork`). */
+  sessionId: string;
   messages: TurnMessage[];
   usage: Usage;
   stopReason: "answer" | "step_limit" | "loop_detected" | "interrupted";
@@ -48,6 +51,18 @@ export interface UserMessageOptions {
   onEvent?: (e: AgentEvent) => void;
   /** Answer approval requests; without it, writes and commands are refused in "ask" mode. */
   approve?: Approver;
+  /** Continue this conversation (an id from `listSessions` or a result's `sessionId`); default: the current one. */
+  sessionId?: string;
+  /** Continue in a new conversation that starts with a copy of the chosen one's history; the original is untouched. */
+  fork?: boolean;
+}
+
+export interface SessionSummary {
+  id: string;
+  startedAt: string;
+  lastActiveAt: string;
+  messageCount: number;
+  firstUserMessage: string;
 }
 
 /** The TypeScript API: the same agents and memory as the CLI, for building stateful apps. */
@@ -97,6 +112,8 @@ export class LettaClient {
   /** Send a message and resolve with this turn's assistant and tool messages. Rejects when the model fails. */
   async userMessage(agentId: string, text: string, opts: UserMessageOptions = {}): Promise<TurnResult> {
     const session = this.session(agentId);
+    if (opts.sessionId && opts.sessionId !== session.info().conversationId) session.resume(opts.sessionId);
+    if (opts.fork) session.fork();
     const messages: TurnMessage[] = [];
     const names = new Map<string, string>();
     let done: Extract<AgentEvent, { type: "done" }> | undefined;
@@ -118,7 +135,12 @@ export class LettaClient {
       if (e.type === "done") done = e;
     }
     if (!done || done.reason === "error") throw new Error(done?.result ?? "the turn ended without a result");
-    return { messages, usage: done.usage, stopReason: done.reason };
+    return { sessionId: session.info().conversationId, messages, usage: done.usage, stopReason: done.reason };
+  }
+
+  /** The agent's conversations, newest first. */
+  listSessions(agentId: string): SessionSummary[] {
+    return listConversations(this.project.store, this.agentRow(agentId).id);
   }
 
   getBlocks(agentId: string): Omit<Block, "updatedAt">[] {

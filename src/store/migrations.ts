@@ -141,6 +141,35 @@ CREATE TABLE IF NOT EXISTS reflection_usage (
 );
 `,
   },
+  {
+    // Checkpoints: file contents before each turn's changes, for rewind.
+    version: 4,
+    sql: `
+CREATE TABLE checkpoints (
+  turn_id INTEGER PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  conversation_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  memory TEXT NOT NULL DEFAULT '[]',
+  passage_max_id INTEGER NOT NULL DEFAULT 0,
+  rewound_at TEXT,
+  pruned_at TEXT
+);
+CREATE INDEX checkpoints_conversation ON checkpoints(agent_id, conversation_id, turn_id);
+CREATE INDEX checkpoints_created ON checkpoints(created_at);
+
+CREATE TABLE checkpoint_files (
+  turn_id INTEGER NOT NULL REFERENCES checkpoints(turn_id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('tool','shell')),
+  before_hash TEXT,
+  after_hash TEXT,
+  restorable INTEGER NOT NULL DEFAULT 1,
+  restored_at TEXT,
+  PRIMARY KEY (turn_id, path)
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

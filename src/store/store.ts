@@ -3,6 +3,8 @@ import { openDatabase, writeTransaction, type DB } from "./db.js";
 import { AgentStore } from "./agents.js";
 import { BlockStore } from "./blocks.js";
 import { MemoryEventStore } from "./memory-events.js";
+import { CheckpointStore } from "./checkpoints.js";
+import { ConversationStore } from "./conversations.js";
 import { MessageStore } from "./messages.js";
 import { PassageStore } from "./passages.js";
 import { ReflectionStore } from "./reflection.js";
@@ -19,6 +21,8 @@ export class Store {
   readonly summaries: SummaryStore;
   readonly memoryEvents: MemoryEventStore;
   readonly reflection: ReflectionStore;
+  readonly checkpoints: CheckpointStore;
+  readonly conversations: ConversationStore;
 
   private constructor(
     readonly db: DB,
@@ -31,6 +35,8 @@ export class Store {
     this.summaries = new SummaryStore(db);
     this.memoryEvents = new MemoryEventStore(db);
     this.reflection = new ReflectionStore(db);
+    this.checkpoints = new CheckpointStore(db);
+    this.conversations = new ConversationStore(db);
   }
 
   static open(lettaDir: string): Store {

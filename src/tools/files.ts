@@ -285,8 +285,10 @@ export const writeFileTool = defineTool({
   },
   async run(args, ctx) {
     const plan = await planWrite(args, ctx);
+    ctx.checkpoint?.beforeWrite(plan.abs);
     await fsp.mkdir(path.dirname(plan.abs), { recursive: true });
     await fsp.writeFile(plan.abs, args.content, "utf8");
+    ctx.checkpoint?.afterWrite(plan.abs);
     const n = countLines(args.content);
     return {
       content: `Wrote ${n} line${n === 1 ? "" : "s"} to ${plan.rel}${plan.created ? " (new file)" : ""}`,
@@ -386,7 +388,9 @@ export const editFileTool = defineTool({
   },
   async run(args, ctx) {
     const plan = await planEdit(args, ctx);
+    ctx.checkpoint?.beforeWrite(plan.abs);
     await fsp.writeFile(plan.abs, plan.after, "utf8");
+    ctx.checkpoint?.afterWrite(plan.abs);
     const what = plan.count === 1 ? `1 replacement at line ${plan.line}` : `${plan.count} replacements`;
     return { content: `Edited ${plan.rel}: ${what}`, display: diffDisplay(plan) };
   },

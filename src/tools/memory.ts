@@ -113,7 +113,8 @@ function formatPassage(p: Passage): string {
 const RECALL_EXCERPT = 600;
 function formatMessage(m: RecallMessage): string {
   const text = m.content.length > RECALL_EXCERPT ? `${m.content.slice(0, RECALL_EXCERPT)}…` : m.content;
-  return `[${m.createdAt.replace("T", " ").slice(0, 19)}] ${m.role}: ${text}`;
+  // Recall spans every conversation of the agent: the id says which one a hit came from.
+  return `[${m.createdAt.replace("T", " ").slice(0, 19)}] (${m.conversationId}) ${m.role}: ${text}`;
 }
 
 export const memoryTools: Tool[] = [

@@ -15,6 +15,18 @@ export interface ShellSettings {
   network?: boolean;
 }
 
+/**
+ * Checkpoint capture (checkpoints/): the previous content of a file before a tool writes it, and a
+ * snapshot around commands. Absent outside a turn (tests, the SDK's direct tool use).
+ */
+export interface CheckpointHooks {
+  beforeWrite(absPath: string): void;
+  afterWrite(absPath: string): void;
+  /** Before an approved command runs; the token goes back to afterShell. */
+  beforeShell(): unknown;
+  afterShell(token: unknown): void;
+}
+
 export interface ToolContext {
   projectRoot: string;
   agentId: string;
@@ -29,6 +41,7 @@ export interface ToolContext {
   readRoots?: () => readonly string[];
   /** One-time notices for the user (e.g. "sandbox unavailable"). */
   notify?: (message: string) => void;
+  checkpoint?: CheckpointHooks;
 }
 
 /** A tool result has two faces: `content` for the model (compact, capped), `display` for the user. */

@@ -26,6 +26,7 @@ import { InputHistory } from "./history.js";
 import { Input } from "./input.js";
 import { appendCapped, newId, type Attachment, type Item, type NoteLevel, type ToolItem } from "./items.js";
 import { LinesView } from "./lines-view.js";
+import { CHOICE_CHROME, ChoiceList, type ChoiceRequest } from "./choice-list.js";
 import {
   commandList,
   completionEntries,
@@ -63,6 +64,8 @@ export interface TuiOptions {
   initialPrompt?: string;
   /** Longest wait at quit for reflection to save what was learned (default 3000 ms); the rest is picked up next time. */
   exitReflectionMs?: number;
+  /** A slash command to run once at start (`--resume` without an id opens the picker). */
+  initialCommand?: string;
   /** Run one GC after this long without activity, so V8 returns memory (default 6000; 0 disables). See idle-trim.ts. */
   idleTrimMs?: number;
 }
@@ -122,6 +125,8 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const [inputHeight, setInputHeight] = useState(3);
   const [suspended, setSuspended] = useState(false);
   const [reflecting, setReflecting] = useState(false);
+  const [choice, setChoice] = useState<{ id: number; request: ChoiceRequest; resolve(i: number | null): void } | null>(null);
+  const [prefill, setPrefill] = useState<{ text: string; seq: number } | undefined>(undefined);
 
   // Mutable mirrors for the async turn loop, which outlives any one render.
   const turnRef = useRef<Turn | null>(null);
@@ -545,6 +550,19 @@ export function App({ session: initialSession, options = {}, history: historyPro
         progress,
         editText,
         clearView,
+        choose: (request) =>
+          new Promise<number | null>((resolve) =>
+            setChoice({
+              // A new id per request remounts the list: a second question starts fresh.
+              id: newId(),
+              request,
+              resolve: (i) => {
+                setChoice(null);
+                resolve(i);
+              },
+            }),
+          ),
+        setInput: (t) => setPrefill((p) => ({ text: t, seq: (p?.seq ?? 0) + 1 })),
         switchSession,
         setModel,
         reflect: (trigger) => startReflection(trigger),
@@ -641,7 +659,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
         return;
       }
       if (key.escape) {
-        if (!approvalRef.current && (turnRef.current || progressRef.current)) interrupt();
+        if (!approvalRef.current && !choice && (turnRef.current || progressRef.current)) interrupt();
         return;
       }
       if (key.tab && key.shift) {
@@ -664,6 +682,12 @@ export function App({ session: initialSession, options = {}, history: historyPro
     if (parsed && findCommand(commands, parsed.name)) void runSlash(options.initialPrompt);
     else void runTurn(options.initialPrompt);
   }, [commands, options.initialPrompt, runSlash, runTurn]);
+  const initialRun = useRef(false);
+  useEffect(() => {
+    if (initialRun.current || !options.initialCommand) return;
+    initialRun.current = true;
+    void runSlash(options.initialCommand);
+  }, [options.initialCommand, runSlash]);
 
   // A narrower or wider terminal: re-render the transcript at the new width (debounced).
   const firstColumns = useRef(size.columns);
@@ -691,7 +715,11 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const chrome = inputHeight + 1 + (exitHint ? 1 : 0) + (busy && !approval ? 1 : 0) + queueRows + 1;
   const maxPreview = Math.max(3, size.rows - chrome - APPROVAL_CHROME - 2);
   const approvalRows = approval ? APPROVAL_CHROME + previewLines(approval.request, width - 4, maxPreview).length : 0;
-  const liveBudget = size.rows - chrome - approvalRows;
+  const maxChoiceRows = Math.max(2, size.rows - chrome - CHOICE_CHROME - 2);
+  const choiceRows = choice
+    ? CHOICE_CHROME + Math.min(maxChoiceRows, choice.request.choices.length * (choice.request.choices.some((c) => c.detail) ? 2 : 1))
+    : 0;
+  const liveBudget = size.rows - chrome - approvalRows - choiceRows;
   const live = useMemo(() => liveLines(liveTools, stream, width, expanded, liveBudget), [liveTools, stream, width, expanded, liveBudget]);
 
   return (
@@ -708,8 +736,20 @@ export function App({ session: initialSession, options = {}, history: historyPro
       {approval ? (
         <ApprovalPrompt key={approval.request.id} request={approval.request} width={width} maxPreviewRows={maxPreview} onDecide={onDecide} onCancel={interrupt} />
       ) : null}
+      {choice ? (
+        <ChoiceList
+          key={choice.id}
+          request={choice.request}
+          width={width}
+          maxRows={maxChoiceRows}
+          onChoose={(i) => choice.resolve(i)}
+          onCancel={() => choice.resolve(null)}
+        />
+      ) : null}
       <Input
-        isActive={!approval && !suspended}
+        isActive={!approval && !choice && !suspended}
+        prefill={prefill}
+        onDoubleEscape={() => void runSlash("/rewind")}
         busy={busy !== null}
         width={width}
         maxRows={Math.max(1, Math.min(8, Math.floor(size.rows / 3)))}

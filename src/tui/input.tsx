@@ -25,7 +25,13 @@ export interface InputProps {
   onSubmit(text: string): void;
   /** Called when the rows the input occupies change (so the live region can be sized). */
   onHeightChange?(rows: number): void;
+  /** Text to put in the box (a rewound message); a new `seq` replaces what is there. */
+  prefill?: { text: string; seq: number };
+  /** Esc pressed twice within a second on an empty input while idle (opens /rewind, as in Claude Code). */
+  onDoubleEscape?(): void;
 }
+
+const DOUBLE_ESC_MS = 1000;
 
 interface Row {
   text: string;
@@ -69,13 +75,14 @@ export function layoutRows(state: E.EditState, width: number): { rows: Row[]; cu
 const MAX_MENU = 6;
 
 export const Input = memo(function Input(props: InputProps) {
-  const { isActive, busy, width, maxRows, history, commands, projectRoot, onSubmit, onHeightChange } = props;
+  const { isActive, busy, width, maxRows, history, commands, projectRoot, onSubmit, onHeightChange, prefill, onDoubleEscape } = props;
   const [state, setState] = useState<E.EditState>(E.empty);
   const [candidates, setCandidates] = useState<PathCandidate[] | null>(null);
   const stateRef = useRef(state);
   const histIndex = useRef<number | null>(null);
   const draft = useRef("");
   const pasting = useRef(false);
+  const lastEscape = useRef(0);
 
   const apply = useCallback((next: E.EditState, keepCandidates = false) => {
     if (next === stateRef.current) return;
@@ -140,7 +147,18 @@ export const Input = memo(function Input(props: InputProps) {
       if (input === "[201~") return void (pasting.current = false);
       if (key.ctrl && input === "c") return apply(E.empty); // App shows the "again to exit" hint
       if (key.tab && key.shift) return; // Shift+Tab: permission mode, handled by App
-      if (key.escape) return setCandidates(null);
+      if (key.escape) {
+        setCandidates(null);
+        if (s.value !== "" || busy) return void (lastEscape.current = 0);
+        const now = Date.now();
+        // Two presses read in one chunk arrive as one Esc key whose input still holds the second ESC.
+        if (input === "\u001b" || now - lastEscape.current < DOUBLE_ESC_MS) {
+          lastEscape.current = 0;
+          return onDoubleEscape?.();
+        }
+        lastEscape.current = now;
+        return;
+      }
       if (key.return) {
         if (pasting.current || key.meta) return apply(E.insert(s, "\n"));
         if (s.cursor > 0 && s.value[s.cursor - 1] === "\\") return apply(E.insert(E.backspace(s), "\n"));
@@ -189,10 +207,14 @@ export const Input = memo(function Input(props: InputProps) {
       // Ctrl-J arrives as a bare "\n"; a paste arrives as one chunk: both are inserted as-is.
       if (input) apply(E.insert(s, input));
     },
-    [apply, complete, recall, submit],
+    [apply, complete, recall, submit, busy, onDoubleEscape],
   );
 
   useInput(handle, { isActive });
+
+  useEffect(() => {
+    if (prefill) apply(E.setValue(prefill.text));
+  }, [prefill, apply]);
 
   const inner = Math.max(10, width - 6); // border (2) + padding (2) + "> " (2)
   const { rows, cursorRow } = useMemo(() => layoutRows(state, inner), [state, inner]);

@@ -14,6 +14,8 @@ import { compactNumber, contextBar } from "./status-line.js";
 import { truncate, type Span } from "./text-layout.js";
 import { theme } from "./theme.js";
 import { eventSubject } from "../memory/history-event.js";
+import type { ChoiceRequest } from "./choice-list.js";
+import { SESSION_COMMANDS } from "./session-commands.js";
 
 export interface AgentSwitcher {
   list(): { name: string; id: string; current: boolean }[];
@@ -42,6 +44,10 @@ export interface SlashContext {
   /** Edit text in $EDITOR with Ink's input suspended; null when cancelled or failed. */
   editText(initial: string, fileName: string): Promise<string | null>;
   clearView(): void;
+  /** Let the user pick one entry; null when cancelled. */
+  choose(request: ChoiceRequest): Promise<number | null>;
+  /** Put text in the input box for the user to edit (a rewound turn's message). */
+  setInput(text: string): void;
   switchSession(session: AgentSession): void;
   setModel(name: string): void;
   /** Start a reflection pass in the background (changes appear as they land); resolves when it ends. */
@@ -67,6 +73,7 @@ export const KEY_HELP: [string, string][] = [
   ["Tab", "complete /commands and @paths"],
   ["@path", "attach a file (its contents are sent with the message, up to 100 KB)"],
   ["Esc", "interrupt the agent (the partial answer stays)"],
+  ["Esc Esc", "on an empty input: rewind (undo a turn's code and/or conversation)"],
   ["Ctrl-C", "clear the input / interrupt; twice within 2 s exits"],
   ["Shift+Tab", "cycle the permission mode (ask → accept-edits → yolo → read-only)"],
   ["Ctrl-O", "toggle full output of the last tool call"],
@@ -396,7 +403,7 @@ const exit: SlashCommand = {
   },
 };
 
-export const BUILTIN_COMMANDS: readonly SlashCommand[] = [help, memory, search, forget, remember, compact, clear, model, agents, init, reflect, permissions, cost, exit];
+export const BUILTIN_COMMANDS: readonly SlashCommand[] = [help, memory, search, forget, remember, compact, clear, ...SESSION_COMMANDS, model, agents, init, reflect, permissions, cost, exit];
 
 /** Built-ins plus extras (an extra with a built-in's name replaces it). */
 export function commandList(extra: readonly SlashCommand[] = []): SlashCommand[] {

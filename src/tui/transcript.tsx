@@ -73,6 +73,8 @@ function headerLines(item: Extract<Item, { kind: "header" }>, width: number): Li
     ),
   );
   rows.push(...textLines(info.projectRoot, width, { dim: true }));
+  // Which conversation is open: what `--resume <id>` and `letta-code sessions` name.
+  if (info.conversationId) rows.push(...textLines(`conversation ${info.conversationId}`, width, { dim: true }));
   if (info.endpointFromProject) {
     rows.push(...wrapSpans([{ text: "⚠ endpoint set by this project's config: ", color: theme.warn }, { text: info.baseURL, bold: true }], width));
   }

@@ -30,7 +30,7 @@ describe("slash commands", () => {
     expect(f).toContain("/help");
     expect(f).toContain("/memory");
     expect(f).toContain("more (Tab completes)");
-    await app.press("se");
+    await app.press("sea"); // "/se" would also match /sessions
     f = app.frame();
     expect(f).toContain("/search");
     expect(f).not.toContain("/memory");

@@ -1,0 +1,68 @@
+import { listConversations, resolveConversation, SessionNotFoundError } from "../agent/conversations.js";
+import { Project } from "../agent/open-project.js";
+import { sessionMarkdown, sessionJson } from "./session-export.js";
+import { EXIT } from "./headless.js";
+import { unknownAgent } from "./rewind-actions.js";
+
+const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
+const warn = (s: string) => process.stderr.write(`letta-code: ${s}\n`);
+
+async function withProject(agentName: string | undefined, fn: (project: Project, agent: ReturnType<Project["resolveAgent"]>) => number): Promise<number> {
+  let project: Project | undefined;
+  try {
+    project = Project.open({ onNotice: (m) => warn(m) });
+    const unknown = unknownAgent(project, agentName);
+    if (unknown) {
+      warn(unknown);
+      return EXIT.usage;
+    }
+    return fn(project, project.resolveAgent(agentName, false));
+  } catch (err) {
+    warn((err as Error).message);
+    return err instanceof SessionNotFoundError ? EXIT.usage : EXIT.failed;
+  } finally {
+    project?.close();
+  }
+}
+
+export async function listSessions(agentName: string | undefined, json: boolean): Promise<number> {
+  return withProject(agentName, (project, agent) => {
+    const list = listConversations(project.store, agent.id);
+    if (json) {
+      out(JSON.stringify(list.map((c) => ({
+        session_id: c.id,
+        started_at: c.startedAt,
+        last_active_at: c.lastActiveAt,
+        message_count: c.messageCount,
+        first_user_message: c.firstUserMessage,
+        current: c.id === agent.conversationId,
+      })), null, 2));
+      return EXIT.ok;
+    }
+    if (list.length === 0) {
+      out(`No conversations yet for agent ${agent.name}.`);
+      return EXIT.ok;
+    }
+    const when = (s: string) => s.replace("T", " ").slice(0, 16);
+    out(`Conversations of agent ${agent.name}, newest first (* = the one --continue opens):`);
+    for (const c of list) {
+      const first = c.firstUserMessage.replace(/\s+/g, " ").trim();
+      out(`${c.id === agent.conversationId ? "*" : " "} ${c.id}  started ${when(c.startedAt)}  last ${when(c.lastActiveAt)}  ${String(c.messageCount).padStart(4)} msgs  ${first.length > 50 ? `${first.slice(0, 49)}…` : first}`);
+    }
+    out("Continue one with: letta-code --resume <id> (add --fork-session to continue in a copy)");
+    return EXIT.ok;
+  });
+}
+
+export async function exportSession(agentName: string | undefined, id: string, format: string): Promise<number> {
+  if (format !== "md" && format !== "json") {
+    warn(`--format must be md or json, not "${format}".`);
+    return EXIT.usage;
+  }
+  return withProject(agentName, (project, agent) => {
+    const conv = resolveConversation(project.store, agent.id, id, agent.conversationId);
+    const messages = project.store.conversations.messages(agent.id, conv);
+    out(format === "json" ? JSON.stringify(sessionJson(agent, conv, messages), null, 2) : sessionMarkdown(agent, conv, messages));
+    return EXIT.ok;
+  });
+}
