@@ -6,6 +6,7 @@ import { attachMemoryCommand } from "./memory-command.js";
 import { attachTrustCommand } from "./trust-command.js";
 import { flagProblems } from "./flag-checks.js";
 import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
+import { exitCodeAfterOutput, flushStdStreams, guardStdStreams } from "./std-streams.js";
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -28,6 +29,7 @@ export function flagsToConfig(o: CliOptions): ConfigLayer {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  guardStdStreams();
   const program = buildProgram(packageVersion());
   let code: number = EXIT.ok;
   program.exitOverride();
@@ -54,5 +56,6 @@ export async function main(argv: string[]): Promise<void> {
       code = EXIT.failed;
     }
   }
-  process.exitCode = code;
+  await flushStdStreams();
+  process.exitCode = exitCodeAfterOutput(code);
 }

@@ -19,7 +19,7 @@ export interface CliOptions {
   disallowedTools?: string[];
 }
 
-const positiveInt = (name: string) => (v: string) => {
+export const positiveInt = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number.`);
   return n;

@@ -5,7 +5,7 @@ import { detectLocalServer } from "./detect-local.js";
 import { embeddingProgressPrinter } from "./progress.js";
 import { ConfigError, type ConfigLayer } from "../config/config.js";
 import { NoModelError, Project } from "../agent/open-project.js";
-import { StoreError } from "../store/db.js";
+import { StoreError, storeFailureMessage } from "../store/db.js";
 import { findProjectRoot } from "../config/project.js";
 import { resolveConfig } from "../config/config.js";
 import { projectRecord, setTrust, TrustRecordError } from "../trust/record.js";
@@ -80,6 +80,10 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
     }
     if (err instanceof StoreError || err instanceof TrustRecordError) {
       warn(err.message);
+      return EXIT.failed;
+    }
+    if (project && String((err as { code?: unknown })?.code).startsWith("SQLITE_")) {
+      warn(storeFailureMessage(err, project.store.file));
       return EXIT.failed;
     }
     throw err;
