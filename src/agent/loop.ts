@@ -43,7 +43,7 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
 
   const append = (m: Parameters<Store["messages"]["append"]>[1]) => store.messages.append(agentId, m);
   emit({ type: "turn_start", agentId, conversationId });
-  append({ conversationId, role: "user", content: text, tokens: approxTokens(text) + 4 });
+  const userMessage = append({ conversationId, role: "user", content: text, tokens: approxTokens(text) + 4 });
 
   for (;;) {
     if (signal.aborted) return done("interrupted", lastText);
@@ -56,7 +56,7 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
     let turn: ModelTurn;
     let streamed = "";
     try {
-      const request = await context.prepare(emit, signal);
+      const request = await context.prepare(emit, signal, userMessage.id);
       turn = await model.complete(
         { messages: request.messages, tools: deps.registry.schemas, signal },
         {

@@ -10,6 +10,7 @@ import type { MemoryCtx } from "./memory-command.js";
 import { EXIT } from "./headless.js";
 import { embeddingProgressPrinter } from "./progress.js";
 import { exportAgentsMd, exportJson, importMemory } from "./memory-transfer.js";
+import { describeInsert } from "../memory/insert-report.js";
 import { eventDiff, eventSubject, logLine, wantsColor } from "./history-format.js";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
@@ -153,7 +154,7 @@ export async function openMemory(
       },
       async add(text, o) {
         const r = await mem.archival.insert(text, { tags: o.tag?.split(",").map((t) => t.trim()) });
-        out(r.duplicate ? `already stored as #${r.ids.join(", #")}` : `stored as #${r.ids.join(", #")}`);
+        out(describeInsert(r, "#"));
         return EXIT.ok;
       },
       remove(ids) {

@@ -247,9 +247,15 @@ class TurnAssembler {
 
   finish(): ModelTurn {
     const toolCalls = this.calls
-      .filter((c) => c.name)
-      // No-argument calls often come with empty arguments; "{}" is what a parser expects.
-      .map((c) => ({ id: c.id, name: c.name, arguments: c.args.trim() === "" ? "{}" : c.args }));
+      // A call without a name is still a call the model made: it gets a tool error to read, not silence.
+      // Only fragments that carry nothing at all (a stray empty delta) are dropped.
+      .filter((c) => c.name || c.id || c.args.trim())
+      .map((c, i) => ({
+        id: c.id || generatedId(i),
+        name: c.name,
+        // No-argument calls often come with empty arguments; "{}" is what a parser expects.
+        arguments: c.args.trim() === "" ? "{}" : c.args,
+      }));
     if (!this.finishReason && !this.text && toolCalls.length === 0) {
       throw new EmptyStream(this.sawChunk ? "the stream ended without an answer" : "the server sent an empty stream");
     }

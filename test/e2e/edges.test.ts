@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { chmodSync, closeSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import Database from "better-sqlite3";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -170,5 +171,95 @@ describe("memory commands: bad numbers, named files, read-only .letta", () => {
     } finally {
       chmodSync(letta, 0o777);
     }
+  });
+});
+
+describe("honest reports", () => {
+  it("an archival insert of repeated text says how many passages were stored, not one id per piece", async () => {
+    const p = tempProject();
+    const content = "The build caches artifacts between runs. ".repeat(5000);
+    server.enqueue({ toolCalls: [{ name: "archival_memory_insert", arguments: { content } }] }, { text: "Saved." });
+    const r = await runCli(["-p", "remember this", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    const tool = (server.requests.at(-1)!.body.messages as { role: string; content: string }[]).find((m) => m.role === "tool")!;
+    expect(tool.content).toMatch(/^Stored in archival memory as 2 new passages: \d+, \d+; \d+ repeated pieces of the text were not stored twice\.$/);
+    const list = await runCli(["memory", "list"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(list.stdout.trim().split("\n")).toHaveLength(2);
+  });
+});
+
+type Wire = { role: string; content: string | null; tool_calls?: { function: { name: string; arguments: string } }[] };
+
+const isSummaryRequest = (body: { messages: Wire[] }) => String(body.messages[0]?.content).startsWith("You maintain the running summary");
+
+describe("no lost turn", () => {
+  it("a 1 MB write_file: the next request still holds the user's message, the call (shortened, saying so) and its result", async () => {
+    const p = tempProject();
+    const content = "export const line = 'a fairly ordinary line of generated code';\n".repeat(16_000); // ~1 MB
+    server.enqueue({ toolCalls: [{ name: "write_file", arguments: { path: "big.ts", content } }] }, { text: "Written." });
+    const r = await runCli(["-p", "generate big.ts please", ...model(), "--yolo", "--output-format", "stream-json"], {
+      cwd: p.root,
+      home: p.home,
+      stdin: "ignore",
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/"type":"compaction"/);
+    expect(JSON.parse(r.stdout.trim().split("\n").at(-1)!).result).toBe("Written.");
+    const messages = server.requests.at(-1)!.body.messages as Wire[];
+    expect(messages.some((m) => m.role === "user" && m.content === "generate big.ts please")).toBe(true);
+    const call = messages.find((m) => m.tool_calls?.length)!.tool_calls![0].function;
+    expect(call.name).toBe("write_file");
+    expect(call.arguments.length).toBeLessThan(100_000);
+    const args = JSON.parse(call.arguments);
+    expect(args.path).toBe("big.ts");
+    expect(args.content).toMatch(/characters of this argument cut from the context window/);
+    expect(messages.some((m) => m.role === "tool")).toBe(true);
+    expect(readFileSync(join(p.root, "big.ts"), "utf8")).toBe(content);
+    // Recall keeps the whole call.
+    const db = new Database(join(p.root, ".letta", "letta.db"), { readonly: true });
+    const stored = db.prepare("SELECT tool_calls FROM messages WHERE tool_calls IS NOT NULL").get() as { tool_calls: string };
+    db.close();
+    expect(JSON.parse(JSON.parse(stored.tool_calls)[0].function.arguments).content).toBe(content);
+  }, 60_000);
+
+  it("the running turn's user message is never evicted, even when its own tool results force a compaction", async () => {
+    const p = tempProject();
+    for (const n of [1, 2, 3]) writeFileSync(join(p.root, `log${n}.txt`), `${`entry ${n}: something happened here\n`.repeat(600)}`);
+    // Summaries are asked for with their own system prompt; the turn's steps read the three logs, then answer.
+    let step = 0;
+    server.setFallback((req) => {
+      if (isSummaryRequest(req.body)) return { text: "Earlier: logs were read." };
+      step++;
+      return step <= 3 ? { toolCalls: [{ name: "read_file", arguments: { path: `log${step}.txt` } }] } : { text: "Done reading." };
+    });
+    const start = server.requests.length;
+    try {
+      const r = await runCli(["-p", "compare the three logs", ...model(), "--context-window", "12000", "--output-format", "stream-json"], {
+        cwd: p.root,
+        home: p.home,
+        stdin: "ignore",
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/"type":"compaction"/);
+      const turnRequests = server.requests.slice(start).filter((q) => !isSummaryRequest(q.body));
+      expect(turnRequests).toHaveLength(4);
+      for (const q of turnRequests) {
+        expect((q.body.messages as Wire[]).some((m) => m.role === "user" && m.content === "compare the three logs")).toBe(true);
+      }
+    } finally {
+      server.setFallback(undefined);
+    }
+  }, 60_000);
+
+  it("a tool call with an empty name is a tool error the model reads, not a silent empty answer", async () => {
+    const p = tempProject();
+    server.enqueue({ toolCalls: [{ name: "", arguments: { path: "README.md" } }] }, { text: "Sorry, calling read_file properly now." });
+    const r = await runCli(["-p", "read the readme", ...model(), "--output-format", "json"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).result).toBe("Sorry, calling read_file properly now.");
+    const messages = server.requests.at(-1)!.body.messages as Wire[];
+    const tool = messages.find((m) => m.role === "tool")!;
+    expect(tool.content).toMatch(/no tool name, so nothing ran\. Call one of: .*read_file/);
+    expect(messages.find((m) => m.tool_calls?.length)!.tool_calls![0].function.name).not.toBe("");
   });
 });

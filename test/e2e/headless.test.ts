@@ -293,7 +293,7 @@ describe("letta-code memory", () => {
     r = await run("show", "human");
     expect(r.stdout).toContain("Ana, backend developer");
     r = await run("add", "Deploys", "go", "through", "ArgoCD", "--tag", "ops");
-    expect(r.stdout).toMatch(/stored as #1/);
+    expect(r.stdout).toMatch(/Stored in archival memory as 1 new passage: #1\./);
     r = await run("search", "argocd");
     expect(r.stdout).toMatch(/#1 .*\[ops\] Deploys go through ArgoCD/);
     r = await run("list");
