@@ -1,6 +1,6 @@
 import type { CliOptions } from "./program.js";
 import { EXIT, runHeadless } from "./headless.js";
-import { readPipedStdin, StdinTooLargeError } from "./stdin.js";
+import { readPipedInput, StdinTooLargeError, type PipedInput } from "./stdin.js";
 import { detectLocalServer } from "./detect-local.js";
 import { embeddingProgressPrinter } from "./progress.js";
 import { ConfigError, type ConfigLayer } from "../config/config.js";
@@ -35,7 +35,7 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
   const warn = (m: string) => process.stderr.write(`letta-code: ${m}\n`);
 
   // Reading stdin overlaps with opening the store: both are start-up latency.
-  const stdinPromise = interactive ? Promise.resolve("") : readPipedStdin();
+  const stdinPromise: Promise<PipedInput> = interactive ? Promise.resolve({ text: "" }) : readPipedInput();
   stdinPromise.catch(() => undefined);
   let project: Project | undefined;
   try {
@@ -52,14 +52,22 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       const { startInteractive } = await import("./interactive.js");
       return await startInteractive(project, session, positional);
     }
-    let piped: string;
+    let input: PipedInput;
     try {
-      piped = await stdinPromise;
+      input = await stdinPromise;
     } catch (err) {
       warn((err as Error).message);
       return err instanceof StdinTooLargeError ? EXIT.usage : EXIT.failed;
     }
     const text = typeof opts.prompt === "string" ? opts.prompt : (positional ?? "");
+    if (input.binary) {
+      warn(`piped input is binary (${input.binary}); the agent is told what it is, not given the bytes.`);
+      if (!text.trim()) {
+        warn('no prompt: binary input cannot be one; give it with -p "...".');
+        return EXIT.usage;
+      }
+    }
+    const piped = input.binary ? `(binary input, ${input.binary}; not included)` : input.text;
     if (!text.trim() && !piped.trim()) {
       warn('no prompt: give one with -p "..." or pipe text into letta-code.');
       return EXIT.usage;

@@ -3,6 +3,7 @@ import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 import { detectSandbox, INSTALL_HINT, wrapSandboxed } from "../permissions/sandbox.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
+import { describeBinary, OutputSniffer } from "./binary.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -184,6 +185,7 @@ export const runShellTool = defineTool({
 
     const out = new BoundedOutput();
     const decoder = new StringDecoder("utf8");
+    const sniffer = new OutputSniffer();
     const sub = execa(launch.file, launch.args, {
       cwd: root,
       all: true,
@@ -221,10 +223,13 @@ export const runShellTool = defineTool({
     if (ctx.signal.aborted) onAbort();
 
     sub.all?.on("data", (chunk: Buffer | string) => {
-      const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      sniffer.push(bytes);
+      const text = decoder.write(bytes);
       if (!text) return;
       out.push(text);
-      ctx.onOutput?.(text);
+      // Binary bytes are not streamed to the user's screen either; the result describes them.
+      if (!sniffer.startsBinary()) ctx.onOutput?.(text);
     });
     let drainTimer: NodeJS.Timeout | undefined;
     sub.on("exit", (code, signal) => {
@@ -264,7 +269,11 @@ export const runShellTool = defineTool({
     else if (exitCode === null) status = `killed by signal ${exit?.signal ?? "unknown"}`;
     else status = `exit code ${exitCode}`;
 
-    const { text, gap } = out.kept();
+    // Like read_file with a binary file: what the bytes are, not the bytes (10 KB of NULs helps no model).
+    const binary = sniffer.isBinary()
+      ? `(binary output, ${describeBinary(sniffer.sample(), sniffer.totalBytes)}; not shown: redirect it to a file, or pipe it through \`xxd | head\`)`
+      : undefined;
+    const { text, gap } = binary ? { text: binary, gap: undefined } : out.kept();
     const modelOutput = stripAnsi(capOutput(text, {}, gap));
     const body = modelOutput.length ? `\n${modelOutput}` : " (no output)";
     return {
@@ -274,7 +283,7 @@ export const runShellTool = defineTool({
         kind: "shell",
         command: args.command,
         exitCode,
-        output: out.display(),
+        output: binary ?? out.display(),
         timedOut,
         sandboxed: launch.sandboxed,
       },

@@ -263,3 +263,42 @@ describe("no lost turn", () => {
     expect(messages.find((m) => m.tool_calls?.length)!.tool_calls![0].function.name).not.toBe("");
   });
 });
+
+describe("binary bytes are described, not passed on", () => {
+  it("binary or NUL-filled shell output reaches the model as a short description (size, type), not the bytes", async () => {
+    const p = tempProject();
+    server.enqueue(
+      { toolCalls: [{ name: "run_shell", arguments: { command: "head -c 10240 /dev/zero" } }] },
+      { toolCalls: [{ name: "run_shell", arguments: { command: "printf '\\211PNG\\r\\n\\032\\n\\0\\0\\0\\rIHDR'; head -c 3000 /dev/urandom" } }] },
+      { toolCalls: [{ name: "run_shell", arguments: { command: "echo plain text" } }] },
+      { text: "Seen." },
+    );
+    const r = await runCli(["-p", "look", ...model(), "--yolo", "--sandbox", "off"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    const tools = (server.requests.at(-1)!.body.messages as Wire[]).filter((m) => m.role === "tool").map((m) => String(m.content));
+    expect(tools).toHaveLength(3);
+    expect(tools[0]).toMatch(/^exit code 0\n\(binary output, 10\.0 KB, looks like all NUL bytes; not shown/);
+    expect(tools[1]).toMatch(/\(binary output, \d\.\d KB, looks like PNG image; not shown/);
+    for (const t of tools.slice(0, 2)) {
+      expect(t).not.toContain("\u0000");
+      expect(t.length).toBeLessThan(300);
+    }
+    expect(tools[2]).toBe("exit code 0\nplain text\n");
+  });
+
+  it("binary piped stdin: a notice on stderr, the model told what it is instead of the bytes; alone it is not a prompt", async () => {
+    const p = tempProject();
+    server.enqueue({ text: "It is an image." });
+    // ASCII magic: the helper writes strings as UTF-8.
+    const gif = "GIF89a\u0001\u0000\u0001\u0000" + "\u0000".repeat(200);
+    const r = await runCli(["-p", "what is this?", ...model()], { cwd: p.root, home: p.home, stdin: gif });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/piped input is binary \(.*looks like GIF image\)/);
+    const user = (server.requests.at(-1)!.body.messages as Wire[]).filter((m) => m.role === "user").at(-1)!;
+    expect(user.content).toMatch(/what is this\?[\s\S]*binary input, .*GIF image; not included/);
+    expect(user.content).not.toContain("\u0000");
+    const alone = await runCli([...model()], { cwd: p.root, home: p.home, stdin: gif });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/binary input cannot be one/);
+  });
+});
