@@ -17,6 +17,7 @@ import type { PermissionGate } from "./tool-runner.js";
 import type { ModelClient } from "../llm/types.js";
 import { contextWindowFor } from "../llm/context-windows.js";
 import type { Store } from "../store/store.js";
+import { storeFailureMessage } from "../store/db.js";
 import type { AgentRow } from "../store/agents.js";
 import type { MemoryAccess } from "../memory/access.js";
 import { ToolRegistry } from "../tools/registry.js";
@@ -274,7 +275,7 @@ export class Agent implements AgentSession {
     runTurn(deps, text, opts, emit)
       .catch((err: unknown) => {
         // A bug or a store failure mid-turn: report it as an event instead of an unhandled rejection.
-        const message = err instanceof Error ? err.message : String(err);
+        const message = storeFailureMessage(err, this.deps.store.file);
         emit({ type: "error", message, fatal: true });
         emit({ type: "done", reason: "error", result: message, numSteps: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } });
       })

@@ -17,9 +17,10 @@ import {
   summarySection,
 } from "./prompts.js";
 import { INSTRUCTION_FILE_CAP, type InstructionFile } from "./instructions.js";
-import { evictionCut, toChatMessages, truncateMiddle } from "./window.js";
+import { capToolArguments, evictionPlan, toChatMessages, truncateMiddle } from "./window.js";
 
 export const WARN_RATIO = 0.75;
+const UNNAMED_TOOL = "unnamed_tool";
 export const FLUSH_RATIO = 0.9;
 /**
  * Below this share of the limit the byte-based estimate cannot be hiding a pressure problem
@@ -101,11 +102,16 @@ export class ContextManager {
    * Get the window ready for the next request: warn once under pressure, compact past the
    * flush threshold, then return the exact messages to send.
    */
-  async prepare(emit: (e: AgentEvent) => void, signal?: AbortSignal): Promise<{ messages: ChatMessage[]; tokens: number }> {
+  async prepare(
+    emit: (e: AgentEvent) => void,
+    signal?: AbortSignal,
+    /** The running turn's user message: it stays in the window whatever is evicted. */
+    pinnedId?: number,
+  ): Promise<{ messages: ChatMessage[]; tokens: number }> {
     let m = this.measure();
     const limit = this.limit();
     if (m.tokens > FLUSH_RATIO * limit) {
-      await this.compact(emit, signal);
+      await this.compact(emit, signal, false, pinnedId);
       m = this.measure();
     } else if (m.tokens > WARN_RATIO * limit && !m.rows.some(isPressureNotice)) {
       emit({ type: "memory_pressure", tokens: m.tokens, window: this.deps.contextWindow() });
@@ -116,8 +122,10 @@ export class ContextManager {
     let rows = m.rows;
     let messages = m.messages ?? this.render(m.system, rows);
     let tokens = m.tokens;
-    while (tokens > limit && rows.length > 1) {
-      rows = rows.slice(Math.max(1, evictionCut(rows, tokens - limit, 1)));
+    while (tokens > limit) {
+      const { evicted, kept } = evictionPlan(rows, Math.max(1, tokens - limit), pinnedId);
+      if (evicted.length === 0) break;
+      rows = kept;
       messages = this.render(m.system, rows);
       tokens = countMessageTokens(messages, this.deps.tools);
     }
@@ -125,11 +133,14 @@ export class ContextManager {
   }
 
   private render(system: string, rows: StoredMessage[]): ChatMessage[] {
-    return [{ role: "system", content: system }, ...toChatMessages(rows, (r) => this.capContent(r))];
+    return [
+      { role: "system", content: system },
+      ...toChatMessages(rows, (r) => this.capContent(r), (calls) => this.callsForRequest(calls)),
+    ];
   }
 
   /** Summarise the oldest half of the window into the running summary and evict it. */
-  async compact(emit: (e: AgentEvent) => void, signal?: AbortSignal, force = false): Promise<CompactionEvent | null> {
+  async compact(emit: (e: AgentEvent) => void, signal?: AbortSignal, force = false, pinnedId?: number): Promise<CompactionEvent | null> {
     const { store, agentId } = this.deps;
     const conv = this.deps.conversationId();
     const before = this.measure();
@@ -138,9 +149,8 @@ export class ContextManager {
     await this.deps.beforeCompact?.(force ? "manual" : "auto", emit);
     // Evict about half, more if needed so that after compaction we sit under the warning line.
     const target = Math.max(msgTokens / 2, before.tokens - WARN_RATIO * this.limit() + 600);
-    const cut = evictionCut(before.rows, target, 1);
-    if (cut === 0) return null;
-    const evicted = before.rows.slice(0, cut);
+    const { evicted } = evictionPlan(before.rows, target, pinnedId);
+    if (evicted.length === 0) return null;
     const previous = store.summaries.get(agentId, conv);
     // Summarising is a model call of its own: show it as a wait, the compaction event closes it.
     emit({ type: "progress", what: "compacting context", percent: 0, detail: `summarising ${evicted.length} older messages` });
@@ -208,6 +218,18 @@ export class ContextManager {
   /** No single message may take more than 40% of the request (a pasted log, a huge tool output). */
   private messageCap(): number {
     return Math.floor(this.limit() * 0.4);
+  }
+
+  /**
+   * Arguments are capped like results: a 1 MB write_file must not push the user's message out of the
+   * window. A call that came without a name is sent with a placeholder one: APIs reject an empty name.
+   */
+  private callsForRequest(calls: NonNullable<StoredMessage["toolCalls"]>): NonNullable<StoredMessage["toolCalls"]> {
+    const each = Math.floor((this.messageCap() * CHARS_PER_TOKEN) / calls.length);
+    return calls.map((c) => ({
+      ...c,
+      function: { name: c.function.name || UNNAMED_TOOL, arguments: capToolArguments(c.function.arguments, each) },
+    }));
   }
 
   private capContent(r: StoredMessage): string {

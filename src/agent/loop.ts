@@ -86,7 +86,7 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
     let turn: ModelTurn;
     let streamed = "";
     try {
-      const request = await context.prepare(emit, signal);
+      const request = await context.prepare(emit, signal, user.id);
       turn = await model.complete(
         { messages: request.messages, tools: deps.registry.schemas, signal },
         {

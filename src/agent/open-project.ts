@@ -3,7 +3,7 @@ import { Agent } from "./agent.js";
 import type { AgentEvent } from "./events.js";
 import type { PermissionMode } from "./session.js";
 import { ensureLettaDir, findProjectRoot, LETTA_DIR } from "../config/project.js";
-import { resolveConfig, type ConfigLayer, type ResolvedConfig } from "../config/config.js";
+import { ConfigError, resolveConfig, type ConfigLayer, type ResolvedConfig } from "../config/config.js";
 import { Store } from "../store/store.js";
 import type { AgentRow } from "../store/agents.js";
 import { AgentCoreMemory, DEFAULT_BLOCKS, DEFAULT_BLOCK_LIMIT } from "../memory/core-memory.js";
@@ -19,6 +19,7 @@ import { VectorIndex } from "../embeddings/vector-index.js";
 import { bufferToVector, vectorToBuffer } from "../embeddings/vector-codec.js";
 import type { LoadProgress } from "../embeddings/types.js";
 import { createOpenAIClient } from "../llm/openai-client.js";
+import { baseURLProblem } from "../llm/endpoint-url.js";
 import type { ModelClient } from "../llm/types.js";
 import type { ShellSettings } from "../tools/types.js";
 import { memoryTools } from "../tools/memory.js";
@@ -53,9 +54,22 @@ export interface OpenProjectOptions {
    * (`letta-code trust`); the SDK may pass true for a project its program vouches for.
    */
   trusted?: boolean;
+  /** Open the store read-only and create nothing: for commands that only read memory. */
+  readonly?: boolean;
   /** Test seam: replace the OpenAI-compatible client. */
   createModel?: (model: string, config: ResolvedConfig) => ModelClient;
 }
+
+const BASE_URL_FROM: Record<ResolvedConfig["baseURLSource"], string> = {
+  default: "default",
+  user: "from your config.json",
+  project: "from .letta/config.json",
+  env: "from OPENAI_BASE_URL",
+  flag: "--base-url",
+};
+
+/** A read-only open found no agent to read: the first writable open creates one. */
+export class NoAgentYetError extends Error {}
 
 export class NoModelError extends Error {
   constructor() {
@@ -101,8 +115,8 @@ export class Project {
       trusted: opts.trusted ?? record.trust === "trusted",
       remembered: record.allow,
     });
-    ensureLettaDir(lettaDir);
-    this.store = Store.open(lettaDir);
+    if (!opts.readonly) ensureLettaDir(lettaDir);
+    this.store = Store.open(lettaDir, { readonly: opts.readonly });
     this.instructions = new InstructionFiles(root, opts.env ?? process.env, (m) => this.notice(m));
     this.user = new UserMemory(userLettaDir(opts.env ?? process.env), lettaDir, (m) => this.notice(m));
     // Paths in a project's config are relative to the project, whatever the working directory.
@@ -140,7 +154,9 @@ export class Project {
       if (!create) throw new Error(`No agent named "${wanted}" in ${this.lettaDir}. Agents: ${this.agentNames()}.`);
       return this.createAgent(wanted);
     }
-    return this.store.agents.list()[0] ?? this.createAgent(DEFAULT_AGENT_NAME);
+    const first = this.store.agents.list()[0];
+    if (!first && this.opts.readonly) throw new NoAgentYetError(`No agent in ${this.lettaDir} yet; it is created on the first run.`);
+    return first ?? this.createAgent(DEFAULT_AGENT_NAME);
   }
 
   createAgent(name: string, memory: Record<string, string> = {}): AgentRow {
@@ -258,6 +274,9 @@ export class Project {
   session(agent: AgentRow, opts: { mode?: PermissionMode; newConversation?: boolean; resume?: string; fork?: boolean } = {}): Agent {
     const model = this.modelFor(agent);
     const config = this.config;
+    // A URL that can never work is a configuration problem (exit 2), not a failed request after retries.
+    const urlProblem = this.opts.createModel ? undefined : baseURLProblem(config.baseURL);
+    if (urlProblem) throw new ConfigError(`the model endpoint (${BASE_URL_FROM[config.baseURLSource]}) ${urlProblem}`);
     const createModel =
       this.opts.createModel ??
       ((m: string, c: ResolvedConfig) => createOpenAIClient({

@@ -103,6 +103,11 @@ export function skillsSection(skills: { name: string; description: string }[]): 
 }
 
 export const INTERRUPTED_TOOL_RESULT = "Interrupted by the user before this tool call finished.";
+/** Stands in for the middle of an oversized tool-call argument in the window (recall keeps the whole call). */
+export const ARGUMENT_CUT = (chars: number) =>
+  `[… ${chars} characters of this argument cut from the context window; the call ran with the full text, which is in recall memory …]`;
+export const NAMELESS_TOOL_CALL = (available: string[]) =>
+  `This tool call had no tool name, so nothing ran. Call one of: ${available.join(", ")}.`;
 export const MISSING_TOOL_RESULT = "No result: the previous run stopped before this tool call completed.";
 
 /**

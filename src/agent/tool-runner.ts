@@ -1,6 +1,6 @@
 import type { AgentEvent, ToolDisplay } from "./events.js";
 import type { Approver } from "./session.js";
-import { ESCALATED_RUN, ESCALATION_DECLINED, HEADLESS_REFUSAL, HOOK_BLOCKED, INTERRUPTED_TOOL_RESULT } from "./prompts.js";
+import { ESCALATED_RUN, ESCALATION_DECLINED, HEADLESS_REFUSAL, HOOK_BLOCKED, INTERRUPTED_TOOL_RESULT, NAMELESS_TOOL_CALL } from "./prompts.js";
 import { parseToolArgs, type ToolRegistry } from "../tools/registry.js";
 import type { Tool, ToolContext } from "../tools/types.js";
 
@@ -65,6 +65,7 @@ export async function runToolCall(
     /* shown raw */
   }
   emit({ type: "tool_call", id: call.id, name: call.name, args: parsedForEvent, rawArgs: call.arguments });
+  if (!call.name.trim()) return finish("error", NAMELESS_TOOL_CALL(registry.names()));
   if (!tool) {
     return finish("error", `Unknown tool "${call.name}". Available tools: ${registry.names().join(", ")}.`);
   }

@@ -10,6 +10,7 @@ import { attachSessionsCommand } from "./sessions-command.js";
 import { flagProblems } from "./flag-checks.js";
 import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
 import { attachReflectCommand } from "./reflect-command.js";
+import { exitCodeAfterOutput, flushStdStreams, guardStdStreams } from "./std-streams.js";
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -32,6 +33,7 @@ export function flagsToConfig(o: CliOptions): ConfigLayer {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  guardStdStreams();
   const program = buildProgram(packageVersion());
   let code: number = EXIT.ok;
   program.exitOverride();
@@ -62,5 +64,6 @@ export async function main(argv: string[]): Promise<void> {
       code = EXIT.failed;
     }
   }
-  process.exitCode = code;
+  await flushStdStreams();
+  process.exitCode = exitCodeAfterOutput(code);
 }

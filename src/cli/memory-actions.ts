@@ -2,12 +2,15 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Project } from "../agent/open-project.js";
+import { NoAgentYetError, Project } from "../agent/open-project.js";
+import { ConfigError } from "../config/config.js";
+import { StoreError, storeFailureMessage } from "../store/db.js";
 import { instructionFileLabel } from "../agent/instructions.js";
 import type { MemoryCtx } from "./memory-command.js";
 import { EXIT } from "./headless.js";
 import { embeddingProgressPrinter } from "./progress.js";
 import { exportAgentsMd, exportJson, importMemory } from "./memory-transfer.js";
+import { describeInsert } from "../memory/insert-report.js";
 import { eventDiff, eventSubject, logLine, wantsColor } from "./history-format.js";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
@@ -16,14 +19,34 @@ const fail = (s: string) => {
   return EXIT.failed;
 };
 
-export async function openMemory(agentName: string | undefined, fn: (ctx: MemoryCtx) => Promise<number> | number): Promise<number> {
+export async function openMemory(
+  agentName: string | undefined,
+  fn: (ctx: MemoryCtx) => Promise<number> | number,
+  opts: { readonly?: boolean } = {},
+): Promise<number> {
   let project: Project | undefined;
-  try {
-    project = Project.open({
+  const open = (readonly: boolean) => {
+    const opened = Project.open({
+      readonly,
       onNotice: (m) => process.stderr.write(`letta-code: ${m}\n`),
       onEmbeddingProgress: embeddingProgressPrinter(),
     });
-    const agent = project.resolveAgent(agentName, false);
+    project = opened;
+    return { opened, agent: opened.resolveAgent(agentName, false) };
+  };
+  try {
+    let got: ReturnType<typeof open>;
+    try {
+      got = open(!!opts.readonly);
+    } catch (err) {
+      // Nothing to read yet (no database, no agent, an older schema): the first open creates and migrates it.
+      const firstUse = err instanceof NoAgentYetError || (err instanceof StoreError && (err.code === "MISSING" || err.code === "OLD_SCHEMA"));
+      if (!opts.readonly || !firstUse) throw err;
+      project?.close();
+      got = open(false);
+    }
+    const { opened, agent } = got;
+    project = opened;
     const mem = project.memory(agent.id);
     const history = () => mem.history!;
     const ctx: MemoryCtx = {
@@ -118,27 +141,26 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
       exportAgentsMd: (path, force) => exportAgentsMd(project!, mem, path, force, out, fail),
       importFile: (file) => importMemory(project!, agent.id, mem, file, out, fail),
       list(o) {
-        const rows = mem.archival.list({ limit: Number(o.limit) || 20, tags: o.tag ? [o.tag] : undefined });
+        const rows = mem.archival.list({ limit: o.limit, tags: o.tag ? [o.tag] : undefined });
         if (rows.length === 0) out("no archival passages");
         for (const p of rows) out(`#${p.id}  ${p.createdAt.slice(0, 10)}  ${p.tags.length ? `[${p.tags.join(", ")}] ` : ""}${oneLine(p.text)}`);
         return EXIT.ok;
       },
       async search(query, o) {
-        const hits = await mem.archival.search(query, { topK: Number(o.topK) || 10, tags: o.tag ? [o.tag] : undefined });
+        const hits = await mem.archival.search(query, { topK: o.topK, tags: o.tag ? [o.tag] : undefined });
         if (hits.length === 0) out(`nothing matches "${query}"`);
         for (const p of hits) out(`#${p.id}  ${p.createdAt.slice(0, 10)}  ${p.tags.length ? `[${p.tags.join(", ")}] ` : ""}${oneLine(p.text)}`);
         return EXIT.ok;
       },
       async add(text, o) {
         const r = await mem.archival.insert(text, { tags: o.tag?.split(",").map((t) => t.trim()) });
-        out(r.duplicate ? `already stored as #${r.ids.join(", #")}` : `stored as #${r.ids.join(", #")}`);
+        out(describeInsert(r, "#"));
         return EXIT.ok;
       },
       remove(ids) {
         let code: number = EXIT.ok;
-        for (const raw of ids) {
-          const id = Number(raw.replace(/^#/, ""));
-          if (!Number.isInteger(id) || !mem.archival.delete(id)) code = fail(`no passage #${raw}`);
+        for (const id of ids) {
+          if (!mem.archival.delete(id)) code = fail(`no passage #${id}`);
           else out(`deleted #${id}`);
         }
         return code;
@@ -146,7 +168,11 @@ export async function openMemory(agentName: string | undefined, fn: (ctx: Memory
     };
     return await fn(ctx);
   } catch (err) {
-    return fail((err as Error).message);
+    if (err instanceof ConfigError) {
+      fail(err.message);
+      return EXIT.usage;
+    }
+    return fail(storeFailureMessage(err, project?.store.file ?? "the project database"));
   } finally {
     project?.close();
   }

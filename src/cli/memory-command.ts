@@ -1,4 +1,5 @@
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
+import { positiveInt } from "./program.js";
 
 /**
  * `letta-code memory ...`: inspect and correct what the agent remembers, without a model.
@@ -10,19 +11,20 @@ export function attachMemoryCommand(program: Command, setCode: (code: number) =>
     .description("show, edit and export core memory; list, search, add and delete archival passages (no model needed)")
     .option("--agent <name>", "which agent (default: the project's first agent)");
 
-  const run = (fn: (ctx: MemoryCtx, ...args: never[]) => Promise<number> | number) =>
+  // Read-only commands open the database read-only: they work where .letta/ cannot be written.
+  const run = (fn: (ctx: MemoryCtx, ...args: never[]) => Promise<number> | number, readonly = false) =>
     async (...args: unknown[]) => {
       const { openMemory } = await import("./memory-actions.js");
       // The root program also has --agent, and commander lets root options appear anywhere.
       const agent = (memory.opts().agent ?? program.opts().agent) as string | undefined;
-      setCode(await openMemory(agent, (ctx) => fn(ctx, ...(args as never[]))));
+      setCode(await openMemory(agent, (ctx) => fn(ctx, ...(args as never[])), { readonly }));
     };
 
   memory
     .command("show [label]")
     .description("print core memory blocks with their usage (one block with a label)")
     .option("--json", "as JSON")
-    .action(run((ctx, label?: string, o?: { json?: boolean }) => ctx.show(label, !!o?.json)));
+    .action(run((ctx, label?: string, o?: { json?: boolean }) => ctx.show(label, !!o?.json), true));
   memory
     .command("edit <label>")
     .description("edit a core memory block in $EDITOR, or set it with --value / --file")
@@ -42,11 +44,11 @@ export function attachMemoryCommand(program: Command, setCode: (code: number) =>
     .description("memory changes, newest first: who (agent, reflection, user), what, why; ids for diff and undo")
     .option("--limit <n>", "how many", "20")
     .option("--json", "as JSON (an array of events)")
-    .action(run((ctx, label: string | undefined, o: { limit: string; json?: boolean }) => ctx.log(label, o)));
+    .action(run((ctx, label: string | undefined, o: { limit: string; json?: boolean }) => ctx.log(label, o), true));
   memory
     .command("diff <event-id>")
     .description("show one memory change as a diff (an id from `memory log`, or a unique prefix)")
-    .action(run((ctx, id: string) => ctx.diff(id)));
+    .action(run((ctx, id: string) => ctx.diff(id), true));
   memory
     .command("undo <event-id>")
     .description("revert one memory change (recorded as a new event, so it can be undone too)")
@@ -67,23 +69,24 @@ export function attachMemoryCommand(program: Command, setCode: (code: number) =>
     .command("list")
     .description("list archival passages, newest first")
     .option("--tag <tag>", "only passages with this tag")
-    .option("--limit <n>", "how many", "20")
-    .action(run((ctx, o: { tag?: string; limit: string }) => ctx.list(o)));
+    .option("--limit <n>", "how many", positiveInt("--limit"), 20)
+    .action(run((ctx, o: { tag?: string; limit: number }) => ctx.list(o), true));
   memory
     .command("search <query...>")
     .description("search archival memory (hybrid: meaning + keywords)")
     .option("--tag <tag>", "only passages with this tag")
-    .option("-k, --top-k <n>", "how many results", "10")
-    .action(run((ctx, query: string[], o: { tag?: string; topK: string }) => ctx.search(query.join(" "), o)));
+    .option("-k, --top-k <n>", "how many results", positiveInt("--top-k"), 10)
+    .action(run((ctx, query: string[], o: { tag?: string; topK: number }) => ctx.search(query.join(" "), o), true));
   memory
     .command("add <text...>")
     .description("store a passage in archival memory")
     .option("--tag <tags>", "comma-separated tags")
     .action(run((ctx, text: string[], o: { tag?: string }) => ctx.add(text.join(" "), o)));
   memory
-    .command("delete <ids...>")
+    .command("delete")
     .description("delete archival passages by id")
-    .action(run((ctx, ids: string[]) => ctx.remove(ids)));
+    .argument("<ids...>", "passage ids as `memory list` shows them (12 or #12)", passageIds)
+    .action(run((ctx, ids: number[]) => ctx.remove(ids)));
 }
 
 export interface MemoryCtx {
@@ -97,8 +100,17 @@ export interface MemoryCtx {
   undo(id: string, force: boolean): Promise<number>;
   share(label: string): number;
   unshare(label: string): number;
-  list(o: { tag?: string; limit: string }): number;
-  search(query: string, o: { tag?: string; topK: string }): Promise<number>;
+  list(o: { tag?: string; limit: number }): number;
+  search(query: string, o: { tag?: string; topK: number }): Promise<number>;
   add(text: string, o: { tag?: string }): Promise<number>;
-  remove(ids: string[]): number;
+  remove(ids: number[]): number;
+}
+
+/** Variadic parser: a malformed id is a usage error (exit 2) before anything is opened; a missing passage is not. */
+function passageIds(value: string, previous: number[] = []): number[] {
+  const id = Number(value.replace(/^#/, ""));
+  if (!/^#?\d+$/.test(value) || !Number.isSafeInteger(id) || id < 1) {
+    throw new InvalidArgumentError(`"${value}" is not a passage id; ids are whole numbers as \`memory list\` shows them (12 or #12).`);
+  }
+  return [...previous, id];
 }

@@ -24,7 +24,7 @@ export interface CliOptions {
   reflect?: boolean;
 }
 
-const positiveInt = (name: string) => (v: string) => {
+export const positiveInt = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number.`);
   return n;

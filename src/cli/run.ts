@@ -1,12 +1,12 @@
 import type { CliOptions } from "./program.js";
 import { EXIT, runHeadless } from "./headless.js";
-import { readPipedStdin, StdinTooLargeError } from "./stdin.js";
+import { readPipedInput, StdinTooLargeError, type PipedInput } from "./stdin.js";
 import { detectLocalServer } from "./detect-local.js";
 import { embeddingProgressPrinter } from "./progress.js";
 import { ConfigError, type ConfigLayer } from "../config/config.js";
 import { NoModelError, Project } from "../agent/open-project.js";
 import { SessionNotFoundError } from "../agent/conversations.js";
-import { StoreError } from "../store/db.js";
+import { StoreError, storeFailureMessage } from "../store/db.js";
 import { findProjectRoot } from "../config/project.js";
 import { resolveConfig } from "../config/config.js";
 import { projectRecord, setTrust, TrustRecordError } from "../trust/record.js";
@@ -38,7 +38,7 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
   const warn = (m: string) => process.stderr.write(`letta-code: ${m}\n`);
 
   // Reading stdin overlaps with opening the store: both are start-up latency.
-  const stdinPromise = interactive ? Promise.resolve("") : readPipedStdin();
+  const stdinPromise: Promise<PipedInput> = interactive ? Promise.resolve({ text: "" }) : readPipedInput();
   stdinPromise.catch(() => undefined);
   let project: Project | undefined;
   try {
@@ -65,14 +65,22 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       warn("--resume needs a session id without a terminal (`letta-code sessions` lists them).");
       return EXIT.usage;
     }
-    let piped: string;
+    let input: PipedInput;
     try {
-      piped = await stdinPromise;
+      input = await stdinPromise;
     } catch (err) {
       warn((err as Error).message);
       return err instanceof StdinTooLargeError ? EXIT.usage : EXIT.failed;
     }
     let text = typeof opts.prompt === "string" ? opts.prompt : (positional ?? "");
+    if (input.binary) {
+      warn(`piped input is binary (${input.binary}); the agent is told what it is, not given the bytes.`);
+      if (!text.trim()) {
+        warn('no prompt: binary input cannot be one; give it with -p "...".');
+        return EXIT.usage;
+      }
+    }
+    const piped = input.binary ? `(binary input, ${input.binary}; not included)` : input.text;
     if (!text.trim() && !piped.trim()) {
       warn('no prompt: give one with -p "..." or pipe text into letta-code.');
       return EXIT.usage;
@@ -107,6 +115,10 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
     }
     if (err instanceof StoreError || err instanceof TrustRecordError) {
       warn(err.message);
+      return EXIT.failed;
+    }
+    if (project && String((err as { code?: unknown })?.code).startsWith("SQLITE_")) {
+      warn(storeFailureMessage(err, project.store.file));
       return EXIT.failed;
     }
     throw err;

@@ -1,3 +1,6 @@
+import { looksBinary } from "../tools/files.js";
+import { describeBinary } from "../tools/binary.js";
+
 /** Piped input is accepted up to this size; beyond it the run stops with a clear message. */
 export const MAX_STDIN_BYTES = 8 * 1024 * 1024;
 /** An open pipe that never sends anything (editors, CI runners) must not hang the run. */
@@ -5,20 +8,35 @@ export const FIRST_BYTE_WAIT_MS = Number(process.env.LETTA_CODE_STDIN_WAIT_MS ??
 
 export class StdinTooLargeError extends Error {}
 
+/** Piped stdin as text, or, when it is binary (an image, a NUL-filled file), a description instead of the bytes. */
+export interface PipedInput {
+  text: string;
+  /** Set for binary input: e.g. "2.1 MB, looks like PNG image". `text` is then empty. */
+  binary?: string;
+}
+
+export async function readPipedInput(stream: NodeJS.ReadStream = process.stdin): Promise<PipedInput> {
+  const bytes = await readPipedBytes(stream);
+  // The same test read_file applies to files: decoded, binary bytes would reach the model as mojibake.
+  const sample = bytes.subarray(0, 8192);
+  if (looksBinary(sample)) return { text: "", binary: describeBinary(sample, bytes.length) };
+  return { text: bytes.toString("utf8") };
+}
+
 /**
- * Read piped stdin: wait briefly for a first byte, then read to the end. Returns "" when stdin
+ * Read piped stdin: wait briefly for a first byte, then read to the end. Returns nothing when stdin
  * is a terminal or stays silent.
  */
-export async function readPipedStdin(stream: NodeJS.ReadStream = process.stdin): Promise<string> {
-  if (stream.isTTY) return "";
+async function readPipedBytes(stream: NodeJS.ReadStream): Promise<Buffer> {
+  if (stream.isTTY) return Buffer.alloc(0);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let gotData = false;
     const timer = setTimeout(() => {
-      if (!gotData) finish("");
+      if (!gotData) finish(Buffer.alloc(0));
     }, FIRST_BYTE_WAIT_MS);
-    const finish = (value: string | Error) => {
+    const finish = (value: Buffer | Error) => {
       clearTimeout(timer);
       stream.off("data", onData);
       stream.off("end", onEnd);
@@ -42,7 +60,7 @@ export async function readPipedStdin(stream: NodeJS.ReadStream = process.stdin):
       }
       chunks.push(chunk);
     };
-    const onEnd = () => finish(Buffer.concat(chunks).toString("utf8"));
+    const onEnd = () => finish(Buffer.concat(chunks));
     const onError = (err: Error) => finish(err);
     stream.on("data", onData);
     stream.on("end", onEnd);

@@ -196,17 +196,23 @@ function validateReflection(r: unknown, where: string): Partial<ReflectionSettin
   };
 }
 
+/** A whole-number variable: unset or empty means "not given"; anything else that is not a number is refused. */
+function envInt(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be a whole number of at least ${min}, not "${raw}".`);
+  return n;
+}
+
 export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
-  const cw = env.LETTA_CODE_CONTEXT_WINDOW ? Number(env.LETTA_CODE_CONTEXT_WINDOW) : undefined;
-  const retries = env.LETTA_CODE_MAX_RETRIES ? Number(env.LETTA_CODE_MAX_RETRIES) : undefined;
-  const timeout = env.LETTA_CODE_TIMEOUT_MS ? Number(env.LETTA_CODE_TIMEOUT_MS) : undefined;
   return {
-    requestTimeoutMs: timeout !== undefined && Number.isInteger(timeout) && timeout > 0 ? timeout : undefined,
-    maxRetries: retries !== undefined && Number.isInteger(retries) && retries >= 0 ? retries : undefined,
+    requestTimeoutMs: envInt(env, "LETTA_CODE_TIMEOUT_MS", 1),
+    maxRetries: envInt(env, "LETTA_CODE_MAX_RETRIES", 0),
+    contextWindow: envInt(env, "LETTA_CODE_CONTEXT_WINDOW", 1),
     model: env.LETTA_CODE_MODEL || undefined,
     baseURL: env.OPENAI_BASE_URL || undefined,
     apiKey: env.OPENAI_API_KEY || undefined,
-    contextWindow: cw && Number.isInteger(cw) && cw > 0 ? cw : undefined,
     embeddings: {
       ...(env.LETTA_CODE_EMBEDDING_MODEL ? { model: env.LETTA_CODE_EMBEDDING_MODEL } : {}),
       ...(env.LETTA_CODE_EMBEDDING_PATH ? { localPath: env.LETTA_CODE_EMBEDDING_PATH } : {}),

@@ -50,6 +50,11 @@ interface RawErrorResponse {
 class StreamTimeout extends Error {}
 class EmptyStream extends Error {}
 
+/** The openai module once loaded: its error classes are matched by identity (the minified bundle renames classes). */
+let sdk: typeof import("openai") | undefined;
+/** The SDK prints unparsable stream chunks to the console; we report them ourselves, once, in our words. */
+const quietLogger = { error() {}, warn() {}, info() {}, debug() {} };
+
 export function createOpenAIClient(opts: OpenAIClientOptions): ModelClient {
   const url = opts.baseURL.replace(/\/+$/, "");
   const timeoutMs = Math.max(1, Math.floor(opts.timeoutMs ?? 600_000));
@@ -61,7 +66,8 @@ export function createOpenAIClient(opts: OpenAIClientOptions): ModelClient {
 
   async function attempt(req: ModelRequest, asm: TurnAssembler, captured: { error?: RawErrorResponse }): Promise<ModelTurn> {
     // Imported lazily: the CLI's startup path should not pay for the openai package until a request is made.
-    const { default: OpenAIClass } = await import("openai");
+    sdk ??= await import("openai");
+    const OpenAIClass = sdk.default;
     const capturingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       const res = await fetch(input, init);
       if (res.ok) return res;
@@ -76,6 +82,7 @@ export function createOpenAIClient(opts: OpenAIClientOptions): ModelClient {
       timeout: timeoutMs,
       fetch: capturingFetch,
       defaultHeaders: opts.headers,
+      logger: quietLogger,
     });
 
     const ctrl = new AbortController();
@@ -240,9 +247,15 @@ class TurnAssembler {
 
   finish(): ModelTurn {
     const toolCalls = this.calls
-      .filter((c) => c.name)
-      // No-argument calls often come with empty arguments; "{}" is what a parser expects.
-      .map((c) => ({ id: c.id, name: c.name, arguments: c.args.trim() === "" ? "{}" : c.args }));
+      // A call without a name is still a call the model made: it gets a tool error to read, not silence.
+      // Only fragments that carry nothing at all (a stray empty delta) are dropped.
+      .filter((c) => c.name || c.id || c.args.trim())
+      .map((c, i) => ({
+        id: c.id || generatedId(i),
+        name: c.name,
+        // No-argument calls often come with empty arguments; "{}" is what a parser expects.
+        arguments: c.args.trim() === "" ? "{}" : c.args,
+      }));
     if (!this.finishReason && !this.text && toolCalls.length === 0) {
       throw new EmptyStream(this.sawChunk ? "the stream ended without an answer" : "the server sent an empty stream");
     }
@@ -292,6 +305,11 @@ function classify(
   }
   if (err instanceof EmptyStream) {
     return { retryable: true, reason: err.message, message: (n) => `Model request to ${url} failed${after(n)}: ${err.message}`, cause: err };
+  }
+  // Before the connection checks: JSON.parse's "Unterminated string" would otherwise read as a reset.
+  if (err instanceof SyntaxError) {
+    const reason = "the server sent a malformed stream (a chunk that is not valid JSON)";
+    return { retryable: true, reason, message: (n) => `Model request to ${url} failed${after(n)}: ${reason}`, cause: err };
   }
   const conn = connectionProblem(err);
   if (conn) {
@@ -350,8 +368,10 @@ function abortedError(url: string, partialText: string, attempts: number): Model
   return new ModelError("Model request was cancelled", undefined, true, { url, attempts, partialText });
 }
 
-function isNamed(err: unknown, name: string): boolean {
-  // Checked by constructor name so the openai module can stay lazily imported.
+function isNamed(err: unknown, name: "APIConnectionError" | "APIConnectionTimeoutError"): boolean {
+  const cls = sdk?.[name];
+  if (cls && err instanceof cls) return true;
+  // By constructor name as well, for errors from an openai copy other than the one loaded here.
   let proto = err && typeof err === "object" ? Object.getPrototypeOf(err) : null;
   while (proto) {
     if (proto.constructor?.name === name) return true;

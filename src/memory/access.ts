@@ -66,12 +66,22 @@ export interface CoreMemory {
   unshare?(label: string, origin?: MemoryOrigin): void;
 }
 
+/** What one archival insert did: long text is split into pieces, and a piece already stored is not stored twice. */
+export interface InsertResult {
+  /** Every passage the text now maps to, each once, in text order. */
+  ids: number[];
+  /** Passages this insert created. */
+  stored: number[];
+  /** Passages that were already there before this insert. */
+  alreadyStored: number[];
+  /** How many pieces the text was split into (repeats within the text included). */
+  pieces: number;
+  /** Nothing new was stored. */
+  duplicate: boolean;
+}
+
 export interface ArchivalMemory {
-  insert(
-    text: string,
-    opts?: { tags?: string[]; createdAt?: string },
-    origin?: MemoryOrigin,
-  ): Promise<{ ids: number[]; duplicate: boolean }>;
+  insert(text: string, opts?: { tags?: string[]; createdAt?: string }, origin?: MemoryOrigin): Promise<InsertResult>;
   search(query: string, opts?: PassageSearchOptions): Promise<Passage[]>;
   list(opts?: { limit?: number; offset?: number; tags?: string[] }): Passage[];
   delete(id: number, origin?: MemoryOrigin): boolean;

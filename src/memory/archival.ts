@@ -1,4 +1,4 @@
-import type { ArchivalMemory, Passage, PassageSearchOptions } from "./access.js";
+import type { ArchivalMemory, InsertResult, Passage, PassageSearchOptions } from "./access.js";
 import { chunkText } from "./chunk.js";
 import { reciprocalRankFusion } from "./rank-fusion.js";
 import type { PassageStore } from "../store/passages.js";
@@ -49,7 +49,15 @@ export class AgentArchivalMemory implements ArchivalMemory {
     const tags = normaliseTags(opts.tags);
     const createdAt = opts.createdAt ? new Date(opts.createdAt).toISOString() : new Date().toISOString();
     const results = await this.store(chunks, tags, createdAt, origin);
-    return { ids: results.map((r) => r.id), duplicate: results.every((r) => r.duplicate) };
+    const stored = new Set(results.filter((r) => !r.duplicate).map((r) => r.id));
+    const ids = [...new Set(results.map((r) => r.id))];
+    return {
+      ids,
+      stored: [...stored],
+      alreadyStored: ids.filter((id) => !stored.has(id)),
+      pieces: chunks.length,
+      duplicate: stored.size === 0,
+    } satisfies InsertResult;
   }
 
   /** Store one passage exactly as it was (text, tags, date), e.g. to undo its deletion. */

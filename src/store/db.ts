@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
 
@@ -34,8 +34,17 @@ export function explainSqliteError(err: unknown, file: string): StoreError {
       "BUSY",
     );
   }
-  if (code === "SQLITE_READONLY" || code === "SQLITE_CANTOPEN" || code === "SQLITE_PERM") {
-    return new StoreError(`${file} cannot be opened for writing (${e.message}). Check the file's permissions.`, "ACCESS");
+  if (code === "SQLITE_FULL") {
+    return new StoreError(
+      `${file}: the disk is full (${e.message}). Free some space and run again; what was stored before is intact.`,
+      "FULL",
+    );
+  }
+  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN") || code === "SQLITE_PERM") {
+    return new StoreError(
+      `${file} cannot be written (${e.message}). Check the permissions of the file and of ${dirname(file)}.`,
+      "ACCESS",
+    );
   }
   if (err instanceof StoreError) return err;
   return new StoreError(`${file}: ${e?.message ?? String(err)}`, code || undefined);
@@ -50,7 +59,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
   else if (!existsSync(file)) throw new StoreError(`${file} does not exist yet.`, "MISSING");
   let db: DB | undefined;
   try {
-    db = new Database(file, { readonly: !!opts.readonly, fileMustExist: !!opts.readonly });
+    db = opts.readonly ? openReadOnly(file) : new Database(file);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Reading the version forces SQLite to read the header, which is where corruption shows up.
     const version = db.pragma("user_version", { simple: true }) as number;
@@ -61,6 +70,8 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
         "NEWER_SCHEMA",
       );
     }
+    // Read-only, the migrations cannot run: the caller opens it writable instead (and migrates).
+    if (opts.readonly && version < SCHEMA_VERSION) throw new StoreError(`${file} needs migrating first.`, "OLD_SCHEMA");
     if (!opts.readonly) {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
@@ -72,6 +83,36 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
     db?.close();
     throw explainSqliteError(err, file);
   }
+}
+
+/**
+ * A WAL database can be read without write access only once its -shm file exists; in a read-only
+ * directory without one SQLite refuses (SQLITE_READONLY_DIRECTORY). With no -wal file either, the
+ * main file holds everything committed, so a private in-memory copy reads the same data.
+ */
+function openReadOnly(file: string): DB {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma("user_version", { simple: true });
+    return db;
+  } catch (err) {
+    db.close();
+    const wal = `${file}-wal`;
+    const code = (err as { code?: string }).code ?? "";
+    if (!code.startsWith("SQLITE_READONLY") || (existsSync(wal) && statSync(wal).size > 0)) throw err;
+    const image = readFileSync(file);
+    // Header bytes 18-19 say "WAL"; an in-memory database has no WAL, so the copy says "rollback journal".
+    if (image.length >= 20 && image[18] === 2) image[18] = image[19] = 1;
+    return new Database(image, { readonly: true });
+  }
+}
+
+/** A better-sqlite3 failure anywhere, said with the database file it concerns; other errors keep their message. */
+export function storeFailureMessage(err: unknown, file: string): string {
+  const code = (err as { code?: unknown })?.code;
+  if (err instanceof StoreError) return err.message;
+  if (typeof code === "string" && code.startsWith("SQLITE_")) return explainSqliteError(err, file).message;
+  return err instanceof Error ? err.message : String(err);
 }
 
 function migrate(db: DB, from: number): void {

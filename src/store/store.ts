@@ -39,9 +39,10 @@ export class Store {
     this.conversations = new ConversationStore(db);
   }
 
-  static open(lettaDir: string): Store {
+  /** `readonly`: for commands that only read (memory show, list, ...), so they work in a read-only .letta/. */
+  static open(lettaDir: string, opts: { readonly?: boolean } = {}): Store {
     const file = join(lettaDir, DB_FILE);
-    return new Store(openDatabase(file), file);
+    return new Store(openDatabase(file, opts), file);
   }
 
   transaction<T>(fn: () => T): T {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineTool, type Tool, type ToolContext } from "./types.js";
 import type { Passage, RecallMessage } from "../memory/access.js";
+import { describeInsert } from "../memory/insert-report.js";
 
 const label = z.string().min(1).describe("The block's label, e.g. persona, human, project");
 const reason = z
@@ -65,8 +66,7 @@ export const archivalMemoryInsert = defineTool({
   }),
   async run({ content, tags, reason }, ctx) {
     const r = await ctx.memory.archival.insert(content, { tags }, origin(ctx, reason));
-    if (r.duplicate) return { content: `Already in archival memory (passage ${r.ids.join(", ")}); not stored twice.` };
-    return { content: `Stored in archival memory as ${r.ids.length} passage(s): ${r.ids.join(", ")}.` };
+    return { content: describeInsert(r) };
   },
 });
 

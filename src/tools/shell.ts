@@ -4,6 +4,7 @@ import { z } from "zod";
 import { detectSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, wrapSandboxed } from "../permissions/sandbox.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
 import { supervisedArgs } from "./supervise.js";
+import { describeBinary, OutputSniffer } from "./binary.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -192,6 +193,7 @@ export const runShellTool = defineTool({
 
     const out = new BoundedOutput();
     const decoder = new StringDecoder("utf8");
+    const sniffer = new OutputSniffer();
     const sub = execa(launch.file, launch.args, {
       cwd: root,
       all: true,
@@ -232,10 +234,13 @@ export const runShellTool = defineTool({
     if (ctx.signal.aborted) onAbort();
 
     sub.all?.on("data", (chunk: Buffer | string) => {
-      const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      sniffer.push(bytes);
+      const text = decoder.write(bytes);
       if (!text) return;
       out.push(text);
-      ctx.onOutput?.(text);
+      // Binary bytes are not streamed to the user's screen either; the result describes them.
+      if (!sniffer.startsBinary()) ctx.onOutput?.(text);
     });
     let drainTimer: NodeJS.Timeout | undefined;
     sub.on("exit", (code, signal) => {
@@ -276,7 +281,11 @@ export const runShellTool = defineTool({
     else if (exitCode === null) status = `killed by signal ${exit?.signal ?? "unknown"}`;
     else status = `exit code ${exitCode}`;
 
-    const { text, gap } = out.kept();
+    // Like read_file with a binary file: what the bytes are, not the bytes (10 KB of NULs helps no model).
+    const binary = sniffer.isBinary()
+      ? `(binary output, ${describeBinary(sniffer.sample(), sniffer.totalBytes)}; not shown: redirect it to a file, or pipe it through \`xxd | head\`)`
+      : undefined;
+    const { text, gap } = binary ? { text: binary, gap: undefined } : out.kept();
     const modelOutput = stripAnsi(capOutput(text, {}, gap));
     const body = modelOutput.length ? `\n${modelOutput}` : " (no output)";
     const sandboxDenied = launch.sandboxed && !timedOut && !interrupted && looksDeniedBySandbox(exitCode, text);
@@ -288,7 +297,7 @@ export const runShellTool = defineTool({
         kind: "shell",
         command: args.command,
         exitCode,
-        output: out.display(),
+        output: binary ?? out.display(),
         timedOut,
         sandboxed: launch.sandboxed,
         ...(sandboxDenied ? { sandboxDenied: true } : {}),

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -9,6 +10,16 @@ beforeAll(async () => {
   server = await startScriptedServer();
 });
 afterAll(() => server.close());
+
+/** A port nothing listens on (port 9 is one fetch refuses outright, which is a configuration error now). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 const model = () => ["--model", "scripted-model", "--base-url", server.url];
 const ANSI = /\u001b\[/;
@@ -178,13 +189,15 @@ describe("letta-code -p", () => {
 
   it("exit 1 with the reason on stderr when the model stays unreachable", async () => {
     const p = tempProject();
-    const r = await runCli(["-p", "hi", "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--output-format", "json"], {
+    const closed = await closedPort();
+    const r = await runCli(["-p", "hi", "--model", "m", "--base-url", `http://127.0.0.1:${closed}/v1`, "--output-format", "json"], {
       cwd: p.root,
       home: p.home,
       stdin: "ignore",
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/127\.0\.0\.1:9/);
+    expect(r.stderr).toContain(`127.0.0.1:${closed}`);
+    expect(r.stderr).toMatch(/connection refused/);
     expect(JSON.parse(r.stdout)).toMatchObject({ type: "result", is_error: true });
   }, 30_000);
 
@@ -286,7 +299,7 @@ describe("letta-code memory", () => {
     r = await run("show", "human");
     expect(r.stdout).toContain("Ana, backend developer");
     r = await run("add", "Deploys", "go", "through", "ArgoCD", "--tag", "ops");
-    expect(r.stdout).toMatch(/stored as #1/);
+    expect(r.stdout).toMatch(/Stored in archival memory as 1 new passage: #1\./);
     r = await run("search", "argocd");
     expect(r.stdout).toMatch(/#1 .*\[ops\] Deploys go through ArgoCD/);
     r = await run("list");

@@ -7,6 +7,7 @@ import { bufferToVector, vectorToBuffer } from "../../src/embeddings/vector-code
 import type { Embedder } from "../../src/embeddings/types.js";
 import { tempDir } from "../helpers/temp.js";
 import { hashEmbedder } from "../helpers/hash-embedder.js";
+import { describeInsert } from "../../src/memory/insert-report.js";
 
 function archival(store: Store, agentId: string, embedder: Embedder | null) {
   return new AgentArchivalMemory({
@@ -114,5 +115,29 @@ describe("archival memory", () => {
     await archival(other, agentId, embedder).insert("second fact about caching");
     other.close();
     expect((await mine.search("caching")).length).toBe(2);
+  });
+});
+
+describe("what an insert reports", () => {
+  it("a long text of repeated lines: the passages really stored, the repeats and what was already there", async () => {
+    const dir = tempDir();
+    const s = Store.open(dir);
+    const id = s.agents.create("a", {}).id;
+    const mem = archival(s, id, null);
+    const para = (w: string) => `${w}. `.repeat(1000 / (w.length + 2));
+    const before = await mem.insert(para("We release on Tuesdays"));
+    const text = "The build caches artifacts between runs. ".repeat(3000);
+    const r = await mem.insert(text);
+    expect(r.pieces).toBeGreaterThan(50);
+    expect(r.stored).toEqual(r.ids);
+    expect(new Set(r.ids).size).toBe(r.ids.length);
+    expect(mem.count()).toBe(1 + r.stored.length);
+    expect(describeInsert(r)).toMatch(new RegExp(`^Stored in archival memory as ${r.stored.length} new passages?: [\\d, ]+; ${r.pieces - r.ids.length} repeated pieces of the text were not stored twice\\.$`));
+    const mixed = await mem.insert(`${para("We release on Tuesdays")}\n\n${para("Staging deploys nightly")}`);
+    expect(mixed.alreadyStored).toEqual(before.ids);
+    expect(mixed.stored).toHaveLength(1);
+    expect(describeInsert(mixed)).toMatch(/as 1 new passage: \d+; 1 piece already there/);
+    expect(describeInsert(await mem.insert(text))).toMatch(/^Already in archival memory \(passages? [\d, ]+\); not stored twice\.$/);
+    s.close();
   });
 });

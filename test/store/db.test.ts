@@ -57,3 +57,26 @@ describe("database file", () => {
     b.close();
   });
 });
+
+describe("store failures name the database file", () => {
+  it("a full disk (SQLITE_FULL) names the file and says what to do", async () => {
+    const { Store } = await import("../../src/store/store.js");
+    const { storeFailureMessage } = await import("../../src/store/db.js");
+    const dir = tempDir();
+    const store = Store.open(dir);
+    const agent = store.agents.create("a", {});
+    // A page budget the next writes cannot fit in: SQLite reports this exactly as a full disk.
+    const pages = store.db.pragma("page_count", { simple: true }) as number;
+    store.db.pragma(`max_page_count = ${pages}`);
+    let message = "";
+    try {
+      for (let i = 0; i < 200; i++) store.agents.create(`agent-${i}-${"x".repeat(2000)}`, {});
+    } catch (err) {
+      message = storeFailureMessage(err, store.file);
+    }
+    store.close();
+    expect(agent.id).toBeTruthy();
+    expect(message).toContain(store.file);
+    expect(message).toMatch(/disk is full/);
+  });
+});

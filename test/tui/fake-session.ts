@@ -89,7 +89,7 @@ export class FakeMemory implements MemoryAccess {
     insert: async (text: string, opts?: { tags?: string[] }) => {
       const p: Passage = { id: this.nextId++, text, tags: opts?.tags ?? [], createdAt: "2025-01-02T10:00:00Z" };
       this.passages.push(p);
-      return { ids: [p.id], duplicate: false };
+      return { ids: [p.id], stored: [p.id], alreadyStored: [], pieces: 1, duplicate: false };
     },
     search: async (query: string) => {
       const words = query.toLowerCase().split(/\s+/);
