@@ -17,7 +17,7 @@ import type { Store } from "../store/store.js";
 import type { AgentRow } from "../store/agents.js";
 import type { MemoryAccess } from "../memory/access.js";
 import { ToolRegistry } from "../tools/registry.js";
-import type { ShellSettings, Tool } from "../tools/types.js";
+import type { ShellSettings, Tool, ToolServerStatus, ToolSource } from "../tools/types.js";
 
 export interface ModeGate extends PermissionGate {
   mode: PermissionMode;
@@ -37,6 +37,8 @@ export interface AgentDeps {
   contextWindowOverride?: number;
   maxSteps: number;
   tools: Tool[];
+  /** Tools that arrive later (MCP servers); the first request waits for them, bounded by their timeouts. */
+  toolSource?: ToolSource;
   gate: ModeGate;
   shell: ShellSettings;
   notify: (message: string) => void;
@@ -65,7 +67,7 @@ export class Agent implements AgentSession {
       agentId: deps.agent.id,
       blocks: () => this.memory.core.list(),
       conversationId: () => this.conversationId,
-      tools: this.registry.schemas,
+      tools: () => this.registry.schemas,
       contextWindow: () => this.contextWindow(),
       model: () => this.model,
     });
@@ -120,6 +122,7 @@ export class Agent implements AgentSession {
       model: this.model,
       context: this.context,
       registry: this.registry,
+      toolSource: this.deps.toolSource,
       gate: this.deps.gate,
       toolContext: {
         projectRoot: this.deps.projectRoot,
@@ -194,6 +197,14 @@ export class Agent implements AgentSession {
 
   close(): void {
     this.deps.onClose?.();
+  }
+
+  mcpServers(): ToolServerStatus[] {
+    return this.deps.toolSource?.servers() ?? [];
+  }
+
+  async waitForTools(signal?: AbortSignal): Promise<void> {
+    await this.deps.toolSource?.ready(signal);
   }
 
   private contextWindow(): number {

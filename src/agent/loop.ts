@@ -7,7 +7,7 @@ import { ModelError, type ModelClient, type ModelTurn } from "../llm/types.js";
 import { approxTokens } from "../llm/tokens.js";
 import type { Store } from "../store/store.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import type { ToolContext } from "../tools/types.js";
+import type { ToolContext, ToolSource } from "../tools/types.js";
 
 export const LOOP_REPEAT_LIMIT = 3;
 
@@ -18,6 +18,7 @@ export interface LoopDeps {
   model: ModelClient;
   context: ContextManager;
   registry: ToolRegistry;
+  toolSource?: ToolSource;
   gate: PermissionGate;
   toolContext: Omit<ToolContext, "signal" | "onOutput">;
   maxSteps: number;
@@ -56,6 +57,12 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
     let turn: ModelTurn;
     let streamed = "";
     try {
+      if (deps.toolSource) {
+        // Servers connect in the background; only the first request waits (each bounded by its timeout).
+        await deps.toolSource.ready(signal);
+        if (signal.aborted) return done("interrupted", lastText);
+        deps.registry.setExtra(deps.toolSource.tools());
+      }
       const request = await context.prepare(emit, signal);
       turn = await model.complete(
         { messages: request.messages, tools: deps.registry.schemas, signal },

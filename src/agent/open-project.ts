@@ -21,6 +21,10 @@ import type { ModelClient } from "../llm/types.js";
 import { memoryTools } from "../tools/memory.js";
 import { codingTools } from "../tools/index.js";
 import { PermissionGateImpl } from "../permissions/gate.js";
+import { loadMcpPlan, type McpFlags } from "../mcp/plan.js";
+import { McpManager } from "../mcp/manager.js";
+import { recordApproval } from "../mcp/approvals.js";
+import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
 
 export const DEFAULT_AGENT_NAME = "default";
 export const DEFAULT_PERSONA =
@@ -37,6 +41,8 @@ export interface OpenProjectOptions {
   /** One-time notices for the user (embedding fallback, sandbox missing). */
   onNotice?: (message: string) => void;
   onEmbeddingProgress?: (p: LoadProgress) => void;
+  /** --mcp-config / --strict-mcp-config; `trusted`: the user trusted this project (its servers need no per-server approval). */
+  mcp?: McpFlags & { trusted?: boolean };
   /** Test seam: replace the OpenAI-compatible client. */
   createModel?: (model: string, config: ResolvedConfig) => ModelClient;
 }
@@ -66,6 +72,9 @@ export class Project {
   /** Notices raised while no turn was running, shown at the start of the next one. */
   private pendingNotices: string[] = [];
   private user: UserMemory;
+  /** Made on the first session (undefined: not yet; null: no servers configured). */
+  private mcpManager?: McpManager | null;
+  private mcpPending: PlannedServer[] = [];
 
   private constructor(
     readonly root: string,
@@ -206,15 +215,65 @@ export class Project {
       contextWindowOverride: config.contextWindow,
       maxSteps: config.maxSteps,
       tools: [...memoryTools, ...codingTools],
+      toolSource: this.mcp() ?? undefined,
       gate,
       shell: { sandbox: config.sandbox !== false, allowUnsandboxed: config.sandbox === "prefer" },
       notify: (m) => this.notice(m),
     });
   }
 
+  /**
+   * The project's MCP servers, shared by all its sessions; started in the background on first use.
+   * Without configured servers nothing MCP-related is loaded (start-up time stays as it was).
+   */
+  mcp(): McpManager | null {
+    if (this.mcpManager !== undefined) return this.mcpManager;
+    const env = this.opts.env ?? process.env;
+    const plan = loadMcpPlan({
+      projectRoot: this.root,
+      env,
+      flags: this.opts.mcp,
+      cwd: this.opts.cwd,
+      // Until workspace trust is wired in, no project counts as trusted: each project server is approved on its own.
+      trusted: this.opts.mcp?.trusted ?? false,
+    });
+    this.mcpPending = plan.skipped.flatMap((s) => (s.needsApproval ? [s.needsApproval] : []));
+    if (plan.start.length === 0 && plan.skipped.length === 0) return (this.mcpManager = null);
+    return (this.mcpManager = new McpManager(plan, {
+      projectRoot: this.root,
+      env,
+      startupTimeoutMs: this.config.mcpStartupTimeoutMs,
+      toolTimeoutMs: this.config.mcpToolTimeoutMs,
+      notice: (m) => this.notice(m),
+    }));
+  }
+
+  /** Project servers nobody decided on yet (the TUI asks about each once). */
+  mcpAwaitingApproval(): PlannedServer[] {
+    this.mcp();
+    return [...this.mcpPending];
+  }
+
+  /** Record the user's decision (outside the project) and start the server if approved. */
+  decideMcpServer(server: PlannedServer, decision: ApprovalDecision): void {
+    recordApproval(this.root, server.name, decision, server.fingerprint, this.opts.env ?? process.env);
+    this.mcpPending = this.mcpPending.filter((s) => s.name !== server.name);
+    if (decision === "approved") this.mcp()?.add(server);
+  }
+
   close(): void {
+    void this.mcpManager?.close();
     this.store.close();
     this.user.close();
+  }
+
+  /** close(), then give MCP servers a moment to exit on their own (children never outlive us). */
+  async shutdown(): Promise<void> {
+    const mcp = this.mcpManager;
+    this.mcpManager = null;
+    const closing = mcp?.close();
+    this.close();
+    await closing;
   }
 
   /** To the host's callback, and into the running turn's event stream (or the next turn's). */

@@ -1,5 +1,6 @@
 import type { AgentEvent, Usage } from "./events.js";
 import type { MemoryAccess } from "../memory/access.js";
+import type { ToolServerStatus } from "../tools/types.js";
 
 export type PermissionMode = "ask" | "accept-edits" | "yolo" | "read-only";
 export const PERMISSION_MODES: PermissionMode[] = ["ask", "accept-edits", "yolo", "read-only"];
@@ -64,4 +65,8 @@ export interface AgentSession {
   setModel(model: string): void;
   setPermissionMode(mode: PermissionMode): void;
   close(): void;
+  /** MCP servers of this session and their state (empty without any configured). */
+  mcpServers?(): ToolServerStatus[];
+  /** Wait until MCP servers connected or gave up (bounded by their start-up timeouts). */
+  waitForTools?(signal?: AbortSignal): Promise<void>;
 }

@@ -16,6 +16,8 @@ export interface CliOptions {
   permissionMode?: PermissionMode;
   allowedTools?: string[];
   disallowedTools?: string[];
+  mcpConfig?: string[];
+  strictMcpConfig?: boolean;
 }
 
 const positiveInt = (name: string) => (v: string) => {
@@ -71,6 +73,8 @@ export function buildProgram(version: string): Command {
     )
     .option("--allowed-tools <rules>", 'allow rules, e.g. "write_file,run_shell(npm test)" (repeatable)', parseToolList)
     .option("--disallowed-tools <rules>", 'deny rules, e.g. "run_shell(git push)" (repeatable)', parseToolList)
+    .option("--mcp-config <file|json>", 'MCP servers from a file or inline JSON ({"mcpServers": {...}}; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option("--strict-mcp-config", "use only the --mcp-config servers (ignore user and project ones)")
     .showHelpAfterError("(run letta-code --help for usage)")
     .allowExcessArguments(false);
   program.addHelpText(

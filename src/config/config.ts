@@ -18,6 +18,10 @@ export interface ConfigLayer {
   /** Longest wait for a response to start, or between two streamed chunks. */
   requestTimeoutMs?: number;
   agent?: string;
+  /** How long the first model request waits for each MCP server to connect (default 10 s). */
+  mcpStartupTimeoutMs?: number;
+  /** Longest MCP tool call (default 120 s; progress notifications extend it). */
+  mcpToolTimeoutMs?: number;
   /** true: commands only run sandboxed; "prefer": sandboxed where bubblewrap works, else unsandboxed (said once). */
   sandbox?: boolean | "prefer";
   permissions?: { mode?: PermissionMode; allow?: string[]; deny?: string[] };
@@ -33,6 +37,8 @@ export interface ResolvedConfig {
   maxRetries?: number;
   requestTimeoutMs?: number;
   agent?: string;
+  mcpStartupTimeoutMs?: number;
+  mcpToolTimeoutMs?: number;
   sandbox: boolean | "prefer";
   permissions: { mode?: PermissionMode; allow: string[]; deny: string[] };
   embeddings: Partial<EmbeddingSettings>;
@@ -110,6 +116,8 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
     maxRetries: int("maxRetries", 0),
     requestTimeoutMs: int("requestTimeoutMs"),
     agent: str("agent"),
+    mcpStartupTimeoutMs: int("mcpStartupTimeoutMs"),
+    mcpToolTimeoutMs: int("mcpToolTimeoutMs"),
     sandbox: o.sandbox as boolean | "prefer" | undefined,
     permissions: perms,
     embeddings: o.embeddings as Partial<EmbeddingSettings> | undefined,
@@ -172,6 +180,8 @@ export function resolveConfig(opts: {
     maxRetries: pick("maxRetries"),
     requestTimeoutMs: pick("requestTimeoutMs"),
     agent: pick("agent"),
+    mcpStartupTimeoutMs: pick("mcpStartupTimeoutMs"),
+    mcpToolTimeoutMs: pick("mcpToolTimeoutMs"),
     sandbox: pick("sandbox") ?? false,
     permissions: { mode, allow: [...new Set(allow)], deny: [...new Set(deny)] },
     embeddings,
