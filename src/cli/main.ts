@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { buildProgram, type CliOptions } from "./program.js";
 import { EXIT } from "./headless.js";
 import { attachMemoryCommand } from "./memory-command.js";
+import { attachMcpCommand } from "./mcp-command.js";
 import type { ConfigLayer } from "../config/config.js";
 
 function packageVersion(): string {
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<void> {
     code = await runCli(opts, flagsToConfig(opts), prompt);
   });
   attachMemoryCommand(program, (c) => (code = c));
+  attachMcpCommand(program, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { ConfigError, projectConfigPath, userConfigPath } from "../config/config.js";
 
 /** One server as written in a config file (`.mcp.json`, `mcpServers` in config.json, `--mcp-config`). */
@@ -42,11 +42,14 @@ function serverProblem(v: unknown): string | undefined {
     return `"type" must be "stdio", "http" or "sse" (got ${JSON.stringify(o.type)})`;
   if (typeof o.url === "string") {
     if (o.type === "stdio") return '"type": "stdio" needs a "command", not a "url"';
-    try {
-      const u = new URL(o.url.replace(/\$\{[^}]*\}/g, "x"));
-      if (u.protocol !== "http:" && u.protocol !== "https:") return `"url" must be http(s) (got ${u.protocol})`;
-    } catch {
-      return `"url" is not a URL: ${o.url}`;
+    // With ${VAR} in it the URL is only known after expansion; connecting will say if it is bad.
+    if (!o.url.includes("${")) {
+      try {
+        const u = new URL(o.url);
+        if (u.protocol !== "http:" && u.protocol !== "https:") return `"url" must be http(s) (got ${u.protocol})`;
+      } catch {
+        return `"url" is not a URL: ${o.url}`;
+      }
     }
     if (!stringMap("headers")) return '"headers" must be an object of strings';
     return undefined;
@@ -157,4 +160,23 @@ export function expandServer(config: McpServerConfig, env: NodeJS.ProcessEnv): {
 export function transportOf(config: McpServerConfig): "stdio" | "http" | "sse" {
   if (!("url" in config)) return "stdio";
   return config.type === "sse" ? "sse" : "http";
+}
+
+/** Add or replace one server in a config file's `mcpServers`, keeping everything else in the file. */
+export function writeServer(file: string, name: string, config: McpServerConfig | undefined): void {
+  const o = existsSync(file) ? (readJson(file) as Record<string, unknown>) : {};
+  if (!o || typeof o !== "object" || Array.isArray(o)) throw new ConfigError(`${file} must hold a JSON object.`);
+  const servers = { ...((o.mcpServers as Record<string, unknown> | undefined) ?? {}) };
+  if (config) servers[name] = config;
+  else delete servers[name];
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ ...o, mcpServers: servers }, null, 2)}\n`);
+}
+
+/** The raw `mcpServers` names of one file (for `mcp remove`, which must not need a valid entry). */
+export function serverNames(file: string): string[] {
+  if (!existsSync(file)) return [];
+  const o = readJson(file) as Record<string, unknown>;
+  const s = o && typeof o === "object" ? o.mcpServers : undefined;
+  return s && typeof s === "object" ? Object.keys(s) : [];
 }

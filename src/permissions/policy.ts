@@ -21,7 +21,8 @@ export class RuleParseError extends Error {
   }
 }
 
-const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+// `*` in a tool name is a glob over names (`mcp__github__*`), for every tool but run_shell.
+const TOOL_NAME = /^[A-Za-z_*][A-Za-z0-9_.*-]*$/;
 
 export function parseRule(input: string): Rule {
   const raw = typeof input === "string" ? input.trim() : "";
@@ -92,6 +93,18 @@ function subjectOf(tool: ToolLike, args: unknown): string | undefined {
 
 const isShell = (tool: ToolLike) => tool.name === "run_shell";
 
+/**
+ * Whether a rule names this tool: exactly, or by a `*` glob (`mcp__github__*`). An allow glob
+ * never names run_shell (shell rules are matched by command: `*` must not allow every command);
+ * a deny glob does, since denying too much is the safe side.
+ */
+function namesTool(ruleTool: string, tool: ToolLike, side: "allow" | "deny"): boolean {
+  if (!ruleTool.includes("*")) return ruleTool === tool.name;
+  if (side === "allow" && isShell(tool)) return false;
+  const re = new RegExp(`^${ruleTool.split("*").map((p) => p.replace(/[.+^${}()|[\]\\?]/g, "\\$&")).join(".*")}$`);
+  return re.test(tool.name);
+}
+
 /** `npm test` matches `npm test` and `npm test -- x`, but not `npm testing`. */
 export function matchesPrefix(prefix: string, command: string): boolean {
   return command === prefix || (command.startsWith(prefix) && /\s/.test(command[prefix.length] ?? ""));
@@ -132,7 +145,7 @@ function matchesPath(pattern: string, subject: string, projectRoot?: string): bo
 
 /** Deny side: the rule matches if anything the call would do matches it. */
 function denyMatches(rule: Rule, tool: ToolLike, subject: string | undefined, projectRoot?: string): boolean {
-  if (rule.tool !== tool.name) return false;
+  if (!namesTool(rule.tool, tool, "deny")) return false;
   if (rule.pattern === undefined) return true;
   if (subject === undefined) return false;
   if (!isShell(tool)) return matchesPath(rule.pattern, subject, projectRoot);
@@ -148,7 +161,7 @@ function denyMatches(rule: Rule, tool: ToolLike, subject: string | undefined, pr
  * when every simple command in it matches some prefix rule and nothing in it is opaque.
  */
 function allowCoverage(rules: Rule[], tool: ToolLike, subject: string | undefined, projectRoot?: string): Rule[] | undefined {
-  const mine = rules.filter((r) => r.tool === tool.name);
+  const mine = rules.filter((r) => namesTool(r.tool, tool, "allow"));
   const bare = mine.find((r) => r.pattern === undefined);
   if (bare) return [bare];
   if (subject === undefined) return undefined;
