@@ -259,6 +259,7 @@ export class Project {
     recordApproval(this.root, server.name, decision, server.fingerprint, this.opts.env ?? process.env);
     this.mcpPending = this.mcpPending.filter((s) => s.name !== server.name);
     if (decision === "approved") this.mcp()?.add(server);
+    else this.mcp()?.denied(server.name);
   }
 
   close(): void {

@@ -55,6 +55,9 @@ export class McpManager implements ToolSource {
   private toolTimeoutMs: number;
   private listeners = new Set<() => void>();
   private pids = new Set<number>();
+  /** Skipped servers are reported on the first wait, after any interactive approval prompts. */
+  private reported = false;
+  private quiet = new Set<string>();
 
   constructor(
     plan: MergeResult,
@@ -63,7 +66,6 @@ export class McpManager implements ToolSource {
     this.startupTimeoutMs = opts.startupTimeoutMs ?? DEFAULT_MCP_STARTUP_TIMEOUT_MS;
     this.toolTimeoutMs = opts.toolTimeoutMs ?? DEFAULT_MCP_TOOL_TIMEOUT_MS;
     this.skipped = [...plan.skipped];
-    for (const s of plan.skipped) opts.notice(`MCP server "${s.name}" (${s.scope}) skipped: ${s.reason}.`);
     for (const s of plan.start) this.add(s);
   }
 
@@ -74,7 +76,7 @@ export class McpManager implements ToolSource {
     if (missing.length) {
       const reason = `environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not set`;
       this.skipped.push({ name: server.name, scope: server.scope, reason });
-      this.opts.notice(`MCP server "${server.name}" (${server.scope}) skipped: ${reason}.`);
+      if (this.reported) this.opts.notice(`MCP server "${server.name}" (${server.scope}) skipped: ${reason}.`);
       return;
     }
     const conn = new McpConnection(server, config, {
@@ -94,8 +96,18 @@ export class McpManager implements ToolSource {
     this.pending.add(p);
   }
 
+  /** The user just said no to a project server: it stays skipped, without a notice about it. */
+  denied(name: string): void {
+    this.quiet.add(name);
+    for (const s of this.skipped) if (s.name === name) s.reason = "project server you denied";
+  }
+
   /** Bounded by each server's start-up timeout, since they all start at once. */
   async ready(signal?: AbortSignal): Promise<void> {
+    if (!this.reported) {
+      this.reported = true;
+      for (const s of this.skipped) if (!this.quiet.has(s.name)) this.opts.notice(`MCP server "${s.name}" (${s.scope}) skipped: ${s.reason}.`);
+    }
     if (this.pending.size === 0) return;
     const all = Promise.all([...this.pending]).then(() => undefined);
     if (!signal) return all;

@@ -49,6 +49,8 @@ export interface TuiOptions {
   historyFile?: string;
   /** More slash commands (the CLI's own); one named like a built-in replaces it. */
   extraSlash?: SlashCommand[];
+  /** Commands that come and go while the TUI runs (MCP prompts), looked up when typed. */
+  dynamicSlash?: () => SlashCommand[];
   /** Agent listing/switching/creation for /agents; absent → "unavailable". */
   agents?: AgentSwitcher;
   /** Current mode and allow/deny rules for /permissions. */
@@ -433,7 +435,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const runSlash = useCallback(
     async (text: string) => {
       const parsed = parseSlash(text);
-      const cmd = parsed && findCommand(commands, parsed.name);
+      const cmd = parsed && (findCommand(commands, parsed.name) ?? findCommand(options.dynamicSlash?.() ?? [], parsed.name));
       if (!parsed || !cmd) {
         return note("warn", `Unknown command ${parsed ? "/" + parsed.name : text}.`, "Type /help to list commands.");
       }
@@ -463,7 +465,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
         note("error", `/${cmd.name} failed: ${msg}`, errorHint(msg));
       }
     },
-    [clearView, commands, commit, editText, exit, note, options.agents, options.permissions, progress, refresh, runTurn, switchSession],
+    [clearView, commands, commit, editText, exit, note, options.agents, options.dynamicSlash, options.permissions, progress, refresh, runTurn, switchSession],
   );
 
   const submit = useCallback(
