@@ -48,6 +48,8 @@ export class McpConnection {
   private transport?: Transport;
   private starting?: Promise<void>;
   private closing = false;
+  /** A list_changed re-listing in flight: the next model request waits for it (bounded like start-up). */
+  refreshing?: Promise<void>;
   private stderrTail = "";
 
   constructor(
@@ -143,12 +145,16 @@ export class McpConnection {
       await attempt(transport);
     }
     await this.refresh(lib);
-    this.client!.setNotificationHandler(lib.ToolListChangedNotificationSchema, () => {
-      void this.refresh(lib).then(this.opts.onChange, () => undefined);
-    });
-    this.client!.setNotificationHandler(lib.PromptListChangedNotificationSchema, () => {
-      void this.refresh(lib).then(this.opts.onChange, () => undefined);
-    });
+    const onListChanged = () => {
+      const r: Promise<void> = this.refresh(lib)
+        .then(this.opts.onChange, () => undefined)
+        .finally(() => {
+          if (this.refreshing === r) this.refreshing = undefined;
+        });
+      this.refreshing = r;
+    };
+    this.client!.setNotificationHandler(lib.ToolListChangedNotificationSchema, onListChanged);
+    this.client!.setNotificationHandler(lib.PromptListChangedNotificationSchema, onListChanged);
   }
 
   private async refresh(lib: Sdk): Promise<void> {

@@ -108,8 +108,9 @@ export class McpManager implements ToolSource {
       this.reported = true;
       for (const s of this.skipped) if (!this.quiet.has(s.name)) this.opts.notice(`MCP server "${s.name}" (${s.scope}) skipped: ${s.reason}.`);
     }
-    if (this.pending.size === 0) return;
-    const all = Promise.all([...this.pending]).then(() => undefined);
+    const waits = [...this.pending, ...this.conns.flatMap((c) => (c.refreshing ? [c.refreshing] : []))];
+    if (waits.length === 0) return;
+    const all = Promise.all(waits).then(() => undefined);
     if (!signal) return all;
     await Promise.race([all, new Promise<void>((r) => signal.addEventListener("abort", () => r(), { once: true }))]);
   }

@@ -161,6 +161,28 @@ describe("MCP servers in -p", () => {
     expect(tools.at(-1).content).toBe("sum=5");
   });
 
+  it("tools/list_changed refreshes the tool list before the next request; a slow tool call times out", async () => {
+    const p = tempProject();
+    mkdirSync(join(p.root, ".letta"), { recursive: true });
+    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ mcpToolTimeoutMs: 800 }));
+    llm.enqueue(
+      { toolCalls: [{ name: "mcp__t__grow", arguments: {} }] },
+      { toolCalls: [{ name: "mcp__t__grown", arguments: {} }] },
+      { toolCalls: [{ name: "mcp__t__sleep", arguments: { ms: 5000 } }] },
+      { text: "done" },
+    );
+    const started = Date.now();
+    const r = await runCli(["-p", "grow", "--yolo", ...model(), ...config({ t: testServer() })], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    const names = (i: number) => llm.requests.at(i)!.body.tools.map((t: { function: { name: string } }) => t.function.name);
+    expect(names(-4)).not.toContain("mcp__t__grown");
+    expect(names(-3)).toContain("mcp__t__grown");
+    const tools = llm.requests.at(-1)!.body.messages.filter((m: { role: string }) => m.role === "tool");
+    expect(tools.at(-2).content).toBe("I am new");
+    expect(tools.at(-1).content).toMatch(/timed out after 0.8 s/);
+    expect(Date.now() - started).toBeLessThan(5000 + 4000);
+  });
+
   it("children are gone after exit (checked by pid), also when letta-code is killed with SIGKILL", async () => {
     const p = tempProject();
     const pidA = join(p.root, "a.pid");

@@ -1,6 +1,7 @@
 // A small MCP server over stdio for tests and benches, written with the official SDK.
 // Modes: `node mcp-stdio-server.mjs [serve|hang]`. Env MCP_PIDFILE: write the pid there on start.
 // serve: tools add (read-only), write_note (exec: appends to MCP_NOTES), crash (exits mid-call),
+//        grow (adds a tool: tools/list_changed), sleep (for tool timeouts),
 //        a prompt `review`. hang: reads stdin and never answers, not even initialize.
 import { appendFileSync, writeFileSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -32,6 +33,16 @@ if (mode === "hang") {
   server.registerTool("crash", { description: "Crash the server mid-call", inputSchema: {} }, async () => {
     process.stderr.write("test server: crashing on purpose\n");
     process.exit(3);
+  });
+  server.registerTool("grow", { description: "Add a tool named grown (sends tools/list_changed)", inputSchema: {} }, async () => {
+    server.registerTool("grown", { description: "A tool added at run time", inputSchema: {}, annotations: { readOnlyHint: true } }, async () => ({
+      content: [{ type: "text", text: "I am new" }],
+    }));
+    return { content: [{ type: "text", text: "grew" }] };
+  });
+  server.registerTool("sleep", { description: "Answer after ms milliseconds", inputSchema: { ms: z.number() }, annotations: { readOnlyHint: true } }, async ({ ms }) => {
+    await new Promise((r) => setTimeout(r, ms));
+    return { content: [{ type: "text", text: "awake" }] };
   });
   server.registerPrompt(
     "review",
