@@ -256,6 +256,9 @@ export class McpConnection {
     let msg: string;
     if (e?.code === "ENOENT" && !("url" in c)) msg = `command not found: ${c.command}`;
     else msg = e?.message ?? String(err);
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND) is in its cause.
+    const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+    if (cause && !msg.includes(cause.code ?? cause.message ?? "")) msg += ` (${cause.code ?? cause.message})`;
     const tail = this.lastStderrLine();
     return tail && !msg.includes(tail) ? `${msg} (stderr: ${tail})` : msg;
   }

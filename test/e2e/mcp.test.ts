@@ -286,3 +286,46 @@ describe("project-scoped servers (trust)", () => {
     expect(existsSync(marker)).toBe(false);
   });
 });
+
+describe("letta-code mcp", () => {
+  it("add, list, get and remove servers; bad input exits 2 with a clear message", async () => {
+    const p = tempProject();
+    const cli = (args: string[]) => runCli(["mcp", ...args], { cwd: p.root, home: p.home, stdin: "ignore" });
+    let r = await cli(["add", "t", "-e", "FOO=bar", "--", process.execPath, TEST_SERVER, "serve"]);
+    expect(r.code).toBe(0);
+    r = await cli(["add", "web", "--url", http.url, "--header", "X-Team: core"]);
+    expect(r.code).toBe(0);
+    const userConfig = JSON.parse(readFileSync(join(p.home, ".config", "letta-code", "config.json"), "utf8"));
+    expect(userConfig.mcpServers.t).toEqual({ command: process.execPath, args: [TEST_SERVER, "serve"], env: { FOO: "bar" } });
+    expect(userConfig.mcpServers.web).toEqual({ type: "http", url: http.url, headers: { "X-Team": "core" } });
+
+    r = await cli(["list"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^t {2}user · stdio · connected · 5 tools$/m);
+    expect(r.stdout).toMatch(/^web {2}user · http · connected · 2 tools$/m);
+    r = await cli(["get", "t"]);
+    expect(r.stdout).toMatch(/tools: add, write_note, crash, grow, sleep/);
+    expect(r.stdout).toMatch(/prompts: review/);
+
+    // A server added to the project by this user is approved for them (they wrote it).
+    r = await cli(["add", "mine", "--scope", "project", "--", process.execPath, TEST_SERVER]);
+    expect(JSON.parse(readFileSync(join(p.root, ".mcp.json"), "utf8")).mcpServers.mine.command).toBe(process.execPath);
+    r = await cli(["list"]);
+    expect(r.stdout).toMatch(/^mine {2}project · stdio · connected/m);
+
+    r = await cli(["remove", "t"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(p.home, ".config", "letta-code", "config.json"), "utf8")).mcpServers.t).toBeUndefined();
+    for (const [args, message] of [
+      [["remove", "t"], /no MCP server "t"/],
+      [["add", "x"], /give the server's command after --/],
+      [["add", "x", "--scope", "team", "--", "a"], /--scope must be "user" or "project"/],
+      [["add", "x", "--url", "not a url"], /not a URL/],
+      [["approve", "nope"], /no project MCP server "nope"/],
+    ] as const) {
+      r = await cli([...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});
