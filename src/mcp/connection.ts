@@ -48,6 +48,7 @@ export class McpConnection {
   private transport?: Transport;
   private starting?: Promise<void>;
   private closing = false;
+  private generation = 0;
   /** A list_changed re-listing in flight: the next model request waits for it (bounded like start-up). */
   refreshing?: Promise<void>;
   private stderrTail = "";
@@ -79,10 +80,13 @@ export class McpConnection {
     });
     try {
       const lib = await sdk();
-      await Promise.race([this.open(lib, timeoutMs), timeout]);
+      const gen = ++this.generation;
+      await Promise.race([this.open(lib, timeoutMs, gen), timeout]);
       this.state = "connected";
       this.opts.onChange();
     } catch (err) {
+      // An attempt still in flight (the SSE fallback after a timeout) must not come back to life.
+      this.generation++;
       // Not awaited: a hung server may take seconds to die, and the agent must not wait for it.
       void this.dispose();
       this.state = "failed";
@@ -93,13 +97,18 @@ export class McpConnection {
     }
   }
 
-  private async open(lib: Sdk, timeoutMs: number): Promise<void> {
+  private async open(lib: Sdk, timeoutMs: number, gen: number): Promise<void> {
     const attempt = async (transport: Transport) => {
+      if (gen !== this.generation) throw new Error("abandoned");
       const client = new lib.Client({ name: "letta-code", version: "0.1.0" }, { capabilities: {} });
       this.client = client;
       this.transport = transport;
       client.onclose = () => this.onClosed(client);
       await client.connect(transport, { timeout: timeoutMs });
+      if (gen !== this.generation) {
+        void client.close();
+        throw new Error("abandoned");
+      }
     };
     const c = this.config;
     if ("url" in c) {

@@ -87,6 +87,17 @@ describe("MCP servers in -p", () => {
     expect(result.tool_calls.map((c: { name: string }) => c.name)).toEqual(["mcp__tracker__lookup", "mcp__tracker__picture"]);
   });
 
+  it("falls back to the older SSE transport when a server only speaks that", async () => {
+    const p = tempProject();
+    const before = http.calls.length;
+    llm.enqueue({ toolCalls: [{ name: "mcp__old__lookup", arguments: { number: 3 } }] }, { text: "ok" });
+    const r = await runCli(["-p", "look", ...model(), ...config({ old: { url: http.sseUrl } })], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(http.calls.slice(before)).toEqual([{ tool: "lookup", args: { number: 3 } }]);
+    expect(JSON.parse(lastToolMessage().content)).toEqual({ number: 3, title: "Issue 3 title" });
+  });
+
   it("an exec tool (no readOnlyHint) is refused in -p unless a rule allows it, globs included", async () => {
     const p = tempProject();
     const notes = join(p.root, "notes.txt");
@@ -119,7 +130,7 @@ describe("MCP servers in -p", () => {
     llm.enqueue({ text: "answered anyway" });
     writeFileSync(join(p.root, ".letta-cfg.json"), JSON.stringify({ mcpServers: { slow: testServer("hang", { MCP_PIDFILE: pidfile }) } }));
     mkdirSync(join(p.root, ".letta"), { recursive: true });
-    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ mcpStartupTimeoutMs: 1500 }));
+    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ mcpStartupTimeoutMs: 3000 }));
     const started = Date.now();
     const r = await runCli(["-p", "hi", "--verbose", "--output-format", "stream-json", "--mcp-config", join(p.root, ".letta-cfg.json"), ...model()], {
       cwd: p.root,
@@ -129,10 +140,11 @@ describe("MCP servers in -p", () => {
     const took = Date.now() - started;
     expect(r.code).toBe(0);
     // Far below the 10 s default: the configured timeout bounds the wait (the margin is for a loaded machine).
-    expect(took).toBeLessThan(1500 + 5000);
-    expect(took).toBeGreaterThanOrEqual(1500);
+    // (3 s, not less: on two busy cores the server's node may need over a second to write its pid.)
+    expect(took).toBeLessThan(3000 + 5000);
+    expect(took).toBeGreaterThanOrEqual(3000);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines[0].mcp_servers).toEqual([expect.objectContaining({ name: "slow", status: "failed", error: expect.stringMatching(/1.5 s/) })]);
+    expect(lines[0].mcp_servers).toEqual([expect.objectContaining({ name: "slow", status: "failed", error: expect.stringMatching(/no answer within 3 s/) })]);
     const notices = lines.filter((l) => l.type === "notice" && /slow/.test(l.message));
     expect(notices).toHaveLength(1);
     expect(r.stderr.match(/MCP server "slow" failed to start/g)).toHaveLength(1);
@@ -188,10 +200,8 @@ describe("MCP servers in -p", () => {
     const pidA = join(p.root, "a.pid");
     const pidB = join(p.root, "b.pid");
     llm.enqueue({ text: "bye" });
-    const servers = { a: testServer("serve", { MCP_PIDFILE: pidA }), b: testServer("hang", { MCP_PIDFILE: pidB }) };
-    // The hanging one gives up after a second; both must be gone once letta-code is.
-    mkdirSync(join(p.root, ".letta"), { recursive: true });
-    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ mcpStartupTimeoutMs: 1000 }));
+    // (A hanging server's pid is checked in the initialize-timeout test.)
+    const servers = { a: testServer("serve", { MCP_PIDFILE: pidA }), b: testServer("serve", { MCP_PIDFILE: pidB }) };
     const r = await runCli(["-p", "hi", ...model(), ...config(servers)], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(r.code).toBe(0);
     for (const f of [pidA, pidB]) expect(await gone(Number(readFileSync(f, "utf8")))).toBe(true);

@@ -1,11 +1,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { z } from "zod";
 
 export interface HttpMcpServer {
   url: string;
+  /** An endpoint that speaks only the older HTTP+SSE transport (GET /sse, POST /messages). */
+  sseUrl: string;
   /** Tool calls received, in order. */
   calls: { tool: string; args: unknown }[];
   /** Request headers seen (lower-cased), to check `headers` from the config arrive. */
@@ -44,8 +47,26 @@ export async function startHttpMcpServer(): Promise<HttpMcpServer> {
     });
     return s;
   };
+  const sse = new Map<string, SSEServerTransport>();
   const http: Server = createServer(async (req, res) => {
     headers.push(req.headers);
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (path === "/sse" && req.method === "GET") {
+      const transport = new SSEServerTransport("/messages", res);
+      sse.set(transport.sessionId, transport);
+      res.on("close", () => sse.delete(transport.sessionId));
+      await build().connect(transport);
+      return;
+    }
+    if (path === "/messages") {
+      const id = new URL(req.url ?? "/", "http://x").searchParams.get("sessionId") ?? "";
+      const transport = sse.get(id);
+      if (!transport) return void res.writeHead(404).end();
+      await transport.handlePostMessage(req, res);
+      return;
+    }
+    // The SSE-only endpoint refuses Streamable HTTP's POST, as an old server would.
+    if (path === "/sse") return void res.writeHead(405).end();
     if (req.method !== "POST") {
       res.writeHead(405).end();
       return;
@@ -66,8 +87,14 @@ export async function startHttpMcpServer(): Promise<HttpMcpServer> {
   const port = (http.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/mcp`,
+    sseUrl: `http://127.0.0.1:${port}/sse`,
     calls,
     headers,
-    close: () => new Promise((r) => http.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        for (const t of sse.values()) void t.close();
+        http.closeAllConnections();
+        http.close(() => r());
+      }),
   };
 }

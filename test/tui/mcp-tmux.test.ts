@@ -49,7 +49,7 @@ describe("MCP in the TUI", () => {
     await t.type("/mcp");
     await t.waitFor("> /mcp", STEP_MS);
     await t.press("Enter");
-    await t.waitFor(/repo\s+project · stdio · connected · 3 tools/, STEP_MS);
+    await t.waitFor(/repo\s+project · stdio · connected · 5 tools/, STEP_MS);
     expect(await t.screen()).toMatch(/\/mcp__repo__review/);
 
     server.enqueue({ text: "reviewed" });
