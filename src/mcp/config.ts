@@ -25,6 +25,11 @@ export function parseServers(raw: unknown, where: string): ServerEntries {
   }
   const out: ServerEntries = {};
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!/^[\w.@-]{1,64}$/.test(name)) {
+      // Names reach the terminal (prompts, notices) and tool names: no control characters, no surprises.
+      out[visible(name).slice(0, 80)] = { invalid: `${where}: server name ${JSON.stringify(visible(name).slice(0, 80))} may hold only letters, digits, "_", "-", "." and "@" (at most 64)` };
+      continue;
+    }
     const problem = serverProblem(value);
     out[name] = problem ? { invalid: `${where}: server "${name}": ${problem}` } : (value as McpServerConfig);
   }
@@ -155,6 +160,11 @@ export function expandServer(config: McpServerConfig, env: NodeJS.ProcessEnv): {
     },
     missing,
   };
+}
+
+/** Control characters shown as escapes, so text from a repository cannot drive the terminal. */
+export function visible(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 export function transportOf(config: McpServerConfig): "stdio" | "http" | "sse" {

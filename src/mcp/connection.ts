@@ -3,7 +3,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Prompt, Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import { ToolError } from "../tools/types.js";
-import { transportOf, type McpServerConfig } from "./config.js";
+import { transportOf, visible, type McpServerConfig } from "./config.js";
 import type { PlannedServer } from "./merge.js";
 
 export type ConnectionState = "connecting" | "connected" | "failed" | "closed";
@@ -256,7 +256,8 @@ export class McpConnection {
   }
 
   private lastStderrLine(): string {
-    return this.stderrTail.trim().split("\n").at(-1)?.slice(0, 300) ?? "";
+    // A server's stderr reaches the terminal in notices: escapes shown, not obeyed.
+    return visible(this.stderrTail.trim().split("\n").at(-1)?.slice(0, 300) ?? "");
   }
 
   private describe(err: unknown): string {
@@ -269,6 +270,7 @@ export class McpConnection {
     const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
     if (cause && !msg.includes(cause.code ?? cause.message ?? "")) msg += ` (${cause.code ?? cause.message})`;
     const tail = this.lastStderrLine();
+    msg = visible(msg);
     return tail && !msg.includes(tail) ? `${msg} (stderr: ${tail})` : msg;
   }
 }

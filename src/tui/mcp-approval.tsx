@@ -5,7 +5,7 @@
  */
 import React, { useEffect, useRef, useState } from "react";
 import { Box, Text, render, useApp, useInput } from "ink";
-import type { McpServerConfig } from "../mcp/config.js";
+import { visible, type McpServerConfig } from "../mcp/config.js";
 import { theme } from "./theme.js";
 
 export interface McpApprovalQuestion {
@@ -13,7 +13,13 @@ export interface McpApprovalQuestion {
   config: McpServerConfig;
 }
 
-const describe = (c: McpServerConfig) => ("url" in c ? c.url : [c.command, ...(c.args ?? [])].join(" "));
+const describe = (c: McpServerConfig) => visible("url" in c ? c.url : [c.command, ...(c.args ?? [])].join(" "));
+/** Everything the server is given, unexpanded: `${SECRET}` in an env value or header is what the user must see. */
+const extras = (c: McpServerConfig): string[] => {
+  const pairs = "url" in c ? Object.entries(c.headers ?? {}).map(([k, v]) => `header ${k}: ${v}`) : Object.entries(c.env ?? {}).map(([k, v]) => `env ${k}=${v}`);
+  if (!("url" in c) && c.cwd) pairs.push(`in ${c.cwd}`);
+  return pairs.map(visible);
+};
 
 export function McpApprovalPrompt({ server, onAnswer }: { server: McpApprovalQuestion; onAnswer: (approved: boolean) => void }) {
   const [choice, setChoice] = useState(1);
@@ -40,7 +46,7 @@ export function McpApprovalPrompt({ server, onAnswer }: { server: McpApprovalQue
     else if (input === "2" || input === "n" || key.escape || (key.ctrl && input === "c")) answer(false);
     else if (key.return) answer(current.current === 0);
   });
-  const env = "url" in server.config ? [] : Object.keys(server.config.env ?? {});
+  const more = extras(server.config);
   const options = ["Yes, start this server", "No, never start it"];
   if (done) return null;
   return (
@@ -49,7 +55,12 @@ export function McpApprovalPrompt({ server, onAnswer }: { server: McpApprovalQue
       <Text>
         {"url" in server.config ? "connects to" : "runs"} <Text color={theme.warn}>{describe(server.config)}</Text>
       </Text>
-      {env.length > 0 && <Text dimColor>with environment variables {env.join(", ")}</Text>}
+      {more.map((line, i) => (
+        <Text key={i} color={theme.warn}>
+          {"  "}
+          {line}
+        </Text>
+      ))}
       <Text dimColor>It comes from the project's files: start it only if you trust what it runs.</Text>
       <Text> </Text>
       {options.map((o, i) => (

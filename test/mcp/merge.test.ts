@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expandServer, flagServers, parseServers } from "../../src/mcp/config.js";
+import { expandServer, flagServers, parseServers, visible } from "../../src/mcp/config.js";
 import { fingerprint, mergeServers, type MergeInput } from "../../src/mcp/merge.js";
 
 const stdio = (command: string, args: string[] = []) => ({ command, args });
@@ -63,6 +63,14 @@ describe("mergeServers", () => {
       'cfg.json: server "worse": must be an object with a "command" or a "url"',
       'cfg.json: server "badurl": "url" must be http(s) (got ftp:)',
     ]);
+  });
+
+  it("a server name with control characters (terminal escapes from a repository) is refused, shown escaped", () => {
+    const servers = parseServers({ "evil\u001b[2J": stdio("x") }, ".mcp.json");
+    const [name, entry] = Object.entries(servers)[0];
+    expect(name).toBe("evil\\x1b[2J");
+    expect(entry).toEqual({ invalid: expect.stringMatching(/server name "evil\\\\x1b\[2J" may hold only/) });
+    expect(visible("a\u0007b\u009bc")).toBe("a\\x07b\\x9bc");
   });
 
   it("fingerprints ignore key order", () => {

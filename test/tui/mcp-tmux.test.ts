@@ -33,9 +33,11 @@ async function open(p: { root: string; home: string }) {
 describe("MCP in the TUI", () => {
   it("asks once per project server, then /mcp shows it connected and its prompt works as a slash command", async () => {
     const p = tempProject();
-    writeFileSync(join(p.root, ".mcp.json"), JSON.stringify({ mcpServers: { repo: { command: process.execPath, args: [TEST_SERVER] } } }));
+    writeFileSync(join(p.root, ".mcp.json"), JSON.stringify({ mcpServers: { repo: { command: process.execPath, args: [TEST_SERVER], env: { TOKEN: "${SECRET_TOKEN:-none}" } } } }));
     let t = await open(p);
     await t.waitFor('wants to start the MCP server "repo"', START_MS);
+    // What the server would be given is shown unexpanded: a secret passed to it is visible before saying yes.
+    expect(await t.screen()).toContain("env TOKEN=${SECRET_TOKEN:-none}");
     await t.press("1");
     await t.waitFor(READY, START_MS);
     expect(await t.screen()).not.toMatch(/wants to start/);
