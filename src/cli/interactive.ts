@@ -32,6 +32,7 @@ export async function startInteractive(project: Project, first: Agent, initialPr
     permissions: () => current.permissionRules(),
     extraSlash: [mcpSlash.mcpCommand(mcp ?? noServers)],
     dynamicSlash: mcp ? () => mcpSlash.mcpPromptCommands(mcp) : undefined,
+    resources: mcp ?? undefined,
     initialPrompt,
   });
 }

@@ -229,6 +229,12 @@ export class McpConnection {
     }
   }
 
+  async readResource(uri: string) {
+    if (this.state !== "connected") await this.start();
+    if (!this.client) throw new Error(`MCP server "${this.server.name}" is not available (${this.error ?? this.state}).`);
+    return this.client.readResource({ uri }, { timeout: this.opts.startupTimeoutMs });
+  }
+
   async getPrompt(name: string, args: Record<string, string>) {
     if (this.state !== "connected") await this.start();
     if (!this.client) throw new Error(`MCP server "${this.server.name}" is not available (${this.error ?? this.state}).`);

@@ -175,6 +175,29 @@ export class McpManager implements ToolSource {
       .join("\n\n");
   }
 
+  /** A resource's contents as text for the model (binary ones as a placeholder). */
+  async readResource(server: string, uri: string): Promise<{ text: string; bytes: number }> {
+    const conn = this.conns.find((c) => c.server.name === server);
+    if (!conn) throw new Error(`No MCP server named "${server}".`);
+    const r = await conn.readResource(uri);
+    let bytes = 0;
+    const parts = r.contents.map((c) => {
+      if ("text" in c && typeof c.text === "string") {
+        bytes += Buffer.byteLength(c.text);
+        return c.text;
+      }
+      const size = Math.floor(((("blob" in c && typeof c.blob === "string") ? c.blob : "").length * 3) / 4);
+      bytes += size;
+      return `[${c.mimeType ?? "binary"} resource ${c.uri}, ${size} bytes]`;
+    });
+    return { text: parts.join("\n"), bytes };
+  }
+
+  /** Names of the servers, for telling `@server:uri` from an e-mail address or a path. */
+  serverNames(): string[] {
+    return this.conns.map((c) => c.server.name);
+  }
+
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -19,6 +19,7 @@ import {
 } from "../agent/session.js";
 import { APPROVAL_CHROME, ApprovalPrompt, previewLines, type ApprovalRequest } from "./approval.js";
 import { expandMentions } from "./attachments.js";
+import { expandResources, type ResourceReader } from "./mcp-resources.js";
 import { editInEditor, type OpenEditor } from "./editor.js";
 import { InputHistory } from "./history.js";
 import { Input } from "./input.js";
@@ -49,6 +50,8 @@ export interface TuiOptions {
   historyFile?: string;
   /** More slash commands (the CLI's own); one named like a built-in replaces it. */
   extraSlash?: SlashCommand[];
+  /** `@server:uri` MCP resources, read on submit and attached like `@path` files. */
+  resources?: ResourceReader;
   /** Commands that come and go while the TUI runs (MCP prompts), looked up when typed. */
   dynamicSlash?: () => SlashCommand[];
   /** Agent listing/switching/creation for /agents; absent → "unavailable". */
@@ -350,6 +353,12 @@ export function App({ session: initialSession, options = {}, history: historyPro
       } catch (e) {
         note("warn", `Could not attach files: ${errMessage(e)}`);
       }
+      if (options.resources) {
+        const r = await expandResources(full, options.resources);
+        full = r.text;
+        attachments = [...attachments, ...r.attachments];
+        if (r.failed.length) note("warn", `Could not attach ${r.failed.join(", ")}`);
+      }
       commit({ kind: "user", id: newId(), text: display ?? text, attachments });
       const turn: Turn = { ac: new AbortController(), interrupted: false, memoryKeys: new Set() };
       turnRef.current = turn;
@@ -380,7 +389,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
         endTurn(turn);
       }
     },
-    [commit, endTurn, flushLive, handleEvent, note, updateTool],
+    [commit, endTurn, flushLive, handleEvent, note, options.resources, updateTool],
   );
 
   // ---- slash commands ------------------------------------------------------

@@ -1,7 +1,7 @@
 // A small MCP server over stdio for tests and benches, written with the official SDK.
 // Modes: `node mcp-stdio-server.mjs [serve|hang]`. Env MCP_PIDFILE: write the pid there on start.
 // serve: tools add (read-only), write_note (exec: appends to MCP_NOTES), crash (exits mid-call),
-//        grow (adds a tool: tools/list_changed), sleep (for tool timeouts),
+//        grow (adds a tool: tools/list_changed), sleep (for tool timeouts), a resource test://readme,
 //        a prompt `review`. hang: reads stdin and never answers, not even initialize.
 import { appendFileSync, writeFileSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -44,6 +44,9 @@ if (mode === "hang") {
     await new Promise((r) => setTimeout(r, ms));
     return { content: [{ type: "text", text: "awake" }] };
   });
+  server.registerResource("readme", "test://readme", { mimeType: "text/plain" }, async (uri) => ({
+    contents: [{ uri: uri.href, mimeType: "text/plain", text: "README CONTENT from the server" }],
+  }));
   server.registerPrompt(
     "review",
     { description: "Review a file", argsSchema: { file: z.string() } },

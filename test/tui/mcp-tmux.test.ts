@@ -51,7 +51,7 @@ describe("MCP in the TUI", () => {
     await t.type("/mcp");
     await t.waitFor("> /mcp", STEP_MS);
     await t.press("Enter");
-    await t.waitFor(/repo\s+project · stdio · connected · 5 tools/, STEP_MS);
+    await t.waitFor(/repo\s+project · stdio · connected · \d+ tools/, STEP_MS);
     expect(await t.screen()).toMatch(/\/mcp__repo__review/);
 
     server.enqueue({ text: "reviewed" });
@@ -60,6 +60,15 @@ describe("MCP in the TUI", () => {
     await t.press("Enter");
     await t.waitFor("reviewed", STEP_MS);
     expect(server.requests.at(-1)!.body.messages.at(-1).content).toBe("Please review src/a.ts carefully.");
+
+    // @server:uri attaches the resource like @path attaches a file.
+    server.enqueue({ text: "read it" });
+    await t.type("summarise @repo:test://readme please");
+    await t.waitFor("> summarise @repo:test://readme please", STEP_MS);
+    await t.press("Enter");
+    await t.waitFor("read it", STEP_MS);
+    const sent = server.requests.at(-1)!.body.messages.at(-1).content as string;
+    expect(sent).toMatch(/^summarise @repo:test:\/\/readme please\n\nAttached resources:\n\n```repo:test:\/\/readme\nREADME CONTENT from the server\n```$/);
     t.kill();
 
     // Asked once: the second start goes straight to the chat, and the decision lives in the user's dir.
