@@ -153,9 +153,9 @@ export class McpConnection {
       };
       await attempt(transport);
     }
-    await this.refresh(lib);
+    await this.refresh();
     const onListChanged = () => {
-      const r: Promise<void> = this.refresh(lib)
+      const r: Promise<void> = this.refresh()
         .then(this.opts.onChange, () => undefined)
         .finally(() => {
           if (this.refreshing === r) this.refreshing = undefined;
@@ -166,7 +166,7 @@ export class McpConnection {
     this.client!.setNotificationHandler(lib.PromptListChangedNotificationSchema, onListChanged);
   }
 
-  private async refresh(lib: Sdk): Promise<void> {
+  private async refresh(): Promise<void> {
     const client = this.client!;
     const caps = client.getServerCapabilities() ?? {};
     const timeout = this.opts.startupTimeoutMs;
@@ -183,7 +183,6 @@ export class McpConnection {
     if (caps.prompts) {
       prompts = await client.listPrompts(undefined, { timeout }).then((r) => r.prompts, () => []);
     }
-    void lib;
     this.tools = tools;
     this.prompts = prompts;
   }
