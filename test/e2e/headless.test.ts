@@ -190,8 +190,11 @@ describe("letta-code -p", () => {
 
   it("a model endpoint that never answers times out, is retried, then fails with exit 1 and a readable reason", async () => {
     const p = tempProject();
-    server.enqueue({ hang: true }, { hang: true });
+    // A fallback, not queued replies: on a loaded machine a 300 ms timeout can fire before a request even
+    // arrives, and a queued hang left unconsumed would stall the next test's request.
+    server.setFallback({ hang: true });
     const r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", env: { LETTA_CODE_TIMEOUT_MS: "300" } });
+    server.setFallback(undefined);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/timed out/i);
     expect(r.stderr).toContain(server.url);
