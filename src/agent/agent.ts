@@ -21,7 +21,7 @@ import { storeFailureMessage } from "../store/db.js";
 import type { AgentRow } from "../store/agents.js";
 import type { MemoryAccess } from "../memory/access.js";
 import { ToolRegistry } from "../tools/registry.js";
-import type { ShellSettings, Tool } from "../tools/types.js";
+import type { ShellSettings, Tool, ToolServerStatus, ToolSource } from "../tools/types.js";
 import type { InstructionFile } from "./instructions.js";
 import { decide } from "../permissions/policy.js";
 import { HookRunner } from "../extensions/hook-runner.js";
@@ -58,6 +58,8 @@ export interface AgentDeps {
   contextWindowOverride?: number;
   maxSteps: number;
   tools: Tool[];
+  /** Tools that arrive later (MCP servers); the first request waits for them, bounded by their timeouts. */
+  toolSource?: ToolSource;
   gate: ModeGate;
   shell: ShellSettings;
   notify: (message: string) => void;
@@ -106,7 +108,7 @@ export class Agent implements AgentSession {
       agentId: deps.agent.id,
       blocks: () => this.memory.core.list(),
       conversationId: () => this.conversationId,
-      tools: this.registry.schemas,
+      tools: () => this.registry.schemas,
       contextWindow: () => this.contextWindow(),
       model: () => this.model,
       instructions: deps.instructions,
@@ -258,6 +260,7 @@ export class Agent implements AgentSession {
       hooks,
       turnAllows,
       registry: this.registry,
+      toolSource: this.deps.toolSource,
       gate: this.deps.gate,
       toolContext: {
         projectRoot: this.deps.projectRoot,
@@ -407,6 +410,14 @@ export class Agent implements AgentSession {
 
   close(): void {
     this.deps.onClose?.();
+  }
+
+  mcpServers(): ToolServerStatus[] {
+    return this.deps.toolSource?.servers() ?? [];
+  }
+
+  async waitForTools(signal?: AbortSignal): Promise<void> {
+    await this.deps.toolSource?.ready(signal);
   }
 
   private contextWindow(): number {

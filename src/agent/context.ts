@@ -36,7 +36,8 @@ export interface ContextDeps {
   /** The agent's core memory blocks as the model sees them (shared blocks included). */
   blocks: () => Block[];
   conversationId: () => string;
-  tools: ToolSchema[];
+  /** The tool schemas sent with each request (they may change between steps: MCP servers). */
+  tools: () => ToolSchema[];
   contextWindow: () => number;
   model: () => ModelClient;
   /** The user's and the project's instruction files (AGENTS.md …), read fresh for every step. */
@@ -54,10 +55,14 @@ export type CompactionEvent = Extract<AgentEvent, { type: "compaction" }>;
  * as many recent messages as fit. Owns memory-pressure warnings and compaction.
  */
 export class ContextManager {
-  private toolTokens: number;
+  private toolTokensFor?: { tools: ToolSchema[]; tokens: number };
 
-  constructor(private deps: ContextDeps) {
-    this.toolTokens = approxTokens(JSON.stringify(deps.tools));
+  constructor(private deps: ContextDeps) {}
+
+  private get toolTokens(): number {
+    const tools = this.deps.tools();
+    if (this.toolTokensFor?.tools !== tools) this.toolTokensFor = { tools, tokens: approxTokens(JSON.stringify(tools)) };
+    return this.toolTokensFor.tokens;
   }
 
   /** Tokens the request may use, leaving room for the model's answer. */
@@ -93,8 +98,8 @@ export class ContextManager {
     const estimate = fixed + rows.reduce((s, r) => s + Math.min(r.tokens, this.messageCap()), 0);
     if (estimate <= EXACT_ABOVE * this.limit()) return { tokens: estimate, rows, fixed, system };
     const messages = this.render(system, rows);
-    const exact = countMessageTokens(messages, this.deps.tools);
-    const exactFixed = countMessageTokens([{ role: "system", content: system }], this.deps.tools);
+    const exact = countMessageTokens(messages, this.deps.tools());
+    const exactFixed = countMessageTokens([{ role: "system", content: system }], this.deps.tools());
     return { tokens: exact, rows, fixed: exactFixed, system, messages };
   }
 
@@ -127,7 +132,7 @@ export class ContextManager {
       if (evicted.length === 0) break;
       rows = kept;
       messages = this.render(m.system, rows);
-      tokens = countMessageTokens(messages, this.deps.tools);
+      tokens = countMessageTokens(messages, this.deps.tools());
     }
     return { messages, tokens };
   }

@@ -7,7 +7,7 @@ import { ModelError, type ModelClient, type ModelTurn } from "../llm/types.js";
 import { approxTokens } from "../llm/tokens.js";
 import type { Store } from "../store/store.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import type { CheckpointHooks, Tool, ToolContext } from "../tools/types.js";
+import type { CheckpointHooks, Tool, ToolContext, ToolSource } from "../tools/types.js";
 
 export const LOOP_REPEAT_LIMIT = 3;
 /** A Stop hook may send the agent back to work this many times in one turn, so it cannot loop forever. */
@@ -29,6 +29,7 @@ export interface LoopDeps {
   model: ModelClient;
   context: ContextManager;
   registry: ToolRegistry;
+  toolSource?: ToolSource;
   gate: PermissionGate;
   toolContext: Omit<ToolContext, "signal" | "onOutput">;
   maxSteps: number;
@@ -86,6 +87,12 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
     let turn: ModelTurn;
     let streamed = "";
     try {
+      if (deps.toolSource) {
+        // Servers connect in the background; only the first request waits (each bounded by its timeout).
+        await deps.toolSource.ready(signal);
+        if (signal.aborted) return done("interrupted", lastText);
+        deps.registry.setExtra(deps.toolSource.tools());
+      }
       const request = await context.prepare(emit, signal, user.id);
       turn = await model.complete(
         { messages: request.messages, tools: deps.registry.schemas, signal },

@@ -33,6 +33,10 @@ import { createLoadSkillTool } from "../extensions/load-skill-tool.js";
 import { Checkpoints } from "../checkpoints/checkpoints.js";
 import { checkpointSettings } from "../checkpoints/settings.js";
 import { forkConversation, resolveConversation } from "./conversations.js";
+import { loadMcpPlan, type McpFlags } from "../mcp/plan.js";
+import { McpManager } from "../mcp/manager.js";
+import { recordApproval } from "../mcp/approvals.js";
+import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
 
 export const DEFAULT_AGENT_NAME = "default";
 export const DEFAULT_PERSONA =
@@ -56,6 +60,8 @@ export interface OpenProjectOptions {
   trusted?: boolean;
   /** Open the store read-only and create nothing: for commands that only read memory. */
   readonly?: boolean;
+  /** --mcp-config / --strict-mcp-config; `trusted`: the user trusted this project (its servers need no per-server approval). */
+  mcp?: McpFlags & { trusted?: boolean };
   /** Test seam: replace the OpenAI-compatible client. */
   createModel?: (model: string, config: ResolvedConfig) => ModelClient;
 }
@@ -100,6 +106,9 @@ export class Project {
   private user: UserMemory;
   private instructions: InstructionFiles;
   private checkpointStore?: Checkpoints;
+  /** Made on the first session (undefined: not yet; null: no servers configured). */
+  private mcpManager?: McpManager | null;
+  private mcpPending: PlannedServer[] = [];
 
   private constructor(
     readonly root: string,
@@ -310,6 +319,7 @@ export class Project {
       contextWindowOverride: config.contextWindow,
       maxSteps: config.maxSteps,
       tools: [...memoryTools, ...codingTools, ...(skills.length ? [createLoadSkillTool(() => skills)] : [])],
+      toolSource: this.mcp() ?? undefined,
       gate,
       shell: this.shellSettings(),
       notify: (m) => this.notice(m),
@@ -346,10 +356,61 @@ export class Project {
     return this.instructions.list();
   }
 
+  /**
+   * The project's MCP servers, shared by all its sessions; started in the background on first use.
+   * Without configured servers nothing MCP-related is loaded (start-up time stays as it was).
+   */
+  mcp(): McpManager | null {
+    if (this.mcpManager !== undefined) return this.mcpManager;
+    const env = this.opts.env ?? process.env;
+    const plan = loadMcpPlan({
+      projectRoot: this.root,
+      env,
+      flags: this.opts.mcp,
+      cwd: this.opts.cwd,
+      // A trusted project's servers start without a question each (the trust prompt listed them); an
+      // untrusted project's only once the user approved that server.
+      trusted: this.opts.mcp?.trusted ?? this.config.trust.trusted,
+    });
+    this.mcpPending = plan.skipped.flatMap((s) => (s.needsApproval ? [s.needsApproval] : []));
+    if (plan.start.length === 0 && plan.skipped.length === 0) return (this.mcpManager = null);
+    return (this.mcpManager = new McpManager(plan, {
+      projectRoot: this.root,
+      env,
+      startupTimeoutMs: this.config.mcpStartupTimeoutMs,
+      toolTimeoutMs: this.config.mcpToolTimeoutMs,
+      notice: (m) => this.notice(m),
+    }));
+  }
+
+  /** Project servers nobody decided on yet (the TUI asks about each once). */
+  mcpAwaitingApproval(): PlannedServer[] {
+    this.mcp();
+    return [...this.mcpPending];
+  }
+
+  /** Record the user's decision (outside the project) and start the server if approved. */
+  decideMcpServer(server: PlannedServer, decision: ApprovalDecision): void {
+    recordApproval(this.root, server.name, decision, server.fingerprint, this.opts.env ?? process.env);
+    this.mcpPending = this.mcpPending.filter((s) => s.name !== server.name);
+    if (decision === "approved") this.mcp()?.add(server);
+    else this.mcp()?.denied(server.name);
+  }
+
   close(): void {
     this.checkpointStore?.close();
+    void this.mcpManager?.close();
     this.store.close();
     this.user.close();
+  }
+
+  /** close(), then give MCP servers a moment to exit on their own (children never outlive us). */
+  async shutdown(): Promise<void> {
+    const mcp = this.mcpManager;
+    this.mcpManager = null;
+    const closing = mcp?.close();
+    this.close();
+    await closing;
   }
 
   /** To the host's callback, and into the running turn's event stream (or the next turn's). */

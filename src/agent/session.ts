@@ -3,6 +3,7 @@ import type { MemoryAccess } from "../memory/access.js";
 import type { InstructionFile } from "./instructions.js";
 import type { RestorePlan, RewindOptions, RewindResult, TurnSummary } from "../checkpoints/types.js";
 import type { ConversationSummary } from "../store/conversations.js";
+import type { ToolServerStatus } from "../tools/types.js";
 
 export type PermissionMode = "ask" | "accept-edits" | "yolo" | "read-only";
 export const PERMISSION_MODES: PermissionMode[] = ["ask", "accept-edits", "yolo", "read-only"];
@@ -108,4 +109,8 @@ export interface AgentSession {
   resume?(conversationId: string): string;
   /** Continue in a new conversation that starts with a copy of this one's history; returns its id. */
   fork?(): string;
+  /** MCP servers of this session and their state (empty without any configured). */
+  mcpServers?(): ToolServerStatus[];
+  /** Wait until MCP servers connected or gave up (bounded by their start-up timeouts). */
+  waitForTools?(signal?: AbortSignal): Promise<void>;
 }

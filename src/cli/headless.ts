@@ -42,6 +42,9 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
   const info = session.info();
   const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
   if (opts.format === "stream-json") {
+    // The first request waits for MCP servers anyway; waiting here lets init say how each one did.
+    await session.waitForTools?.(controller.signal);
+    const servers = session.mcpServers?.() ?? [];
     line({
       type: "init",
       schema_version: EVENT_SCHEMA_VERSION,
@@ -53,6 +56,7 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
       ...(info.endpointFromProject ? { base_url_source: "project" } : {}),
       cwd: info.projectRoot,
       permission_mode: info.permissionMode,
+      mcp_servers: servers.map((m) => ({ name: m.name, status: m.state, scope: m.scope, tools: m.tools.length, ...(m.error ? { error: m.error } : {}) })),
     });
   }
   try {

@@ -7,6 +7,15 @@ import type { AgentSession } from "../agent/session.js";
 export async function startInteractive(project: Project, first: Agent, initialPrompt?: string, opts: { pickSession?: boolean; fork?: boolean } = {}): Promise<number> {
   const { runTui } = await import("../tui/run.js");
   const { extensionCommands } = await import("../tui/extension-commands.js");
+  const mcp = project.mcp();
+  const pending = project.mcpAwaitingApproval();
+  if (pending.length) {
+    // Asked before the chat opens, once per server; approved ones join the servers already connecting.
+    const { askMcpApproval } = await import("../tui/mcp-approval.js");
+    for (const server of pending) project.decideMcpServer(server, (await askMcpApproval(server)) ? "approved" : "denied");
+  }
+  const mcpSlash = await import("../tui/mcp-slash.js");
+  const noServers = { servers: () => [], prompts: () => [], renderPrompt: async () => "" };
   let current: Agent = first;
   const extra = extensionCommands({
     extensions: project.extensions,
@@ -21,7 +30,6 @@ export async function startInteractive(project: Project, first: Agent, initialPr
     return current;
   };
   const code = await runTui(first, {
-    extraSlash: extra.commands,
     historyFile: join(project.lettaDir, "history.jsonl"),
     agents: {
       list: () =>
@@ -30,6 +38,9 @@ export async function startInteractive(project: Project, first: Agent, initialPr
       create: async (name) => open(name, true),
     },
     permissions: () => current.permissionRules(),
+    extraSlash: [...extra.commands, mcpSlash.mcpCommand(mcp ?? noServers)],
+    dynamicSlash: mcp ? () => mcpSlash.mcpPromptCommands(mcp) : undefined,
+    resources: mcp ?? undefined,
     initialPrompt,
     // `--resume` without an id: open on the session picker.
     initialCommand: opts.pickSession ? (opts.fork ? "/resume --fork" : "/resume") : undefined,

@@ -11,6 +11,7 @@ import { flagProblems } from "./flag-checks.js";
 import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
 import { attachReflectCommand } from "./reflect-command.js";
 import { exitCodeAfterOutput, flushStdStreams, guardStdStreams } from "./std-streams.js";
+import { attachMcpCommand } from "./mcp-command.js";
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -53,6 +54,7 @@ export async function main(argv: string[]): Promise<void> {
   attachReflectCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   attachRewindCommand(program, (c) => (code = c));
   attachSessionsCommand(program, (c) => (code = c));
+  attachMcpCommand(program, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

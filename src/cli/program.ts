@@ -22,6 +22,8 @@ export interface CliOptions {
   allowedTools?: string[];
   disallowedTools?: string[];
   reflect?: boolean;
+  mcpConfig?: string[];
+  strictMcpConfig?: boolean;
 }
 
 export const positiveInt = (name: string) => (v: string) => {
@@ -85,6 +87,8 @@ export function buildProgram(version: string): Command {
     .option("--allowed-tools <rules>", 'allow rules, e.g. "write_file,run_shell(npm test)" (repeatable)', parseToolList)
     .option("--disallowed-tools <rules>", 'deny rules, e.g. "run_shell(git push)" (repeatable)', parseToolList)
     .option("--reflect", "headless: after the answer, distil the conversation into memory before exiting (usage reported apart)")
+    .option("--mcp-config <file|json>", 'MCP servers from a file or inline JSON ({"mcpServers": {...}}; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option("--strict-mcp-config", "use only the --mcp-config servers (ignore user and project ones)")
     .showHelpAfterError("(run letta-code --help for usage)")
     .allowExcessArguments(false);
   program.addHelpText(

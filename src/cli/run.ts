@@ -45,6 +45,7 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
     if (interactive) await askTrustOnce(flags);
     project = Project.open({
       flags,
+      mcp: { configs: opts.mcpConfig, strict: opts.strictMcpConfig },
       // Notices reach the TUI and the headless progress printer as events; writing them to
       // stderr here would tear through Ink's screen.
       onEmbeddingProgress: progress ? embeddingProgressPrinter() : undefined,
@@ -123,6 +124,6 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
     }
     throw err;
   } finally {
-    project?.close();
+    await project?.shutdown();
   }
 }

@@ -21,6 +21,10 @@ export interface ConfigLayer {
   /** Longest wait for a response to start, or between two streamed chunks. */
   requestTimeoutMs?: number;
   agent?: string;
+  /** How long the first model request waits for each MCP server to connect (default 10 s). */
+  mcpStartupTimeoutMs?: number;
+  /** Longest MCP tool call (default 120 s; progress notifications extend it). */
+  mcpToolTimeoutMs?: number;
   /** true: commands only run sandboxed; "auto": sandboxed where bubblewrap works, else unsandboxed (said once); false: off. */
   sandbox?: SandboxMode;
   /** Let sandboxed commands reach the network. */
@@ -54,6 +58,8 @@ export interface ResolvedConfig {
   maxRetries?: number;
   requestTimeoutMs?: number;
   agent?: string;
+  mcpStartupTimeoutMs?: number;
+  mcpToolTimeoutMs?: number;
   sandbox: SandboxMode;
   sandboxNetwork: boolean;
   permissions: { mode?: PermissionMode; allow: string[]; deny: string[] };
@@ -169,6 +175,8 @@ function validateLayer(o: Record<string, unknown>, where: string): ConfigLayer {
     maxRetries: int("maxRetries", 0),
     requestTimeoutMs: int("requestTimeoutMs"),
     agent: str("agent"),
+    mcpStartupTimeoutMs: int("mcpStartupTimeoutMs"),
+    mcpToolTimeoutMs: int("mcpToolTimeoutMs"),
     sandbox,
     sandboxNetwork,
     permissions: perms,
@@ -294,6 +302,8 @@ export function resolveConfig(opts: {
     maxRetries: pick("maxRetries"),
     requestTimeoutMs: pick("requestTimeoutMs"),
     agent: pick("agent"),
+    mcpStartupTimeoutMs: pick("mcpStartupTimeoutMs"),
+    mcpToolTimeoutMs: pick("mcpToolTimeoutMs"),
     sandbox: pick("sandbox") ?? DEFAULT_SANDBOX,
     sandboxNetwork: pick("sandboxNetwork") ?? false,
     permissions: { mode, allow: [...new Set(allow)], deny: [...new Set(deny)] },

@@ -3,16 +3,38 @@ import { z } from "zod";
 import type { ToolSchema } from "../llm/types.js";
 import type { Tool } from "./types.js";
 
-/** The tools one agent offers the model, with their wire schemas computed once. */
+/**
+ * The tools one agent offers the model, with their wire schemas computed once. Built-in tools are
+ * fixed; tools from outside (MCP servers) may come and go between steps through setExtra().
+ */
 export class ToolRegistry {
   private byName = new Map<string, Tool>();
-  readonly schemas: ToolSchema[];
+  private base: Tool[];
+  private baseSchemas: ToolSchema[];
+  private extra: Tool[] = [];
+  /** A new array whenever the tool set changes, so holders can tell by identity. */
+  schemas: ToolSchema[];
 
   constructor(tools: Tool[]) {
+    this.base = tools;
     for (const t of tools) this.byName.set(t.name, t);
     const built = prebuiltSchemas();
     // A prebuilt schema is used only if it was built from this very tool (same description).
-    this.schemas = tools.map((t) => (built[t.name]?.function.description === t.description ? built[t.name] : computeSchema(t)));
+    this.baseSchemas = tools.map((t) => (built[t.name]?.function.description === t.description ? built[t.name] : computeSchema(t)));
+    this.schemas = this.baseSchemas;
+  }
+
+  /** Replace the extra tools; a name a built-in tool already has is ignored (built-ins win). */
+  setExtra(tools: readonly Tool[]): void {
+    if (tools.length === this.extra.length && tools.every((t, i) => t === this.extra[i])) return;
+    this.byName = new Map(this.base.map((t) => [t.name, t]));
+    this.extra = [];
+    for (const t of tools) {
+      if (this.byName.has(t.name)) continue;
+      this.byName.set(t.name, t);
+      this.extra.push(t);
+    }
+    this.schemas = [...this.baseSchemas, ...this.extra.map(computeSchema)];
   }
 
   get(name: string): Tool | undefined {
@@ -39,6 +61,9 @@ function prebuiltSchemas(): Record<string, ToolSchema> {
 }
 
 export function computeSchema(tool: Tool): ToolSchema {
+  if (tool.inputSchema) {
+    return { type: "function", function: { name: tool.name, description: tool.description, parameters: tool.inputSchema } };
+  }
   const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.parameters, { io: "input" }) as Record<string, unknown>;
   return { type: "function", function: { name: tool.name, description: tool.description, parameters } };
 }

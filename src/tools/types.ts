@@ -56,6 +56,11 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
   parameters: S;
+  /**
+   * A JSON Schema sent to the model as-is instead of one converted from `parameters` (MCP tools:
+   * the server owns the schema and validates the arguments; `parameters` then only checks the shape).
+   */
+  inputSchema?: Record<string, unknown>;
   kind: ToolKind;
   /** Writes a core memory block, so it changes the system prompt: read-only mode refuses it. */
   writesCore?: boolean;
@@ -76,4 +81,26 @@ export class ToolError extends Error {
 
 export function defineTool<S extends z.ZodType>(tool: Tool<S>): Tool<S> {
   return tool;
+}
+
+/** One external tool server as the user sees it (`/mcp`, `mcp list`, the stream-json init line). */
+export interface ToolServerStatus {
+  name: string;
+  scope: "user" | "project" | "flag";
+  transport: "stdio" | "http" | "sse";
+  state: "connecting" | "connected" | "failed" | "closed" | "skipped";
+  tools: string[];
+  prompts: string[];
+  error?: string;
+}
+
+/**
+ * Tools that arrive after the agent is made (MCP servers connecting in the background). The
+ * loop waits for `ready` before its first request, then re-reads `tools()` before every step.
+ */
+export interface ToolSource {
+  /** Resolves once every server connected or gave up (each bounded by its timeout); never rejects. */
+  ready(signal?: AbortSignal): Promise<void>;
+  tools(): readonly Tool[];
+  servers(): ToolServerStatus[];
 }

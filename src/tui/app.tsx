@@ -21,6 +21,7 @@ import {
 import { APPROVAL_CHROME, ApprovalPrompt, previewLines, type ApprovalRequest } from "./approval.js";
 import { expandMentions } from "./attachments.js";
 import type { TurnSendOptions } from "./slash-commands.js";
+import { expandResources, type ResourceReader } from "./mcp-resources.js";
 import { editInEditor, type OpenEditor } from "./editor.js";
 import { InputHistory } from "./history.js";
 import { Input } from "./input.js";
@@ -52,6 +53,10 @@ export interface TuiOptions {
   historyFile?: string;
   /** More slash commands (the CLI's own); one named like a built-in replaces it. */
   extraSlash?: SlashCommand[];
+  /** `@server:uri` MCP resources, read on submit and attached like `@path` files. */
+  resources?: ResourceReader;
+  /** Commands that come and go while the TUI runs (MCP prompts), looked up when typed. */
+  dynamicSlash?: () => SlashCommand[];
   /** Agent listing/switching/creation for /agents; absent → "unavailable". */
   agents?: AgentSwitcher;
   /** Current mode and allow/deny rules for /permissions. */
@@ -447,6 +452,12 @@ export function App({ session: initialSession, options = {}, history: historyPro
       } catch (e) {
         note("warn", `Could not attach files: ${errMessage(e)}`);
       }
+      if (options.resources) {
+        const r = await expandResources(full, options.resources);
+        full = r.text;
+        attachments = [...attachments, ...r.attachments];
+        if (r.failed.length) note("warn", `Could not attach ${r.failed.join(", ")}`);
+      }
       commit({ kind: "user", id: newId(), text: display ?? text, attachments });
       const turn: Turn = { ac: new AbortController(), interrupted: false, memoryKeys: new Set() };
       turnRef.current = turn;
@@ -477,7 +488,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
         endTurn(turn);
       }
     },
-    [commit, endTurn, flushLive, handleEvent, note, updateTool],
+    [commit, endTurn, flushLive, handleEvent, note, options.resources, updateTool],
   );
 
   // ---- slash commands ------------------------------------------------------
@@ -532,7 +543,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const runSlash = useCallback(
     async (text: string) => {
       const parsed = parseSlash(text);
-      const cmd = parsed && findCommand(commands, parsed.name);
+      const cmd = parsed && (findCommand(commands, parsed.name) ?? findCommand(options.dynamicSlash?.() ?? [], parsed.name));
       if (!parsed || !cmd) {
         return note("warn", `Unknown command ${parsed ? "/" + parsed.name : text}.`, "Type /help to list commands.");
       }
@@ -576,7 +587,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
         note("error", `/${cmd.name} failed: ${msg}`, errorHint(msg));
       }
     },
-    [clearView, commands, commit, editText, exit, note, options.agents, options.permissions, progress, refresh, runTurn, startReflection, switchSession],
+    [clearView, commands, commit, editText, exit, note, options.agents, options.dynamicSlash, options.permissions, progress, refresh, runTurn, startReflection, switchSession],
   );
 
   const submit = useCallback(
