@@ -72,7 +72,9 @@ export interface ArchivalMemory {
 }
 
 export interface RecallMemory {
-  search(query: string, opts?: MessageSearchOptions): RecallMessage[];
+  search(query: string, opts?: MessageSearchOptions): Promise<RecallMessage[]>;
+  /** Store past messages (an import); returns their ids in order. */
+  add(messages: { role: RecallMessage["role"]; content: string; createdAt?: string; conversationId: string }[]): number[];
   count(): number;
 }
 

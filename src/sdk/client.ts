@@ -168,6 +168,21 @@ export class LettaClient {
     return this.memory(agentId).recall.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to) });
   }
 
+  /**
+   * Store past messages in an agent's recall memory, e.g. a conversation imported from elsewhere.
+   * `conversationId` defaults to the agent's current conversation; `createdAt` to now.
+   */
+  addMessages(
+    agentId: string,
+    messages: { role: RecallMessage["role"]; content: string; createdAt?: string | Date; conversationId?: string }[],
+  ): { ids: number[] } {
+    const row = this.agentRow(agentId);
+    const ids = this.memory(row.id).recall.add(
+      messages.map((m) => ({ ...m, createdAt: iso(m.createdAt), conversationId: m.conversationId ?? row.conversationId })),
+    );
+    return { ids };
+  }
+
   close(): void {
     this.sessions.clear();
     this.project.close();

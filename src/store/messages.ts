@@ -68,6 +68,11 @@ export class MessageStore {
     return { ...m, id: Number(info.lastInsertRowid), inContext: true, createdAt };
   }
 
+  /** Several writes as one transaction (an import lands whole or not at all). */
+  transaction<T>(fn: () => T): T {
+    return writeTransaction(this.db, fn);
+  }
+
   /** The messages still in the context window, oldest first. */
   window(agentId: string, conversationId: string): StoredMessage[] {
     return (

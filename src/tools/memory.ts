@@ -88,7 +88,7 @@ export const conversationSearch = defineTool({
     end_date: dateArg("Only messages on or before"),
   }),
   async run({ query, roles, limit, start_date, end_date }, ctx) {
-    const hits = ctx.memory.recall.search(query, { limit: limit ?? 10, roles, from: start_date, to: end_date });
+    const hits = await ctx.memory.recall.search(query, { limit: limit ?? 10, roles, from: start_date, to: end_date });
     return { content: hits.length ? hits.map(formatMessage).join("\n") : `No past messages match "${query}".` };
   },
 });
