@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in turn, each printing its own figures and ratios.
 import { spawnSync } from "node:child_process";
 
-const benches = ["startup.js", "loop.js", "archival.js", "vector-index.js", "tui.js"];
+const benches = ["startup.js", "loop.js", "archival.js", "recall.js", "vector-index.js", "tui.js"];
 let failed = 0;
 for (const b of benches) {
   console.log(`\n=== bench/${b} ===`);

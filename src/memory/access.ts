@@ -17,10 +17,14 @@ export interface Passage {
   tags: string[];
   createdAt: string;
   score?: number;
+  /** Set when a newer passage on the same subject says this one changed. */
+  supersededBy?: number;
 }
 
 export interface PassageSearchOptions {
   topK?: number;
+  /** What relative dates in the query resolve against; default now. */
+  now?: string;
   tags?: string[];
   /** ISO date or datetime, inclusive. */
   from?: string;
@@ -36,6 +40,8 @@ export interface RecallMessage {
   createdAt: string;
   conversationId: string;
   score?: number;
+  /** Set when a newer message on the same subject says this one changed. */
+  supersededBy?: number;
 }
 
 export interface MessageSearchOptions {
@@ -46,6 +52,8 @@ export interface MessageSearchOptions {
   to?: string;
   /** "recent" (newest first, the default) or "rank" (best match first). */
   order?: "recent" | "rank";
+  /** What relative dates in the query ("yesterday", "last Tuesday") resolve against; default now. */
+  now?: string;
 }
 
 export interface CoreMemory {
@@ -75,6 +83,8 @@ export interface RecallMemory {
   search(query: string, opts?: MessageSearchOptions): Promise<RecallMessage[]>;
   /** Store past messages (an import); returns their ids in order. */
   add(messages: { role: RecallMessage["role"]; content: string; createdAt?: string; conversationId: string }[]): number[];
+  /** Embed messages stored since the last call, in the background (absent where there are no embeddings). */
+  embedPending?(): Promise<void>;
   count(): number;
 }
 

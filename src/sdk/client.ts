@@ -147,9 +147,9 @@ export class LettaClient {
   async searchPassages(
     agentId: string,
     query: string,
-    opts: Omit<PassageSearchOptions, "from" | "to"> & { from?: string | Date; to?: string | Date } = {},
+    opts: Omit<PassageSearchOptions, "from" | "to" | "now"> & { from?: string | Date; to?: string | Date; now?: string | Date } = {},
   ): Promise<Passage[]> {
-    return this.memory(agentId).archival.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to) });
+    return this.memory(agentId).archival.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to), now: iso(opts.now) });
   }
 
   listPassages(agentId: string, opts?: { limit?: number; offset?: number; tags?: string[] }): Passage[] {
@@ -163,9 +163,9 @@ export class LettaClient {
   async searchMessages(
     agentId: string,
     query: string,
-    opts: Omit<MessageSearchOptions, "from" | "to"> & { from?: string | Date; to?: string | Date } = {},
+    opts: Omit<MessageSearchOptions, "from" | "to" | "now"> & { from?: string | Date; to?: string | Date; now?: string | Date } = {},
   ): Promise<RecallMessage[]> {
-    return this.memory(agentId).recall.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to) });
+    return this.memory(agentId).recall.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to), now: iso(opts.now) });
   }
 
   /**

@@ -10,7 +10,7 @@ describe("recall memory", () => {
   beforeEach(() => {
     store = Store.open(join(tempDir(), ".letta"));
     const agent = store.agents.create("a");
-    recall = new AgentRecallMemory(store.messages, agent.id);
+    recall = new AgentRecallMemory({ messages: store.messages, agentId: agent.id });
     const add = (role: "user" | "assistant", content: string, createdAt: string, conv = agent.conversationId) =>
       store.messages.append(agent.id, { conversationId: conv, role, content, tokens: 1, createdAt });
     add("user", "the migration script fails on sqlite", "2025-01-01T09:00:00.000Z");
