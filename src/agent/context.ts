@@ -12,6 +12,7 @@ import {
   SYSTEM_PROMPT,
   instructionsSection,
   memoryPressureNotice,
+  todaySection,
   summaryRequest,
   summarySection,
 } from "./prompts.js";
@@ -70,7 +71,7 @@ export class ContextManager {
       evicted: summary?.evictedCount,
     });
     const instructions = instructionsSection(this.deps.instructions?.() ?? [], INSTRUCTION_FILE_CAP);
-    const parts = [SYSTEM_PROMPT, ...(instructions ? [instructions] : []), memory];
+    const parts = [SYSTEM_PROMPT, todaySection(new Date()), ...(instructions ? [instructions] : []), memory];
     if (summary) parts.push(summarySection(summary.summary, summary.evictedCount));
     return parts.join("\n\n");
   }

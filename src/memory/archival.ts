@@ -77,6 +77,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
       docFrequency: (word) => this.frequencies.get(word, total, (match) => passages.docFrequency(match)),
       total: () => total,
       neighbours: (ids) => passages.neighbours(agentId, ids),
+      allowed: (ids, f) => passages.allowed(agentId, ids, f),
       get: (ids) => passages.getMany(agentId, ids),
       vector: async (text, f, k) => {
         const embedder = await this.deps.getEmbedder();

@@ -101,6 +101,7 @@ export class AgentRecallMemory implements RecallMemory {
       docFrequency: (word) => this.frequencies.get(word, total, (match) => messages.docFrequency(match)),
       total: () => total,
       neighbours: (ids) => messages.neighbours(agentId, ids),
+      allowed: (ids, f) => messages.allowed(agentId, ids, f),
       get: (ids) => {
         const out = new Map<number, Row>();
         for (const [id, m] of messages.getMany(agentId, ids)) out.set(id, { ...m, text: m.content });

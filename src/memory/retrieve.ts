@@ -27,8 +27,10 @@ export interface SearchSource<F extends Filter, T extends Retrievable> {
   docFrequency(word: string): number;
   /** Documents in the collection, for inverse document frequency. */
   total(): number;
-  /** Conversation neighbours of each id; absent for sources without turn order (passages). */
+  /** Neighbours of each id (turns of a conversation, passages written together). */
   neighbours?(ids: number[]): Map<number, Neighbour[]>;
+  /** Which of `ids` pass the filter (neighbours are found without it). */
+  allowed(ids: number[], filter: F): Set<number>;
   /** Vector ranking, or null when no embedding model is available. */
   vector(query: string, filter: F, k: number): Promise<{ id: number; score: number }[] | null>;
   get(ids: number[]): Map<number, T>;
@@ -74,13 +76,13 @@ export async function retrieve<F extends Filter, T extends Retrievable>(
     } else text = query;
   }
   // Inside a period, only real matches rank first; the small words may fill up from outside it.
-  let list = await rank(source, text, window ?? opts.filter, feedback, want, !!time.recent, now, !window);
-  if (window && list.length < want * 2) {
-    const inside = new Set(list.map((x) => x.id));
-    const rest = await rank(source, text, opts.filter, feedback, want, false, now, true);
-    list = [...list, ...rest.filter((x) => !inside.has(x.id))];
-  }
-  return finish(source, list, opts);
+  const list = await rank(source, text, window ?? opts.filter, feedback, want, !!time.recent, now, !window);
+  if (!window || list.length >= want * 2) return finish(source, list, opts);
+  const inside = new Set(list.map((x) => x.id));
+  const rest = (await rank(source, text, opts.filter, feedback, want, false, now, true)).filter((x) => !inside.has(x.id));
+  // Two tiers: a newer fact from outside the period must not jump ahead of what is inside it.
+  const first = finish(source, list, { ...opts, offset: 0, limit: want });
+  return [...first, ...finish(source, rest, { ...opts, offset: 0, limit: want - first.length })].slice(opts.offset, want);
 }
 
 async function rank<F extends Filter, T extends Retrievable>(
@@ -100,7 +102,7 @@ async function rank<F extends Filter, T extends Retrievable>(
     const all = matchExpression(queryTerms(text, { keepStopWords: true }));
     if (all && all !== match) scores = blend(scores, normalise(source.lexical(all, filter, POOL)), STOP_WORD_WEIGHT);
   }
-  if (source.neighbours && scores.size) scores = withNeighbours(scores, source.neighbours(top(scores, 30)));
+  if (source.neighbours && scores.size) scores = withNeighbours(scores, neighboursWithin(source, top(scores, 30), filter));
   const total = Math.max(1, source.total());
   const vectors = text.trim() ? await source.vector(text, filter, Math.max(20, want * 2)) : null;
   // Expansion costs a second BM25 pass that grows with the collection; on a large one, vectors
@@ -113,7 +115,7 @@ async function rank<F extends Filter, T extends Retrievable>(
     const expansion = matchExpression(words.map((w) => ({ words: [w] })));
     if (expansion) {
       let extra = normalise(source.lexical(expansion, filter, POOL));
-      if (source.neighbours && extra.size) extra = withNeighbours(extra, source.neighbours(top(extra, 10)));
+      if (source.neighbours && extra.size) extra = withNeighbours(extra, neighboursWithin(source, top(extra, 10), filter));
       scores = blend(scores, extra, EXPANSION_WEIGHT);
     }
   }
@@ -126,6 +128,7 @@ async function rank<F extends Filter, T extends Retrievable>(
 /** Near-duplicates out, superseded facts marked, then the requested page. */
 function finish<F extends Filter, T extends Retrievable>(source: SearchSource<F, T>, list: { id: number; score: number }[], opts: RetrieveOptions<F>): T[] {
   const want = opts.limit + opts.offset;
+  if (want <= 0) return [];
   // Look a little past the page: suppressed duplicates leave room for the next results.
   const window = list.slice(0, Math.min(list.length, want * 2 + 10));
   const rows = source.get(window.map((x) => x.id));
@@ -134,6 +137,15 @@ function finish<F extends Filter, T extends Retrievable>(source: SearchSource<F,
     return row ? [{ ...row, score: Number(x.score.toFixed(6)) }] : [];
   });
   return markSuperseded(suppressNearDuplicates(items)).slice(opts.offset, want);
+}
+
+/** Neighbours outside the filter (another day, another role) do not count. */
+function neighboursWithin<F extends Filter, T extends Retrievable>(source: SearchSource<F, T>, ids: number[], filter: F) {
+  const all = source.neighbours!(ids);
+  const candidates = [...new Set([...all.values()].flat().map((n) => n.id))];
+  if (candidates.length === 0) return all;
+  const ok = source.allowed(candidates, filter);
+  return new Map([...all].map(([id, ns]) => [id, ns.filter((n) => ok.has(n.id))]));
 }
 
 function top(scores: Scores, n: number): number[] {

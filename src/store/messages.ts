@@ -150,6 +150,15 @@ export class MessageStore {
     return out;
   }
 
+  /** Which of `ids` pass the filter. */
+  allowed(agentId: string, ids: number[], filter: MessageFilter): Set<number> {
+    const { where, params } = filterSql(agentId, filter);
+    const rows = sql(this.db, `SELECT m.id FROM json_each(?) j CROSS JOIN messages m ON m.id = j.value WHERE ${where}`)
+      .pluck()
+      .all(JSON.stringify(ids), ...params) as number[];
+    return new Set(rows);
+  }
+
   /** Ids allowed by a filter, or null when there is none (everything allowed). */
   filteredIds(agentId: string, filter: MessageFilter): Set<number> | null {
     if (!filter.roles?.length && !filter.from && !filter.to) return null;

@@ -158,6 +158,15 @@ export class PassageStore {
       .all(match, ...params, limit) as { id: number; score: number }[];
   }
 
+  /** Which of `ids` pass the filter. */
+  allowed(agentId: string, ids: number[], filter: PassageFilter): Set<number> {
+    const { where, params } = this.filterSql(agentId, filter);
+    const rows = sql(this.db, `SELECT p.id FROM json_each(?) j CROSS JOIN passages p ON p.id = j.value WHERE ${where}`)
+      .pluck()
+      .all(JSON.stringify(ids), ...params) as number[];
+    return new Set(rows);
+  }
+
   /** Ids allowed by a filter, or null when there is no filter (everything allowed). */
   filteredIds(agentId: string, filter: PassageFilter): Set<number> | null {
     if (!filter.tags?.length && !filter.from && !filter.to) return null;
