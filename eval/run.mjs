@@ -6,6 +6,7 @@
 //   node eval/run.mjs                      lexical path (embeddings off)
 //   node eval/run.mjs --tiny-model         + hybrid path with the generated test model (plumbing only)
 //   node eval/run.mjs --model-dir DIR --model ID   + hybrid path with a real local model
+//   --ablate                               lexical path again with each ranking step off in turn
 //   --json FILE                            also write the figures as JSON
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -124,6 +125,29 @@ function print(result) {
   return figures;
 }
 
+/** What each ranking step earns: recall@10 with everything on, then with one step off at a time. */
+async function ablate(client, agents) {
+  // Internal switches, not public API: the evaluation is the one place that turns steps off.
+  const { RANKING_STEPS } = await import("../dist/memory/retrieve.js");
+  const out = {};
+  const r10 = (rows, kind) => mean(rows.filter((r) => !kind || r.kind === kind).map((r) => r.recall[10]));
+  console.log("\nablation (lexical path, recall@10; each row turns one step off)");
+  console.log("step off        | path     | overall | " + KINDS.map((k) => k.padStart(10)).join(" | ") + " | MRR changed");
+  for (const step of ["none", ...Object.keys(RANKING_STEPS)]) {
+    if (step !== "none") RANKING_STEPS[step] = false;
+    const r = await evaluate(client, agents, step);
+    if (step !== "none") RANKING_STEPS[step] = true;
+    out[step] = {};
+    for (const path of ["recall", "archival"]) {
+      const mrrChanged = mean(r.rows[path].filter((x) => x.kind === "changed").map((x) => x.rr));
+      out[step][path] = { overall: r10(r.rows[path]), ...Object.fromEntries(KINDS.map((k) => [k, r10(r.rows[path], k)])), mrrChanged };
+      const pct = (x) => (x * 100).toFixed(1).padStart(5);
+      console.log(`${step.padEnd(15)} | ${path.padEnd(8)} |   ${pct(out[step][path].overall)} | ${KINDS.map((k) => pct(out[step][path][k]).padStart(10)).join(" | ")} | ${mrrChanged.toFixed(3).padStart(11)}`);
+    }
+  }
+  return out;
+}
+
 const turns = set.conversations.reduce((n, c) => n + c.sessions.reduce((m, s) => m + s.turns.length, 0), 0);
 console.log(`retrieval evaluation: ${set.conversations.length} conversations, ${turns} turns, ${set.questions.length} questions`);
 const results = {};
@@ -138,6 +162,7 @@ try {
     const agents = await load(client);
     console.log(`\n[${run.name}] loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     results[run.name] = print(await evaluate(client, agents, run.name));
+    if (flag("--ablate") && i === 0) results.ablation = await ablate(client, agents);
     client.close();
   }
 } finally {

@@ -44,6 +44,20 @@ export interface RetrieveOptions<F extends Filter> {
   now?: Date;
 }
 
+/**
+ * Every step can be switched off, so `npm run eval -- --ablate` can show what each one earns.
+ * Always all on outside the evaluation.
+ */
+export const RANKING_STEPS = {
+  stopWords: true,
+  identifiers: true,
+  neighbours: true,
+  expansion: true,
+  dates: true,
+  nearDuplicates: true,
+  superseded: true,
+};
+
 const POOL = 100;
 const FEEDBACK_DOCS = 3;
 const EXPANSION_WEIGHT = 0.35;
@@ -62,7 +76,7 @@ export async function retrieve<F extends Filter, T extends Retrievable>(
   // ranks its matches first (the words may be loose, and a passage stored once stands for
   // every later repetition of its text).
   if (opts.filter.from || opts.filter.to) return finish(source, await rank(source, query, opts.filter, [], want, false, now, true), opts);
-  const time = resolveTimeExpressions(query, now);
+  const time = RANKING_STEPS.dates ? resolveTimeExpressions(query, now) : { query };
   let window: F | null = time.from || time.to ? { ...opts.filter, from: time.from, to: time.to } : null;
   const feedback: string[] = [];
   let text = time.query;
@@ -95,19 +109,22 @@ async function rank<F extends Filter, T extends Retrievable>(
   now: Date,
   stopWordFallback: boolean,
 ): Promise<{ id: number; score: number }[]> {
-  const match = matchExpression(queryTerms(text));
+  const termOptions = { keepStopWords: !RANKING_STEPS.stopWords, identifiers: RANKING_STEPS.identifiers };
+  const match = matchExpression(queryTerms(text, termOptions));
   let scores: Scores = match ? normalise(source.lexical(match, filter, POOL)) : new Map();
-  if (stopWordFallback && scores.size < want) {
+  if (RANKING_STEPS.stopWords && stopWordFallback && scores.size < want) {
     // The meaningful words found too little ("why can't we upgrade"): let the small words speak, below them.
     const all = matchExpression(queryTerms(text, { keepStopWords: true }));
     if (all && all !== match) scores = blend(scores, normalise(source.lexical(all, filter, POOL)), STOP_WORD_WEIGHT);
   }
-  if (source.neighbours && scores.size) scores = withNeighbours(scores, neighboursWithin(source, top(scores, 30), filter));
+  const neighbours = RANKING_STEPS.neighbours && !!source.neighbours;
+  if (neighbours && scores.size) scores = withNeighbours(scores, neighboursWithin(source, top(scores, 30), filter));
   const total = Math.max(1, source.total());
   const vectors = text.trim() ? await source.vector(text, filter, Math.max(20, want * 2)) : null;
   // Expansion costs a second BM25 pass that grows with the collection; on a large one, vectors
   // (when there are any) already bring in what shares no word with the question.
-  if ((scores.size || feedback.length) && (!vectors || total <= EXPANSION_WITH_VECTORS_UP_TO)) {
+  const expand = RANKING_STEPS.expansion && (!vectors || total <= EXPANSION_WITH_VECTORS_UP_TO);
+  if ((scores.size || feedback.length) && expand) {
     const ids = top(scores, FEEDBACK_DOCS);
     const best = source.get(ids);
     const docs = [...feedback, ...ids.map((id) => best.get(id)?.text ?? "")];
@@ -115,7 +132,7 @@ async function rank<F extends Filter, T extends Retrievable>(
     const expansion = matchExpression(words.map((w) => ({ words: [w] })));
     if (expansion) {
       let extra = normalise(source.lexical(expansion, filter, POOL));
-      if (source.neighbours && extra.size) extra = withNeighbours(extra, neighboursWithin(source, top(extra, 10), filter));
+      if (neighbours && extra.size) extra = withNeighbours(extra, neighboursWithin(source, top(extra, 10), filter));
       scores = blend(scores, extra, EXPANSION_WEIGHT);
     }
   }
@@ -136,7 +153,8 @@ function finish<F extends Filter, T extends Retrievable>(source: SearchSource<F,
     const row = rows.get(x.id);
     return row ? [{ ...row, score: Number(x.score.toFixed(6)) }] : [];
   });
-  return markSuperseded(suppressNearDuplicates(items)).slice(opts.offset, want);
+  const distinct = RANKING_STEPS.nearDuplicates ? suppressNearDuplicates(items) : items;
+  return (RANKING_STEPS.superseded ? markSuperseded(distinct) : distinct).slice(opts.offset, want);
 }
 
 /** Neighbours outside the filter (another day, another role) do not count. */

@@ -55,7 +55,7 @@ export interface QueryTerm {
  * its parts plus its whole spelling, and every other word unless it is a stop word. A query made
  * only of stop words keeps them: "what did we do" must still find something.
  */
-export function queryTerms(text: string, opts: { keepStopWords?: boolean } = {}): QueryTerm[] {
+export function queryTerms(text: string, opts: { keepStopWords?: boolean; identifiers?: boolean } = {}): QueryTerm[] {
   const out: QueryTerm[] = [];
   const seen = new Set<string>();
   const add = (words: string[]) => {
@@ -70,7 +70,7 @@ export function queryTerms(text: string, opts: { keepStopWords?: boolean } = {})
       const parts = camelParts(p);
       return parts.length > 1 ? parts : [p.toLowerCase()];
     });
-    const isIdentifier = pieces.length > 1 && /[_./]/.test(chunk) || camel.length > pieces.length;
+    const isIdentifier = opts.identifiers !== false && ((pieces.length > 1 && /[_./]/.test(chunk)) || camel.length > pieces.length);
     if (isIdentifier) {
       for (const p of pieces) if (camelParts(p).length > 1) add([p.toLowerCase()]);
       add(camel);
