@@ -27,7 +27,8 @@ You have persistent memory: unlike other coding agents you remember this project
 export function todaySection(now: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   const day = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-  const weekday = now.toLocaleDateString("en-US", { weekday: "long" });
+  // Not toLocaleDateString: Intl costs more than the rest of building the prompt.
+  const weekday = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][now.getDay()];
   return (
     `Today is ${weekday}, ${day} (the user's local date). When the user refers to a time ("yesterday", "last week", ` +
     `"before the migration"), give conversation_search and archival_memory_search the matching start_date / end_date.`

@@ -107,11 +107,26 @@ export class MessageStore {
   /** BM25 ranking (best first) of messages matching an FTS5 expression and the filter. */
   lexical(agentId: string, match: string, filter: MessageFilter, limit: number): { id: number; score: number }[] {
     const { where, params } = filterSql(agentId, filter);
+    // Rank inside the full-text index first (no row lookups while sorting), then keep this agent's
+    // rows that pass the filter; only when that leaves too few is the slower joined query needed.
+    const inner = limit * 4;
+    const fast = sql(this.db,
+        `SELECT s.id AS id, s.score AS score FROM
+           (SELECT rowid AS id, -bm25(messages_fts) AS score FROM messages_fts WHERE messages_fts MATCH ? ORDER BY bm25(messages_fts) LIMIT ?) s
+         CROSS JOIN messages m ON m.id = s.id WHERE ${where} ORDER BY s.score DESC LIMIT ?`,
+      )
+      .all(match, inner, ...params, limit) as { id: number; score: number }[];
+    if (fast.length === limit || this.matchCount(match, inner) < inner) return fast;
     return sql(this.db,
         `SELECT m.id AS id, -bm25(messages_fts) AS score FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid
          WHERE messages_fts MATCH ? AND ${where} ORDER BY bm25(messages_fts) LIMIT ?`,
       )
       .all(match, ...params, limit) as { id: number; score: number }[];
+  }
+
+  /** Whether fewer than `cap` messages match at all (then the fast path saw every match). */
+  private matchCount(match: string, cap: number): number {
+    return (sql(this.db, "SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)").get(match, cap) as { n: number }).n;
   }
 
   /** How many messages (of every agent) match: the document frequency for query expansion. */

@@ -151,6 +151,17 @@ export class PassageStore {
   /** BM25 ranking for a prebuilt FTS5 expression (see store/search-terms.ts). */
   lexicalMatch(agentId: string, match: string, filter: PassageFilter, limit: number): { id: number; score: number }[] {
     const { where, params } = this.filterSql(agentId, filter);
+    // As MessageStore.lexical: rank in the index first, fall back to the joined query when filtered too thin.
+    const inner = limit * 4;
+    const fast = sql(this.db,
+        `SELECT s.id AS id, s.score AS score FROM
+           (SELECT rowid AS id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts) LIMIT ?) s
+         CROSS JOIN passages p ON p.id = s.id WHERE ${where} ORDER BY s.score DESC LIMIT ?`,
+      )
+      .all(match, inner, ...params, limit) as { id: number; score: number }[];
+    if (fast.length === limit) return fast;
+    const seen = (sql(this.db, "SELECT COUNT(*) AS n FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)").get(match, inner) as { n: number }).n;
+    if (seen < inner) return fast;
     return sql(this.db, 
         `SELECT p.id AS id, -bm25(passages_fts) AS score FROM passages_fts CROSS JOIN passages p ON p.id = passages_fts.rowid
          WHERE passages_fts MATCH ? AND ${where} ORDER BY bm25(passages_fts) LIMIT ?`,
