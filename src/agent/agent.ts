@@ -286,6 +286,8 @@ export class Agent implements AgentSession {
         this.deps.onMemoryChange(null);
         this.busy = false;
         queue.close();
+        // After the turn, never during it: embed its messages for recall search (if a model is loaded).
+        void this.memory.recall.embedPending?.().catch(() => {});
       });
     return queue;
   }

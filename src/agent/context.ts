@@ -13,6 +13,7 @@ import {
   instructionsSection,
   memoryPressureNotice,
   skillsSection,
+  todaySection,
   summaryRequest,
   summarySection,
 } from "./prompts.js";
@@ -82,7 +83,7 @@ export class ContextManager {
     });
     const instructions = instructionsSection(this.deps.instructions?.() ?? [], INSTRUCTION_FILE_CAP);
     const skills = skillsSection(this.deps.skills?.() ?? []);
-    const parts = [SYSTEM_PROMPT, ...(instructions ? [instructions] : []), ...(skills ? [skills] : []), memory];
+    const parts = [SYSTEM_PROMPT, todaySection(new Date()), ...(instructions ? [instructions] : []), ...(skills ? [skills] : []), memory];
     if (summary) parts.push(summarySection(summary.summary, summary.evictedCount));
     return parts.join("\n\n");
   }

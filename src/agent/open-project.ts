@@ -232,7 +232,22 @@ export class Project {
       core,
       archival,
     });
-    return { core, archival, recall: new AgentRecallMemory(this.store.messages, agentId), history };
+    const recall = new AgentRecallMemory({
+      messages: this.store.messages,
+      agentId,
+      getEmbedder: () => this.embedder.get(),
+      loadedEmbedder: () => this.embedder.loaded(),
+      createIndex: (dim, capacity) => new VectorIndex(dim, { initialCapacity: capacity }),
+      encode: vectorToBuffer,
+      decode: (b) => bufferToVector(b),
+      onEmbeddingProgress: (done, total) => {
+        const percent = Math.round((done / total) * 100);
+        this.opts.onEmbeddingProgress?.({ file: "recall messages", loaded: done, total, progress: percent });
+        const event: AgentEvent = { type: "progress", what: "embedding past messages", percent, detail: `${done}/${total} messages` };
+        this.turnListeners.get(agentId)?.(event);
+      },
+    });
+    return { core, archival, recall, history };
   }
 
   /**

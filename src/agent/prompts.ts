@@ -23,6 +23,18 @@ You have persistent memory: unlike other coding agents you remember this project
   When you get a memory pressure notice, save what matters to core or archival memory before it is evicted.
 - Never claim to remember something you have not checked: search your memory when the user refers to the past.`;
 
+/** Today's date, so the model can turn "yesterday" or "last week" into search dates itself. */
+export function todaySection(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const day = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  // Not toLocaleDateString: Intl costs more than the rest of building the prompt.
+  const weekday = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][now.getDay()];
+  return (
+    `Today is ${weekday}, ${day} (the user's local date). When the user refers to a time ("yesterday", "last week", ` +
+    `"before the migration"), give conversation_search and archival_memory_search the matching start_date / end_date.`
+  );
+}
+
 export function memoryPressureNotice(tokens: number, window: number): string {
   const pct = Math.round((tokens / window) * 100);
   return (

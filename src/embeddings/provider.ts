@@ -50,6 +50,7 @@ export class EmbedderProvider {
   private loading: Promise<Embedder | null> | null = null;
   private current: EmbedderState = "idle";
   private why: string | null = null;
+  private ready: Embedder | null = null;
 
   constructor(
     settings: Partial<EmbeddingSettings> = {},
@@ -65,6 +66,11 @@ export class EmbedderProvider {
   /** Why embeddings are unavailable, once they are known to be. */
   get reason(): string | null {
     return this.why;
+  }
+
+  /** The embedder if it has finished loading, without starting a load (for background work). */
+  loaded(): Embedder | null {
+    return this.ready;
   }
 
   /** The embedder, loading it on first call; null when unavailable. Never rejects. */
@@ -86,6 +92,7 @@ export class EmbedderProvider {
       const loader = this.hooks.loader ?? loadTransformersEmbedder;
       const embedder = await loader(settings, { onProgress: (p) => this.safely(() => this.hooks.onProgress?.(p)) });
       this.current = "ready";
+      this.ready = embedder;
       return embedder;
     } catch (err) {
       const reason = describeFailure(err, settings);

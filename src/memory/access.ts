@@ -19,10 +19,14 @@ export interface Passage {
   tags: string[];
   createdAt: string;
   score?: number;
+  /** Set when a newer passage on the same subject says this one changed. */
+  supersededBy?: number;
 }
 
 export interface PassageSearchOptions {
   topK?: number;
+  /** What relative dates in the query resolve against; default now. */
+  now?: string;
   tags?: string[];
   /** ISO date or datetime, inclusive. */
   from?: string;
@@ -38,6 +42,8 @@ export interface RecallMessage {
   createdAt: string;
   conversationId: string;
   score?: number;
+  /** Set when a newer message on the same subject says this one changed. */
+  supersededBy?: number;
 }
 
 export interface MessageSearchOptions {
@@ -48,6 +54,8 @@ export interface MessageSearchOptions {
   to?: string;
   /** "recent" (newest first, the default) or "rank" (best match first). */
   order?: "recent" | "rank";
+  /** What relative dates in the query ("yesterday", "last Tuesday") resolve against; default now. */
+  now?: string;
 }
 
 export interface CoreMemory {
@@ -89,7 +97,11 @@ export interface ArchivalMemory {
 }
 
 export interface RecallMemory {
-  search(query: string, opts?: MessageSearchOptions): RecallMessage[];
+  search(query: string, opts?: MessageSearchOptions): Promise<RecallMessage[]>;
+  /** Store past messages (an import); returns their ids in order. */
+  add(messages: { role: RecallMessage["role"]; content: string; createdAt?: string; conversationId: string }[]): number[];
+  /** Embed messages stored since the last call, in the background (absent where there are no embeddings). */
+  embedPending?(): Promise<void>;
   count(): number;
 }
 

@@ -1,7 +1,7 @@
 import type { ArchivalMemory, InsertResult, Passage, PassageSearchOptions } from "./access.js";
 import { chunkText } from "./chunk.js";
-import { reciprocalRankFusion } from "./rank-fusion.js";
-import type { PassageStore } from "../store/passages.js";
+import { DocFrequencyCache, retrieve, type SearchSource } from "./retrieve.js";
+import type { PassageFilter, PassageStore } from "../store/passages.js";
 import type { Embedder } from "../embeddings/types.js";
 import type { MemoryEventStore } from "../store/memory-events.js";
 import { passageHash } from "../store/passages.js";
@@ -40,6 +40,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
   private indexModel = "";
   private seenMaxId = 0;
   private syncedVersion = -1;
+  private frequencies = new DocFrequencyCache();
 
   constructor(private deps: ArchivalDeps) {}
 
@@ -107,29 +108,29 @@ export class AgentArchivalMemory implements ArchivalMemory {
   }
 
   async search(query: string, opts: PassageSearchOptions = {}): Promise<Passage[]> {
-    const topK = Math.max(1, Math.min(opts.topK ?? 10, 100));
+    const limit = Math.max(1, Math.min(opts.topK ?? 10, 100));
     const offset = Math.max(0, opts.offset ?? 0);
-    const want = topK + offset;
-    const filter = { tags: normaliseTags(opts.tags), from: opts.from, to: opts.to };
+    const filter: PassageFilter = { tags: normaliseTags(opts.tags), from: opts.from, to: opts.to };
     const { passages, agentId } = this.deps;
-    const pool = Math.max(50, want * 4);
-    const lexical = passages.lexical(agentId, query, filter, pool);
-    const lists: { id: number }[][] = [lexical];
-    const embedder = query.trim() ? await this.deps.getEmbedder() : null;
-    if (embedder) {
-      const index = await this.syncIndex(embedder);
-      const allowed = passages.filteredIds(agentId, filter);
-      const [qv] = await embedder.embed([query]);
-      // A short vector list is enough for fusion, and keeps the index on its fast quantised path.
-      const vectorPool = Math.max(20, want * 2);
-      lists.push(index.search(qv, vectorPool, allowed ? (id) => allowed.has(id) : undefined));
-    }
-    const fused = reciprocalRankFusion(lists).slice(offset, want);
-    const rows = passages.getMany(agentId, fused.map((f) => f.id));
-    return fused.flatMap((f) => {
-      const p = rows.get(f.id);
-      return p ? [{ ...p, score: Number(f.score.toFixed(6)) }] : [];
-    });
+    const total = passages.maxId();
+    const source: SearchSource<PassageFilter, Passage> = {
+      lexical: (match, f, n) => passages.lexicalMatch(agentId, match, f, n),
+      docFrequency: (word) => this.frequencies.get(word, total, (match) => passages.docFrequency(match)),
+      total: () => total,
+      neighbours: (ids) => passages.neighbours(agentId, ids),
+      allowed: (ids, f) => passages.allowed(agentId, ids, f),
+      get: (ids) => passages.getMany(agentId, ids),
+      vector: async (text, f, k) => {
+        const embedder = await this.deps.getEmbedder();
+        if (!embedder) return null;
+        const index = await this.syncIndex(embedder);
+        const allowed = passages.filteredIds(agentId, f);
+        const [qv] = await embedder.embed([text]);
+        // A short vector list is enough for fusion, and keeps the index on its fast quantised path.
+        return index.search(qv, k, allowed ? (id) => allowed.has(id) : undefined);
+      },
+    };
+    return retrieve(source, query, { filter, limit, offset, now: opts.now ? new Date(opts.now) : undefined });
   }
 
   list(opts?: { limit?: number; offset?: number; tags?: string[] }): Passage[] {

@@ -170,9 +170,9 @@ export class LettaClient {
   async searchPassages(
     agentId: string,
     query: string,
-    opts: Omit<PassageSearchOptions, "from" | "to"> & { from?: string | Date; to?: string | Date } = {},
+    opts: Omit<PassageSearchOptions, "from" | "to" | "now"> & { from?: string | Date; to?: string | Date; now?: string | Date } = {},
   ): Promise<Passage[]> {
-    return this.memory(agentId).archival.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to) });
+    return this.memory(agentId).archival.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to), now: iso(opts.now) });
   }
 
   listPassages(agentId: string, opts?: { limit?: number; offset?: number; tags?: string[] }): Passage[] {
@@ -199,9 +199,24 @@ export class LettaClient {
   async searchMessages(
     agentId: string,
     query: string,
-    opts: Omit<MessageSearchOptions, "from" | "to"> & { from?: string | Date; to?: string | Date } = {},
+    opts: Omit<MessageSearchOptions, "from" | "to" | "now"> & { from?: string | Date; to?: string | Date; now?: string | Date } = {},
   ): Promise<RecallMessage[]> {
-    return this.memory(agentId).recall.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to) });
+    return this.memory(agentId).recall.search(query, { ...opts, from: iso(opts.from), to: iso(opts.to), now: iso(opts.now) });
+  }
+
+  /**
+   * Store past messages in an agent's recall memory, e.g. a conversation imported from elsewhere.
+   * `conversationId` defaults to the agent's current conversation; `createdAt` to now.
+   */
+  addMessages(
+    agentId: string,
+    messages: { role: RecallMessage["role"]; content: string; createdAt?: string | Date; conversationId?: string }[],
+  ): { ids: number[] } {
+    const row = this.agentRow(agentId);
+    const ids = this.memory(row.id).recall.add(
+      messages.map((m) => ({ ...m, createdAt: iso(m.createdAt), conversationId: m.conversationId ?? row.conversationId })),
+    );
+    return { ids };
   }
 
   close(): void {

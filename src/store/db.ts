@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
+import { indexedText } from "./search-terms.js";
 
 export type DB = Database.Database;
 
@@ -61,6 +62,8 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
   try {
     db = opts.readonly ? openReadOnly(file) : new Database(file);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // The full-text triggers call it: every connection that writes must have it.
+    db.function("letta_index_text", { deterministic: true }, (text: unknown) => indexedText(String(text ?? "")));
     // Reading the version forces SQLite to read the header, which is where corruption shows up.
     const version = db.pragma("user_version", { simple: true }) as number;
     if (version > SCHEMA_VERSION) {

@@ -1,13 +1,11 @@
+import { matchExpression, queryTerms } from "./search-terms.js";
+
 /**
- * Build an FTS5 MATCH expression from free text. Each word is quoted (so punctuation and
- * FTS operators in user text are inert) and words are OR-ed: BM25 then ranks passages
- * that match more, and rarer, words first.
+ * Build an FTS5 MATCH expression from free text: stop words dropped, identifiers matched both
+ * whole and by their parts, terms OR-ed so BM25 ranks passages matching more, and rarer, terms first.
  */
 export function ftsQuery(text: string): string | null {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
-  const unique = [...new Set(words)].slice(0, 64);
-  if (unique.length === 0) return null;
-  return unique.map((w) => `"${w}"`).join(" OR ");
+  return matchExpression(queryTerms(text));
 }
 
 /** Date filters accept a date ("2026-01-31") or a datetime; a bare `to` date includes that whole day. */

@@ -170,6 +170,45 @@ CREATE TABLE checkpoint_files (
 );
 `,
   },
+  {
+    // Retrieval: the full-text index holds identifier parts too (letta_index_text, registered on
+    // every connection in db.ts), messages get embeddings like passages, and a turn's neighbours
+    // in its conversation are one index probe away.
+    version: 5,
+    sql: `
+DROP TRIGGER messages_ai;
+DROP TRIGGER messages_ad;
+DROP TRIGGER messages_au;
+CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts(rowid, content) VALUES (new.id, letta_index_text(new.content));
+END;
+CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, letta_index_text(old.content));
+END;
+CREATE TRIGGER messages_au AFTER UPDATE OF content ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, letta_index_text(old.content));
+  INSERT INTO messages_fts(rowid, content) VALUES (new.id, letta_index_text(new.content));
+END;
+INSERT INTO messages_fts(messages_fts) VALUES ('delete-all');
+INSERT INTO messages_fts(rowid, content) SELECT id, letta_index_text(content) FROM messages;
+
+DROP TRIGGER passages_ai;
+DROP TRIGGER passages_ad;
+CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+  INSERT INTO passages_fts(rowid, text) VALUES (new.id, letta_index_text(new.text));
+END;
+CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+  INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, letta_index_text(old.text));
+END;
+INSERT INTO passages_fts(passages_fts) VALUES ('delete-all');
+INSERT INTO passages_fts(rowid, text) SELECT id, letta_index_text(text) FROM passages;
+
+ALTER TABLE messages ADD COLUMN embedding BLOB;
+ALTER TABLE messages ADD COLUMN embedding_model TEXT;
+CREATE INDEX messages_conversation ON messages(agent_id, conversation_id, id);
+CREATE INDEX passages_agent ON passages(agent_id, id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

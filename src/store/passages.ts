@@ -114,13 +114,75 @@ export class PassageStore {
   /** BM25 ranking (best first) of passages matching the filter; returns ids with their rank order. */
   lexical(agentId: string, query: string, filter: PassageFilter, limit: number): { id: number; score: number }[] {
     const match = ftsQuery(query);
-    if (!match) return [];
+    return match ? this.lexicalMatch(agentId, match, filter, limit) : [];
+  }
+
+  /**
+   * Passages stored right before and after each one, when written within `minutes` of it: notes
+   * taken in the same moment of work. Chunks of one insert (same timestamp) may join a ranking
+   * on their neighbour's strength; other neighbours only strengthen a passage that matched itself.
+   */
+  neighbours(agentId: string, ids: number[], minutes = 10): Map<number, { id: number; join: boolean }[]> {
+    const out = new Map<number, { id: number; join: boolean }[]>();
+    if (ids.length === 0) return out;
+    // The adjacent ids first (one probe each), then their distance in time.
+    const rows = sql(this.db,
+        `SELECT x.id AS id, x.prev AS prev, x.next AS next,
+           (SELECT abs(julianday(a.created_at) - julianday(x.created_at)) * 1440 FROM passages a WHERE a.id = x.prev) AS dprev,
+           (SELECT abs(julianday(a.created_at) - julianday(x.created_at)) * 1440 FROM passages a WHERE a.id = x.next) AS dnext
+         FROM (SELECT p.id, p.created_at,
+                 (SELECT n.id FROM passages n WHERE n.agent_id = p.agent_id AND n.id < p.id ORDER BY n.id DESC LIMIT 1) AS prev,
+                 (SELECT n.id FROM passages n WHERE n.agent_id = p.agent_id AND n.id > p.id ORDER BY n.id LIMIT 1) AS next
+               FROM json_each(?) j CROSS JOIN passages p ON p.id = j.value WHERE p.agent_id = ?) x`,
+      )
+      .all(JSON.stringify(ids), agentId) as { id: number; prev: number | null; next: number | null; dprev: number | null; dnext: number | null }[];
+    for (const r of rows) {
+      const near: { id: number; join: boolean }[] = [];
+      if (r.prev !== null && r.dprev !== null && r.dprev <= minutes) near.push({ id: r.prev, join: r.dprev === 0 });
+      if (r.next !== null && r.dnext !== null && r.dnext <= minutes) near.push({ id: r.next, join: r.dnext === 0 });
+      out.set(r.id, near);
+    }
+    return out;
+  }
+
+  /** The newest passage id of any agent, O(1): the collection size global document frequencies are relative to. */
+  maxId(): number {
+    return (sql(this.db, "SELECT COALESCE(MAX(id), 0) AS m FROM passages").get() as { m: number }).m;
+  }
+
+  /** How many passages (of every agent) match: the document frequency for query expansion. */
+  docFrequency(match: string): number {
+    return (sql(this.db, "SELECT COUNT(*) AS n FROM passages_fts WHERE passages_fts MATCH ?").get(match) as { n: number }).n;
+  }
+
+  /** BM25 ranking for a prebuilt FTS5 expression (see store/search-terms.ts). */
+  lexicalMatch(agentId: string, match: string, filter: PassageFilter, limit: number): { id: number; score: number }[] {
     const { where, params } = this.filterSql(agentId, filter);
+    // As MessageStore.lexical: rank in the index first, fall back to the joined query when filtered too thin.
+    const inner = limit * 4;
+    const fast = sql(this.db,
+        `SELECT s.id AS id, s.score AS score FROM
+           (SELECT rowid AS id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts) LIMIT ?) s
+         CROSS JOIN passages p ON p.id = s.id WHERE ${where} ORDER BY s.score DESC LIMIT ?`,
+      )
+      .all(match, inner, ...params, limit) as { id: number; score: number }[];
+    if (fast.length === limit) return fast;
+    const seen = (sql(this.db, "SELECT COUNT(*) AS n FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)").get(match, inner) as { n: number }).n;
+    if (seen < inner) return fast;
     return sql(this.db, 
         `SELECT p.id AS id, -bm25(passages_fts) AS score FROM passages_fts CROSS JOIN passages p ON p.id = passages_fts.rowid
          WHERE passages_fts MATCH ? AND ${where} ORDER BY bm25(passages_fts) LIMIT ?`,
       )
       .all(match, ...params, limit) as { id: number; score: number }[];
+  }
+
+  /** Which of `ids` pass the filter. */
+  allowed(agentId: string, ids: number[], filter: PassageFilter): Set<number> {
+    const { where, params } = this.filterSql(agentId, filter);
+    const rows = sql(this.db, `SELECT p.id FROM json_each(?) j CROSS JOIN passages p ON p.id = j.value WHERE ${where}`)
+      .pluck()
+      .all(JSON.stringify(ids), ...params) as number[];
+    return new Set(rows);
   }
 
   /** Ids allowed by a filter, or null when there is no filter (everything allowed). */

@@ -90,7 +90,8 @@ export const archivalMemorySearch = defineTool({
 export const conversationSearch = defineTool({
   name: "conversation_search",
   description:
-    "Search every past message (recall memory), including ones evicted from your context. Newest first.",
+    "Search every past message (recall memory), including ones evicted from your context. Best match first " +
+    "(words and meaning); an empty query lists messages newest first. Dates in the query (\"yesterday\", \"last Tuesday\") filter by date.",
   kind: "memory",
   parameters: z.object({
     query: z.string().describe("Words to look for (empty string lists by date and role only)"),
@@ -100,22 +101,26 @@ export const conversationSearch = defineTool({
     end_date: dateArg("Only messages on or before"),
   }),
   async run({ query, roles, limit, start_date, end_date }, ctx) {
-    const hits = ctx.memory.recall.search(query, { limit: limit ?? 10, roles, from: start_date, to: end_date });
+    const hits = await ctx.memory.recall.search(query, { limit: limit ?? 10, roles, from: start_date, to: end_date, order: "rank" });
     return { content: hits.length ? hits.map(formatMessage).join("\n") : `No past messages match "${query}".` };
   },
 });
 
 function formatPassage(p: Passage): string {
   const tags = p.tags.length ? ` [${p.tags.join(", ")}]` : "";
-  return `#${p.id} (${p.createdAt.slice(0, 10)})${tags}\n${p.text}`;
+  return `#${p.id} (${p.createdAt.slice(0, 10)})${tags}${superseded(p.supersededBy)}\n${p.text}`;
 }
 
 const RECALL_EXCERPT = 600;
 function formatMessage(m: RecallMessage): string {
   const text = m.content.length > RECALL_EXCERPT ? `${m.content.slice(0, RECALL_EXCERPT)}…` : m.content;
+  const old = m.supersededBy === undefined ? "" : " [superseded: a newer message above changed this]";
   // Recall spans every conversation of the agent: the id says which one a hit came from.
-  return `[${m.createdAt.replace("T", " ").slice(0, 19)}] (${m.conversationId}) ${m.role}: ${text}`;
+  return `[${m.createdAt.replace("T", " ").slice(0, 19)}] (${m.conversationId}) ${m.role}${old}: ${text}`;
 }
+
+/** What the model reads when a newer passage says this one changed (the newer one ranks first). */
+const superseded = (by?: number) => (by === undefined ? "" : ` [superseded by #${by}, newer]`);
 
 export const memoryTools: Tool[] = [
   coreMemoryAppend,

@@ -104,7 +104,7 @@ describe("agent loop under failure", () => {
     const last = h.server.requests.at(-1)!.body.messages;
     expect(JSON.stringify(last)).not.toContain("PAPAYA-42");
     expect(last[0].content).toContain("<conversation_summary");
-    const hits = h.session.memory.recall.search("PAPAYA");
+    const hits = await h.session.memory.recall.search("PAPAYA");
     expect(hits[0].content).toContain("PAPAYA-42");
   }, 60_000);
 });

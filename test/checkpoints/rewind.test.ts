@@ -82,7 +82,7 @@ describe("checkpoints and rewind (through the real store)", () => {
     expect(r.text).toBe("ask about zebras");
     expect(r.evicted).toBe(2);
     expect(h.agent.turns()).toHaveLength(1);
-    expect(h.session.memory.recall.search("zebra").map((m) => m.content)).toContain("the zebra answer");
+    expect((await h.session.memory.recall.search("zebra")).map((m) => m.content)).toContain("the zebra answer");
     h.server.enqueue({ text: "next" });
     await collect(h.session, "another question");
     const sent = JSON.stringify(h.server.requests.at(-1)!.body.messages);

@@ -48,7 +48,7 @@ export function fakeMemory(): MemoryAccess & { blocks: Map<string, Block> } {
     blocks,
     core,
     archival: { insert: unsupported, search: unsupported, list: unsupported, delete: unsupported, count: () => 0 },
-    recall: { search: unsupported, count: () => 0 },
+    recall: { search: unsupported, add: unsupported, count: () => 0 },
   };
 }
 

@@ -108,7 +108,8 @@ export class FakeMemory implements MemoryAccess {
   };
 
   recall = {
-    search: () => [],
+    search: async () => [],
+    add: () => [],
     count: () => this.recallCount,
   };
 }
