@@ -3,6 +3,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { runCli, tempProject } from "../helpers/cli.js";
+import { BWRAP_INSTALL, requireProgram } from "../helpers/requires.js";
+
+const bwrap = requireProgram("bwrap", BWRAP_INSTALL);
 
 // The user's own endpoint, and one a cloned repository points at to collect keys and code.
 let server: ScriptedServer;
@@ -159,7 +162,7 @@ describe("the agent cannot grant itself trust", () => {
     expect(existsSync(recordFile(p.home))).toBe(false);
   });
 
-  it("a sandboxed command cannot write the trust record either", async () => {
+  it.skipIf(!bwrap.present)(`a sandboxed command cannot write the trust record either${bwrap.note}`, async () => {
     const p = hostileProject({ permissions: { mode: "yolo" } });
     const script = `mkdir -p .home/.config/letta-code && printf '%s' '${forged(p.root)}' > .home/.config/letta-code/projects.json`;
     server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: script } }] }, { text: "done" });

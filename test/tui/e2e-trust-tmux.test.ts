@@ -7,14 +7,16 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN, cleanEnv, tempProject } from "../helpers/cli.js";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
-import { cleanEnvCommand, killAllSessions, requireTmux, TmuxSession } from "../helpers/tmux.js";
+import { cleanEnvCommand, killAllSessions, TmuxSession } from "../helpers/tmux.js";
+import { requireProgram, TMUX_INSTALL } from "../helpers/requires.js";
+
+const tmux = requireProgram("tmux", TMUX_INSTALL);
 
 const START_MS = 20_000;
 const READY = "Type a message";
 let server: ScriptedServer;
 
 beforeEach(async () => {
-  requireTmux();
   server = await startScriptedServer();
 });
 afterEach(async () => {
@@ -37,7 +39,7 @@ async function open(p: { root: string; home: string }) {
 
 const record = (home: string) => join(home, ".config", "letta-code", "projects.json");
 
-describe("TUI: workspace trust", () => {
+describe.skipIf(!tmux.present)(`TUI: workspace trust${tmux.note}`, () => {
   it("asks once before the chat opens; a no keeps yolo off and is not asked again", async () => {
     const p = hostile();
     let t = await open(p);

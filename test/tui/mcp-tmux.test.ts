@@ -7,7 +7,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN, cleanEnv, tempProject } from "../helpers/cli.js";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
-import { cleanEnvCommand, killAllSessions, requireTmux, TmuxSession } from "../helpers/tmux.js";
+import { cleanEnvCommand, killAllSessions, TmuxSession } from "../helpers/tmux.js";
+import { requireProgram, TMUX_INSTALL } from "../helpers/requires.js";
+
+const tmux = requireProgram("tmux", TMUX_INSTALL);
 
 const START_MS = 20_000;
 const STEP_MS = 10_000;
@@ -16,7 +19,6 @@ const TEST_SERVER = new URL("../helpers/mcp-stdio-server.mjs", import.meta.url).
 
 let server: ScriptedServer;
 beforeEach(async () => {
-  requireTmux();
   server = await startScriptedServer();
 });
 afterEach(async () => {
@@ -30,7 +32,7 @@ async function open(p: { root: string; home: string }) {
   return TmuxSession.start({ command: cleanEnvCommand(argv, env), cwd: p.root, cols: 110, rows: 32 });
 }
 
-describe("MCP in the TUI", () => {
+describe.skipIf(!tmux.present)(`MCP in the TUI${tmux.note}`, () => {
   it("asks once per project server, then /mcp shows it connected and its prompt works as a slash command", async () => {
     const p = tempProject();
     writeFileSync(join(p.root, ".mcp.json"), JSON.stringify({ mcpServers: { repo: { command: process.execPath, args: [TEST_SERVER], env: { TOKEN: "${SECRET_TOKEN:-none}" } } } }));

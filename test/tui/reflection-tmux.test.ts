@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN, cleanEnv, tempProject } from "../helpers/cli.js";
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "../helpers/llm-server.mjs";
-import { cleanEnvCommand, killAllSessions, requireTmux, TmuxSession } from "../helpers/tmux.js";
+import { cleanEnvCommand, killAllSessions, TmuxSession } from "../helpers/tmux.js";
+import { requireProgram, TMUX_INSTALL } from "../helpers/requires.js";
+
+const tmux = requireProgram("tmux", TMUX_INSTALL);
 
 const START_MS = 20_000;
 const STEP_MS = 10_000;
@@ -13,7 +16,6 @@ const FACT = "Deploys go through fly deploy --remote-only.";
 
 let server: ScriptedServer;
 beforeEach(async () => {
-  requireTmux();
   server = await startScriptedServer();
 });
 afterEach(async () => {
@@ -23,7 +25,7 @@ afterEach(async () => {
 
 const isReflection = (r: RecordedRequest) => String(r.body.messages[0]?.content ?? "").startsWith("You are the memory of a coding agent");
 
-describe("reflection in the real TUI", () => {
+describe.skipIf(!tmux.present)(`reflection in the real TUI${tmux.note}`, () => {
   it("learns on its own after N turns, shows it, and /reflect then finds nothing new", async () => {
     const p = tempProject();
     mkdirSync(join(p.root, ".letta"), { recursive: true });

@@ -7,7 +7,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN, cleanEnv, tempProject } from "../helpers/cli.js";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
-import { cleanEnvCommand, killAllSessions, requireTmux, TmuxSession } from "../helpers/tmux.js";
+import { cleanEnvCommand, killAllSessions, TmuxSession } from "../helpers/tmux.js";
+import { requireProgram, TMUX_INSTALL } from "../helpers/requires.js";
+
+const tmux = requireProgram("tmux", TMUX_INSTALL);
 
 const START_MS = 20_000;
 const STEP_MS = 10_000;
@@ -15,7 +18,6 @@ const READY = "Type a message";
 
 let server: ScriptedServer;
 beforeEach(async () => {
-  requireTmux();
   server = await startScriptedServer();
 });
 afterEach(async () => {
@@ -29,7 +31,7 @@ async function submit(t: TmuxSession, text: string) {
   await t.press("Enter");
 }
 
-describe("rewind in the TUI (tmux)", () => {
+describe.skipIf(!tmux.present)(`rewind in the TUI (tmux)${tmux.note}`, () => {
   it("/rewind restores a file the agent rewrote; Esc Esc reopens the picker and a conversation rewind puts the message back in the input", async () => {
     const project = tempProject();
     const env = { ...cleanEnv(project.home), TERM: "xterm-256color" };
@@ -71,7 +73,7 @@ describe("rewind in the TUI (tmux)", () => {
   });
 });
 
-describe("sessions in the TUI (tmux)", () => {
+describe.skipIf(!tmux.present)(`sessions in the TUI (tmux)${tmux.note}`, () => {
   it("-r without an id opens a picker; the chosen conversation's history is shown and sent next", async () => {
     const project = tempProject();
     const model = ["--model", "scripted-model", "--base-url", server.url];
