@@ -13,7 +13,8 @@ import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach } from "vitest";
+import { afterEach, beforeEach } from "vitest";
+import { startScriptedServer, type ScriptedServer } from "./llm-server.mjs";
 
 const TARGET = "tui";
 const EXIT_MARK = /\[exited (\d+)\]/;
@@ -198,3 +199,25 @@ export function killAllSessions(): void {
 
 afterEach(() => killAllSessions());
 process.once("exit", killAllSessions);
+
+/** Node + Ink start in ~1 s here; much more when the whole suite runs on two busy cores. */
+export const TUI_START_MS = 20_000;
+export const TUI_STEP_MS = 10_000;
+/** The input's idle placeholder: the TUI is ready for a message. */
+export const TUI_READY = "Type a message";
+
+/**
+ * A fresh scripted model server for each test of a tmux suite (handed to `use`), and every tmux
+ * session killed after it.
+ */
+export function scriptedServerPerTest(use: (server: ScriptedServer) => void): void {
+  let server: ScriptedServer | undefined;
+  beforeEach(async () => {
+    server = await startScriptedServer();
+    use(server);
+  });
+  afterEach(async () => {
+    killAllSessions();
+    await server?.close();
+  });
+}

@@ -5,29 +5,17 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BIN, cleanEnv, tempProject } from "../helpers/cli.js";
-import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "../helpers/llm-server.mjs";
+import { type RecordedRequest, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { requireProgram, TMUX_INSTALL } from "../helpers/requires.js";
-import { cleanEnvCommand, killAllSessions, TmuxSession } from "../helpers/tmux.js";
+import { cleanEnvCommand, scriptedServerPerTest, TmuxSession, TUI_READY, TUI_START_MS, TUI_STEP_MS } from "../helpers/tmux.js";
 
 const tmux = requireProgram("tmux", TMUX_INSTALL);
 
-/** Node + Ink start in ~1 s here; much more when the whole suite runs on two busy cores. */
-const START_MS = 20_000;
-const STEP_MS = 10_000;
-const READY = "Type a message";
 
 let server: ScriptedServer;
-
-beforeEach(async () => {
-  server = await startScriptedServer();
-});
-
-afterEach(async () => {
-  killAllSessions();
-  await server?.close();
-});
+scriptedServerPerTest((s) => (server = s));
 
 interface Project {
   root: string;
@@ -39,20 +27,20 @@ async function openTui(project: Project, opts: { cols?: number; rows?: number; e
   const env: Record<string, string> = { ...cleanEnv(project.home), TERM: "xterm-256color", ...opts.env };
   const argv = [process.execPath, BIN, "--model", "scripted-model", "--base-url", server.url, ...(opts.args ?? [])];
   const t = await TmuxSession.start({ command: cleanEnvCommand(argv, env), cwd: project.root, cols: opts.cols ?? 100, rows: opts.rows ?? 30 });
-  await t.waitFor(READY, START_MS);
+  await t.waitFor(TUI_READY, TUI_START_MS);
   return t;
 }
 
 /** Type a line into the prompt, wait until the input shows it, then press Enter (a separate key). */
 async function submit(t: TmuxSession, text: string) {
   await t.type(text);
-  await t.waitFor(`> ${text}`, STEP_MS);
+  await t.waitFor(`> ${text}`, TUI_STEP_MS);
   await t.press("Enter");
 }
 
 /** Wait until the turn is over: the input shows its idle placeholder and no spinner is running. */
-async function idle(t: TmuxSession, timeoutMs = STEP_MS) {
-  return t.waitFor((s) => s.includes(READY) && !s.includes("Esc to interrupt"), timeoutMs);
+async function idle(t: TmuxSession, timeoutMs = TUI_STEP_MS) {
+  return t.waitFor((s) => s.includes(TUI_READY) && !s.includes("Esc to interrupt"), timeoutMs);
 }
 
 const userMessages = (r: RecordedRequest) => (r.body.messages as { role: string; content: unknown }[]).filter((m) => m.role === "user").map((m) => String(m.content));
@@ -89,7 +77,7 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
 
     await submit(t, "hello, who are you?");
     // Part of the answer is on screen while the rest is still streaming, with the spinner.
-    const partial = await t.waitFor((s) => s.includes("● Streaming") && !s.includes("kappa."), STEP_MS);
+    const partial = await t.waitFor((s) => s.includes("● Streaming") && !s.includes("kappa."), TUI_STEP_MS);
     expect(partial).toContain("Esc to interrupt");
     expect(partial).toContain("› hello, who are you?");
 
@@ -107,7 +95,7 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
     const p = tempProject();
     server.enqueue({ text: "Starting on it right away." });
     const t = await openTui(p, { args: ["fix the failing test"] });
-    const done = await t.waitFor("● Starting on it right away.", STEP_MS);
+    const done = await t.waitFor("● Starting on it right away.", TUI_STEP_MS);
     expect(done).toContain("› fix the failing test");
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.body.messages.at(-1)).toEqual({ role: "user", content: "fix the failing test" });
@@ -122,7 +110,7 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
     const t = await openTui(p);
     await submit(t, "write a hello file");
 
-    const prompt = await t.waitFor("Allow write_file notes/hello.txt?", STEP_MS);
+    const prompt = await t.waitFor("Allow write_file notes/hello.txt?", TUI_STEP_MS);
     expect(prompt).toContain("created notes/hello.txt +2 -0");
     expect(prompt).toContain("+line one");
     expect(prompt).toContain("+line two");
@@ -135,7 +123,7 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
     expect(existsSync(join(p.root, "notes/hello.txt"))).toBe(false);
 
     await t.press("1");
-    const after = await t.waitFor("● I wrote notes/hello.txt for you.", STEP_MS);
+    const after = await t.waitFor("● I wrote notes/hello.txt for you.", TUI_STEP_MS);
     expect(after).not.toContain("Allow write_file");
     expect(after).toContain("● write_file notes/hello.txt");
     expect(readFileSync(join(p.root, "notes/hello.txt"), "utf8")).toBe("line one\nline two\n");
@@ -154,15 +142,15 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
     const t = await openTui(p);
     await submit(t, "clean up the repo");
 
-    const prompt = await t.waitFor("Allow run_shell rm -rf build?", STEP_MS);
+    const prompt = await t.waitFor("Allow run_shell rm -rf build?", TUI_STEP_MS);
     expect(prompt).toContain("2. Yes, and don't ask again for run_shell(");
     await t.press("3");
-    await t.waitFor("why: ", STEP_MS);
+    await t.waitFor("why: ", TUI_STEP_MS);
     await t.type("the build dir has artefacts I need");
-    await t.waitFor("why: the build dir has artefacts I need", STEP_MS);
+    await t.waitFor("why: the build dir has artefacts I need", TUI_STEP_MS);
     await t.press("Enter");
 
-    const after = await t.waitFor("● Understood, I left build/ alone.", STEP_MS);
+    const after = await t.waitFor("● Understood, I left build/ alone.", TUI_STEP_MS);
     expect(after).toContain("✗ run_shell rm -rf build");
     expect(after).toContain("denied: the build dir has artefacts I need");
     expect(readFileSync(join(p.root, "build", "keep.txt"), "utf8")).toBe("precious\n");
@@ -182,19 +170,19 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
     const t = await openTui(p);
     await submit(t, "tell me a long story");
 
-    const streaming = await t.waitFor("● Partial answer that", STEP_MS);
+    const streaming = await t.waitFor("● Partial answer that", TUI_STEP_MS);
     expect(streaming).toContain("Esc to interrupt");
     expect(streaming).not.toContain("never finish");
 
     await t.press("Escape");
-    const stopped = await t.waitFor("⏹ interrupted", STEP_MS);
+    const stopped = await t.waitFor("⏹ interrupted", TUI_STEP_MS);
     expect(stopped).toContain("● Partial answer that");
     await idle(t);
     await expect.poll(() => server.requests[0]!.aborted, { timeout: 5000 }).toBe(true);
 
     server.enqueue({ text: "Back at your service." });
     await submit(t, "are you still there?");
-    const again = await t.waitFor("● Back at your service.", STEP_MS);
+    const again = await t.waitFor("● Back at your service.", TUI_STEP_MS);
     expect(again).not.toContain("never finish");
     expect(server.requests).toHaveLength(2);
     expect(userMessages(server.requests[1]!).at(-1)).toBe("are you still there?");
@@ -207,13 +195,13 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
     server.enqueue({ toolCalls: [{ name: "core_memory_append", arguments: { label: "project", content: fact } }] }, { text: "Noted in project memory." });
     const t = await openTui(p);
     await submit(t, "remember how we build");
-    const turn = await t.waitFor("● Noted in project memory.", STEP_MS);
+    const turn = await t.waitFor("● Noted in project memory.", TUI_STEP_MS);
     expect(turn).not.toContain("Allow core_memory_append"); // memory tools need no approval
     expect(turn).toContain(`remembered in project: ${fact}`);
     await idle(t);
 
     await submit(t, "/memory");
-    const panel = await t.waitFor("Core memory", STEP_MS, { scrollback: 200 });
+    const panel = await t.waitFor("Core memory", TUI_STEP_MS, { scrollback: 200 });
     expect(panel).toMatch(new RegExp(`project +[█░]+ ${fact.length}/\\d+ chars \\(\\d+%\\)`));
     expect(panel).toContain(`│ ${fact}`);
     expect(panel).toMatch(/persona +[█░]+ \d+\/\d+ chars/);
@@ -225,21 +213,21 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
     server.enqueue({ text: "Noted: your favourite colour is teal." });
     const first = await openTui(p);
     await submit(first, "my favourite colour is teal");
-    await first.waitFor("● Noted: your favourite colour is teal.", STEP_MS);
+    await first.waitFor("● Noted: your favourite colour is teal.", TUI_STEP_MS);
     await idle(first);
     await submit(first, "/exit");
-    expect(await first.waitForExit(STEP_MS)).toBe(0);
+    expect(await first.waitForExit(TUI_STEP_MS)).toBe(0);
     first.kill();
 
     server.enqueue({ text: "You told me: teal." });
     const second = await openTui(p);
-    const resumed = await second.waitFor("end of resumed conversation", STEP_MS);
+    const resumed = await second.waitFor("end of resumed conversation", TUI_STEP_MS);
     expect(resumed).toContain("── resumed conversation");
     expect(resumed).toContain("› my favourite colour is teal");
     expect(resumed).toContain("● Noted: your favourite colour is teal.");
 
     await submit(second, "what is my favourite colour?");
-    await second.waitFor("● You told me: teal.", STEP_MS);
+    await second.waitFor("● You told me: teal.", TUI_STEP_MS);
     // Quitting reflected on the first turn (a request of its own): the turn's request is the last one.
     const req = server.requests.at(-1)!;
     expect(userMessages(req)).toEqual(["my favourite colour is teal", "what is my favourite colour?"]);
@@ -248,9 +236,9 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
     // The other way out: Ctrl-C twice.
     await idle(second);
     await second.press("C-c");
-    await second.waitFor("Press Ctrl-C again to exit", STEP_MS);
+    await second.waitFor("Press Ctrl-C again to exit", TUI_STEP_MS);
     await second.press("C-c");
-    expect(await second.waitForExit(STEP_MS)).toBe(0);
+    expect(await second.waitForExit(TUI_STEP_MS)).toBe(0);
   });
 
   it("at 60 columns a long answer wraps cleanly, and NO_COLOR=1 leaves no colour codes", async () => {
@@ -261,7 +249,7 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
     server.enqueue({ text: answer, chunkSize: 40 });
     const t = await openTui(p, { cols: 60, env: { NO_COLOR: "1" } });
     await submit(t, "explain wrapping");
-    await t.waitFor("bold item", STEP_MS);
+    await t.waitFor("bold item", TUI_STEP_MS);
     await idle(t);
 
     // -J joins rows the terminal itself wrapped: anything wider than the pane would show up here.

@@ -4,25 +4,16 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BIN, cleanEnv, tempProject } from "../helpers/cli.js";
-import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
-import { cleanEnvCommand, killAllSessions, TmuxSession } from "../helpers/tmux.js";
+import type { ScriptedServer } from "../helpers/llm-server.mjs";
+import { cleanEnvCommand, scriptedServerPerTest, TmuxSession, TUI_READY, TUI_START_MS } from "../helpers/tmux.js";
 import { requireProgram, TMUX_INSTALL } from "../helpers/requires.js";
 
 const tmux = requireProgram("tmux", TMUX_INSTALL);
 
-const START_MS = 20_000;
-const READY = "Type a message";
 let server: ScriptedServer;
-
-beforeEach(async () => {
-  server = await startScriptedServer();
-});
-afterEach(async () => {
-  killAllSessions();
-  await server?.close();
-});
+scriptedServerPerTest((s) => (server = s));
 
 function hostile() {
   const p = tempProject();
@@ -43,25 +34,25 @@ describe.skipIf(!tmux.present)(`TUI: workspace trust${tmux.note}`, () => {
   it("asks once before the chat opens; a no keeps yolo off and is not asked again", async () => {
     const p = hostile();
     let t = await open(p);
-    const screen = await t.waitFor("Do you trust the files in this project?", START_MS);
+    const screen = await t.waitFor("Do you trust the files in this project?", TUI_START_MS);
     expect(screen).toContain('permissions.mode = "yolo"');
     await t.press("Enter"); // the default is No
-    const chat = await t.waitFor(READY, START_MS);
+    const chat = await t.waitFor(TUI_READY, TUI_START_MS);
     expect(chat).toMatch(/not trusted/);
     expect(readFileSync(record(p.home), "utf8")).toContain('"untrusted"');
     t.kill();
 
     t = await open(p);
-    const again = await t.waitFor(READY, START_MS);
+    const again = await t.waitFor(TUI_READY, TUI_START_MS);
     expect(again).not.toContain("Do you trust the files");
   });
 
   it("a yes applies the project's settings, and the mode shows it", async () => {
     const p = hostile();
     const t = await open(p);
-    await t.waitFor("Do you trust the files in this project?", START_MS);
+    await t.waitFor("Do you trust the files in this project?", TUI_START_MS);
     await t.press("y");
-    const chat = await t.waitFor(READY, START_MS);
+    const chat = await t.waitFor(TUI_READY, TUI_START_MS);
     expect(chat).toMatch(/yolo/);
     expect(readFileSync(record(p.home), "utf8")).toContain('"trusted"');
     expect(existsSync(join(p.root, ".letta", "config.local.json"))).toBe(false);

@@ -1,27 +1,18 @@
 /** Reflection in the real TUI (tmux): the automatic pass after N turns and /reflect, against the scripted server. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BIN, cleanEnv, tempProject } from "../helpers/cli.js";
-import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "../helpers/llm-server.mjs";
-import { cleanEnvCommand, killAllSessions, TmuxSession } from "../helpers/tmux.js";
+import { type RecordedRequest, type ScriptedServer } from "../helpers/llm-server.mjs";
+import { cleanEnvCommand, scriptedServerPerTest, TmuxSession, TUI_READY, TUI_START_MS, TUI_STEP_MS } from "../helpers/tmux.js";
 import { requireProgram, TMUX_INSTALL } from "../helpers/requires.js";
 
 const tmux = requireProgram("tmux", TMUX_INSTALL);
 
-const START_MS = 20_000;
-const STEP_MS = 10_000;
-const READY = "Type a message";
 const FACT = "Deploys go through fly deploy --remote-only.";
 
 let server: ScriptedServer;
-beforeEach(async () => {
-  server = await startScriptedServer();
-});
-afterEach(async () => {
-  killAllSessions();
-  await server?.close();
-});
+scriptedServerPerTest((s) => (server = s));
 
 const isReflection = (r: RecordedRequest) => String(r.body.messages[0]?.content ?? "").startsWith("You are the memory of a coding agent");
 
@@ -38,32 +29,32 @@ describe.skipIf(!tmux.present)(`reflection in the real TUI${tmux.note}`, () => {
     const env = { ...cleanEnv(p.home), TERM: "xterm-256color" };
     const argv = [process.execPath, BIN, "--model", "scripted-model", "--base-url", server.url];
     const t = await TmuxSession.start({ command: cleanEnvCommand(argv, env), cwd: p.root, cols: 100, rows: 30 });
-    await t.waitFor(READY, START_MS);
+    await t.waitFor(TUI_READY, TUI_START_MS);
 
     for (const text of ["we deploy with fly", "always --remote-only"]) {
       await t.type(text);
-      await t.waitFor(`> ${text}`, STEP_MS);
+      await t.waitFor(`> ${text}`, TUI_STEP_MS);
       await t.press("Enter");
-      await t.waitFor((s) => s.includes(READY) && !s.includes("Esc to interrupt"), STEP_MS);
+      await t.waitFor((s) => s.includes(TUI_READY) && !s.includes("Esc to interrupt"), TUI_STEP_MS);
     }
-    const screen = await t.waitFor("✻ learned · project: Deploys go through fly deploy", STEP_MS);
+    const screen = await t.waitFor("✻ learned · project: Deploys go through fly deploy", TUI_STEP_MS);
     expect(screen).not.toContain("✗");
     expect(server.requests.filter(isReflection).length).toBe(2); // the tool call, then its answer
 
     await t.type("/reflect");
-    await t.waitFor("> /reflect", STEP_MS);
+    await t.waitFor("> /reflect", TUI_STEP_MS);
     await t.press("Enter");
-    await t.waitFor("Nothing new to reflect on.", STEP_MS);
+    await t.waitFor("Nothing new to reflect on.", TUI_STEP_MS);
 
     // One more turn, then quit: the unreflected turn is reflected on before the process ends.
     await t.type("and staging is fly deploy -a staging");
-    await t.waitFor("> and staging", STEP_MS);
+    await t.waitFor("> and staging", TUI_STEP_MS);
     await t.press("Enter");
-    await t.waitFor((s) => s.includes(READY) && !s.includes("Esc to interrupt") && s.split("Noted.").length - 1 >= 3, STEP_MS);
+    await t.waitFor((s) => s.includes(TUI_READY) && !s.includes("Esc to interrupt") && s.split("Noted.").length - 1 >= 3, TUI_STEP_MS);
     await t.type("/exit");
-    await t.waitFor("> /exit", STEP_MS);
+    await t.waitFor("> /exit", TUI_STEP_MS);
     await t.press("Enter");
-    expect(await t.waitForExit(STEP_MS)).toBe(0);
+    expect(await t.waitForExit(TUI_STEP_MS)).toBe(0);
     const last = server.requests.filter(isReflection).at(-2)!;
     expect(last.body.messages[1].content).toContain("and staging is fly deploy -a staging");
   }, 60_000);

@@ -4,30 +4,21 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BIN, cleanEnv, tempProject } from "../helpers/cli.js";
-import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
-import { cleanEnvCommand, killAllSessions, TmuxSession } from "../helpers/tmux.js";
+import type { ScriptedServer } from "../helpers/llm-server.mjs";
+import { cleanEnvCommand, scriptedServerPerTest, TmuxSession, TUI_READY, TUI_START_MS, TUI_STEP_MS } from "../helpers/tmux.js";
 import { requireProgram, TMUX_INSTALL } from "../helpers/requires.js";
 
 const tmux = requireProgram("tmux", TMUX_INSTALL);
 
-const START_MS = 20_000;
-const STEP_MS = 10_000;
-const READY = "Type a message";
 
 let server: ScriptedServer;
-beforeEach(async () => {
-  server = await startScriptedServer();
-});
-afterEach(async () => {
-  killAllSessions();
-  await server?.close();
-});
+scriptedServerPerTest((s) => (server = s));
 
 async function submit(t: TmuxSession, text: string) {
   await t.type(text);
-  await t.waitFor(`> ${text}`, STEP_MS);
+  await t.waitFor(`> ${text}`, TUI_STEP_MS);
   await t.press("Enter");
 }
 
@@ -37,35 +28,35 @@ describe.skipIf(!tmux.present)(`rewind in the TUI (tmux)${tmux.note}`, () => {
     const env = { ...cleanEnv(project.home), TERM: "xterm-256color" };
     const argv = [process.execPath, BIN, "--model", "scripted-model", "--base-url", server.url, "--yolo"];
     const t = await TmuxSession.start({ command: cleanEnvCommand(argv, env), cwd: project.root, cols: 100, rows: 30 });
-    await t.waitFor(READY, START_MS);
-    await t.waitFor(/conversation conv-/, STEP_MS); // the header names the open conversation
+    await t.waitFor(TUI_READY, TUI_START_MS);
+    await t.waitFor(/conversation conv-/, TUI_STEP_MS); // the header names the open conversation
 
     server.enqueue({ toolCalls: [{ name: "write_file", arguments: { path: "README.md", content: "# rewritten\n" } }] }, { text: "Rewrote it." });
     await submit(t, "rewrite the readme");
-    await t.waitFor("Rewrote it.", STEP_MS);
-    await t.waitFor((s) => s.includes(READY) && !s.includes("Esc to interrupt"), STEP_MS);
+    await t.waitFor("Rewrote it.", TUI_STEP_MS);
+    await t.waitFor((s) => s.includes(TUI_READY) && !s.includes("Esc to interrupt"), TUI_STEP_MS);
     expect(readFileSync(join(project.root, "README.md"), "utf8")).toBe("# rewritten\n");
 
     await submit(t, "/rewind");
-    await t.waitFor("Rewind to before which turn?", STEP_MS);
-    await t.waitFor("modified README.md", STEP_MS);
+    await t.waitFor("Rewind to before which turn?", TUI_STEP_MS);
+    await t.waitFor("modified README.md", TUI_STEP_MS);
     await t.press("Enter");
-    await t.waitFor("Restore code only", STEP_MS);
+    await t.waitFor("Restore code only", TUI_STEP_MS);
     await t.press("2");
-    await t.waitFor("restored README.md", STEP_MS);
+    await t.waitFor("restored README.md", TUI_STEP_MS);
     expect(readFileSync(join(project.root, "README.md"), "utf8")).toBe("# sample project\n");
 
     // Esc twice on the empty input opens the same list; this time the conversation goes back too.
-    await t.waitFor(READY, STEP_MS);
+    await t.waitFor(TUI_READY, TUI_STEP_MS);
     await t.press("Escape");
     await new Promise((r) => setTimeout(r, 100));
     await t.press("Escape");
-    await t.waitFor("Rewind to before which turn?", STEP_MS);
+    await t.waitFor("Rewind to before which turn?", TUI_STEP_MS);
     await t.press("Enter");
-    await t.waitFor("Restore conversation only", STEP_MS);
+    await t.waitFor("Restore conversation only", TUI_STEP_MS);
     await t.press("3");
-    await t.waitFor("message is back in the input", STEP_MS);
-    const screen = await t.waitFor("> rewrite the readme", STEP_MS);
+    await t.waitFor("message is back in the input", TUI_STEP_MS);
+    const screen = await t.waitFor("> rewrite the readme", TUI_STEP_MS);
     // The rewound turn left the view as it left the context.
     expect(screen).not.toContain("Rewrote it.");
     // The file stays as the first rewind left it.
@@ -85,14 +76,14 @@ describe.skipIf(!tmux.present)(`sessions in the TUI (tmux)${tmux.note}`, () => {
 
     const env = { ...cleanEnv(project.home), TERM: "xterm-256color" };
     const t = await TmuxSession.start({ command: cleanEnvCommand([process.execPath, BIN, ...model, "-r"], env), cwd: project.root, cols: 100, rows: 30 });
-    await t.waitFor("Resume which conversation?", START_MS);
-    await t.waitFor("about apples", STEP_MS);
+    await t.waitFor("Resume which conversation?", TUI_START_MS);
+    await t.waitFor("about apples", TUI_STEP_MS);
     await t.press("2"); // the older one: apples
-    await t.waitFor("Resumed conversation conv-", STEP_MS);
-    await t.waitFor("apples are red", STEP_MS);
+    await t.waitFor("Resumed conversation conv-", TUI_STEP_MS);
+    await t.waitFor("apples are red", TUI_STEP_MS);
     server.enqueue({ text: "still apples" });
     await submit(t, "more please");
-    await t.waitFor("still apples", STEP_MS);
+    await t.waitFor("still apples", TUI_STEP_MS);
     const sent = JSON.stringify(server.requests.at(-1)!.body.messages);
     expect(sent).toContain("apples are red");
     expect(sent).not.toContain("bananas");
