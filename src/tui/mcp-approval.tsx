@@ -3,10 +3,11 @@
  * .letta/config.json) want to start: it runs a command from the repository, so nothing starts
  * until the user said yes. Both answers are remembered (outside the project); a changed command asks again.
  */
-import React, { useEffect, useRef, useState } from "react";
-import { Box, Text, render, useApp, useInput } from "ink";
+import React from "react";
+import { Text } from "ink";
 import { visible, type McpServerConfig } from "../mcp/config.js";
 import { theme } from "./theme.js";
+import { askYesNo, YesNoPrompt } from "./yes-no-prompt.js";
 
 export interface McpApprovalQuestion {
   name: string;
@@ -22,36 +23,14 @@ const extras = (c: McpServerConfig): string[] => {
 };
 
 export function McpApprovalPrompt({ server, onAnswer }: { server: McpApprovalQuestion; onAnswer: (approved: boolean) => void }) {
-  const [choice, setChoice] = useState(1);
-  // Keys may arrive before the handler sees the last render: read the choice from a ref.
-  const current = useRef(1);
-  const answered = useRef(false);
-  const [done, setDone] = useState(false);
-  const { exit } = useApp();
-  const answer = (approved: boolean) => {
-    if (answered.current) return;
-    answered.current = true;
-    onAnswer(approved);
-    // Exit after an empty frame: the chat draws below, and the answered question would only be noise.
-    setDone(true);
-  };
-  useEffect(() => {
-    if (done) exit();
-  }, [done, exit]);
-  useInput((input, key) => {
-    if (key.upArrow || key.downArrow || key.tab) {
-      current.current = 1 - current.current;
-      setChoice(current.current);
-    } else if (input === "1" || input === "y") answer(true);
-    else if (input === "2" || input === "n" || key.escape || (key.ctrl && input === "c")) answer(false);
-    else if (key.return) answer(current.current === 0);
-  });
   const more = extras(server.config);
-  const options = ["Yes, start this server", "No, never start it"];
-  if (done) return null;
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={theme.warn} paddingX={1}>
-      <Text bold>This project wants to start the MCP server "{server.name}"</Text>
+    <YesNoPrompt
+      title={`This project wants to start the MCP server "${server.name}"`}
+      options={["Yes, start this server", "No, never start it"]}
+      footer={`Remembered for this project (asked again if its command changes) · \`letta-code mcp approve|deny ${server.name}\``}
+      onAnswer={onAnswer}
+    >
       <Text>
         {"url" in server.config ? "connects to" : "runs"} <Text color={theme.warn}>{describe(server.config)}</Text>
       </Text>
@@ -62,23 +41,11 @@ export function McpApprovalPrompt({ server, onAnswer }: { server: McpApprovalQue
         </Text>
       ))}
       <Text dimColor>It comes from the project's files: start it only if you trust what it runs.</Text>
-      <Text> </Text>
-      {options.map((o, i) => (
-        <Text key={o} color={i === choice ? theme.accent : undefined}>
-          {i === choice ? "❯ " : "  "}
-          {i + 1}. {o}
-        </Text>
-      ))}
-      <Text dimColor>Remembered for this project (asked again if its command changes) · `letta-code mcp approve|deny {server.name}`</Text>
-    </Box>
+    </YesNoPrompt>
   );
 }
 
 /** Ask on the terminal; resolves true when the user approved. */
-export async function askMcpApproval(server: McpApprovalQuestion): Promise<boolean> {
-  let approved = false;
-  const instance = render(<McpApprovalPrompt server={server} onAnswer={(a) => (approved = a)} />, { exitOnCtrlC: false });
-  await instance.waitUntilExit();
-  instance.clear();
-  return approved;
+export function askMcpApproval(server: McpApprovalQuestion): Promise<boolean> {
+  return askYesNo((onAnswer) => <McpApprovalPrompt server={server} onAnswer={onAnswer} />);
 }
