@@ -1,3 +1,5 @@
+import { matchClose } from "./shell-words.js";
+
 /**
  * Just enough bash syntax to judge a command line against permission rules: split it into simple
  * commands at control operators (&& || ; | & newline, subshell parens), pull out the commands
@@ -15,22 +17,6 @@ export interface SplitCommand {
 }
 
 const SAFE_REDIRECT_TARGET = /^(&\d+|&-|\/dev\/null|\/dev\/stdout|\/dev\/stderr)$/;
-
-/** Index just past the `)` matching the `(` at `open`, honouring quotes; -1 if unbalanced. */
-function matchParen(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === "\\") i++;
-    else if (c === "'") {
-      const j = s.indexOf("'", i + 1);
-      if (j === -1) return -1;
-      i = j;
-    } else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return i + 1;
-  }
-  return -1;
-}
 
 export function splitShellCommand(input: string): SplitCommand {
   const commands: string[] = [];
@@ -50,7 +36,7 @@ export function splitShellCommand(input: string): SplitCommand {
   /** A substitution starting at i (`$(`, `<(`, `>(`): returns the index after it. */
   const substitution = (i: number, openAt: number): number => {
     opaque = true;
-    const end = matchParen(input, openAt);
+    const end = matchClose(input, openAt);
     if (end === -1) {
       addNested(input.slice(openAt + 1));
       return input.length;

@@ -21,7 +21,7 @@ export interface ShellArgv {
 const NAME_START = /[A-Za-z_0-9@*#?$!{(-]/;
 
 /** Index just past the closer matching the opener at `open` (`(`→`)`, `{`→`}`), skipping quotes; -1 if none. */
-function matchClose(s: string, open: number): number {
+export function matchClose(s: string, open: number): number {
   const opener = s[open];
   const closer = opener === "(" ? ")" : "}";
   let depth = 0;
