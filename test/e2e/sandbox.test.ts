@@ -5,7 +5,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempProject } from "../helpers/cli.js";
@@ -54,5 +54,55 @@ describe.skipIf(!bwrap.present)(`letta-code -p --sandbox${bwrap.note}`, () => {
     expect(existsSync(join(p.root, ".git/hooks-probe"))).toBe(false);
     const local = join(p.root, ".letta/config.local.json");
     expect(existsSync(local) ? readFileSync(local, "utf8") : "").not.toContain("yolo");
+  });
+});
+
+describe.skipIf(!bwrap.present)(`the sandbox is the default${bwrap.note}`, () => {
+  const outsideDir = () => {
+    // Outside the project and outside /tmp (the sandbox's /tmp is private, so a write there proves nothing).
+    const d = mkdtempSync("/var/tmp/letta-default-");
+    chmodSync(d, 0o777);
+    return d;
+  };
+  const fetchLine = () =>
+    `node -e "fetch('http://127.0.0.1:${webPort}/').then(r => r.text()).then(t => console.log('NET', t), e => console.log('no network:', e.cause?.code))"`;
+  const toolOutput = () => String(server.requests.at(-1)!.body.messages.find((m: { role: string }) => m.role === "tool")?.content);
+
+  it("a plain -p --yolo command can neither write outside the project nor reach a loopback server", async () => {
+    const p = tempProject();
+    const dir = outsideDir();
+    server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: `touch ${dir}/x; ${fetchLine()}` } }] }, { text: "done" });
+    const r = await runCli(["-p", "go", "--yolo", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, "x"))).toBe(false);
+    expect(toolOutput()).toContain("no network: ECONNREFUSED");
+    expect(toolOutput()).not.toContain("NET pong");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("--sandbox-network lets it reach the server; --sandbox off lets it write outside", async () => {
+    const p = tempProject();
+    server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: fetchLine() } }] }, { text: "done" });
+    await runCli(["-p", "go", "--yolo", "--sandbox-network", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(toolOutput()).toContain("NET pong");
+
+    const dir = outsideDir();
+    server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: `touch ${dir}/x` } }] }, { text: "done" });
+    await runCli(["-p", "go", "--yolo", "--sandbox", "off", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(existsSync(join(dir, "x"))).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("an untrusted project cannot turn the sandbox off or open the network", async () => {
+    const p = tempProject();
+    mkdirSync(join(p.root, ".letta"));
+    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ sandbox: { mode: "off", network: true } }));
+    const dir = outsideDir();
+    server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: `touch ${dir}/x; ${fetchLine()}` } }] }, { text: "done" });
+    const r = await runCli(["-p", "go", "--yolo", "--verbose", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(existsSync(join(dir, "x"))).toBe(false);
+    expect(toolOutput()).toContain("no network: ECONNREFUSED");
+    expect(r.stderr).toMatch(/not trusted.*sandbox/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
