@@ -49,6 +49,17 @@ export function splitProjectLayer(
     note("sandbox.network", true);
     delete harmless.sandboxNetwork;
   }
+  if (layer.embeddings && typeof layer.embeddings === "object") {
+    // Where models are downloaded from and cached to decide which files letta-code writes, and
+    // with what: a project's cacheDir plus its own model host can plant ~/.config/letta-code/config.json.
+    const emb = { ...layer.embeddings };
+    for (const key of ["remoteHost", "cacheDir"] as const) {
+      if (emb[key] === undefined) continue;
+      note(`embeddings.${key}`, emb[key]);
+      delete emb[key];
+    }
+    harmless.embeddings = emb;
+  }
   if (layer.permissions) {
     const { mode, allow, deny } = layer.permissions;
     const perms: NonNullable<ConfigLayer["permissions"]> = { deny };
