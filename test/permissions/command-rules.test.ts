@@ -136,6 +136,32 @@ describe("deny rules: the program a shell would run, through wrappers", () => {
     for (const c of wrapped) expect(shell(c, ["run_shell"], ["run_shell(rm)"], "yolo"), c).toBe("deny");
   });
 
+  it("sees commands that shell keywords, builtins, git settings and variables run later", () => {
+    // Each line runs rm in bash; none names it as the program of a simple command.
+    const later = [
+      "coproc rm x",
+      "coproc NAME { rm x; }",
+      "function f { rm x; }; f",
+      "trap 'rm -rf x' EXIT",
+      "trap -- 'rm x' EXIT INT",
+      "mapfile -C 'rm -f' -c 1 arr < list",
+      "readarray -C rm -c 1 < list",
+      "git -c core.fsmonitor='rm -rf x' status",
+      "git -c core.sshCommand='rm x' fetch origin",
+      "git -c diff.x.textconv='rm x' diff",
+      "git -c core.pager=rm log",
+      "GIT_SSH_COMMAND='rm x' git fetch",
+      "GIT_EXTERNAL_DIFF=rm git diff",
+      "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0='rm x' git status",
+      "env GIT_PAGER='rm x' git log",
+      "BASH_ENV=x PROMPT_COMMAND='rm x' bash -i",
+    ];
+    for (const c of later) expect(shell(c, ["run_shell"], ["run_shell(rm)"], "yolo"), c).toBe("deny");
+    // Settings that are no command line stay out of the way.
+    expect(shell("git -c core.autocrlf=false status", ["run_shell"], ["run_shell(rm)"], "yolo")).toBe("allow");
+    expect(shell("LANG=C trap - EXIT", ["run_shell"], ["run_shell(rm)"], "yolo")).toBe("allow");
+  });
+
   it("a rule with arguments matches when they follow the program, past options", () => {
     const deny = ["run_shell(git push)"];
     for (const c of [
