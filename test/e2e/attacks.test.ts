@@ -1,10 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { runCli, tempProject } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 // Each test is an attack a cloned, hostile repository can make with files it ships and a model it
 // has talked into its plan; each asserts what the user would notice if the attack worked.
@@ -68,5 +69,31 @@ describe("an untrusted project's embedding settings", () => {
     expect(existsSync(join(userDir, "letta-code", "config.json"))).toBe(false);
     expect(evilRequests.length).toBe(before);
     expect(r.stderr).toMatch(/not trusted.*embeddings\.remoteHost.*embeddings\.cacheDir|not trusted.*embeddings\.cacheDir/);
+  });
+});
+
+describe("links a repository plants in .letta/", () => {
+  it("a dangling link where letta-code creates its checkpoint database is refused, naming it, and nothing is written outside", async () => {
+    const p = tempProject();
+    const victim = join(p.home, "victim-dir");
+    mkdirSync(victim);
+    mkdirSync(join(p.root, ".letta", "checkpoints"), { recursive: true });
+    symlinkSync(join(victim, "letta"), join(p.root, ".letta", "checkpoints", "blobs.db"));
+    server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: "echo hi" } }] }, { text: "done" });
+    const r = await runCli(["-p", "hi", "--yolo", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/checkpoints\/blobs\.db is a symbolic link/);
+    expect(readdirSync(victim)).toEqual([]);
+  });
+
+  it("a .letta that links out of the project is refused before a database is made there", async () => {
+    const p = tempProject();
+    const victim = tempDir("letta-victim-");
+    symlinkSync(victim, join(p.root, ".letta"));
+    server.enqueue({ text: "done" });
+    const r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\.letta is a link out of the project/);
+    expect(readdirSync(victim)).toEqual([]);
   });
 });
