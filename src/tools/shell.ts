@@ -245,6 +245,10 @@ export const runShellTool = defineTool({
     let drainTimer: NodeJS.Timeout | undefined;
     sub.on("exit", (code, signal) => {
       exit = { code, signal };
+      // What the command left running in its group (`server &`, nohup) ends with it, as in the
+      // sandbox, whose PID namespace dies with the command: once the supervisor has returned,
+      // nothing would kill it when letta-code dies.
+      if (pid !== undefined) killGroup(pid, "SIGKILL");
       // A background child (`server &`) may keep the pipe open forever; stop waiting for it.
       drainTimer = setTimeout(() => {
         sub.stdout?.destroy();
