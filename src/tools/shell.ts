@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 import { detectSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, wrapSandboxed } from "../permissions/sandbox.js";
+import { commandEnvironment } from "../config/credentials.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
 import { supervisedArgs } from "./supervise.js";
 import { describeBinary, OutputSniffer } from "./binary.js";
@@ -205,7 +206,8 @@ export const runShellTool = defineTool({
       reject: false,
       stripFinalNewline: false,
       encoding: "buffer",
-      env: launch.sandboxed ? SANDBOX_ENV : NON_INTERACTIVE_ENV,
+      env: commandEnvironment(process.env, launch.sandboxed ? SANDBOX_ENV : NON_INTERACTIVE_ENV),
+      extendEnv: false,
     });
     // A failed write to the lifeline (the supervisor is gone) is no error of ours.
     sub.stdin?.on("error", () => {});

@@ -79,9 +79,10 @@ describe("links a repository plants in .letta/", () => {
     mkdirSync(victim);
     mkdirSync(join(p.root, ".letta", "checkpoints"), { recursive: true });
     symlinkSync(join(victim, "letta"), join(p.root, ".letta", "checkpoints", "blobs.db"));
-    server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: "echo hi" } }] }, { text: "done" });
+    const before = server.requests.length;
     const r = await runCli(["-p", "hi", "--yolo", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(r.code).toBe(2);
+    expect(server.requests.length).toBe(before);
     expect(r.stderr).toMatch(/checkpoints\/blobs\.db is a symbolic link/);
     expect(readdirSync(victim)).toEqual([]);
   });
@@ -90,10 +91,31 @@ describe("links a repository plants in .letta/", () => {
     const p = tempProject();
     const victim = tempDir("letta-victim-");
     symlinkSync(victim, join(p.root, ".letta"));
-    server.enqueue({ text: "done" });
+    const before = server.requests.length;
     const r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(r.code).toBe(2);
+    expect(server.requests.length).toBe(before);
     expect(r.stderr).toMatch(/\.letta is a link out of the project/);
     expect(readdirSync(victim)).toEqual([]);
+  });
+});
+
+describe("the user's key and the commands a repository gets run", () => {
+  it("a command (the repository's test script, say) does not find OPENAI_API_KEY in its environment, sandboxed or not", async () => {
+    const p = tempProject();
+    writeFileSync(join(p.root, "test.sh"), 'echo "key=${OPENAI_API_KEY:-none} home=${HOME:+set}"\n');
+    for (const sandbox of ["off", "on"]) {
+      server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: "bash test.sh" } }] }, { text: "done" });
+      const r = await runCli(["-p", "run the tests", "--yolo", "--sandbox", sandbox, ...model()], {
+        cwd: p.root,
+        home: p.home,
+        env: { OPENAI_API_KEY: "sk-user-secret" },
+        stdin: "ignore",
+      });
+      expect(r.code).toBe(0);
+      expect(lastToolResult()).toContain("key=none home=set");
+      // The model is still called with it: only the commands lose it.
+      expect(server.requests.at(-1)!.headers.authorization).toBe("Bearer sk-user-secret");
+    }
   });
 });
