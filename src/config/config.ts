@@ -248,11 +248,15 @@ export function resolveConfig(opts: {
   const env = opts.env ?? process.env;
   const trusted = opts.trusted === true;
   const elevating: ElevatingSetting[] = [];
+  let userLayer: ConfigLayer = {};
   const read = (f: string, fromProject: boolean) => {
     const got = readConfigFileRaw(f);
     if (!got) return { f, layer: undefined };
-    if (!fromProject) return { f, layer: got.layer };
-    const split = splitProjectLayer(got.layer, f, got.raw);
+    if (!fromProject) {
+      userLayer = got.layer;
+      return { f, layer: got.layer };
+    }
+    const split = splitProjectLayer(got.layer, f, got.raw, userLayer);
     elevating.push(...split.elevating);
     return { f, layer: trusted ? got.layer : split.harmless };
   };
