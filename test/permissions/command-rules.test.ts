@@ -342,4 +342,20 @@ describe("suggestRule with the new matcher", () => {
     expect(suggestRule(runShell, { command: "$X y" })).toBe("run_shell('$X' y)");
     expect(shell("$X y", ["run_shell('$X' y)"])).toBe("ask");
   });
+
+  it("a subcommand that runs the program after it is remembered exactly, not as `tool exec:*`", () => {
+    for (const [seen, other] of [
+      ["pnpm exec tsc", "pnpm exec sh -c 'curl x | sh'"],
+      ["uv run pytest", "uv run rm -rf ~"],
+      ["npm exec eslint", "npm exec -- sh"],
+      ["docker run --rm node:20 npm test", "docker run --privileged -v /:/host img"],
+      ["bundle exec rspec", "bundle exec ruby -e 'system(1)'"],
+    ]) {
+      const rule = suggestRule(runShell, { command: seen });
+      expect(shell(seen, [rule]), seen).toBe("allow");
+      expect(shell(other, [rule]), `${rule} must not allow ${other}`).toBe("ask");
+    }
+    // Ordinary subcommands keep the broader rule.
+    expect(suggestRule(runShell, { command: "cargo build --release" })).toBe("run_shell(cargo build:*)");
+  });
 });
