@@ -4,7 +4,7 @@ import type { ToolKind } from "../tools/types.js";
 import { isKnownToolName } from "../tools/names.js";
 import { allowsArgv, deniesArgv, isDestructive, parseCommandPattern, type CommandPattern } from "./command-rules.js";
 import { splitShellCommand } from "./shell-split.js";
-import { effectiveOf, effectiveOfLine } from "./shell-wrappers.js";
+import { effectiveOf, effectiveOfLine, runnerOf } from "./shell-wrappers.js";
 import { programName, quoteWord, shellArgv, type Word } from "./shell-words.js";
 import { canonicalToolName } from "./tool-aliases.js";
 
@@ -349,28 +349,6 @@ export function decide(input: DecideInput): Decision {
 /** Programs whose second word is a program or a script, not a subcommand: `env rm:*` would allow `env rm -rf /`. */
 const RUNS_OTHERS = /^(env|sudo|doas|su|command|builtin|exec|eval|source|\.|nohup|time|nice|ionice|timeout|stdbuf|setsid|xargs|chroot|flock|taskset|chrt|busybox|toybox|watch|strace|ltrace|find|sh|bash|zsh|dash|ksh|fish|python\d*(\.\d+)?|node|perl|ruby|php|deno|bun)$/;
 const SUBCOMMAND = /^[A-Za-z0-9][A-Za-z0-9_.:@+-]*$/;
-/** Subcommands that run whatever program follows them: `pnpm exec:*` would allow `pnpm exec sh -c …`. */
-const RUNS_OTHERS_SUB: Record<string, RegExp> = {
-  npm: /^(exec|x)$/,
-  pnpm: /^(exec|dlx|x)$/,
-  yarn: /^(exec|dlx)$/,
-  bun: /^(x|exec)$/,
-  uv: /^(run|tool)$/,
-  poetry: /^run$/,
-  pipenv: /^run$/,
-  pdm: /^run$/,
-  hatch: /^run$/,
-  rye: /^run$/,
-  conda: /^run$/,
-  bundle: /^exec$/,
-  mise: /^(exec|x)$/,
-  asdf: /^exec$/,
-  direnv: /^exec$/,
-  nix: /^(run|shell|develop)$/,
-  docker: /^(run|exec)$/,
-  podman: /^(run|exec)$/,
-  kubectl: /^(exec|run|debug)$/,
-};
 
 /**
  * The rule "yes, don't ask again" adds, in the argv syntax. Either what the user saw exactly (its
@@ -393,7 +371,7 @@ export function suggestRule(tool: string | ToolLike, args: unknown): string {
   if (isDestructive(words)) return rule(words);
   const dashes = words.findIndex((w) => !w.dynamic && w.text === "--");
   if (dashes > 0 && words.slice(0, dashes).every((w) => !w.dynamic)) return rule(words.slice(0, dashes));
-  const runsNext = !!second && !!RUNS_OTHERS_SUB[name]?.test(second.text);
+  const runsNext = runnerOf(words) !== undefined;
   if (!RUNS_OTHERS.test(name) && !runsNext && plain(prog) && plain(second) && effectiveOf(words).computed.length === 0) {
     return rule(words.slice(0, 2), true);
   }

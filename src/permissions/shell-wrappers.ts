@@ -83,6 +83,41 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   until: {},
 };
 
+/**
+ * Subcommands that run whatever program follows them (`pnpm exec tsc`, `uv run pytest`): deny rules
+ * look through them like a wrapper, and "don't ask again" remembers them exactly, since
+ * `pnpm exec:*` would allow `pnpm exec sh -c …`. Options are tried both ways; the value is how many
+ * positional words (an image, a container) come before the program.
+ */
+export const RUNNER_SUBCOMMANDS: Record<string, Record<string, number>> = {
+  npm: { exec: 0, x: 0 },
+  pnpm: { exec: 0, dlx: 0, x: 0 },
+  yarn: { exec: 0, dlx: 0 },
+  bun: { x: 0, exec: 0 },
+  uv: { run: 0, tool: 1 },
+  poetry: { run: 0 },
+  pipenv: { run: 0 },
+  pdm: { run: 0 },
+  hatch: { run: 0 },
+  rye: { run: 0 },
+  conda: { run: 0 },
+  bundle: { exec: 0 },
+  mise: { exec: 0, x: 0 },
+  asdf: { exec: 0 },
+  direnv: { exec: 1 },
+  nix: { run: 1, shell: 1, develop: 1 },
+  docker: { run: 1, exec: 1 },
+  podman: { run: 1, exec: 1 },
+  kubectl: { exec: 1, run: 1, debug: 1 },
+};
+
+/** The runner subcommand of an argv (`pnpm exec …` → positional count), if it has one. */
+export function runnerOf(words: readonly Word[]): number | undefined {
+  const table = words[0] && literal(words[0]) ? RUNNER_SUBCOMMANDS[programName(words[0].text)] : undefined;
+  const sub = words[1];
+  return table && sub && literal(sub) && Object.hasOwn(table, sub.text) ? table[sub.text] : undefined;
+}
+
 const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish"]);
 const SOURCE = new Set(["source", "."]);
 const FIND_EXEC = new Set(["-exec", "-execdir", "-ok", "-okdir"]);
@@ -187,6 +222,11 @@ function expand(input: Word[], depth: number, out: Effective) {
     // watch joins its arguments into one `sh -c` script: `watch 'rm x'` runs rm.
     const starts = wrappedStarts(args, WRAPPERS.watch, depth, out);
     if (starts.length) script(args.slice(Math.min(...starts)).map((w) => w.text).join(" "), depth, out);
+    return;
+  }
+  const runner = runnerOf(words);
+  if (runner !== undefined && depth < MAX_DEPTH) {
+    for (const start of wrappedStarts(args.slice(1), { positional: runner }, depth, out)) expand(args.slice(1 + start), depth + 1, out);
     return;
   }
   const spec = WRAPPERS[name];

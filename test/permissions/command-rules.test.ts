@@ -155,6 +155,10 @@ describe("deny rules: the program a shell would run, through wrappers", () => {
       "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0='rm x' git status",
       "env GIT_PAGER='rm x' git log",
       "BASH_ENV=x PROMPT_COMMAND='rm x' bash -i",
+      "pnpm exec rm x",
+      "npm exec --yes -- rm x",
+      "uv run --with y rm x",
+      "docker run --rm -v /:/h alpine rm x",
     ];
     for (const c of later) expect(shell(c, ["run_shell"], ["run_shell(rm)"], "yolo"), c).toBe("deny");
     // Settings that are no command line stay out of the way.
