@@ -3,6 +3,7 @@ import { Agent } from "./agent.js";
 import type { AgentEvent } from "./events.js";
 import type { PermissionMode } from "./session.js";
 import { ensureLettaDir, findProjectRoot, LETTA_DIR } from "../config/project.js";
+import { refusePlantedLinks } from "../config/letta-dir-links.js";
 import { ConfigError, resolveConfig, type ConfigLayer, type ResolvedConfig } from "../config/config.js";
 import { Store } from "../store/store.js";
 import type { AgentRow } from "../store/agents.js";
@@ -124,6 +125,7 @@ export class Project {
       trusted: opts.trusted ?? record.trust === "trusted",
       remembered: record.allow,
     });
+    refusePlantedLinks(root, lettaDir);
     if (!opts.readonly) ensureLettaDir(lettaDir);
     this.store = Store.open(lettaDir, { readonly: opts.readonly });
     this.instructions = new InstructionFiles(root, opts.env ?? process.env, (m) => this.notice(m));

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { writeFileAtomic } from "../config/atomic-write.js";
 import * as path from "node:path";
 import type { BlobStore } from "./blobs.js";
 import { ProjectScanner, type FileStat } from "./scan.js";
@@ -120,9 +121,7 @@ export class ShellSnapshots {
   private save(snap: Snapshot): void {
     this.manifest = snap;
     fs.mkdirSync(path.dirname(this.manifestFile), { recursive: true });
-    const tmp = `${this.manifestFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify([...snap]));
-    fs.renameSync(tmp, this.manifestFile);
+    writeFileAtomic(this.manifestFile, JSON.stringify([...snap]));
   }
 }
 

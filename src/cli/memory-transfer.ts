@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { writeFileAtomic } from "../config/atomic-write.js";
+import { join, resolve } from "node:path";
 import type { Project } from "../agent/open-project.js";
 import type { MemoryAccess, Passage } from "../memory/access.js";
 import { MemoryFileError, parseMemoryExport, renderAgentsMd, writtenByUs } from "../memory/transfer.js";
@@ -34,11 +35,8 @@ export function exportAgentsMd(project: Project, mem: MemoryAccess, path: string
   }
   const conventions = allPassages(mem, ["convention"]).reverse();
   const text = renderAgentsMd(mem.core.get("project")?.value ?? "", conventions);
-  // Write beside it and rename: a symlink at the target is replaced, never written through.
-  const tmp = join(dirname(target), `.AGENTS.md.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, target);
+    writeFileAtomic(target, text);
   } catch (err) {
     fail(`could not write ${target}: ${(err as Error).message}`);
     return EXIT.failed;

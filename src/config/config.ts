@@ -5,6 +5,7 @@ import type { PermissionMode } from "../agent/session.js";
 import { PERMISSION_MODES } from "../agent/session.js";
 import type { EmbeddingSettings } from "../embeddings/types.js";
 import { LETTA_DIR } from "./project.js";
+import { API_KEY_ENV } from "./credentials.js";
 import { userConfigDir } from "./user-dirs.js";
 import { validateRules } from "../permissions/policy.js";
 import { splitProjectLayer, type ElevatingSetting } from "../trust/project-settings.js";
@@ -220,7 +221,7 @@ export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
     contextWindow: envInt(env, "LETTA_CODE_CONTEXT_WINDOW", 1),
     model: env.LETTA_CODE_MODEL || undefined,
     baseURL: env.OPENAI_BASE_URL || undefined,
-    apiKey: env.OPENAI_API_KEY || undefined,
+    apiKey: env[API_KEY_ENV] || undefined,
     embeddings: {
       ...(env.LETTA_CODE_EMBEDDING_MODEL ? { model: env.LETTA_CODE_EMBEDDING_MODEL } : {}),
       ...(env.LETTA_CODE_EMBEDDING_PATH ? { localPath: env.LETTA_CODE_EMBEDDING_PATH } : {}),
@@ -247,11 +248,15 @@ export function resolveConfig(opts: {
   const env = opts.env ?? process.env;
   const trusted = opts.trusted === true;
   const elevating: ElevatingSetting[] = [];
+  let userLayer: ConfigLayer = {};
   const read = (f: string, fromProject: boolean) => {
     const got = readConfigFileRaw(f);
     if (!got) return { f, layer: undefined };
-    if (!fromProject) return { f, layer: got.layer };
-    const split = splitProjectLayer(got.layer, f, got.raw);
+    if (!fromProject) {
+      userLayer = got.layer;
+      return { f, layer: got.layer };
+    }
+    const split = splitProjectLayer(got.layer, f, got.raw, userLayer);
     elevating.push(...split.elevating);
     return { f, layer: trusted ? got.layer : split.harmless };
   };

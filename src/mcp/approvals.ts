@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
+import { writeFileAtomic } from "../config/atomic-write.js";
 import { dirname, join, resolve } from "node:path";
 import { userConfigPath } from "../config/config.js";
 import type { Approval, ApprovalDecision } from "./merge.js";
@@ -53,7 +54,5 @@ export function recordApproval(
   data.projects[key] = { ...data.projects[key], [server]: { decision, fingerprint, at: new Date().toISOString() } };
   mkdirSync(dirname(file), { recursive: true });
   // Write-then-rename so two sessions approving at once never leave half a file.
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`, 0o600);
 }

@@ -4,7 +4,7 @@ import type { ToolKind } from "../tools/types.js";
 import { isKnownToolName } from "../tools/names.js";
 import { allowsArgv, deniesArgv, isDestructive, parseCommandPattern, type CommandPattern } from "./command-rules.js";
 import { splitShellCommand } from "./shell-split.js";
-import { effectiveOf, effectiveOfLine } from "./shell-wrappers.js";
+import { effectiveOf, effectiveOfLine, runnerOf } from "./shell-wrappers.js";
 import { programName, quoteWord, shellArgv, type Word } from "./shell-words.js";
 import { canonicalToolName } from "./tool-aliases.js";
 
@@ -371,7 +371,8 @@ export function suggestRule(tool: string | ToolLike, args: unknown): string {
   if (isDestructive(words)) return rule(words);
   const dashes = words.findIndex((w) => !w.dynamic && w.text === "--");
   if (dashes > 0 && words.slice(0, dashes).every((w) => !w.dynamic)) return rule(words.slice(0, dashes));
-  if (!RUNS_OTHERS.test(name) && plain(prog) && plain(second) && effectiveOf(words).computed.length === 0) {
+  const runsNext = runnerOf(words) !== undefined;
+  if (!RUNS_OTHERS.test(name) && !runsNext && plain(prog) && plain(second) && effectiveOf(words).computed.length === 0) {
     return rule(words.slice(0, 2), true);
   }
   return rule(words);

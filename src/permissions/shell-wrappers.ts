@@ -83,6 +83,41 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   until: {},
 };
 
+/**
+ * Subcommands that run whatever program follows them (`pnpm exec tsc`, `uv run pytest`): deny rules
+ * look through them like a wrapper, and "don't ask again" remembers them exactly, since
+ * `pnpm exec:*` would allow `pnpm exec sh -c …`. Options are tried both ways; the value is how many
+ * positional words (an image, a container) come before the program.
+ */
+export const RUNNER_SUBCOMMANDS: Record<string, Record<string, number>> = {
+  npm: { exec: 0, x: 0 },
+  pnpm: { exec: 0, dlx: 0, x: 0 },
+  yarn: { exec: 0, dlx: 0 },
+  bun: { x: 0, exec: 0 },
+  uv: { run: 0, tool: 1 },
+  poetry: { run: 0 },
+  pipenv: { run: 0 },
+  pdm: { run: 0 },
+  hatch: { run: 0 },
+  rye: { run: 0 },
+  conda: { run: 0 },
+  bundle: { exec: 0 },
+  mise: { exec: 0, x: 0 },
+  asdf: { exec: 0 },
+  direnv: { exec: 1 },
+  nix: { run: 1, shell: 1, develop: 1 },
+  docker: { run: 1, exec: 1 },
+  podman: { run: 1, exec: 1 },
+  kubectl: { exec: 1, run: 1, debug: 1 },
+};
+
+/** The runner subcommand of an argv (`pnpm exec …` → positional count), if it has one. */
+export function runnerOf(words: readonly Word[]): number | undefined {
+  const table = words[0] && literal(words[0]) ? RUNNER_SUBCOMMANDS[programName(words[0].text)] : undefined;
+  const sub = words[1];
+  return table && sub && literal(sub) && Object.hasOwn(table, sub.text) ? table[sub.text] : undefined;
+}
+
 const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish"]);
 const SOURCE = new Set(["source", "."]);
 const FIND_EXEC = new Set(["-exec", "-execdir", "-ok", "-okdir"]);
@@ -128,7 +163,7 @@ function script(text: string, depth: number, out: Effective) {
 
 function expand(input: Word[], depth: number, out: Effective) {
   let k = 0;
-  while (k < input.length && literal(input[k]) && ASSIGNMENT.test(input[k].text)) k++;
+  while (k < input.length && literal(input[k]) && ASSIGNMENT.test(input[k].text)) assignment(input[k++], depth, out);
   const words = input.slice(k);
   if (words.length === 0) return;
   if (out.argvs.length >= MAX_ARGVS) {
@@ -154,7 +189,25 @@ function expand(input: Word[], depth: number, out: Effective) {
   }
   if (SHELLS.has(name)) return shellScript(args, depth, out);
   if (name === "find") return findExec(args, depth, out);
-  if (name === "git") gitAliases(prog, args, depth, out);
+  if (name === "git") gitSettings(prog, args, depth, out);
+  if (name === "coproc") {
+    // `coproc rm x`, or `coproc NAME { rm x; }`: the first word may be the coprocess's name.
+    expand(args, depth + 1, out);
+    if (args.length > 1) expand(args.slice(1), depth + 1, out);
+    return;
+  }
+  if (name === "function") return expand(args.slice(1), depth + 1, out);
+  if (name === "trap") {
+    // `trap 'rm x' EXIT`: the first operand is a command line run when the signal comes.
+    const ops = args[0]?.text === "--" ? args.slice(1) : args;
+    if (ops.length > 1 && !isOption(ops[0]) && ops[0].text !== "-") scriptWord(ops[0], depth, out);
+    return;
+  }
+  if (name === "mapfile" || name === "readarray") {
+    // `-C callback` is evaluated as a command for every chunk read.
+    for (let i = 0; i < args.length - 1; i++) if (args[i].text === "-C") scriptWord(args[i + 1], depth, out);
+    return;
+  }
   if (name === "alias") {
     // `alias x='rm -rf'` (with expand_aliases on) makes x run rm: the definition is a command line.
     for (const a of args) if (/^[^=]+=/.test(a.text)) script(a.text.slice(a.text.indexOf("=") + 1), depth, out);
@@ -169,6 +222,11 @@ function expand(input: Word[], depth: number, out: Effective) {
     // watch joins its arguments into one `sh -c` script: `watch 'rm x'` runs rm.
     const starts = wrappedStarts(args, WRAPPERS.watch, depth, out);
     if (starts.length) script(args.slice(Math.min(...starts)).map((w) => w.text).join(" "), depth, out);
+    return;
+  }
+  const runner = runnerOf(words);
+  if (runner !== undefined && depth < MAX_DEPTH) {
+    for (const start of wrappedStarts(args.slice(1), { positional: runner }, depth, out)) expand(args.slice(1 + start), depth + 1, out);
     return;
   }
   const spec = WRAPPERS[name];
@@ -248,16 +306,41 @@ function xargsReplace(args: Word[]): string | undefined {
   return undefined;
 }
 
-/** `git -c alias.p=push p` pushes; `git -c 'alias.p=!rm x' p` runs a shell command. */
-function gitAliases(git: Word, args: Word[], depth: number, out: Effective) {
+/**
+ * Variables whose value a program runs as a command line (git, ssh, pagers, an interactive bash),
+ * and ones naming a file of code to load: `GIT_SSH_COMMAND='rm x' git fetch` runs rm.
+ */
+const COMMAND_VARIABLES = /^(GIT_SSH_COMMAND|GIT_SSH|GIT_EXTERNAL_DIFF|GIT_PAGER|PAGER|MANPAGER|GIT_EDITOR|EDITOR|VISUAL|GIT_SEQUENCE_EDITOR|GIT_ASKPASS|SSH_ASKPASS|GIT_PROXY_COMMAND|PROMPT_COMMAND|GIT_CONFIG_VALUE_\d+)$/;
+const CODE_FILE_VARIABLES = /^(BASH_ENV|ENV|LD_PRELOAD|LD_AUDIT)$/;
+
+function assignment(w: Word, depth: number, out: Effective) {
+  const eq = w.text.indexOf("=");
+  const name = w.text.slice(0, eq).replace(/\+$/, "");
+  if (CODE_FILE_VARIABLES.test(name)) out.computed.push(`\`${name}\` loads code from a file when the command runs`);
+  else if (COMMAND_VARIABLES.test(name)) scriptWord({ ...w, text: w.text.slice(eq + 1) }, depth, out);
+}
+
+/** git settings whose value is a command line git runs (hooks, helpers, drivers, pagers, editors). */
+const GIT_COMMAND_SETTINGS =
+  /^(core\.(fsmonitor|sshcommand|pager|editor|askpass)|sequence\.editor|diff\.external|pager\..+|credential(\..+)?\.helper|gpg(\..+)?\.program|(diff|difftool|mergetool)\..+\.(command|textconv|cmd)|merge\..+\.driver|filter\..+\.(clean|smudge|process)|uploadpack\.packobjectshook)$/i;
+
+/**
+ * `git -c alias.p=push p` pushes; `git -c 'alias.p=!rm x' p` runs a shell command, and so does a
+ * `-c` setting that names a command (`core.fsmonitor`, `core.sshCommand`, a diff driver, …).
+ */
+function gitSettings(git: Word, args: Word[], depth: number, out: Effective) {
   for (let i = 0; i < args.length; i++) {
     const t = args[i].text;
     const setting = t === "-c" ? args[i + 1] : t.startsWith("-c") ? { ...args[i], text: t.slice(2) } : undefined;
-    const m = setting && /^alias\.[^=]+=(.*)$/is.exec(setting.text);
+    const m = setting && /^([^=]+)=(.*)$/s.exec(setting.text);
     if (!m || !setting) continue;
-    if (setting.dynamic) out.computed.push(`the git alias \`${setting.text}\` is computed when the command runs`);
-    if (m[1].startsWith("!")) script(m[1].slice(1), depth, out);
-    else add(out, { argvs: [[git, ...shellArgv(m[1]).words]], computed: [] });
+    const [, key, value] = m;
+    if (/^core\.hookspath$/i.test(key)) out.computed.push(`\`git -c ${key}\` runs hooks from another folder`);
+    const isAlias = /^alias\./i.test(key);
+    if (!isAlias && !GIT_COMMAND_SETTINGS.test(key)) continue;
+    if (setting.dynamic) out.computed.push(`the git setting \`${setting.text}\` is computed when the command runs`);
+    if (!isAlias || value.startsWith("!")) script(value.replace(/^!/, ""), depth, out);
+    else add(out, { argvs: [[git, ...shellArgv(value).words]], computed: [] });
   }
 }
 
@@ -287,9 +370,8 @@ function wrappedStarts(args: Word[], spec: WrapperSpec, depth: number, out: Effe
     afterOptions(i);
   };
   const afterOptions = (i: number) => {
-    let j = i;
-    if (spec.assignments) while (args[j] && literal(args[j]) && ASSIGNMENT.test(args[j].text)) j++;
-    j += spec.positional ?? 0;
+    // VAR=value words stay on the wrapped command: expand() skips them and reads the ones that run code.
+    const j = i + (spec.positional ?? 0);
     if (j < args.length) starts.add(j);
   };
   walk(0);

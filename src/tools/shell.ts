@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 import { detectSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, wrapSandboxed } from "../permissions/sandbox.js";
+import { commandEnvironment } from "../config/credentials.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
 import { supervisedArgs } from "./supervise.js";
 import { describeBinary, OutputSniffer } from "./binary.js";
@@ -205,7 +206,8 @@ export const runShellTool = defineTool({
       reject: false,
       stripFinalNewline: false,
       encoding: "buffer",
-      env: launch.sandboxed ? SANDBOX_ENV : NON_INTERACTIVE_ENV,
+      env: commandEnvironment(process.env, launch.sandboxed ? SANDBOX_ENV : NON_INTERACTIVE_ENV),
+      extendEnv: false,
     });
     // A failed write to the lifeline (the supervisor is gone) is no error of ours.
     sub.stdin?.on("error", () => {});
@@ -245,6 +247,10 @@ export const runShellTool = defineTool({
     let drainTimer: NodeJS.Timeout | undefined;
     sub.on("exit", (code, signal) => {
       exit = { code, signal };
+      // What the command left running in its group (`server &`, nohup) ends with it, as in the
+      // sandbox, whose PID namespace dies with the command: once the supervisor has returned,
+      // nothing would kill it when letta-code dies.
+      if (pid !== undefined) killGroup(pid, "SIGKILL");
       // A background child (`server &`) may keep the pipe open forever; stop waiting for it.
       drainTimer = setTimeout(() => {
         sub.stdout?.destroy();

@@ -15,8 +15,14 @@ export interface ElevatingSetting {
   value: string;
 }
 
-/** Modes a project may always choose: they only ever ask more. */
-const HARMLESS_MODES = new Set(["ask", "read-only"]);
+/**
+ * How strict each mode and sandbox setting is. A project may choose a setting only at least as
+ * strict as the user's own (or the default): `ask` is stricter than the default, but looser than
+ * a user's `read-only`, and `"sandbox": "auto"` looser than a user's `true` where no sandbox works.
+ */
+const MODE_STRICTNESS: Record<string, number> = { yolo: 0, "accept-edits": 1, ask: 2, "read-only": 3 };
+const DEFAULT_MODE = "ask";
+const sandboxStrictness = (v: unknown) => (v === true ? 2 : v === false ? 0 : 1);
 
 const show = (v: unknown) => {
   const s = JSON.stringify(v);
@@ -28,6 +34,8 @@ export function splitProjectLayer(
   layer: ConfigLayer,
   file: string,
   raw: Record<string, unknown> = {},
+  /** The user's own settings, which the project's must not loosen. */
+  user: ConfigLayer = {},
 ): { harmless: ConfigLayer; elevating: ElevatingSetting[] } {
   const elevating: ElevatingSetting[] = [];
   const note = (key: string, value: unknown) => elevating.push({ file, key, value: show(value) });
@@ -41,7 +49,7 @@ export function splitProjectLayer(
     elevating.push({ file, key: "apiKey", value: '"…"' });
     delete harmless.apiKey;
   }
-  if (layer.sandbox !== undefined && layer.sandbox !== true && layer.sandbox !== "auto") {
+  if (layer.sandbox !== undefined && sandboxStrictness(layer.sandbox) < sandboxStrictness(user.sandbox ?? "auto")) {
     note("sandbox", layer.sandbox);
     delete harmless.sandbox;
   }
@@ -49,11 +57,22 @@ export function splitProjectLayer(
     note("sandbox.network", true);
     delete harmless.sandboxNetwork;
   }
+  if (layer.embeddings && typeof layer.embeddings === "object") {
+    // Where models are downloaded from and cached to decide which files letta-code writes, and
+    // with what: a project's cacheDir plus its own model host can plant ~/.config/letta-code/config.json.
+    const emb = { ...layer.embeddings };
+    for (const key of ["remoteHost", "cacheDir"] as const) {
+      if (emb[key] === undefined) continue;
+      note(`embeddings.${key}`, emb[key]);
+      delete emb[key];
+    }
+    harmless.embeddings = emb;
+  }
   if (layer.permissions) {
     const { mode, allow, deny } = layer.permissions;
     const perms: NonNullable<ConfigLayer["permissions"]> = { deny };
     if (mode !== undefined) {
-      if (HARMLESS_MODES.has(mode)) perms.mode = mode;
+      if (MODE_STRICTNESS[mode] >= MODE_STRICTNESS[user.permissions?.mode ?? DEFAULT_MODE]) perms.mode = mode;
       else note("permissions.mode", mode);
     }
     if (allow?.length) note("permissions.allow", allow);

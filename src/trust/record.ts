@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
+import { writeFileAtomic } from "../config/atomic-write.js";
 import { dirname, join, resolve } from "node:path";
 import { userConfigPath } from "../config/config.js";
 
@@ -58,9 +59,7 @@ function write(env: NodeJS.ProcessEnv, data: RecordFile): void {
   const file = trustRecordPath(env);
   mkdirSync(dirname(file), { recursive: true });
   // Write-then-rename: a crash mid-write must not leave a half record that trusts or forgets at random.
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`, 0o600);
 }
 
 export function projectRecord(root: string, env: NodeJS.ProcessEnv = process.env): ProjectRecord {

@@ -30,7 +30,7 @@ export function previewLines(req: ApprovalRequest, width: number, maxRows: numbe
   const rows =
     p.kind === "shell"
       ? [
-          ...hardWrap([{ text: `$ ${p.command}`, bold: true }], width),
+          ...`$ ${p.command}`.split("\n").flatMap((l) => hardWrap([{ text: l, bold: true }], width)),
           ...(p.output && p.output.trim() !== `$ ${p.command}` ? tailRows(p.output, width, Infinity) : []),
         ]
       : displayRows(p, width, true);

@@ -83,7 +83,23 @@ export function splitAtWidth(s: string, width: number): [string, string] {
 }
 
 /** Shorten to `width` columns with an ellipsis. */
+/**
+ * Control characters shown, not obeyed. Text laid out here comes from the model and the repository
+ * (commands, file contents, tool output); a raw `\r` or escape sequence would let a command erase
+ * itself from the approval prompt and show another. Newlines stay (callers split on them); tabs too.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+export function visibleControls(s: string): string {
+  return s.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    return code === 0x7f ? "\u2421" : `\\x${code.toString(16)}`;
+  });
+}
+
 export function truncate(s: string, width: number): string {
+  s = visibleControls(s);
   if (stringWidth(s) <= width) return s;
   if (width <= 1) return "…".slice(0, width);
   return splitAtWidth(s, width - 1)[0] + "…";
@@ -98,7 +114,7 @@ interface Token {
 function tokenize(spans: Span[]): Token[] {
   const out: Token[] = [];
   for (const span of spans) {
-    for (const part of span.text.split(/(\s+)/)) {
+    for (const part of visibleControls(span.text).split(/(\s+)/)) {
       if (part === "") continue;
       out.push({ text: part, style: span, space: /^\s/.test(part) });
     }
@@ -197,7 +213,7 @@ export function hardWrap(spans: Span[], width: number): Line[] {
   let cur: Line = [];
   let curW = 0;
   for (const span of spans) {
-    let rest = span.text;
+    let rest = visibleControls(span.text);
     while (rest.length > 0) {
       const room = width - curW;
       if (room <= 0) {

@@ -136,6 +136,36 @@ describe("deny rules: the program a shell would run, through wrappers", () => {
     for (const c of wrapped) expect(shell(c, ["run_shell"], ["run_shell(rm)"], "yolo"), c).toBe("deny");
   });
 
+  it("sees commands that shell keywords, builtins, git settings and variables run later", () => {
+    // Each line runs rm in bash; none names it as the program of a simple command.
+    const later = [
+      "coproc rm x",
+      "coproc NAME { rm x; }",
+      "function f { rm x; }; f",
+      "trap 'rm -rf x' EXIT",
+      "trap -- 'rm x' EXIT INT",
+      "mapfile -C 'rm -f' -c 1 arr < list",
+      "readarray -C rm -c 1 < list",
+      "git -c core.fsmonitor='rm -rf x' status",
+      "git -c core.sshCommand='rm x' fetch origin",
+      "git -c diff.x.textconv='rm x' diff",
+      "git -c core.pager=rm log",
+      "GIT_SSH_COMMAND='rm x' git fetch",
+      "GIT_EXTERNAL_DIFF=rm git diff",
+      "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0='rm x' git status",
+      "env GIT_PAGER='rm x' git log",
+      "BASH_ENV=x PROMPT_COMMAND='rm x' bash -i",
+      "pnpm exec rm x",
+      "npm exec --yes -- rm x",
+      "uv run --with y rm x",
+      "docker run --rm -v /:/h alpine rm x",
+    ];
+    for (const c of later) expect(shell(c, ["run_shell"], ["run_shell(rm)"], "yolo"), c).toBe("deny");
+    // Settings that are no command line stay out of the way.
+    expect(shell("git -c core.autocrlf=false status", ["run_shell"], ["run_shell(rm)"], "yolo")).toBe("allow");
+    expect(shell("LANG=C trap - EXIT", ["run_shell"], ["run_shell(rm)"], "yolo")).toBe("allow");
+  });
+
   it("a rule with arguments matches when they follow the program, past options", () => {
     const deny = ["run_shell(git push)"];
     for (const c of [
@@ -315,5 +345,21 @@ describe("suggestRule with the new matcher", () => {
     expect(shell("rm -rf build", [suggestRule(runShell, { command: "rm -rf build > log" })])).toBe("allow");
     expect(suggestRule(runShell, { command: "$X y" })).toBe("run_shell('$X' y)");
     expect(shell("$X y", ["run_shell('$X' y)"])).toBe("ask");
+  });
+
+  it("a subcommand that runs the program after it is remembered exactly, not as `tool exec:*`", () => {
+    for (const [seen, other] of [
+      ["pnpm exec tsc", "pnpm exec sh -c 'curl x | sh'"],
+      ["uv run pytest", "uv run rm -rf ~"],
+      ["npm exec eslint", "npm exec -- sh"],
+      ["docker run --rm node:20 npm test", "docker run --privileged -v /:/host img"],
+      ["bundle exec rspec", "bundle exec ruby -e 'system(1)'"],
+    ]) {
+      const rule = suggestRule(runShell, { command: seen });
+      expect(shell(seen, [rule]), seen).toBe("allow");
+      expect(shell(other, [rule]), `${rule} must not allow ${other}`).toBe("ask");
+    }
+    // Ordinary subcommands keep the broader rule.
+    expect(suggestRule(runShell, { command: "cargo build --release" })).toBe("run_shell(cargo build:*)");
   });
 });

@@ -111,6 +111,14 @@ describe("run_shell", () => {
     expect(r.content).toBe("exit code 0\nstarted\n");
   });
 
+  it("ends what a finished command left running in the background, as the sandbox does (it would outlive letta-code)", async () => {
+    // `&` and nohup keep the command's process group; the supervisor's watcher is gone once it returns.
+    const r = await call(runShellTool, { command: "nohup sleep 30 >/dev/null 2>&1 & echo $!" }, { ...ctx, shell: { sandbox: false, allowUnsandboxed: true } });
+    const bg = Number(r.content.split("\n")[1]);
+    expect(bg).toBeGreaterThan(0);
+    expect(await waitGone(bg)).toBe(true);
+  });
+
   it("clamps timeouts above the maximum with a note", async () => {
     const r = await call(runShellTool, { command: "echo ok", timeout_ms: 900_000 }, ctx);
     expect(r.content).toContain(`clamped to ${MAX_TIMEOUT_MS}`);
