@@ -1,3 +1,4 @@
+import { ExpectedError } from "../errors.js";
 import type { z } from "zod";
 import type { ToolDisplay } from "../agent/events.js";
 import type { MemoryAccess } from "../memory/access.js";
@@ -72,7 +73,7 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
 }
 
 /** Thrown by tools for errors the model can act on; the runner turns it into a tool error result. */
-export class ToolError extends Error {
+export class ToolError extends ExpectedError {
   constructor(message: string) {
     super(message);
     this.name = "ToolError";
