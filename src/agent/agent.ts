@@ -268,6 +268,7 @@ export class Agent implements AgentSession {
         memory: this.memory,
         shell: this.deps.shell,
         readRoots: this.deps.readRoots,
+        files: opts.files,
         // The project forwards notices into this turn's stream (and to the host's callback).
         notify: (message: string) => this.deps.notify(message),
       },

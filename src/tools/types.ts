@@ -43,6 +43,16 @@ export interface ToolContext {
   /** One-time notices for the user (e.g. "sandbox unavailable"). */
   notify?: (message: string) => void;
   checkpoint?: CheckpointHooks;
+  /**
+   * Text files through the host instead of the disk (an ACP editor's buffers, unsaved edits included).
+   * Paths are absolute and already confined to the project; without it, files are read and written directly.
+   */
+  files?: FileAccess;
+}
+
+export interface FileAccess {
+  readText?(abs: string): Promise<string>;
+  writeText?(abs: string, content: string): Promise<void>;
 }
 
 /** A tool result has two faces: `content` for the model (compact, capped), `display` for the user. */
