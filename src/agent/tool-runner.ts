@@ -65,10 +65,11 @@ export async function runToolCall(
       const feedback = await hooks.after(call, ranArgs, { content, state }, ctx.signal);
       if (feedback) content = `${content}\n\n${feedback}`;
     }
-    emit({ type: "tool_result", id: call.id, name: call.name, state, content, display });
+    // The final state first: a face commits the call when its result arrives.
     if (how === "denied") update("denied");
     else if (state === "error") update("error", how !== "crash");
     else update(state);
+    emit({ type: "tool_result", id: call.id, name: call.name, state, content, display });
     return { content, state };
   };
 

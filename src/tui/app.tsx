@@ -370,11 +370,15 @@ export function App({ session: initialSession, options = {}, history: historyPro
           setBusy((b) => ({ label: `running ${ev.name}…`, since: b?.since ?? Date.now(), hint: "Esc to interrupt" }));
           return flushLive();
         }
-        case "approval_request":
-          updateTool(ev.id, (t) => ({ ...t, state: "awaiting_approval" }));
+        case "tool_update":
+          // The call's lifecycle comes from the core; the TUI only shows it.
+          updateTool(ev.id, (t) => ({ ...t, state: ev.state === "validating" ? "running" : ev.state }));
           return flushLive();
+        case "approval_request":
+          return;
         case "approval_result":
-          updateTool(ev.id, (t) => (ev.approved ? { ...t, state: "running" } : { ...t, state: "denied", denyReason: ev.reason }));
+          // The user's words (or none): kept for the denied line instead of the result text.
+          if (!ev.approved) updateTool(ev.id, (t) => ({ ...t, denyReason: ev.reason ?? "" }));
           return flushLive();
         case "tool_output":
           updateTool(ev.id, (t) => ({ ...t, output: appendCapped(t.output, ev.chunk) }));
@@ -388,8 +392,9 @@ export function App({ session: initialSession, options = {}, history: historyPro
             memoryShown = turn.memoryKeys.has(key);
             turn.memoryKeys.add(key);
           }
-          const state = item.state === "denied" ? "denied" : ev.state;
-          commit({ ...item, state, content: ev.content, display: ev.display, memoryShown });
+          // A refusal by a rule or hook has no words from the user: the result says why.
+          const denyReason = item.state === "denied" ? (item.denyReason ?? ev.content) : undefined;
+          commit({ ...item, state: item.state === "denied" ? "denied" : ev.state, content: ev.content, display: ev.display, memoryShown, denyReason });
           liveRef.current = liveRef.current.filter((t) => t.callId !== ev.id);
           setBusy((b) => (b ? { ...b, label: "thinking…" } : b));
           return flushLive();
