@@ -122,7 +122,7 @@ export async function runAcp(flags: ConfigLayer): Promise<number> {
         agentCapabilities: {
           loadSession: true,
           promptCapabilities: { image: false, audio: false, embeddedContext: true },
-          mcpCapabilities: { http: true, sse: false },
+          mcpCapabilities: { http: true, sse: true },
         },
         authMethods: [],
       };

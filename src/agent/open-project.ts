@@ -77,6 +77,12 @@ const BASE_URL_FROM: Record<ResolvedConfig["baseURLSource"], string> = {
 /** A read-only open found no agent to read: the first writable open creates one. */
 export class NoAgentYetError extends Error {}
 
+/** Where events raised outside the loop reach one session's running turn (null between turns). */
+interface TurnSink {
+  agentId: string;
+  emit: ((e: AgentEvent) => void) | null;
+}
+
 export class NoModelError extends Error {
   constructor() {
     super(
@@ -98,8 +104,12 @@ export class Project {
   /** Hooks, custom commands and skills found at open (project hooks only when trusted). */
   readonly extensions: Extensions;
   private embedder: EmbedderProvider;
-  /** The event stream of each agent's running turn, for events raised outside the loop (memory edits, downloads, notices). */
-  private turnListeners = new Map<string, ((e: AgentEvent) => void) | null>();
+  /**
+   * Each live session's running turn, for events raised outside the loop (downloads, notices, memory
+   * edits from outside the turn). A session's own memory edits go to its own sink only: two sessions
+   * of one agent never see each other's events.
+   */
+  private sinks = new Set<TurnSink>();
   private memories = new Map<string, MemoryAccess>();
   /** Notices raised while no turn was running, shown at the start of the next one. */
   private pendingNotices: string[] = [];
@@ -137,7 +147,7 @@ export class Project {
         opts.onEmbeddingProgress?.(p);
         // A download happens inside a turn (the first archival search): show it in that turn's stream too.
         const event: AgentEvent = { type: "progress", what: "embedding model", percent: Math.round(p.progress), detail: p.file };
-        for (const listener of this.turnListeners.values()) listener?.(event);
+        for (const sink of this.sinks) sink.emit?.(event);
       },
       onNotice: (m) => this.notice(m),
     });
@@ -202,21 +212,8 @@ export class Project {
   }
 
   private createMemory(agentId: string): MemoryAccess {
-    const own = agentBlocks(this.store.blocks, agentId, this.store);
-    // The agent's own blocks, with the blocks the user shares across projects layered over them.
-    const core = new AgentCoreMemory(
-      layeredBlocks(own, () => this.user.blocks()),
-      (label, action, before, after, event) =>
-        this.turnListeners.get(agentId)?.({
-          type: "memory_update",
-          label,
-          action,
-          before,
-          after,
-          ...(event ? { eventId: event.id, actor: event.actor, ...(event.reason ? { reason: event.reason } : {}) } : {}),
-        }),
-      { share: (label) => this.user.share(own, label), unshare: (label) => this.user.unshare(own, label) },
-    );
+    // Edits through the shared memory (the SDK, /memory) show in every live turn of this agent.
+    const core = this.coreMemory(agentId, (e) => this.toAgent(agentId, e));
     const archival = new AgentArchivalMemory({
       passages: this.store.passages,
       agentId,
@@ -244,10 +241,38 @@ export class Project {
         const percent = Math.round((done / total) * 100);
         this.opts.onEmbeddingProgress?.({ file: "recall messages", loaded: done, total, progress: percent });
         const event: AgentEvent = { type: "progress", what: "embedding past messages", percent, detail: `${done}/${total} messages` };
-        this.turnListeners.get(agentId)?.(event);
+        this.toAgent(agentId, event);
       },
     });
     return { core, archival, recall, history };
+  }
+
+  private toAgent(agentId: string, e: AgentEvent): void {
+    for (const sink of this.sinks) if (sink.agentId === agentId) sink.emit?.(e);
+  }
+
+  private coreMemory(agentId: string, emit: (e: AgentEvent) => void): AgentCoreMemory {
+    const own = agentBlocks(this.store.blocks, agentId, this.store);
+    // The agent's own blocks, with the blocks the user shares across projects layered over them.
+    return new AgentCoreMemory(
+      layeredBlocks(own, () => this.user.blocks()),
+      (label, action, before, after, event) =>
+        emit({
+          type: "memory_update",
+          label,
+          action,
+          before,
+          after,
+          ...(event ? { eventId: event.id, actor: event.actor, ...(event.reason ? { reason: event.reason } : {}) } : {}),
+        }),
+      { share: (label) => this.user.share(own, label), unshare: (label) => this.user.unshare(own, label) },
+    );
+  }
+
+  /** One session's memory: shared archival, recall and history, core edits reported to that session's turn only. */
+  private sessionMemory(agentId: string, sink: TurnSink): MemoryAccess {
+    const shared = this.memory(agentId);
+    return { ...shared, core: this.coreMemory(agentId, (e) => sink.emit?.(e)) };
   }
 
   /**
@@ -320,13 +345,15 @@ export class Project {
     const skills = this.extensions.skills;
     const userSkillDirs = skills.filter((s) => s.scope === "user").map((s) => s.dir);
     const agentRow = { ...agent, conversationId: this.conversationFor(agent, opts) };
+    const sink: TurnSink = { agentId: agent.id, emit: null };
+    this.sinks.add(sink);
     return new Agent({
       store: this.store,
       agent: agentRow,
       projectRoot: this.root,
-      memory: this.memory(agent.id),
+      memory: this.sessionMemory(agent.id, sink),
       onMemoryChange: (listener) => {
-        this.turnListeners.set(agent.id, listener);
+        sink.emit = listener;
         if (listener) for (const message of this.pendingNotices.splice(0)) listener({ type: "notice", message });
       },
       createModel: (m) => createModel(m, config),
@@ -431,8 +458,8 @@ export class Project {
   /** To the host's callback, and into the running turn's event stream (or the next turn's). */
   private notice(message: string): void {
     this.opts.onNotice?.(message);
-    const active = [...this.turnListeners.values()].filter((l) => l !== null);
+    const active = [...this.sinks].filter((s) => s.emit !== null);
     if (active.length === 0) this.pendingNotices.push(message);
-    for (const listener of active) listener({ type: "notice", message });
+    for (const sink of active) sink.emit!({ type: "notice", message });
   }
 }
