@@ -31,6 +31,7 @@ import type { Checkpoints } from "../checkpoints/checkpoints.js";
 import { rewind as rewindTurn, findTurn } from "../checkpoints/rewind.js";
 import type { RewindOptions } from "../checkpoints/types.js";
 import { forkConversation, listConversations, resolveConversation } from "./conversations.js";
+import { ShellProcesses } from "../tools/shell-processes.js";
 
 export interface ModeGate extends PermissionGate {
   mode: PermissionMode;
@@ -85,6 +86,8 @@ export interface AgentDeps {
 /** The one agent core behind the TUI, the headless runner and the SDK. */
 export class Agent implements AgentSession {
   readonly memory: MemoryAccess;
+  /** This session's running shell commands and the notices it gave. */
+  private processes = new ShellProcesses();
   private model: ModelClient;
   private conversationId: string;
   private registry: ToolRegistry;
@@ -269,6 +272,7 @@ export class Agent implements AgentSession {
         shell: this.deps.shell,
         readRoots: this.deps.readRoots,
         files: opts.files,
+        processes: this.processes,
         // The project forwards notices into this turn's stream (and to the host's callback).
         notify: (message: string) => this.deps.notify(message),
       },
@@ -412,6 +416,7 @@ export class Agent implements AgentSession {
   }
 
   close(): void {
+    this.processes.close();
     this.deps.onClose?.();
   }
 

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { ToolDisplay } from "../agent/events.js";
 import type { MemoryAccess } from "../memory/access.js";
 import type { MemoryActor } from "../memory/origin.js";
+import type { ShellProcesses } from "./shell-processes.js";
 
 /** Permission class: decides whether a call runs freely, asks, or is refused (see permissions/policy). */
 export type ToolKind = "read" | "write" | "exec" | "memory";
@@ -48,6 +49,8 @@ export interface ToolContext {
    * Paths are absolute and already confined to the project; without it, files are read and written directly.
    */
   files?: FileAccess;
+  /** The session's shell bookkeeping (live process groups, one-time notices). */
+  processes?: ShellProcesses;
 }
 
 export interface FileAccess {
