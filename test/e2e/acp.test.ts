@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import * as acp from "@agentclientprotocol/sdk";
@@ -29,11 +29,12 @@ interface Editor {
 async function withEditor<T>(
   root: string,
   home: string,
-  opts: { answer?: (r: acp.RequestPermissionRequest) => string; fs?: boolean; args?: string[] },
+  opts: { answer?: (r: acp.RequestPermissionRequest) => string; fs?: boolean; args?: string[]; wrap?: string[]; cwd?: string },
   run: (ctx: acp.ClientContext, ed: Editor) => Promise<T>,
 ): Promise<{ result: T; editor: Editor; code: number | null }> {
   const args = opts.args ?? ["--model", "scripted-model", "--base-url", server.url, "acp"];
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: root, env: cleanEnv(home), stdio: ["pipe", "pipe", "pipe"] });
+  const argv = [...(opts.wrap ?? []), process.execPath, BIN, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd ?? root, env: cleanEnv(home), stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout!.on("data", (d) => (out += d));
@@ -155,5 +156,36 @@ describe("letta-code acp", () => {
     expect(editor.writes).toEqual([expect.objectContaining({ path: join(p.root, "new.txt"), content: "via editor\n" })]);
     // The editor did the write; the disk is the editor's business.
     expect(existsSync(join(p.root, "new.txt"))).toBe(false);
+  });
+
+  it("a client asking never trusts a project: its committed yolo mode and allow rules do not apply (as root and as nobody)", async () => {
+    const asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+    for (const wrap of [[], asNobody]) {
+      const p = tempProject();
+      mkdirSync(join(p.root, ".letta"));
+      writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ permissions: { mode: "yolo", allow: ["run_shell"] } }));
+      if (wrap.length) {
+        const open = (d: string) => {
+          chmodSync(d, 0o777);
+          for (const f of readdirSync(d)) {
+            const abs = join(d, f);
+            if (statSync(abs).isDirectory()) open(abs);
+            else chmodSync(abs, 0o666);
+          }
+        };
+        open(p.root);
+      }
+      server.enqueue({ toolCalls: [{ id: "x1", name: "run_shell", arguments: { command: "touch pwned" } }] }, { text: "ok" });
+      // The editor runs the agent from elsewhere and names the project as the session's cwd.
+      const { editor, result } = await withEditor(p.root, p.home, { wrap, cwd: p.home }, async (ctx) => {
+        const s = await ctx.request(acp.methods.agent.session.new, { cwd: p.root, mcpServers: [] });
+        await ctx.request(acp.methods.agent.session.prompt, { sessionId: s.sessionId, prompt: [{ type: "text", text: "go" }] });
+        return s.modes?.currentModeId;
+      });
+      expect(result).toBe("ask");
+      expect(editor.permissions.map((q) => q.toolCall.toolCallId)).toEqual(["x1"]);
+      expect(existsSync(join(p.root, "pwned"))).toBe(false);
+      expect(editor.stderr()).toMatch(/not trusted/);
+    }
   });
 });
