@@ -13,7 +13,6 @@ import { EventQueue } from "./event-queue.js";
 import { runTurn } from "./loop.js";
 import { runReflection, utcDay, type MemoryChangeListener } from "./reflection.js";
 import type { ReflectionSettings } from "../config/config.js";
-import type { PermissionGate } from "./tool-runner.js";
 import type { ModelClient } from "../llm/types.js";
 import { contextWindowFor } from "../llm/context-windows.js";
 import type { Store } from "../store/store.js";
@@ -33,11 +32,9 @@ import type { RewindOptions } from "../checkpoints/types.js";
 import { forkConversation, listConversations, resolveConversation } from "./conversations.js";
 import { ShellProcesses } from "../tools/shell-processes.js";
 
-export interface ModeGate extends PermissionGate {
-  mode: PermissionMode;
-  readonly allow: readonly string[];
-  readonly deny: readonly string[];
-}
+import type { ModeGate } from "../permissions/types.js";
+
+export type { ModeGate } from "../permissions/types.js";
 
 /** What reflection needs from the project: its settings, a memory view of its own, its model. */
 export interface ReflectionHost {

@@ -4,9 +4,9 @@ import type { InstructionFile } from "./instructions.js";
 import type { RestorePlan, RewindOptions, RewindResult, TurnSummary } from "../checkpoints/types.js";
 import type { ConversationSummary } from "../store/conversations.js";
 import type { FileAccess, ToolServerStatus } from "../tools/types.js";
+import type { PermissionMode } from "../permissions/types.js";
 
-export type PermissionMode = "ask" | "accept-edits" | "yolo" | "read-only";
-export const PERMISSION_MODES: PermissionMode[] = ["ask", "accept-edits", "yolo", "read-only"];
+export { PERMISSION_MODES, type PermissionMode } from "../permissions/types.js";
 
 /** The user's answer to an approval_request. */
 export type ApprovalDecision =

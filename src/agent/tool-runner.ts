@@ -5,12 +5,9 @@ import { ESCALATED_RUN, ESCALATION_DECLINED, HEADLESS_REFUSAL, HOOK_BLOCKED, INT
 import { parseToolArgs, type ToolRegistry } from "../tools/registry.js";
 import type { Tool, ToolContext } from "../tools/types.js";
 
-export interface PermissionGate {
-  decide(tool: Tool, args: unknown): { action: "allow" | "ask" | "deny"; reason: string };
-  suggestRule(tool: Tool, args: unknown): string;
-  /** "Yes, and don't ask again": remember the rule for this project. */
-  remember(rule: string): void;
-}
+import type { PermissionGate } from "../permissions/types.js";
+
+export type { PermissionGate } from "../permissions/types.js";
 
 /**
  * The hooks around one call (PreToolUse, PostToolUse, Notification). A hook's deny beats every
