@@ -6,7 +6,9 @@ import { ensureLettaDir, findProjectRoot, LETTA_DIR } from "../config/project.js
 import { ConfigError, resolveConfig, type ConfigLayer, type ResolvedConfig } from "../config/config.js";
 import { Store } from "../store/store.js";
 import type { AgentRow } from "../store/agents.js";
-import { AgentCoreMemory, DEFAULT_BLOCKS, DEFAULT_BLOCK_LIMIT } from "../memory/core-memory.js";
+import { AgentCoreMemory } from "../memory/core-memory.js";
+import { DEFAULT_AGENT_NAME, seedAgent } from "./agent-seeding.js";
+import { TurnSinks, type TurnSink } from "./turn-sinks.js";
 import { AgentArchivalMemory } from "../memory/archival.js";
 import { AgentRecallMemory } from "../memory/recall.js";
 import { agentBlocks, layeredBlocks } from "../memory/block-source.js";
@@ -38,10 +40,7 @@ import { McpManager } from "../mcp/manager.js";
 import { recordApproval } from "../mcp/approvals.js";
 import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
 
-export const DEFAULT_AGENT_NAME = "default";
-export const DEFAULT_PERSONA =
-  "I am letta-code, a coding agent with persistent memory. I keep my notes about this project and its user up to date, " +
-  "verify before I claim, and prefer small, tested changes.";
+export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
 
 export interface OpenProjectOptions {
   /** Where to look for the project (default: the working directory). */
@@ -77,11 +76,6 @@ const BASE_URL_FROM: Record<ResolvedConfig["baseURLSource"], string> = {
 /** A read-only open found no agent to read: the first writable open creates one. */
 export class NoAgentYetError extends Error {}
 
-/** Where events raised outside the loop reach one session's running turn (null between turns). */
-interface TurnSink {
-  agentId: string;
-  emit: ((e: AgentEvent) => void) | null;
-}
 
 export class NoModelError extends Error {
   constructor() {
@@ -109,10 +103,8 @@ export class Project {
    * edits from outside the turn). A session's own memory edits go to its own sink only: two sessions
    * of one agent never see each other's events.
    */
-  private sinks = new Set<TurnSink>();
+  private sinks = new TurnSinks();
   private memories = new Map<string, MemoryAccess>();
-  /** Notices raised while no turn was running, shown at the start of the next one. */
-  private pendingNotices: string[] = [];
   private user: UserMemory;
   private instructions: InstructionFiles;
   private checkpointStore?: Checkpoints;
@@ -147,7 +139,7 @@ export class Project {
         opts.onEmbeddingProgress?.(p);
         // A download happens inside a turn (the first archival search): show it in that turn's stream too.
         const event: AgentEvent = { type: "progress", what: "embedding model", percent: Math.round(p.progress), detail: p.file };
-        for (const sink of this.sinks) sink.emit?.(event);
+        this.sinks.toAll(event);
       },
       onNotice: (m) => this.notice(m),
     });
@@ -179,22 +171,7 @@ export class Project {
   }
 
   createAgent(name: string, memory: Record<string, string> = {}): AgentRow {
-    if (this.store.agents.byName(name)) throw new Error(`An agent named "${name}" already exists.`);
-    return this.store.transaction(() => {
-      const agent = this.store.agents.create(name, this.config.model ? { model: this.config.model } : {});
-      const seeds: Record<string, string> = { persona: DEFAULT_PERSONA, human: "", project: "", ...memory };
-      const descriptions = new Map(DEFAULT_BLOCKS.map((b) => [b.label, b.description]));
-      for (const [label, value] of Object.entries(seeds)) {
-        this.store.blocks.upsert(agent.id, {
-          label,
-          value,
-          limit: Math.max(DEFAULT_BLOCK_LIMIT, value.length),
-          description: descriptions.get(label) ?? "",
-          readOnly: false,
-        });
-      }
-      return agent;
-    });
+    return seedAgent(this.store, name, { model: this.config.model, memory });
   }
 
   agentNames(): string {
@@ -213,7 +190,7 @@ export class Project {
 
   private createMemory(agentId: string): MemoryAccess {
     // Edits through the shared memory (the SDK, /memory) show in every live turn of this agent.
-    const core = this.coreMemory(agentId, (e) => this.toAgent(agentId, e));
+    const core = this.coreMemory(agentId, (e) => this.sinks.toAgent(agentId, e));
     const archival = new AgentArchivalMemory({
       passages: this.store.passages,
       agentId,
@@ -241,14 +218,10 @@ export class Project {
         const percent = Math.round((done / total) * 100);
         this.opts.onEmbeddingProgress?.({ file: "recall messages", loaded: done, total, progress: percent });
         const event: AgentEvent = { type: "progress", what: "embedding past messages", percent, detail: `${done}/${total} messages` };
-        this.toAgent(agentId, event);
+        this.sinks.toAgent(agentId, event);
       },
     });
     return { core, archival, recall, history };
-  }
-
-  private toAgent(agentId: string, e: AgentEvent): void {
-    for (const sink of this.sinks) if (sink.agentId === agentId) sink.emit?.(e);
   }
 
   private coreMemory(agentId: string, emit: (e: AgentEvent) => void): AgentCoreMemory {
@@ -345,16 +318,14 @@ export class Project {
     const skills = this.extensions.skills;
     const userSkillDirs = skills.filter((s) => s.scope === "user").map((s) => s.dir);
     const agentRow = { ...agent, conversationId: this.conversationFor(agent, opts) };
-    const sink: TurnSink = { agentId: agent.id, emit: null };
-    this.sinks.add(sink);
+    const sink = this.sinks.add(agent.id);
     return new Agent({
       store: this.store,
       agent: agentRow,
       projectRoot: this.root,
       memory: this.sessionMemory(agent.id, sink),
       onMemoryChange: (listener) => {
-        sink.emit = listener;
-        if (listener) for (const message of this.pendingNotices.splice(0)) listener({ type: "notice", message });
+        this.sinks.attach(sink, listener);
       },
       createModel: (m) => createModel(m, config),
       model,
@@ -366,7 +337,7 @@ export class Project {
       shell: this.shellSettings(),
       notify: (m) => this.notice(m),
       endpointFromProject: config.baseURLSource === "project",
-      takeNotices: () => this.pendingNotices.splice(0),
+      takeNotices: () => this.sinks.takePending(),
       instructions: () => this.instructions.list(),
       hooks: this.extensions.hooks,
       skills: () => skills,
@@ -458,8 +429,6 @@ export class Project {
   /** To the host's callback, and into the running turn's event stream (or the next turn's). */
   private notice(message: string): void {
     this.opts.onNotice?.(message);
-    const active = [...this.sinks].filter((s) => s.emit !== null);
-    if (active.length === 0) this.pendingNotices.push(message);
-    for (const sink of active) sink.emit!({ type: "notice", message });
+    this.sinks.notice(message);
   }
 }
