@@ -13,7 +13,6 @@ import { EventQueue } from "./event-queue.js";
 import { runTurn } from "./loop.js";
 import { runReflection, utcDay, type MemoryChangeListener } from "./reflection.js";
 import type { ReflectionSettings } from "../config/config.js";
-import type { PermissionGate } from "./tool-runner.js";
 import type { ModelClient } from "../llm/types.js";
 import { contextWindowFor } from "../llm/context-windows.js";
 import type { Store } from "../store/store.js";
@@ -31,12 +30,11 @@ import type { Checkpoints } from "../checkpoints/checkpoints.js";
 import { rewind as rewindTurn, findTurn } from "../checkpoints/rewind.js";
 import type { RewindOptions } from "../checkpoints/types.js";
 import { forkConversation, listConversations, resolveConversation } from "./conversations.js";
+import { ShellProcesses } from "../tools/shell-processes.js";
 
-export interface ModeGate extends PermissionGate {
-  mode: PermissionMode;
-  readonly allow: readonly string[];
-  readonly deny: readonly string[];
-}
+import type { ModeGate } from "../permissions/types.js";
+
+export type { ModeGate } from "../permissions/types.js";
 
 /** What reflection needs from the project: its settings, a memory view of its own, its model. */
 export interface ReflectionHost {
@@ -85,6 +83,8 @@ export interface AgentDeps {
 /** The one agent core behind the TUI, the headless runner and the SDK. */
 export class Agent implements AgentSession {
   readonly memory: MemoryAccess;
+  /** This session's running shell commands and the notices it gave. */
+  private processes = new ShellProcesses();
   private model: ModelClient;
   private conversationId: string;
   private registry: ToolRegistry;
@@ -268,6 +268,8 @@ export class Agent implements AgentSession {
         memory: this.memory,
         shell: this.deps.shell,
         readRoots: this.deps.readRoots,
+        files: opts.files,
+        processes: this.processes,
         // The project forwards notices into this turn's stream (and to the host's callback).
         notify: (message: string) => this.deps.notify(message),
       },
@@ -411,6 +413,7 @@ export class Agent implements AgentSession {
   }
 
   close(): void {
+    this.processes.close();
     this.deps.onClose?.();
   }
 

@@ -1,10 +1,9 @@
 import type { MemoryActor } from "../memory/origin.js";
 
-/**
- * The agent's public event stream. stream-json prints these one per line, so this is a
- * public format: bump EVENT_SCHEMA_VERSION on any incompatible change.
+/*
+ * The agent's internal event stream. Faces outside the process see these only through
+ * src/protocol (versioned, stamped with session, turn and order): change these freely, that one not.
  */
-export const EVENT_SCHEMA_VERSION = 1;
 
 export interface Usage {
   promptTokens: number;
@@ -35,7 +34,8 @@ export type ReflectionTrigger = "turns" | "compaction" | "exit" | "manual" | "co
 /** How a reflection pass ended: `busy` = another process holds these messages, `capped` = the daily token cap. */
 export type ReflectionStatus = "done" | "nothing" | "busy" | "capped" | "off" | "failed" | "interrupted";
 
-export type ToolCallState = "validating" | "awaiting_approval" | "running" | "done" | "error" | "cancelled";
+/** A tool call's one lifecycle: validating -> awaiting_approval -> running -> done | error | denied | cancelled. */
+export type ToolCallState = "validating" | "awaiting_approval" | "running" | "done" | "error" | "denied" | "cancelled";
 
 export type AgentEvent =
   /** turnId: the id of the turn's user message, what `letta-code rewind <turn-id>` takes. */
@@ -60,6 +60,8 @@ export type AgentEvent =
     }
   | { type: "approval_result"; id: string; approved: boolean; reason?: string }
   | { type: "tool_output"; id: string; chunk: string }
+  /** Each step of a call's lifecycle; `expected` on an error: a refusal the model can act on, not a crash. */
+  | { type: "tool_update"; id: string; name: string; state: ToolCallState; expected?: boolean }
   | {
       type: "tool_result";
       id: string;

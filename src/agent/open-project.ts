@@ -7,7 +7,9 @@ import { refusePlantedLinks } from "../config/letta-dir-links.js";
 import { ConfigError, resolveConfig, type ConfigLayer, type ResolvedConfig } from "../config/config.js";
 import { Store } from "../store/store.js";
 import type { AgentRow } from "../store/agents.js";
-import { AgentCoreMemory, DEFAULT_BLOCKS, DEFAULT_BLOCK_LIMIT } from "../memory/core-memory.js";
+import { AgentCoreMemory } from "../memory/core-memory.js";
+import { DEFAULT_AGENT_NAME, seedAgent } from "./agent-seeding.js";
+import { TurnSinks, type TurnSink } from "./turn-sinks.js";
 import { AgentArchivalMemory } from "../memory/archival.js";
 import { AgentRecallMemory } from "../memory/recall.js";
 import { agentBlocks, layeredBlocks } from "../memory/block-source.js";
@@ -39,10 +41,7 @@ import { McpManager } from "../mcp/manager.js";
 import { recordApproval } from "../mcp/approvals.js";
 import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
 
-export const DEFAULT_AGENT_NAME = "default";
-export const DEFAULT_PERSONA =
-  "I am letta-code, a coding agent with persistent memory. I keep my notes about this project and its user up to date, " +
-  "verify before I claim, and prefer small, tested changes.";
+export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
 
 export interface OpenProjectOptions {
   /** Where to look for the project (default: the working directory). */
@@ -78,6 +77,7 @@ const BASE_URL_FROM: Record<ResolvedConfig["baseURLSource"], string> = {
 /** A read-only open found no agent to read: the first writable open creates one. */
 export class NoAgentYetError extends Error {}
 
+
 export class NoModelError extends Error {
   constructor() {
     super(
@@ -99,11 +99,13 @@ export class Project {
   /** Hooks, custom commands and skills found at open (project hooks only when trusted). */
   readonly extensions: Extensions;
   private embedder: EmbedderProvider;
-  /** The event stream of each agent's running turn, for events raised outside the loop (memory edits, downloads, notices). */
-  private turnListeners = new Map<string, ((e: AgentEvent) => void) | null>();
+  /**
+   * Each live session's running turn, for events raised outside the loop (downloads, notices, memory
+   * edits from outside the turn). A session's own memory edits go to its own sink only: two sessions
+   * of one agent never see each other's events.
+   */
+  private sinks = new TurnSinks();
   private memories = new Map<string, MemoryAccess>();
-  /** Notices raised while no turn was running, shown at the start of the next one. */
-  private pendingNotices: string[] = [];
   private user: UserMemory;
   private instructions: InstructionFiles;
   private checkpointStore?: Checkpoints;
@@ -139,7 +141,7 @@ export class Project {
         opts.onEmbeddingProgress?.(p);
         // A download happens inside a turn (the first archival search): show it in that turn's stream too.
         const event: AgentEvent = { type: "progress", what: "embedding model", percent: Math.round(p.progress), detail: p.file };
-        for (const listener of this.turnListeners.values()) listener?.(event);
+        this.sinks.toAll(event);
       },
       onNotice: (m) => this.notice(m),
     });
@@ -171,22 +173,7 @@ export class Project {
   }
 
   createAgent(name: string, memory: Record<string, string> = {}): AgentRow {
-    if (this.store.agents.byName(name)) throw new Error(`An agent named "${name}" already exists.`);
-    return this.store.transaction(() => {
-      const agent = this.store.agents.create(name, this.config.model ? { model: this.config.model } : {});
-      const seeds: Record<string, string> = { persona: DEFAULT_PERSONA, human: "", project: "", ...memory };
-      const descriptions = new Map(DEFAULT_BLOCKS.map((b) => [b.label, b.description]));
-      for (const [label, value] of Object.entries(seeds)) {
-        this.store.blocks.upsert(agent.id, {
-          label,
-          value,
-          limit: Math.max(DEFAULT_BLOCK_LIMIT, value.length),
-          description: descriptions.get(label) ?? "",
-          readOnly: false,
-        });
-      }
-      return agent;
-    });
+    return seedAgent(this.store, name, { model: this.config.model, memory });
   }
 
   agentNames(): string {
@@ -204,21 +191,8 @@ export class Project {
   }
 
   private createMemory(agentId: string): MemoryAccess {
-    const own = agentBlocks(this.store.blocks, agentId, this.store);
-    // The agent's own blocks, with the blocks the user shares across projects layered over them.
-    const core = new AgentCoreMemory(
-      layeredBlocks(own, () => this.user.blocks()),
-      (label, action, before, after, event) =>
-        this.turnListeners.get(agentId)?.({
-          type: "memory_update",
-          label,
-          action,
-          before,
-          after,
-          ...(event ? { eventId: event.id, actor: event.actor, ...(event.reason ? { reason: event.reason } : {}) } : {}),
-        }),
-      { share: (label) => this.user.share(own, label), unshare: (label) => this.user.unshare(own, label) },
-    );
+    // Edits through the shared memory (the SDK, /memory) show in every live turn of this agent.
+    const core = this.coreMemory(agentId, (e) => this.sinks.toAgent(agentId, e));
     const archival = new AgentArchivalMemory({
       passages: this.store.passages,
       agentId,
@@ -246,10 +220,34 @@ export class Project {
         const percent = Math.round((done / total) * 100);
         this.opts.onEmbeddingProgress?.({ file: "recall messages", loaded: done, total, progress: percent });
         const event: AgentEvent = { type: "progress", what: "embedding past messages", percent, detail: `${done}/${total} messages` };
-        this.turnListeners.get(agentId)?.(event);
+        this.sinks.toAgent(agentId, event);
       },
     });
     return { core, archival, recall, history };
+  }
+
+  private coreMemory(agentId: string, emit: (e: AgentEvent) => void): AgentCoreMemory {
+    const own = agentBlocks(this.store.blocks, agentId, this.store);
+    // The agent's own blocks, with the blocks the user shares across projects layered over them.
+    return new AgentCoreMemory(
+      layeredBlocks(own, () => this.user.blocks()),
+      (label, action, before, after, event) =>
+        emit({
+          type: "memory_update",
+          label,
+          action,
+          before,
+          after,
+          ...(event ? { eventId: event.id, actor: event.actor, ...(event.reason ? { reason: event.reason } : {}) } : {}),
+        }),
+      { share: (label) => this.user.share(own, label), unshare: (label) => this.user.unshare(own, label) },
+    );
+  }
+
+  /** One session's memory: shared archival, recall and history, core edits reported to that session's turn only. */
+  private sessionMemory(agentId: string, sink: TurnSink): MemoryAccess {
+    const shared = this.memory(agentId);
+    return { ...shared, core: this.coreMemory(agentId, (e) => sink.emit?.(e)) };
   }
 
   /**
@@ -322,14 +320,14 @@ export class Project {
     const skills = this.extensions.skills;
     const userSkillDirs = skills.filter((s) => s.scope === "user").map((s) => s.dir);
     const agentRow = { ...agent, conversationId: this.conversationFor(agent, opts) };
+    const sink = this.sinks.add(agent.id);
     return new Agent({
       store: this.store,
       agent: agentRow,
       projectRoot: this.root,
-      memory: this.memory(agent.id),
+      memory: this.sessionMemory(agent.id, sink),
       onMemoryChange: (listener) => {
-        this.turnListeners.set(agent.id, listener);
-        if (listener) for (const message of this.pendingNotices.splice(0)) listener({ type: "notice", message });
+        this.sinks.attach(sink, listener);
       },
       createModel: (m) => createModel(m, config),
       model,
@@ -341,7 +339,7 @@ export class Project {
       shell: this.shellSettings(),
       notify: (m) => this.notice(m),
       endpointFromProject: config.baseURLSource === "project",
-      takeNotices: () => this.pendingNotices.splice(0),
+      takeNotices: () => this.sinks.takePending(),
       instructions: () => this.instructions.list(),
       hooks: this.extensions.hooks,
       skills: () => skills,
@@ -433,8 +431,6 @@ export class Project {
   /** To the host's callback, and into the running turn's event stream (or the next turn's). */
   private notice(message: string): void {
     this.opts.onNotice?.(message);
-    const active = [...this.turnListeners.values()].filter((l) => l !== null);
-    if (active.length === 0) this.pendingNotices.push(message);
-    for (const listener of active) listener({ type: "notice", message });
+    this.sinks.notice(message);
   }
 }

@@ -3,10 +3,10 @@ import type { MemoryAccess } from "../memory/access.js";
 import type { InstructionFile } from "./instructions.js";
 import type { RestorePlan, RewindOptions, RewindResult, TurnSummary } from "../checkpoints/types.js";
 import type { ConversationSummary } from "../store/conversations.js";
-import type { ToolServerStatus } from "../tools/types.js";
+import type { FileAccess, ToolServerStatus } from "../tools/types.js";
+import type { PermissionMode } from "../permissions/types.js";
 
-export type PermissionMode = "ask" | "accept-edits" | "yolo" | "read-only";
-export const PERMISSION_MODES: PermissionMode[] = ["ask", "accept-edits", "yolo", "read-only"];
+export { PERMISSION_MODES, type PermissionMode } from "../permissions/types.js";
 
 /** The user's answer to an approval_request. */
 export type ApprovalDecision =
@@ -25,6 +25,8 @@ export interface SendOptions {
   allowTools?: string[];
   /** Another model for this turn only (a custom command's `model`). */
   model?: string;
+  /** Read and write files through the host (an ACP client's fs methods) during this turn. */
+  files?: FileAccess;
 }
 
 export interface SessionInfo {

@@ -1,15 +1,13 @@
-import type { AgentEvent, ToolDisplay } from "./events.js";
+import type { AgentEvent, ToolCallState, ToolDisplay } from "./events.js";
+import { isExpectedError } from "../errors.js";
 import type { Approver } from "./session.js";
 import { ESCALATED_RUN, ESCALATION_DECLINED, HEADLESS_REFUSAL, HOOK_BLOCKED, INTERRUPTED_TOOL_RESULT, NAMELESS_TOOL_CALL } from "./prompts.js";
 import { parseToolArgs, type ToolRegistry } from "../tools/registry.js";
 import type { Tool, ToolContext } from "../tools/types.js";
 
-export interface PermissionGate {
-  decide(tool: Tool, args: unknown): { action: "allow" | "ask" | "deny"; reason: string };
-  suggestRule(tool: Tool, args: unknown): string;
-  /** "Yes, and don't ask again": remember the rule for this project. */
-  remember(rule: string): void;
-}
+import type { PermissionGate } from "../permissions/types.js";
+
+export type { PermissionGate } from "../permissions/types.js";
 
 /**
  * The hooks around one call (PreToolUse, PostToolUse, Notification). A hook's deny beats every
@@ -47,12 +45,27 @@ export async function runToolCall(
 ): Promise<ToolCallOutcome> {
   const { registry, gate, ctx, emit, hooks } = deps;
   let ranArgs: unknown;
-  const finish = async (state: ToolCallOutcome["state"], content: string, display?: ToolDisplay): Promise<ToolCallOutcome> => {
+  const update = (state: ToolCallState, expected?: boolean) =>
+    emit({ type: "tool_update", id: call.id, name: call.name, state, ...(expected === undefined ? {} : { expected }) });
+  /**
+   * `denied`: refused by a rule, a hook, headless mode or the user (the model reads an error);
+   * `crash`: an error nobody expected, so the update says so.
+   */
+  const finish = async (
+    state: ToolCallOutcome["state"],
+    content: string,
+    display?: ToolDisplay,
+    how?: "denied" | "crash",
+  ): Promise<ToolCallOutcome> => {
     // PostToolUse sees what ran, failed or not; a call that never ran has nothing to report.
     if (hooks && ranArgs !== undefined && state !== "cancelled") {
       const feedback = await hooks.after(call, ranArgs, { content, state }, ctx.signal);
       if (feedback) content = `${content}\n\n${feedback}`;
     }
+    // The final state first: a face commits the call when its result arrives.
+    if (how === "denied") update("denied");
+    else if (state === "error") update("error", how !== "crash");
+    else update(state);
     emit({ type: "tool_result", id: call.id, name: call.name, state, content, display });
     return { content, state };
   };
@@ -65,6 +78,7 @@ export async function runToolCall(
     /* shown raw */
   }
   emit({ type: "tool_call", id: call.id, name: call.name, args: parsedForEvent, rawArgs: call.arguments });
+  update("validating");
   if (!call.name.trim()) return finish("error", NAMELESS_TOOL_CALL(registry.names()));
   if (!tool) {
     return finish("error", `Unknown tool "${call.name}". Available tools: ${registry.names().join(", ")}.`);
@@ -76,17 +90,18 @@ export async function runToolCall(
   if (ctx.signal.aborted) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
   const hook: { verdict?: "allow" | "deny" | "ask"; reason?: string } = hooks ? await hooks.before(call, args, ctx.signal) : {};
   if (ctx.signal.aborted) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
-  if (hook.verdict === "deny") return finish("error", HOOK_BLOCKED(hook.reason));
+  if (hook.verdict === "deny") return finish("error", HOOK_BLOCKED(hook.reason), undefined, "denied");
   let verdict = gate.decide(tool, args);
-  if (verdict.action === "deny") return finish("error", `Permission denied: ${verdict.reason}`);
+  if (verdict.action === "deny") return finish("error", `Permission denied: ${verdict.reason}`, undefined, "denied");
   if (verdict.action === "ask" && (hook.verdict === "allow" || deps.turnAllows?.(tool, args))) verdict = { action: "allow", reason: "allowed by a hook or the command" };
   if (verdict.action === "allow" && hook.verdict === "ask") verdict = { action: "ask", reason: hook.reason ?? "a PreToolUse hook asks for approval" };
   if (verdict.action === "ask") {
     const rule = gate.suggestRule(tool, args);
-    if (!deps.approve) return finish("error", HEADLESS_REFUSAL(tool.name, rule, verdict.reason));
+    if (!deps.approve) return finish("error", HEADLESS_REFUSAL(tool.name, rule, verdict.reason), undefined, "denied");
     const preview = (await safePreview(tool, args, ctx)) ?? { kind: "text" as const, text: call.arguments };
     const request = { type: "approval_request" as const, id: call.id, name: tool.name, args, preview, suggestedRule: rule };
     emit(request);
+    update("awaiting_approval");
     hooks?.approvalWaiting(call, rule);
     const answer = await Promise.race([deps.approve(request), aborted(ctx.signal)]);
     if (!answer) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
@@ -94,13 +109,14 @@ export async function runToolCall(
       emit({ type: "approval_result", id: call.id, approved: false, reason: answer.reason });
       const reason = answer.reason?.trim();
       const why = reason ? ` The user said: ${/[.!?]$/.test(reason) ? reason : `${reason}.`}` : "";
-      return finish("error", `The user declined this ${tool.name} call.${why} Do not retry it unchanged.`);
+      return finish("error", `The user declined this ${tool.name} call.${why} Do not retry it unchanged.`, undefined, "denied");
     }
     if (answer.decision === "always") gate.remember(rule);
     emit({ type: "approval_result", id: call.id, approved: true });
   }
 
   ranArgs = args;
+  update("running");
   // Commands can change any file: snapshot around an approved one so rewind covers it too.
   const snapshot = tool.kind === "exec" ? ctx.checkpoint?.beforeShell() : undefined;
   try {
@@ -118,14 +134,16 @@ export async function runToolCall(
         escalation: true as const,
       };
       emit(request);
+      update("awaiting_approval");
       hooks?.approvalWaiting(call, request.suggestedRule);
       const answer = await Promise.race([deps.approve(request), aborted(ctx.signal)]);
       if (!answer) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
       emit({ type: "approval_result", id: call.id, approved: answer.decision !== "no", reason: answer.decision === "no" ? answer.reason : undefined });
-      if (answer.decision === "no") return finish("error", `${result.content}${ESCALATION_DECLINED}`, result.display);
+      if (answer.decision === "no") return finish("error", `${result.content}${ESCALATION_DECLINED}`, result.display, "denied");
       // "always": the session's commands stop being sandboxed (the settings object is the session's own).
       if (answer.decision === "always") ctx.shell.sandbox = false;
       const unsandboxed = { ...ctx, shell: { ...ctx.shell, sandbox: false } };
+      update("running");
       result = await runWithSnapshot(tool, args, unsandboxed, ctx.checkpoint?.beforeShell());
       result = { ...result, content: `${ESCALATED_RUN}${result.content}` };
       if (ctx.signal.aborted) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
@@ -133,10 +151,8 @@ export async function runToolCall(
     return finish(result.isError ? "error" : "done", result.content, result.display);
   } catch (err) {
     if (ctx.signal.aborted) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
-    const e = err as Error;
-    // Expected refusals (ToolError, MemoryError, bad dates) read as-is; anything else is labelled a crash.
-    const known = ["ToolError", "MemoryError", "StoreError"].includes(e?.name) || /^not a date/.test(e?.message ?? "");
-    return finish("error", known ? e.message : `${tool.name} failed: ${e?.message ?? String(err)}`);
+    if (isExpectedError(err)) return finish("error", err.message);
+    return finish("error", `${tool.name} failed: ${(err as Error)?.message ?? String(err)}`, undefined, "crash");
   }
 }
 

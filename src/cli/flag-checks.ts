@@ -14,6 +14,11 @@ export function flagProblems(o: CliOptions): string[] {
   if (o.new && (o.continue || resuming)) problems.push(`--new starts a fresh conversation; it contradicts ${o.continue ? "--continue" : "--resume"}.`);
   if (o.continue && resuming) problems.push("--continue and --resume both choose the conversation: give one of them.");
   if (o.forkSession && !o.continue && !resuming) problems.push("--fork-session copies a conversation: use it with --resume <id> or --continue.");
+  if (o.inputFormat === "stream-json" && o.outputFormat !== "stream-json") {
+    problems.push("--input-format stream-json needs --output-format stream-json (each turn's events and result go to stdout).");
+  }
+  if (o.inputFormat === "stream-json" && typeof o.prompt === "string") problems.push("--input-format stream-json reads the prompts from stdin: give -p without text.");
+  if (o.permissionPromptTool && o.inputFormat !== "stream-json") problems.push("--permission-prompt-tool stdio answers approvals from stdin: use it with --input-format stream-json.");
   for (const [flag, rules] of [["--allowed-tools", o.allowedTools], ["--disallowed-tools", o.disallowedTools]] as const) {
     for (const error of validateRules(rules ?? [])) problems.push(`${flag}: ${error}`);
   }

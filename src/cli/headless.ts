@@ -1,5 +1,7 @@
 import type { AgentSession, SendOptions } from "../agent/session.js";
-import { EVENT_SCHEMA_VERSION } from "../agent/events.js";
+import type { AgentEvent } from "../agent/events.js";
+import type { InitLine } from "../protocol/schema.js";
+import { ProtocolStream } from "../protocol/translate.js";
 import { progressLine } from "./progress.js";
 import { ResultCollector } from "./result.js";
 import { reflectAll } from "./reflect-all.js";
@@ -40,36 +42,21 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
   process.on("SIGTERM", onSigint);
 
   const info = session.info();
+  const stream = new ProtocolStream(info.conversationId);
   const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
+  const emit = eventPrinter(opts, stream, line, err);
   if (opts.format === "stream-json") {
     // The first request waits for MCP servers anyway; waiting here lets init say how each one did.
     await session.waitForTools?.(controller.signal);
-    const servers = session.mcpServers?.() ?? [];
-    line({
-      type: "init",
-      schema_version: EVENT_SCHEMA_VERSION,
-      agent_id: info.agentId,
-      session_id: info.conversationId,
-      agent_name: info.agentName,
-      model: info.model,
-      base_url: info.baseURL,
-      ...(info.endpointFromProject ? { base_url_source: "project" } : {}),
-      cwd: info.projectRoot,
-      permission_mode: info.permissionMode,
-      mcp_servers: servers.map((m) => ({ name: m.name, status: m.state, scope: m.scope, tools: m.tools.length, ...(m.error ? { error: m.error } : {}) })),
-    });
+    line(stream.init(initFields(session, "text")));
   }
   try {
     collector.requestBegan();
     for await (const e of session.send(opts.prompt, { ...opts.send, signal: controller.signal })) {
       collector.observe(e);
-      if (opts.format === "stream-json") line(e);
-      if (opts.progress) {
-        const p = progressLine(e);
-        if (p) err.write(`${p}\n`);
-      }
+      emit(e);
     }
-    if (opts.reflect && !controller.signal.aborted) await reflectAfter(session, opts, collector, controller.signal, line, err);
+    if (opts.reflect && !controller.signal.aborted) await reflectAfter(session, collector, controller.signal, emit, err);
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
@@ -80,7 +67,7 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
   if (opts.format === "text") {
     if (result.result && !result.is_error) out.write(result.result.endsWith("\n") ? result.result : `${result.result}\n`);
     else if (result.subtype === "interrupted" && result.result) out.write(`${result.result}\n`);
-  } else line(result);
+  } else line(stream.result(result));
   // Failures always reach stderr: scripts need to know why, whatever the output format.
   if (result.is_error && result.subtype !== "interrupted" && !opts.progress) {
     err.write(`letta-code: ${result.result || "the run failed"}\n`);
@@ -92,12 +79,45 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
   return result.is_error ? EXIT.failed : EXIT.ok;
 }
 
-async function reflectAfter(
+/** What `init` says about the session (ProtocolStream stamps the rest). */
+export function initFields(session: AgentSession, inputFormat: "text" | "stream-json"): Omit<InitLine, "schema_version" | "session_id" | "turn_id" | "seq" | "ts"> {
+  const info = session.info();
+  const servers = session.mcpServers?.() ?? [];
+  return {
+    type: "init",
+    agent_id: info.agentId,
+    agent_name: info.agentName,
+    model: info.model,
+    base_url: info.baseURL,
+    ...(info.endpointFromProject ? { base_url_source: "project" as const } : {}),
+    cwd: info.projectRoot,
+    permission_mode: info.permissionMode,
+    input_format: inputFormat,
+    mcp_servers: servers.map((m) => ({ name: m.name, status: m.state, scope: m.scope, tools: m.tools.length, ...(m.error ? { error: m.error } : {}) })),
+  };
+}
+
+/** Each event as stream-json prints it (stamped) and as the progress printer shows it on stderr. */
+export function eventPrinter(
+  opts: Pick<HeadlessOptions, "format" | "progress">,
+  stream: ProtocolStream,
+  line: (o: unknown) => void,
+  err: NodeJS.WritableStream,
+): (e: AgentEvent) => void {
+  return (e) => {
+    if (opts.format === "stream-json") line(stream.event(e));
+    if (opts.progress) {
+      const p = progressLine(e);
+      if (p) err.write(`${p}\n`);
+    }
+  };
+}
+
+export async function reflectAfter(
   session: AgentSession,
-  opts: HeadlessOptions,
   collector: ResultCollector,
   signal: AbortSignal,
-  line: (o: unknown) => void,
+  emit: (e: AgentEvent) => void,
   err: NodeJS.WritableStream,
 ): Promise<void> {
   if (session.reflectionSchedule?.().mode === "off") {
@@ -107,13 +127,7 @@ async function reflectAfter(
   const r = await reflectAll(session, {
     trigger: "headless",
     signal,
-    onEvent: (e) => {
-      if (opts.format === "stream-json") line(e);
-      if (opts.progress) {
-        const p = progressLine(e);
-        if (p) err.write(`${p}\n`);
-      }
-    },
+    onEvent: emit,
   });
   collector.reflectionUsage = r.usage;
   // The answer stands whatever happens here: a failed reflection is reported, not an exit code.

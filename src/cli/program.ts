@@ -4,6 +4,8 @@ import { PERMISSION_MODES, type PermissionMode } from "../agent/session.js";
 export interface CliOptions {
   prompt?: string | boolean;
   outputFormat: "text" | "json" | "stream-json";
+  inputFormat?: "text" | "stream-json";
+  permissionPromptTool?: "stdio";
   model?: string;
   baseUrl?: string;
   contextWindow?: number;
@@ -61,6 +63,16 @@ export function buildProgram(version: string): Command {
       new Option("--output-format <format>", "headless output: text, json (one result object) or stream-json (events, one per line)")
         .choices(["text", "json", "stream-json"])
         .default("text"),
+    )
+    .addOption(
+      new Option("--input-format <format>", "headless input: text (one prompt) or stream-json (user and control lines on stdin, one turn each)")
+        .choices(["text", "stream-json"])
+        .default("text"),
+    )
+    .addOption(
+      new Option("--permission-prompt-tool <tool>", "with --input-format stream-json: stdio = approval requests are answered by control lines on stdin").choices([
+        "stdio",
+      ]),
     )
     .option("-m, --model <name>", "model name, e.g. gpt-4.1, qwen2.5-coder:14b (env LETTA_CODE_MODEL)")
     .option("--base-url <url>", "OpenAI-compatible endpoint (env OPENAI_BASE_URL; default https://api.openai.com/v1)")

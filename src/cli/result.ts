@@ -1,24 +1,9 @@
-import { EVENT_SCHEMA_VERSION, type AgentEvent, type Usage } from "../agent/events.js";
+import type { AgentEvent, Usage } from "../agent/events.js";
+import type { ResultLine } from "../protocol/schema.js";
+import { SCHEMA_VERSION } from "../protocol/version.js";
 
-/** The final object of `--output-format json` and the last line of `stream-json`; names follow Claude Code's. */
-export interface HeadlessResult {
-  type: "result";
-  subtype: "success" | "error_max_steps" | "error_loop" | "error_during_execution" | "interrupted";
-  is_error: boolean;
-  result: string;
-  agent_id: string;
-  session_id: string;
-  model: string;
-  num_steps: number;
-  num_turns: number;
-  duration_ms: number;
-  duration_api_ms: number;
-  usage: { prompt_tokens: number; completion_tokens: number; input_tokens: number; output_tokens: number; total_tokens: number };
-  tool_calls: { id: string; name: string; input: unknown; is_error: boolean }[];
-  schema_version: number;
-  /** With --reflect: tokens the reflection pass used after the answer, apart from `usage`. */
-  reflection_usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
-}
+/** The final object of `--output-format json` and a turn's last line in `stream-json` (before ProtocolStream stamps it). */
+export type HeadlessResult = Omit<ResultLine, "turn_id" | "seq" | "ts">;
 
 const SUBTYPE: Record<Extract<AgentEvent, { type: "done" }>["reason"], HeadlessResult["subtype"]> = {
   answer: "success",
@@ -83,7 +68,7 @@ export class ResultCollector {
         total_tokens: usage.promptTokens + usage.completionTokens,
       },
       tool_calls: [...this.calls.values()],
-      schema_version: EVENT_SCHEMA_VERSION,
+      schema_version: SCHEMA_VERSION,
       ...(this.reflectionUsage
         ? {
             reflection_usage: {

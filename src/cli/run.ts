@@ -29,7 +29,8 @@ async function askTrustOnce(flags: ConfigLayer): Promise<void> {
 /** Decide headless vs. interactive, open the project and run; returns the exit code. */
 export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: string): Promise<number> {
   const startedAt = Math.round(performance.timeOrigin);
-  const interactive = opts.prompt === undefined && process.stdin.isTTY && process.stdout.isTTY;
+  const streamInput = opts.inputFormat === "stream-json";
+  const interactive = !streamInput && opts.prompt === undefined && process.stdin.isTTY && process.stdout.isTTY;
   if (typeof opts.prompt === "string" && positional !== undefined) {
     process.stderr.write("letta-code: give the prompt once: either -p \"...\" or as an argument.\n");
     return EXIT.usage;
@@ -38,7 +39,8 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
   const warn = (m: string) => process.stderr.write(`letta-code: ${m}\n`);
 
   // Reading stdin overlaps with opening the store: both are start-up latency.
-  const stdinPromise: Promise<PipedInput> = interactive ? Promise.resolve({ text: "" }) : readPipedInput();
+  // stream-json input is read line by line for the whole session, not up front.
+  const stdinPromise: Promise<PipedInput> = interactive || streamInput ? Promise.resolve({ text: "" }) : readPipedInput();
   stdinPromise.catch(() => undefined);
   let project: Project | undefined;
   try {
@@ -65,6 +67,11 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
     if (opts.resume === true) {
       warn("--resume needs a session id without a terminal (`letta-code sessions` lists them).");
       return EXIT.usage;
+    }
+    if (streamInput) {
+      const { runStreamInput } = await import("./stream-input.js");
+      const session = project.session(agent, { ...conversation, mode: flags.permissions?.mode });
+      return await runStreamInput(session, { progress: !!progress, permissionPromptTool: opts.permissionPromptTool });
     }
     let input: PipedInput;
     try {

@@ -1,27 +1,9 @@
 /** What tools and front-ends may do to an agent's memory. Implemented by memory/agent-memory.ts. */
 import type { MemoryOrigin } from "./origin.js";
 import type { MemoryHistory } from "./history.js";
+import type { Block, MessageSearchOptions, Passage, RecallMessage } from "../store/rows.js";
 
-export interface Block {
-  label: string;
-  value: string;
-  limit: number;
-  description: string;
-  readOnly: boolean;
-  updatedAt: string;
-  /** Set when the block lives in the user-level store (~/.letta) and follows the user into every project. */
-  shared?: boolean;
-}
-
-export interface Passage {
-  id: number;
-  text: string;
-  tags: string[];
-  createdAt: string;
-  score?: number;
-  /** Set when a newer passage on the same subject says this one changed. */
-  supersededBy?: number;
-}
+export type { Block, MessageSearchOptions, Passage, RecallMessage } from "../store/rows.js";
 
 export interface PassageSearchOptions {
   topK?: number;
@@ -35,28 +17,7 @@ export interface PassageSearchOptions {
   offset?: number;
 }
 
-export interface RecallMessage {
-  id: number;
-  role: "system" | "user" | "assistant" | "tool";
-  content: string;
-  createdAt: string;
-  conversationId: string;
-  score?: number;
-  /** Set when a newer message on the same subject says this one changed. */
-  supersededBy?: number;
-}
 
-export interface MessageSearchOptions {
-  limit?: number;
-  offset?: number;
-  roles?: RecallMessage["role"][];
-  from?: string;
-  to?: string;
-  /** "recent" (newest first, the default) or "rank" (best match first). */
-  order?: "recent" | "rank";
-  /** What relative dates in the query ("yesterday", "last Tuesday") resolve against; default now. */
-  now?: string;
-}
 
 export interface CoreMemory {
   list(): Block[];

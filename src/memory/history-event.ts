@@ -1,38 +1,7 @@
-import type { MemoryActor, MemoryOrigin } from "./origin.js";
+import type { MemoryOrigin } from "./origin.js";
+import type { MemoryEvent } from "../store/rows.js";
 
-/**
- * One memory change, as recorded in `memory_events` and as printed by `memory log --json`.
- * Snake_case on purpose: this is a wire shape (the unit a later team sync replicates), not an
- * in-process object. It is self-contained: full before/after values, the passage identified by
- * its text hash, no pointer into rows only one database has (beyond the agent id).
- */
-export interface MemoryEvent {
-  /** Short random id (10 base32 chars), stable across databases; what users type (a unique prefix will do). */
-  id: string;
-  /** ISO-8601 UTC. */
-  at: string;
-  agent_id: string;
-  actor: MemoryActor;
-  kind: "block" | "passage";
-  /** append | replace | rethink | set | create | remove | share | unshare | insert | delete | undo */
-  op: string;
-  label: string | null;
-  /** sha256 of the passage's normalised text: the passage's identity in any database. */
-  passage_id: string | null;
-  /** A block's text (null: the block did not exist), or a passage as JSON {text, tags, created_at} (null: not stored). */
-  before: string | null;
-  after: string | null;
-  reason: string | null;
-  /** For op "undo": the id of the event it reverted. */
-  undoes: string | null;
-  /** Where the event is kept: the project's store, or the user store (~/.letta) for shared blocks. */
-  scope: "project" | "user";
-}
-
-export type NewMemoryEvent = Omit<MemoryEvent, "id" | "at" | "scope" | "agent_id" | "reason" | "undoes"> & {
-  reason?: string | null;
-  undoes?: string | null;
-};
+export type { MemoryEvent, NewMemoryEvent } from "../store/rows.js";
 
 /** An origin as the memory classes take it; `undoes` is set only by undo, which records op "undo". */
 export type ChangeOrigin = MemoryOrigin & { undoes?: string };

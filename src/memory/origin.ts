@@ -1,9 +1,7 @@
-/**
- * Who changed memory, and why: recorded with every memory change so the user can read the history
- * and undo what was learned. A tool call in a turn is the `agent`; the background distillation pass
- * is `reflection`; the CLI, TUI and SDK acting for the person are `user`.
- */
-export type MemoryActor = "agent" | "reflection" | "user";
+import type { MemoryActor } from "../store/rows.js";
+
+/** Who changed memory (agent, reflection, user): defined with the stored rows that record it. */
+export type { MemoryActor } from "../store/rows.js";
 
 export interface MemoryOrigin {
   actor: MemoryActor;

@@ -1,5 +1,4 @@
-import type { PermissionMode } from "../agent/session.js";
-import type { ModeGate } from "../agent/agent.js";
+import type { ModeGate, PermissionMode } from "./types.js";
 import type { Tool } from "../tools/types.js";
 import { decide, suggestRule } from "./policy.js";
 

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { PermissionMode } from "../agent/session.js";
+import type { PermissionMode } from "./types.js";
 import type { ToolKind } from "../tools/types.js";
 import { isKnownToolName } from "../tools/names.js";
 import { allowsArgv, deniesArgv, isDestructive, parseCommandPattern, type CommandPattern } from "./command-rules.js";

@@ -7,6 +7,8 @@ import type { Block, MessageSearchOptions, Passage, PassageSearchOptions, Recall
 import type { LoadProgress } from "../embeddings/types.js";
 import type { MemoryEvent } from "../memory/history-event.js";
 import type { ConfigLayer } from "../config/config.js";
+import type { PublicEvent } from "../protocol/schema.js";
+import { ProtocolStream } from "../protocol/translate.js";
 
 /** Model settings default to the CLI's sources (LETTA_CODE_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, config files). */
 export interface ClientOptions
@@ -47,8 +49,8 @@ export interface TurnResult {
 
 export interface UserMessageOptions {
   signal?: AbortSignal;
-  /** Every event of the turn as it happens (deltas, tool calls, memory updates...). */
-  onEvent?: (e: AgentEvent) => void;
+  /** Every event of the turn as it happens (deltas, tool calls, memory updates...), in the public protocol (see schema/events.schema.json). */
+  onEvent?: (e: PublicEvent) => void;
   /** Answer approval requests; without it, writes and commands are refused in "ask" mode. */
   approve?: Approver;
   /** Continue this conversation (an id from `listSessions` or a result's `sessionId`); default: the current one. */
@@ -69,6 +71,8 @@ export interface SessionSummary {
 export class LettaClient {
   private project: Project;
   private sessions = new Map<string, Agent>();
+  /** One numbered event stream per live session, so seq keeps rising across its turns. */
+  private streams = new WeakMap<Agent, ProtocolStream>();
 
   constructor(private opts: ClientOptions = {}) {
     this.project = Project.open({
@@ -117,8 +121,9 @@ export class LettaClient {
     const messages: TurnMessage[] = [];
     const names = new Map<string, string>();
     let done: Extract<AgentEvent, { type: "done" }> | undefined;
+    const stream = this.streamOf(session);
     for await (const e of session.send(text, { signal: opts.signal, approve: opts.approve })) {
-      opts.onEvent?.(e);
+      opts.onEvent?.(stream.event(e));
       if (e.type === "assistant_message") messages.push({ messageType: "assistant_message", content: e.text });
       if (e.type === "tool_call") {
         names.set(e.id, e.name);
@@ -236,6 +241,12 @@ export class LettaClient {
     const row = this.project.store.agents.get(agentId) ?? this.project.store.agents.byName(agentId);
     if (!row) throw new Error(`No agent "${agentId}" in ${this.project.lettaDir}.`);
     return row;
+  }
+
+  private streamOf(session: Agent): ProtocolStream {
+    let s = this.streams.get(session);
+    if (!s) this.streams.set(session, (s = new ProtocolStream(session.info().conversationId)));
+    return s;
   }
 
   private session(agentId: string): Agent {

@@ -1,6 +1,6 @@
 import type { DB } from "./db.js";
 import { nowIso, sql } from "./db.js";
-import type { Block } from "../memory/access.js";
+import type { Block } from "./rows.js";
 
 interface RawBlock {
   label: string;

@@ -1,3 +1,4 @@
+import { ExpectedError } from "../errors.js";
 import Database from "better-sqlite3";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
@@ -7,7 +8,7 @@ import { indexedText } from "./search-terms.js";
 export type DB = Database.Database;
 
 /** A store failure with a message that names the file and says what to do. */
-export class StoreError extends Error {
+export class StoreError extends ExpectedError {
   constructor(message: string, readonly code?: string) {
     super(message);
     this.name = "StoreError";

@@ -1,3 +1,4 @@
+import { ExpectedError } from "../errors.js";
 import { matchExpression, queryTerms } from "./search-terms.js";
 
 /**
@@ -14,7 +15,7 @@ export function dateBounds(from?: string, to?: string): { from?: string; to?: st
     const t = d.trim();
     if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return end ? `${t}T23:59:59.999Z` : `${t}T00:00:00.000Z`;
     const parsed = new Date(t);
-    if (Number.isNaN(parsed.getTime())) throw new Error(`not a date: "${d}" (use YYYY-MM-DD or an ISO datetime)`);
+    if (Number.isNaN(parsed.getTime())) throw new ExpectedError(`not a date: "${d}" (use YYYY-MM-DD or an ISO datetime)`);
     return parsed.toISOString();
   };
   return { from: from ? norm(from, false) : undefined, to: to ? norm(to, true) : undefined };

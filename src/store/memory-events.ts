@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { sql, type DB } from "./db.js";
-import type { MemoryEvent, NewMemoryEvent } from "../memory/history-event.js";
+import type { MemoryEvent, NewMemoryEvent } from "./rows.js";
 
 // Crockford's base32, lower case: no i, l, o, u, so an id read aloud or retyped is unambiguous.
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";

@@ -1,7 +1,7 @@
 import type { DB } from "./db.js";
 import { nowIso, sql, writeTransaction } from "./db.js";
 import { dateBounds, ftsQuery } from "./fts-query.js";
-import type { MessageSearchOptions, RecallMessage } from "../memory/access.js";
+import type { MessageSearchOptions, RecallMessage } from "./rows.js";
 import type { ToolCallSpec } from "../llm/types.js";
 
 export interface StoredMessage {

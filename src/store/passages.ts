@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql, writeTransaction, type DB } from "./db.js";
 import { dateBounds, ftsQuery } from "./fts-query.js";
-import type { Passage } from "../memory/access.js";
+import type { Passage } from "./rows.js";
 
 export interface PassageFilter {
   tags?: string[];

@@ -118,6 +118,25 @@ interface Line {
 }
 
 /** Lines of a file, streamed, with memory bounded even for a single gigantic line. */
+const readText = (ctx: ToolContext, abs: string) => (ctx.files?.readText ? ctx.files.readText(abs) : fsp.readFile(abs, "utf8"));
+
+async function writeText(ctx: ToolContext, abs: string, content: string): Promise<void> {
+  if (ctx.files?.writeText) return ctx.files.writeText(abs, content);
+  await fsp.mkdir(path.dirname(abs), { recursive: true });
+  await fsp.writeFile(abs, content, "utf8");
+}
+
+/** The same lines readLines gives, from text the host handed over (its buffer, not the disk). */
+function* textLines(text: string): Generator<Line> {
+  if (!text) return;
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  for (const raw of lines) {
+    const t = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    yield { text: t.length > MAX_LINE_CHARS + 1 ? t.slice(0, MAX_LINE_CHARS + 1) : t, length: t.length };
+  }
+}
+
 async function* readLines(abs: string): AsyncGenerator<Line> {
   const stream = fs.createReadStream(abs, { encoding: "utf8", highWaterMark: 64 * 1024 });
   let partial = "";
@@ -200,7 +219,7 @@ export const readFileTool = defineTool({
     let cappedByBytes = false;
     let stopped = false;
     let countedAll = true;
-    for await (const line of readLines(abs)) {
+    for await (const line of ctx.files?.readText ? textLines(await ctx.files.readText(abs)) : readLines(abs)) {
       lineNo++;
       if (lineNo < offset) continue;
       if (!stopped && out.length < limit) {
@@ -267,7 +286,7 @@ async function planWrite(args: z.infer<typeof writeSchema>, ctx: ToolContext): P
   if (st?.isDirectory()) throw new ToolError(`${args.path} is a directory; give a file path`);
   let before = "";
   if (st) {
-    before = looksBinary(await readSample(abs)) ? `(binary file, ${formatBytes(st.size)})\n` : await fsp.readFile(abs, "utf8");
+    before = looksBinary(await readSample(abs)) ? `(binary file, ${formatBytes(st.size)})\n` : await readText(ctx, abs);
   }
   return { abs, rel, before, after: args.content, created: !st };
 }
@@ -286,8 +305,7 @@ export const writeFileTool = defineTool({
   async run(args, ctx) {
     const plan = await planWrite(args, ctx);
     ctx.checkpoint?.beforeWrite(plan.abs);
-    await fsp.mkdir(path.dirname(plan.abs), { recursive: true });
-    await fsp.writeFile(plan.abs, args.content, "utf8");
+    await writeText(ctx, plan.abs, args.content);
     ctx.checkpoint?.afterWrite(plan.abs);
     const n = countLines(args.content);
     return {
@@ -347,7 +365,7 @@ async function planEdit(args: z.infer<typeof editSchema>, ctx: ToolContext): Pro
   if (args.old_string === "") throw new ToolError("old_string is empty; to write a whole file use write_file");
   if (args.old_string === args.new_string) throw new ToolError("old_string and new_string are identical; nothing to change");
 
-  const before = await fsp.readFile(abs, "utf8");
+  const before = await readText(ctx, abs);
   let oldS = args.old_string;
   let newS = args.new_string;
   let at = occurrences(before, oldS);
@@ -389,7 +407,7 @@ export const editFileTool = defineTool({
   async run(args, ctx) {
     const plan = await planEdit(args, ctx);
     ctx.checkpoint?.beforeWrite(plan.abs);
-    await fsp.writeFile(plan.abs, plan.after, "utf8");
+    await writeText(ctx, plan.abs, plan.after);
     ctx.checkpoint?.afterWrite(plan.abs);
     const what = plan.count === 1 ? `1 replacement at line ${plan.line}` : `${plan.count} replacements`;
     return { content: `Edited ${plan.rel}: ${what}`, display: diffDisplay(plan) };

@@ -7,6 +7,7 @@ import { capOutput, formatBytes, type Gap } from "./output-cap.js";
 import { supervisedArgs } from "./supervise.js";
 import { describeBinary, OutputSniffer } from "./binary.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
+import { killGroup, ShellProcesses } from "./shell-processes.js";
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const MAX_TIMEOUT_MS = 600_000;
@@ -92,32 +93,14 @@ export class BoundedOutput {
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
 const stripAnsi = (s: string) => s.replace(ANSI, "");
 
-/** Process groups still running, killed if letta-code itself exits (execa's cleanup skips detached children). */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-function trackGroup(pid: number): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on("exit", () => {
-      for (const g of liveGroups) killGroup(g, "SIGKILL");
-    });
-  }
-  liveGroups.add(pid);
-}
+/** For a context without a session (direct tool use, tests): one shared bookkeeping. */
+let fallback = new ShellProcesses();
+const processesOf = (ctx: ToolContext) => ctx.processes ?? fallback;
 
-function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-let sandboxNoticeSent = false;
-/** For tests: let the "sandbox unavailable" notice be sent again. */
+/** For tests: let the "sandbox unavailable" notice be sent again outside a session. */
 export function resetShellNotices(): void {
-  sandboxNoticeSent = false;
+  fallback.close();
+  fallback = new ShellProcesses();
 }
 
 interface Launch {
@@ -134,8 +117,7 @@ async function planLaunch(command: string, ctx: ToolContext, root: string): Prom
     const [file, ...args] = wrapSandboxed(command, root, status.bwrap, { network: ctx.shell.network ?? false });
     return { file, args, sandboxed: true, note: "" };
   }
-  if (!sandboxNoticeSent) {
-    sandboxNoticeSent = true;
+  if (processesOf(ctx).firstNotice("sandbox-missing")) {
     const fallback = ctx.shell.allowUnsandboxed
       ? "Shell commands will run WITHOUT a sandbox."
       : "Shell commands are refused until it is installed (or sandboxing is turned off).";
@@ -212,7 +194,8 @@ export const runShellTool = defineTool({
     // A failed write to the lifeline (the supervisor is gone) is no error of ours.
     sub.stdin?.on("error", () => {});
     const pid = sub.pid;
-    if (pid !== undefined) trackGroup(pid);
+    const processes = processesOf(ctx);
+    if (pid !== undefined) processes.track(pid);
 
     let timedOut = false;
     let interrupted = false;
@@ -268,7 +251,7 @@ export const runShellTool = defineTool({
       clearTimeout(timer);
       clearTimeout(drainTimer);
       ctx.signal.removeEventListener("abort", onAbort);
-      if (pid !== undefined) liveGroups.delete(pid);
+      if (pid !== undefined) processes.untrack(pid);
       sub.stdin?.destroy();
     }
     // The group's other members may outlive the shell after a kill; make sure they go too.

@@ -1,7 +1,9 @@
+import { ExpectedError } from "../errors.js";
 import type { z } from "zod";
 import type { ToolDisplay } from "../agent/events.js";
 import type { MemoryAccess } from "../memory/access.js";
 import type { MemoryActor } from "../memory/origin.js";
+import type { ShellProcesses } from "./shell-processes.js";
 
 /** Permission class: decides whether a call runs freely, asks, or is refused (see permissions/policy). */
 export type ToolKind = "read" | "write" | "exec" | "memory";
@@ -42,6 +44,18 @@ export interface ToolContext {
   /** One-time notices for the user (e.g. "sandbox unavailable"). */
   notify?: (message: string) => void;
   checkpoint?: CheckpointHooks;
+  /**
+   * Text files through the host instead of the disk (an ACP editor's buffers, unsaved edits included).
+   * Paths are absolute and already confined to the project; without it, files are read and written directly.
+   */
+  files?: FileAccess;
+  /** The session's shell bookkeeping (live process groups, one-time notices). */
+  processes?: ShellProcesses;
+}
+
+export interface FileAccess {
+  readText?(abs: string): Promise<string>;
+  writeText?(abs: string, content: string): Promise<void>;
 }
 
 /** A tool result has two faces: `content` for the model (compact, capped), `display` for the user. */
@@ -72,7 +86,7 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
 }
 
 /** Thrown by tools for errors the model can act on; the runner turns it into a tool error result. */
-export class ToolError extends Error {
+export class ToolError extends ExpectedError {
   constructor(message: string) {
     super(message);
     this.name = "ToolError";

@@ -25,7 +25,8 @@ import { expandResources, type ResourceReader } from "./mcp-resources.js";
 import { editInEditor, type OpenEditor } from "./editor.js";
 import { InputHistory } from "./history.js";
 import { Input } from "./input.js";
-import { appendCapped, newId, type Attachment, type Item, type NoteLevel, type ToolItem } from "./items.js";
+import { newId, type Attachment, type Item, type NoteLevel, type ToolItem } from "./items.js";
+import { emptyTurn, endTurn as endTurnView, interruptTurn, reduceTurn, type TurnState, type TurnStep } from "./turn-state.js";
 import { LinesView } from "./lines-view.js";
 import { CHOICE_CHROME, ChoiceList, type ChoiceRequest } from "./choice-list.js";
 import {
@@ -86,8 +87,6 @@ export interface AppProps {
 interface Turn {
   ac: AbortController;
   interrupted: boolean;
-  /** label + new value of memory changes already shown, so a change shown twice (event + tool display) prints once. */
-  memoryKeys: Set<string>;
 }
 
 interface PendingApproval {
@@ -137,8 +136,8 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const turnRef = useRef<Turn | null>(null);
   const progressRef = useRef<AbortController | null>(null);
   const approvalRef = useRef<PendingApproval | null>(null);
-  const streamRef = useRef("");
-  const liveRef = useRef<ToolItem[]>([]);
+  /** The running turn's view (streaming answer, live tools): a pure function of its events (turn-state.ts). */
+  const viewRef = useRef<TurnState>(emptyTurn());
   const queueRef = useRef<string[]>([]);
   const modeRef = useRef(mode);
   modeRef.current = mode;
@@ -167,25 +166,26 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const flushLive = useCallback(() => {
     if (flushTimer.current) clearTimeout(flushTimer.current);
     flushTimer.current = null;
-    setStream(streamRef.current);
-    setLiveTools(liveRef.current);
+    setStream(viewRef.current.stream);
+    setLiveTools(viewRef.current.live);
   }, []);
   const scheduleFlush = useCallback(() => {
     if (!flushTimer.current) flushTimer.current = setTimeout(flushLive, 16);
   }, [flushLive]);
 
-  const commitStream = useCallback(
-    (interrupted: boolean, text = streamRef.current) => {
-      streamRef.current = "";
-      if (text.trim()) commit({ kind: "assistant", id: newId(), text, interrupted });
-      else if (interrupted) note("warn", "Interrupted.", "Send a message to continue or redirect the agent.");
+  /** Apply one step of the turn reducer: its new state, and what moves into the transcript. */
+  const apply = useCallback(
+    (step: TurnStep) => {
+      viewRef.current = step.state;
+      for (const item of step.commit) commit(item);
+      if (step.busy === "thinking") setBusy((b) => (b ? { ...b, label: "thinking…" } : b));
+      else if (step.busy) {
+        const name = step.busy.tool;
+        setBusy((b) => ({ label: `running ${name}…`, since: b?.since ?? Date.now(), hint: "Esc to interrupt" }));
+      }
     },
-    [commit, note],
+    [commit],
   );
-
-  const updateTool = useCallback((id: string, f: (t: ToolItem) => ToolItem) => {
-    liveRef.current = liveRef.current.map((t) => (t.callId === id ? f(t) : t));
-  }, []);
 
   const refresh = useCallback(() => setStats(safeStats(sessionRef.current)), []);
 
@@ -301,12 +301,8 @@ export function App({ session: initialSession, options = {}, history: historyPro
       if (turnRef.current !== turn) return;
       turnRef.current = null;
       // After an interrupt the partial answer was already committed (and later text ignored).
-      if (streamRef.current.trim()) commitStream(turn.interrupted);
-      for (const t of liveRef.current) {
-        const state = t.state === "running" || t.state === "awaiting_approval" ? "cancelled" : t.state;
-        commit({ ...t, state });
-      }
-      liveRef.current = [];
+      apply(endTurnView(viewRef.current));
+      viewRef.current = emptyTurn();
       flushLive();
       if (approvalRef.current) {
         approvalRef.current.resolve({ decision: "no", reason: "the turn ended" });
@@ -324,7 +320,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
       }
       startNext.current();
     },
-    [commit, commitStream, flushLive, idle, refresh, startReflection],
+    [apply, flushLive, idle, refresh, startReflection],
   );
 
   const interrupt = useCallback(() => {
@@ -342,12 +338,12 @@ export function App({ session: initialSession, options = {}, history: historyPro
       setApproval(null);
     }
     // The partial answer moves into the transcript now, marked; later text from this turn is ignored.
-    commitStream(true);
+    apply(interruptTurn(viewRef.current));
     flushLive();
     setBusy({ label: "stopping…", since: Date.now(), hint: "" });
     // An agent that doesn't stop promptly is let go: its remaining events are ignored.
     setTimeout(() => endTurn(turn), 3000).unref?.();
-  }, [commitStream, endTurn, flushLive]);
+  }, [apply, endTurn, flushLive]);
 
   const handleEvent = useCallback(
     (ev: AgentEvent, turn: Turn) => {
@@ -356,50 +352,23 @@ export function App({ session: initialSession, options = {}, history: historyPro
         case "turn_start":
           return;
         case "assistant_delta":
-          if (turn.interrupted) return;
-          streamRef.current += ev.text;
+        case "tool_output":
+          apply(reduceTurn(viewRef.current, ev));
           return scheduleFlush();
         case "assistant_message":
-          if (turn.interrupted) return;
-          commitStream(false, ev.text || streamRef.current);
-          return flushLive();
-        case "tool_call": {
-          if (streamRef.current.trim()) commitStream(false);
-          const item: ToolItem = { kind: "tool", id: newId(), callId: ev.id, name: ev.name, args: ev.args, state: "running", output: "" };
-          liveRef.current = [...liveRef.current, item];
-          setBusy((b) => ({ label: `running ${ev.name}…`, since: b?.since ?? Date.now(), hint: "Esc to interrupt" }));
-          return flushLive();
-        }
-        case "approval_request":
-          updateTool(ev.id, (t) => ({ ...t, state: "awaiting_approval" }));
-          return flushLive();
+        case "tool_call":
+        case "tool_update":
         case "approval_result":
-          updateTool(ev.id, (t) => (ev.approved ? { ...t, state: "running" } : { ...t, state: "denied", denyReason: ev.reason }));
+        case "tool_result":
+          apply(reduceTurn(viewRef.current, ev));
           return flushLive();
-        case "tool_output":
-          updateTool(ev.id, (t) => ({ ...t, output: appendCapped(t.output, ev.chunk) }));
-          return scheduleFlush();
-        case "tool_result": {
-          let item = liveRef.current.find((t) => t.callId === ev.id);
-          if (!item) item = { kind: "tool", id: newId(), callId: ev.id, name: ev.name, args: undefined, state: "running", output: "" };
-          let memoryShown = false;
-          if (ev.display?.kind === "memory") {
-            const key = `${ev.display.label}\u0000${ev.display.after}`;
-            memoryShown = turn.memoryKeys.has(key);
-            turn.memoryKeys.add(key);
-          }
-          const state = item.state === "denied" ? "denied" : ev.state;
-          commit({ ...item, state, content: ev.content, display: ev.display, memoryShown });
-          liveRef.current = liveRef.current.filter((t) => t.callId !== ev.id);
-          setBusy((b) => (b ? { ...b, label: "thinking…" } : b));
-          return flushLive();
-        }
+        case "approval_request":
+          return;
         case "memory_update": {
-          const key = `${ev.label}\u0000${ev.after}`;
-          if (turn.memoryKeys.has(key)) return;
-          turn.memoryKeys.add(key);
-          refresh(); // core chars in the status line
-          return commit({ kind: "memory", id: newId(), label: ev.label, action: ev.action, before: ev.before, after: ev.after, eventId: ev.eventId });
+          const before = viewRef.current;
+          apply(reduceTurn(before, ev));
+          if (viewRef.current !== before) refresh(); // core chars in the status line
+          return;
         }
         case "compaction":
           compactedSinceReflection.current = true;
@@ -439,7 +408,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
           return;
       }
     },
-    [commit, commitStream, flushLive, idle, note, refresh, scheduleFlush, updateTool],
+    [apply, flushLive, idle, note, refresh, scheduleFlush],
   );
 
   const runTurn = useCallback(
@@ -459,13 +428,13 @@ export function App({ session: initialSession, options = {}, history: historyPro
         if (r.failed.length) note("warn", `Could not attach ${r.failed.join(", ")}`);
       }
       commit({ kind: "user", id: newId(), text: display ?? text, attachments });
-      const turn: Turn = { ac: new AbortController(), interrupted: false, memoryKeys: new Set() };
+      const turn: Turn = { ac: new AbortController(), interrupted: false };
+      viewRef.current = emptyTurn();
       turnRef.current = turn;
       setBusy({ label: "thinking…", since: Date.now(), hint: "Esc to interrupt" });
       const approve = (request: ApprovalRequest) =>
         new Promise<ApprovalDecision>((resolve) => {
           if (turnRef.current !== turn || turn.interrupted) return resolve({ decision: "no", reason: "interrupted by the user" });
-          updateTool(request.id, (t) => ({ ...t, state: "awaiting_approval" }));
           flushLive();
           approvalRef.current = { request, resolve };
           setApproval(approvalRef.current);
@@ -488,7 +457,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
         endTurn(turn);
       }
     },
-    [commit, endTurn, flushLive, handleEvent, note, options.resources, updateTool],
+    [commit, endTurn, flushLive, handleEvent, note, options.resources],
   );
 
   // ---- slash commands ------------------------------------------------------
@@ -643,7 +612,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
   }, [note]);
 
   const toggleExpand = useCallback(() => {
-    const live = liveRef.current[liveRef.current.length - 1];
+    const live = viewRef.current.live[viewRef.current.live.length - 1];
     const target = live ?? [...doneRef.current].reverse().find((i) => i.kind === "tool");
     if (!target) return;
     setExpanded((prev) => {

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./temp.js";
+import { checkStreamJson } from "./protocol.js";
 
 export const BIN = new URL("../../bin/letta-code.js", import.meta.url).pathname;
 
@@ -61,7 +62,19 @@ export function runCli(
     child.stdout!.on("data", (d) => (stdout += d));
     child.stderr!.on("data", (d) => (stderr += d));
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on("close", (code, signal) => {
+      // Every stream-json line any e2e test produces is checked against the published schema.
+      const format = args[args.indexOf("--output-format") + 1];
+      if (args.includes("--output-format") && (format === "stream-json" || format === "json")) {
+        try {
+          checkStreamJson(stdout);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+      }
+      resolve({ code, signal, stdout, stderr });
+    });
     // A CLI that stops reading early (input too large) closes the pipe: that is not a test failure.
     child.stdin?.on("error", () => undefined);
     if (stdinMode === "pipe" && opts.stdin !== "open") {

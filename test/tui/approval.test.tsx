@@ -31,11 +31,15 @@ const writeRequest: Req = {
 function asking(req: Req, decisions: ApprovalDecision[]) {
   return async function* (_text: string, opts: SendOptions): AsyncIterable<AgentEvent> {
     yield { type: "tool_call", id: req.id, name: req.name, args: req.args, rawArgs: "" };
+    yield { type: "tool_update", id: req.id, name: req.name, state: "validating" };
     await sleep(1);
     yield req;
+    yield { type: "tool_update", id: req.id, name: req.name, state: "awaiting_approval" };
     const d = await opts.approve!(req);
     decisions.push(d);
     yield { type: "approval_result", id: req.id, approved: d.decision !== "no", reason: d.decision === "no" ? d.reason : undefined };
+    // The lifecycle as the core's tool runner emits it.
+    yield { type: "tool_update", id: req.id, name: req.name, state: d.decision === "no" ? "denied" : "done" };
     yield { type: "tool_result", id: req.id, name: req.name, state: d.decision === "no" ? "error" : "done", content: "ok" };
     yield done();
   };

@@ -30,6 +30,28 @@ function gated(before: AgentEvent[], after: AgentEvent[]) {
 }
 
 describe("tool views", () => {
+  it("follows the core's tool_update lifecycle: a call a rule refused shows as denied, with the reason", async () => {
+    const s = new FakeSession();
+    const g = gated(
+      [
+        { type: "tool_call", id: "t9", name: "run_shell", args: { command: "git push" }, rawArgs: "" },
+        { type: "tool_update", id: "t9", name: "run_shell", state: "validating" },
+      ],
+      [
+        { type: "tool_update", id: "t9", name: "run_shell", state: "denied" },
+        { type: "tool_result", id: "t9", name: "run_shell", state: "error", content: "Permission denied: matches deny rule run_shell(git push)" },
+        done(),
+      ],
+    );
+    s.script(g.script);
+    const app = renderApp(s);
+    await app.submit("push it");
+    await app.waitFor((f) => f.includes("git push"));
+    g.release();
+    const f = await app.waitFor((f) => f.includes("denied: Permission denied"));
+    expect(f).toContain("matches deny rule run_shell(git push)");
+  });
+
   it("shows a tool call when it starts and its result when it finishes", async () => {
     const s = new FakeSession();
     const g = gated(
