@@ -209,6 +209,20 @@ CREATE INDEX messages_conversation ON messages(agent_id, conversation_id, id);
 CREATE INDEX passages_agent ON passages(agent_id, id);
 `,
   },
+  {
+    version: 6,
+    sql: `
+CREATE TABLE token_calibration (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  conversation_id TEXT NOT NULL,
+  ratio REAL NOT NULL,
+  through_id INTEGER NOT NULL,
+  fixed_estimate INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (agent_id, conversation_id)
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
