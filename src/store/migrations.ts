@@ -221,6 +221,21 @@ CREATE TABLE token_calibration (
   updated_at TEXT NOT NULL,
   PRIMARY KEY (agent_id, conversation_id)
 );
+
+CREATE TABLE passage_mutations (
+  agent_id TEXT PRIMARY KEY,
+  mutations INTEGER NOT NULL
+);
+-- Which passages already carry a model's vector, answered from the index alone (not a scan of every vector).
+CREATE INDEX passages_embedded ON passages(agent_id, embedding_model, id) WHERE embedding IS NOT NULL;
+CREATE TRIGGER passages_mutation_ad AFTER DELETE ON passages BEGIN
+  INSERT INTO passage_mutations (agent_id, mutations) VALUES (old.agent_id, 1)
+    ON CONFLICT (agent_id) DO UPDATE SET mutations = mutations + 1;
+END;
+CREATE TRIGGER passages_mutation_au AFTER UPDATE OF embedding, embedding_model ON passages BEGIN
+  INSERT INTO passage_mutations (agent_id, mutations) VALUES (new.agent_id, 1)
+    ON CONFLICT (agent_id) DO UPDATE SET mutations = mutations + 1;
+END;
 `,
   },
 ];
