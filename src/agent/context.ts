@@ -23,11 +23,15 @@ import { capToolArguments, evictionPlan, toChatMessages, truncateMiddle } from "
 export const WARN_RATIO = 0.75;
 const UNNAMED_TOOL = "unnamed_tool";
 export const FLUSH_RATIO = 0.9;
+/** A token is at least one UTF-8 byte and the estimate is bytes / 3: real counts are at most 3x the estimate. */
+const MAX_TOKENS_PER_ESTIMATE = 3;
+/** No tokenizer averages more than ~20 bytes a token on real text: a lower reported ratio is a bogus usage figure. */
+const MIN_RATIO = 0.15;
 /**
- * Below this share of the limit the byte-based estimate cannot be hiding a pressure problem
- * (real tokens <= 3 x estimate <= WARN_RATIO x limit), so the tokenizer is not needed yet.
+ * How far the calibrated count of already-counted rows may be off: rows evicted since, summary and
+ * date changes, tools counted differently. Thresholds inside this band get an exact count.
  */
-const EXACT_ABOVE = WARN_RATIO / 3;
+const CALIBRATION_SLACK = 0.02;
 /** Rough chars-per-token used only to size truncations; the real counts come from the tokenizer. */
 const CHARS_PER_TOKEN = 3;
 
@@ -47,6 +51,27 @@ export interface ContextDeps {
   skills?: () => { name: string; description: string }[];
   /** PreCompact hooks, before any summary is made. */
   beforeCompact?: (trigger: "manual" | "auto", emit: (e: AgentEvent) => void) => Promise<void>;
+}
+
+/** What a request's size was estimated from, so the endpoint's count of it can calibrate the next estimate. */
+export interface EstimateBasis {
+  estimate: number;
+  fixed: number;
+}
+
+export interface Measure {
+  tokens: number;
+  rows: StoredMessage[];
+  fixed: number;
+  system: string;
+  messages?: ChatMessage[];
+  basis: EstimateBasis;
+}
+
+export interface PreparedRequest {
+  messages: ChatMessage[];
+  tokens: number;
+  basis: EstimateBasis & { throughId: number };
 }
 
 export type CompactionEvent = Extract<AgentEvent, { type: "compaction" }>;
@@ -89,19 +114,37 @@ export class ContextManager {
   }
 
   /**
-   * Tokens of the request as it would be sent now: an estimate while far from the limit,
-   * the tokenizer's exact count once it matters.
+   * Tokens of the request as it would be sent now. The byte estimate, scaled by what the endpoint reported
+   * for this conversation's last request, is used whenever no decision (warn, compact, trim) could go the
+   * other way within its error; only then is the tokenizer loaded (its tables cost ~0.4 s per process).
    */
-  measure(): { tokens: number; rows: StoredMessage[]; fixed: number; system: string; messages?: ChatMessage[] } {
+  measure(): Measure {
+    const { store, agentId } = this.deps;
     const rows = this.window();
     const system = this.systemPrompt();
     const fixed = approxTokens(system) + this.toolTokens + 4;
-    const estimate = fixed + rows.reduce((s, r) => s + Math.min(r.tokens, this.messageCap()), 0);
-    if (estimate <= EXACT_ABOVE * this.limit()) return { tokens: estimate, rows, fixed, system };
+    const estimate = this.estimateOf(fixed, rows);
+    const limit = this.limit();
+    const thresholds = [FLUSH_RATIO * limit, limit, ...(rows.some(isPressureNotice) ? [] : [WARN_RATIO * limit])];
+    const basis = { estimate, fixed };
+    const cal = store.tokenCalibration.get(agentId, this.deps.conversationId());
+    if (cal) {
+      // Rows (and system prompt growth) the endpoint has not counted yet may be anywhere from 0 to 3x their estimate.
+      let fresh = Math.max(0, fixed - cal.fixedEstimate);
+      for (const r of rows) if (r.id > cal.throughId) fresh += Math.min(r.tokens, this.messageCap());
+      const known = (estimate - fresh) * cal.ratio;
+      const low = known * (1 - CALIBRATION_SLACK);
+      const high = known * (1 + CALIBRATION_SLACK) + MAX_TOKENS_PER_ESTIMATE * fresh;
+      if (!thresholds.some((t) => t >= low && t <= high)) {
+        return { tokens: Math.round(known + fresh * cal.ratio), rows, fixed: Math.round(fixed * cal.ratio), system, basis };
+      }
+    } else if (MAX_TOKENS_PER_ESTIMATE * estimate <= Math.min(...thresholds)) {
+      return { tokens: estimate, rows, fixed, system, basis };
+    }
     const messages = this.render(system, rows);
     const exact = countMessageTokens(messages, this.deps.tools());
     const exactFixed = countMessageTokens([{ role: "system", content: system }], this.deps.tools());
-    return { tokens: exact, rows, fixed: exactFixed, system, messages };
+    return { tokens: exact, rows, fixed: exactFixed, system, messages, basis };
   }
 
   /**
@@ -113,7 +156,7 @@ export class ContextManager {
     signal?: AbortSignal,
     /** The running turn's user message: it stays in the window whatever is evicted. */
     pinnedId?: number,
-  ): Promise<{ messages: ChatMessage[]; tokens: number }> {
+  ): Promise<PreparedRequest> {
     let m = this.measure();
     const limit = this.limit();
     if (m.tokens > FLUSH_RATIO * limit) {
@@ -135,7 +178,25 @@ export class ContextManager {
       messages = this.render(m.system, rows);
       tokens = countMessageTokens(messages, this.deps.tools());
     }
-    return { messages, tokens };
+    const throughId = rows.reduce((max, r) => Math.max(max, r.id), 0);
+    return { messages, tokens, basis: { estimate: this.estimateOf(m.basis.fixed, rows), fixed: m.basis.fixed, throughId } };
+  }
+
+  /**
+   * Remember how the endpoint counted a request we prepared, so the next measure can trust the estimate.
+   * A ratio no tokenizer could produce (a server reporting zeros or nonsense) is ignored.
+   */
+  calibrate(request: PreparedRequest, promptTokens: number): void {
+    const { estimate, fixed, throughId } = request.basis;
+    if (!(promptTokens > 0) || estimate <= 0) return;
+    const ratio = promptTokens / estimate;
+    if (ratio < MIN_RATIO || ratio > MAX_TOKENS_PER_ESTIMATE) return;
+    this.deps.store.tokenCalibration.set(this.deps.agentId, this.deps.conversationId(), { ratio, throughId, fixedEstimate: fixed });
+  }
+
+  private estimateOf(fixed: number, rows: StoredMessage[]): number {
+    const cap = this.messageCap();
+    return fixed + rows.reduce((s, r) => s + Math.min(r.tokens, cap), 0);
   }
 
   private render(system: string, rows: StoredMessage[]): ChatMessage[] {

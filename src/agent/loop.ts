@@ -104,6 +104,7 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
           onRetry: (info) => emit({ type: "retry", ...info }),
         },
       );
+      if (turn.usage) context.calibrate(request, turn.usage.promptTokens);
       const u = turn.usage ?? { promptTokens: request.tokens, completionTokens: approxTokens(turn.text), totalTokens: 0 };
       usage.promptTokens += u.promptTokens;
       usage.completionTokens += u.completionTokens;

@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Agent } from "./agent.js";
 import type { AgentEvent } from "./events.js";
 import type { PermissionMode } from "./session.js";
@@ -19,6 +19,7 @@ import { MemoryHistory } from "../memory/history.js";
 import type { MemoryChangeListener } from "./reflection.js";
 import { EmbedderProvider } from "../embeddings/provider.js";
 import { VectorIndex } from "../embeddings/vector-index.js";
+import { archivalIndexFile } from "../embeddings/index-file.js";
 import { bufferToVector, vectorToBuffer } from "../embeddings/vector-codec.js";
 import type { LoadProgress } from "../embeddings/types.js";
 import { createOpenAIClient } from "../llm/openai-client.js";
@@ -201,6 +202,7 @@ export class Project {
       encode: vectorToBuffer,
       decode: (b) => bufferToVector(b),
       events: this.store.memoryEvents,
+      indexFile: archivalIndexFile(join(dirname(this.store.file), `archival-${agentId}.vectors`)),
     });
     const history = new MemoryHistory({
       project: { events: this.store.memoryEvents, agentId },

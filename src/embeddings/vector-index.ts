@@ -15,6 +15,17 @@ export interface SearchHit {
 
 export type IdFilter = (id: number) => boolean;
 
+export interface VectorIndexParts {
+  dim: number;
+  count: number;
+  minCandidates: number;
+  centerBasis: number;
+  ids: Float64Array;
+  center: Float32Array;
+  codes: Uint32Array;
+  vectors: Float32Array;
+}
+
 export interface VectorIndexOptions {
   /** Slots to allocate up front (avoids regrowth when the row count is known). */
   initialCapacity?: number;
@@ -114,6 +125,39 @@ export class VectorIndex {
 
   get size(): number {
     return this.count;
+  }
+
+  /** The index's state as typed arrays (views, not copies), for saving to a file. */
+  toParts(): VectorIndexParts {
+    const { dim, count, words } = this;
+    return {
+      dim,
+      count,
+      minCandidates: this.minCandidates,
+      centerBasis: this.centerBasis,
+      ids: this.slotIds.subarray(0, count),
+      center: this.center,
+      codes: this.codes.subarray(0, count * words),
+      vectors: this.vectors.subarray(0, count * dim),
+    };
+  }
+
+  /** An index over saved parts; the arrays are used as they are (no copy), so they must not be shared. */
+  static fromParts(p: VectorIndexParts): VectorIndex {
+    const index = new VectorIndex(p.dim, { initialCapacity: 16, minCandidates: p.minCandidates });
+    const words = Math.ceil(p.dim / 32);
+    if (p.ids.length !== p.count || p.codes.length !== p.count * words || p.vectors.length !== p.count * p.dim || p.center.length !== p.dim)
+      throw new RangeError("vector index parts do not fit together");
+    index.capacity = Math.max(1, p.count);
+    index.count = p.count;
+    index.slotIds = p.ids;
+    index.codes = p.codes;
+    index.vectors = p.vectors;
+    index.center = p.center;
+    index.centerBasis = p.centerBasis;
+    for (let s = 0; s < p.count; s++) index.slotOf.set(p.ids[s], s);
+    if (index.slotOf.size !== p.count) throw new RangeError("vector index parts repeat an id");
+    return index;
   }
 
   /** Bytes held by the typed arrays (capacity, not just live rows); the id map is extra. */

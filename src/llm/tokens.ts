@@ -86,7 +86,11 @@ export function countTokens(text: string, model?: string): number {
 const PER_MESSAGE = 3;
 const REPLY_PRIMING = 3;
 
+/** How many requests were counted exactly in this process: the calibration's whole point is to keep this at 0. */
+export const exactCountStats = { requests: 0 };
+
 export function countMessageTokens(messages: ChatMessage[], tools?: ToolSchema[], model?: string): number {
+  exactCountStats.requests++;
   let total = REPLY_PRIMING;
   for (const msg of messages) {
     total += PER_MESSAGE + countTokens(msg.role, model);

@@ -26,7 +26,16 @@ export interface ArchivalDeps {
   decode: (b: Buffer) => Float32Array;
   /** Where inserts and deletes are recorded, in their own transaction; absent: not recorded. */
   events?: MemoryEventStore;
+  /** Where the vector index is saved between processes (beside the database); absent: rebuilt per process. */
+  indexFile?: {
+    load(expect: { agentId: string; model: string; mutations: number }, rowsThrough: (maxId: number) => number): { index: VectorIndexLike; maxId: number } | null;
+    save(index: VectorIndexLike, key: { agentId: string; model: string; mutations: number; maxId: number }): void;
+  };
 }
+
+/** Rows added on top of a loaded file before it is worth writing again (a write at 100k is ~150 MB). */
+const RESAVE_MIN_ROWS = 1000;
+const RESAVE_SHARE = 0.1;
 
 const REEMBED_BATCH = 256;
 
@@ -40,6 +49,10 @@ export class AgentArchivalMemory implements ArchivalMemory {
   private indexModel = "";
   private seenMaxId = 0;
   private syncedVersion = -1;
+  /** Rows the saved file holds (-1: no valid file), and whether the in-memory index has diverged from it. */
+  private fileRows = -1;
+  private fileDiverged = false;
+  private saveFailed = false;
   private frequencies = new DocFrequencyCache();
 
   constructor(private deps: ArchivalDeps) {}
@@ -154,7 +167,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
       }
       return gone;
     });
-    if (removed) this.index?.remove(id);
+    if (removed && this.index?.remove(id)) this.fileDiverged = true;
     return removed;
   }
 
@@ -170,19 +183,35 @@ export class AgentArchivalMemory implements ArchivalMemory {
     const { passages, agentId } = this.deps;
     const version = passages.dataVersion();
     if (this.index && this.indexModel === embedder.modelId && version === this.syncedVersion) return this.index;
+    // Counting from an index first: looking for rows without a vector reads every row (~0.5 s at 100k).
+    const all = passages.fingerprint(agentId).count;
     for (;;) {
+      if (passages.embeddedThrough(agentId, embedder.modelId, Number.MAX_SAFE_INTEGER) >= all) break;
       const pending = passages.needingEmbedding(agentId, embedder.modelId, REEMBED_BATCH);
       if (pending.length === 0) break;
       const vectors = await embedder.embed(pending.map((p) => p.text));
       passages.transaction(() => pending.forEach((p, i) => passages.setEmbedding(p.id, this.deps.encode(vectors[i]), embedder.modelId)));
     }
+    // Read before the rows: a delete racing with the build leaves a file that names the older count, so it is not trusted.
+    const mutations = passages.mutations(agentId);
     const fp = passages.fingerprint(agentId);
     // Another model's vectors, or a shrunken table (another process deleted rows): rebuild rather than patch.
     const stale = !this.index || this.indexModel !== embedder.modelId || fp.maxId < this.seenMaxId || this.index.size > fp.count;
     if (stale) {
-      this.index = this.deps.createIndex(embedder.dim, fp.count);
+      const saved = this.deps.indexFile?.load({ agentId, model: embedder.modelId, mutations }, (maxId) =>
+        passages.embeddedThrough(agentId, embedder.modelId, maxId),
+      );
+      if (saved && saved.index.size <= fp.count) {
+        this.index = saved.index;
+        this.seenMaxId = saved.maxId;
+        this.fileRows = saved.index.size;
+      } else {
+        this.index = this.deps.createIndex(embedder.dim, fp.count);
+        this.seenMaxId = 0;
+        this.fileRows = -1;
+      }
+      this.fileDiverged = false;
       this.indexModel = embedder.modelId;
-      this.seenMaxId = 0;
     }
     if (fp.maxId > this.seenMaxId) {
       for (const row of passages.embeddings(agentId, embedder.modelId, this.seenMaxId)) {
@@ -190,8 +219,27 @@ export class AgentArchivalMemory implements ArchivalMemory {
       }
       this.seenMaxId = fp.maxId;
     }
+    this.saveIfWorthIt(agentId, embedder.modelId, mutations);
     this.syncedVersion = version;
     return this.index!;
+  }
+
+  /** After a rebuild, a delete, or enough new rows on top of the loaded file: write it again. */
+  private saveIfWorthIt(agentId: string, model: string, mutations: number): void {
+    const file = this.deps.indexFile;
+    const index = this.index;
+    if (!file || !index || this.saveFailed || index.size === 0) return;
+    const added = index.size - Math.max(0, this.fileRows);
+    const worth = this.fileRows < 0 || this.fileDiverged || added >= Math.max(RESAVE_MIN_ROWS, RESAVE_SHARE * this.fileRows);
+    if (!worth) return;
+    try {
+      file.save(index, { agentId, model, mutations, maxId: this.seenMaxId });
+      this.fileRows = index.size;
+      this.fileDiverged = false;
+    } catch {
+      // A read-only .letta/ or a full disk: the index still works in memory, the next process rebuilds it.
+      this.saveFailed = true;
+    }
   }
 }
 

@@ -209,6 +209,35 @@ CREATE INDEX messages_conversation ON messages(agent_id, conversation_id, id);
 CREATE INDEX passages_agent ON passages(agent_id, id);
 `,
   },
+  {
+    version: 6,
+    sql: `
+CREATE TABLE token_calibration (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  conversation_id TEXT NOT NULL,
+  ratio REAL NOT NULL,
+  through_id INTEGER NOT NULL,
+  fixed_estimate INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (agent_id, conversation_id)
+);
+
+CREATE TABLE passage_mutations (
+  agent_id TEXT PRIMARY KEY,
+  mutations INTEGER NOT NULL
+);
+-- Which passages already carry a model's vector, answered from the index alone (not a scan of every vector).
+CREATE INDEX passages_embedded ON passages(agent_id, embedding_model, id) WHERE embedding IS NOT NULL;
+CREATE TRIGGER passages_mutation_ad AFTER DELETE ON passages BEGIN
+  INSERT INTO passage_mutations (agent_id, mutations) VALUES (old.agent_id, 1)
+    ON CONFLICT (agent_id) DO UPDATE SET mutations = mutations + 1;
+END;
+CREATE TRIGGER passages_mutation_au AFTER UPDATE OF embedding, embedding_model ON passages BEGIN
+  INSERT INTO passage_mutations (agent_id, mutations) VALUES (new.agent_id, 1)
+    ON CONFLICT (agent_id) DO UPDATE SET mutations = mutations + 1;
+END;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -103,6 +103,21 @@ export class PassageStore {
     return { count: r.n, maxId: r.m };
   }
 
+  /**
+   * Deletes and embedding changes so far (inserts are not counted): a saved vector index is a valid prefix
+   * of the table while this is unchanged, whatever was inserted since.
+   */
+  mutations(agentId: string): number {
+    const r = sql(this.db, "SELECT mutations FROM passage_mutations WHERE agent_id = ?").get(agentId) as { mutations: number } | undefined;
+    return r?.mutations ?? 0;
+  }
+
+  /** Passages with this model's vector up to `maxId`: what a saved index of that prefix must hold. */
+  embeddedThrough(agentId: string, modelId: string, maxId: number): number {
+    return (sql(this.db, "SELECT COUNT(*) AS n FROM passages WHERE agent_id = ? AND id <= ? AND embedding_model = ? AND embedding IS NOT NULL")
+      .get(agentId, maxId, modelId) as { n: number }).n;
+  }
+
   list(agentId: string, opts: { limit?: number; offset?: number; tags?: string[] } = {}): Passage[] {
     const { where, params } = this.filterSql(agentId, { tags: opts.tags });
     return (

@@ -9,6 +9,7 @@ import { MessageStore } from "./messages.js";
 import { PassageStore } from "./passages.js";
 import { ReflectionStore } from "./reflection.js";
 import { SummaryStore } from "./summaries.js";
+import { TokenCalibrationStore } from "./token-calibration.js";
 
 export const DB_FILE = "letta.db";
 
@@ -23,6 +24,7 @@ export class Store {
   readonly reflection: ReflectionStore;
   readonly checkpoints: CheckpointStore;
   readonly conversations: ConversationStore;
+  readonly tokenCalibration: TokenCalibrationStore;
 
   private constructor(
     readonly db: DB,
@@ -37,6 +39,7 @@ export class Store {
     this.reflection = new ReflectionStore(db);
     this.checkpoints = new CheckpointStore(db);
     this.conversations = new ConversationStore(db);
+    this.tokenCalibration = new TokenCalibrationStore(db);
   }
 
   /** `readonly`: for commands that only read (memory show, list, ...), so they work in a read-only .letta/. */

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { displayPath, resolveInProject } from "../permissions/paths.js";
 import { looksBinary } from "./files.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
-import { walkFiles } from "./walk.js";
+import { checkPattern, walkFiles } from "./walk.js";
+import { nativeGrep, relativeBase } from "./grep-backends.js";
 
 export const MAX_LISTED_FILES = 1000;
 export const MAX_GREP_MATCHES = 200;
@@ -85,10 +86,21 @@ export const grepTool = defineTool({
     const base = await searchBase(ctx, args.path);
     const root = fs.realpathSync(ctx.projectRoot);
     let files: string[];
+    // Matching-line counts from ripgrep / git grep: files past the shown part are counted, not read.
+    let counts: Map<string, number> | undefined;
+    let largeFiles = new Set<string>();
     if (base.isDir) {
       // A bare "*.ts" means any depth, as in ripgrep's --glob.
       const glob = args.glob?.trim() ? (args.glob.includes("/") ? args.glob.trim() : `**/${args.glob.trim()}`) : undefined;
-      files = await walkFiles(ctx.projectRoot, { base: base.abs, pattern: glob, signal: ctx.signal });
+      if (glob) checkPattern(glob);
+      const native = await nativeGrep({ root, maxFileBytes: MAX_GREP_FILE_BYTES, baseRel: relativeBase(root, base.abs), glob, pattern: args.pattern, ignoreCase: !!args.ignore_case, signal: ctx.signal });
+      if (native) {
+        files = native.files;
+        counts = native.counts;
+        largeFiles = native.large;
+      } else {
+        files = await walkFiles(ctx.projectRoot, { base: base.abs, pattern: glob, signal: ctx.signal });
+      }
     } else {
       files = [path.relative(root, base.abs)];
     }
@@ -97,14 +109,25 @@ export const grepTool = defineTool({
     let shownBytes = 0;
     let total = 0;
     let filesWithMatches = 0;
-    let skippedLarge = 0;
-    for (let i = 0; i < files.length; i += GREP_BATCH) {
+    let skippedLarge = largeFiles.size;
+    const full = () => shown.length >= MAX_GREP_MATCHES || shownBytes > MAX_GREP_BYTES;
+    const toRead = counts ? files.filter((f) => counts.has(f)) : files;
+    for (let i = 0; i < toRead.length; i += GREP_BATCH) {
       if (ctx.signal.aborted) throw new ToolError("grep interrupted");
-      const batch = files.slice(i, i + GREP_BATCH);
+      if (counts && full()) {
+        // Nothing more will be shown: the native counts stand for the rest (size rules as the reader applies them).
+        for (const rel of toRead.slice(i)) {
+          if (largeFiles.has(rel)) continue;
+          total += counts.get(rel)!;
+          filesWithMatches++;
+        }
+        break;
+      }
+      const batch = toRead.slice(i, i + GREP_BATCH);
       const contents = await Promise.all(batch.map((rel) => readSearchable(root, rel)));
       batch.forEach((rel, k) => {
         const text = contents[k];
-        if (text === TOO_LARGE) skippedLarge++;
+        if (text === TOO_LARGE && !counts) skippedLarge++;
         if (typeof text !== "string") return;
         let matchedHere = false;
         const lines = text.split("\n");
@@ -148,6 +171,7 @@ export const grepTool = defineTool({
 });
 
 const TOO_LARGE = Symbol("too large");
+
 
 /** File text, TOO_LARGE, or null when it must not be searched (binary, unreadable, symlink out of the project). */
 async function readSearchable(root: string, rel: string): Promise<string | typeof TOO_LARGE | null> {

@@ -1,0 +1,262 @@
+import { execFile, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ALWAYS_SKIPPED, toPosix } from "./walk.js";
+
+/**
+ * Native search programs for the grep tool: ripgrep when installed, else `git grep` inside a git
+ * repository (both honour .gitignore). They find which files match and how many lines each; the tool
+ * reads only the files it shows and re-matches those lines with the JavaScript regex, so output and
+ * caps are the same whichever runs. Anything they could disagree on goes to the JS walker instead.
+ */
+export type GrepBackendName = "rg" | "git" | "js";
+
+export interface NativeGrep {
+  backend: Exclude<GrepBackendName, "js">;
+  /** Every file the search covered (project-relative POSIX paths, sorted): the walker's list. */
+  files: string[];
+  /** Matching lines per file, for files with at least one. */
+  counts: Map<string, number>;
+  /** Listed files over the size the tool reads (1 MB): the native programs search them, the tool does not. */
+  large: Set<string>;
+}
+
+export interface NativeGrepRequest {
+  root: string;
+  /** Bytes above which a file is not searched. */
+  maxFileBytes: number;
+  /** Project-relative directory ("" for the root). */
+  baseRel: string;
+  /** Glob relative to the base, already "**"-prefixed when bare. */
+  glob?: string;
+  pattern: string;
+  ignoreCase: boolean;
+  signal: AbortSignal;
+}
+
+/** Output of a search over a whole large tree (paths and counts only). */
+const MAX_OUTPUT = 64 * 1024 * 1024;
+
+let rgState: boolean | undefined;
+function hasRipgrep(): boolean {
+  // PCRE2 is what makes its regexes mean what JavaScript's do (\d, \w, \b ASCII; lookaround; backreferences).
+  rgState ??= spawnSync("rg", ["--pcre2-version"], { stdio: "ignore" }).status === 0;
+  return rgState;
+}
+
+const WORD = "A-Za-z0-9_";
+const SPACE = "\\t\\n\\v\\f\\r ";
+const OUTSIDE: Record<string, string> = {
+  d: "[0-9]",
+  D: "[^0-9]",
+  w: `[${WORD}]`,
+  W: `[^${WORD}]`,
+  s: `[${SPACE}]`,
+  S: `[^${SPACE}]`,
+  b: `(?:(?<![${WORD}])(?=[${WORD}])|(?<=[${WORD}])(?![${WORD}]))`,
+  B: `(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}]))`,
+};
+const INSIDE: Record<string, string> = { d: "0-9", w: WORD, s: SPACE };
+
+/**
+ * The pattern in PCRE2 syntax with JavaScript's meaning (non-u mode): PCRE2 in UTF mode makes \d, \w, \s
+ * and \b Unicode-aware, so they are spelled out as the ASCII classes JavaScript uses. Null when the two
+ * could still disagree: non-ASCII text (case folding), JS-only escapes (\u, \p without u, \c), a negated
+ * class shorthand inside brackets, an empty pattern.
+ */
+export function toPcre(pattern: string): string | null {
+  return translate(pattern, "pcre");
+}
+
+/**
+ * The same for ripgrep's default engine (Rust's regex: several times faster than its PCRE2 here): no
+ * lookaround or backreferences, so \b is its ASCII word boundary and a trailing \r is allowed before $.
+ * Null when the pattern needs what Rust's regex lacks.
+ */
+export function toRustRegex(pattern: string): string | null {
+  if (/\(\?<?[=!]|\(\?<|\\[1-9]/.test(pattern)) return null;
+  return translate(pattern, "rust");
+}
+
+function translate(pattern: string, dialect: "pcre" | "rust"): string | null {
+  if (pattern === "" || /[^\x20-\x7e\t]/.test(pattern)) return null;
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      const n = pattern[i + 1];
+      if (n === undefined || "upPckx0".includes(n)) return null;
+      i++;
+      if (inClass) {
+        if (n in INSIDE) out += INSIDE[n];
+        else if ("DWS".includes(n)) return null;
+        else out += `\\${n}`;
+      } else if (dialect === "rust" && (n === "b" || n === "B")) out += `(?-u:\\${n})`;
+      else out += OUTSIDE[n] ?? `\\${n}`;
+      continue;
+    }
+    // JS matches lines with a trailing \r removed; git grep and rg see it before the end of the line.
+    if (!inClass && c === "$") {
+      out += dialect === "rust" ? "\\r?$" : "(?=\\r?$)";
+      continue;
+    }
+    if (inClass && c === "]") inClass = false;
+    else if (!inClass && c === "[") {
+      inClass = true;
+      out += c;
+      // "[]" and "[^]" mean different things in JS and PCRE.
+      if (pattern[i + 1] === "]" || (pattern[i + 1] === "^" && pattern[i + 2] === "]")) return null;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+function run(cmd: string, args: string[], cwd: string, signal: AbortSignal): Promise<{ code: number; out: string } | null> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd, signal, maxBuffer: MAX_OUTPUT, encoding: "utf8" }, (err, stdout) => {
+      if (!err) return resolve({ code: 0, out: stdout });
+      const code = (err as { code?: unknown }).code;
+      resolve(typeof code === "number" ? { code, out: stdout } : null);
+    });
+  });
+}
+
+function skipped(rel: string): boolean {
+  return rel.split("/").some((p) => ALWAYS_SKIPPED.has(p));
+}
+
+function parseList(out: string): string[] {
+  return out.split("\0").filter(Boolean).map((p) => toPosix(p.replace(/^\.\//, ""))).filter((p) => !skipped(p)).sort();
+}
+
+function parseCounts(out: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of out.split("\n")) {
+    const nul = line.lastIndexOf("\0");
+    if (nul <= 0) continue;
+    const rel = toPosix(line.slice(0, nul).replace(/^\.\//, ""));
+    if (!skipped(rel)) counts.set(rel, Number(line.slice(nul + 1)));
+  }
+  return counts;
+}
+
+/** Matching-line counts, with Rust's engine where the pattern allows, else (or when it rejects it) PCRE2. */
+async function count(req: NativeGrepRequest, flags: string[], where: string[]): Promise<{ code: number; out: string } | null> {
+  const icase = req.ignoreCase ? ["--ignore-case"] : [];
+  const rust = toRustRegex(req.pattern);
+  if (rust !== null) {
+    const r = await run("rg", [...flags, "--count", "--no-messages", ...icase, "--regexp", rust, ...where], req.root, req.signal);
+    if (r && !(r.code === 2 && !r.out)) return r;
+  }
+  const pcre = toPcre(req.pattern);
+  if (pcre === null) return null;
+  return run("rg", [...flags, "--count", "--no-messages", "--pcre2", ...icase, "--regexp", pcre, ...where], req.root, req.signal);
+}
+
+async function ripgrep(req: NativeGrepRequest): Promise<NativeGrep | null> {
+  const common = [
+    "--no-config",
+    "--hidden",
+    "--no-require-git",
+    "--no-ignore-global",
+    "--no-ignore-parent",
+    "--no-ignore-dot",
+    "--null",
+    "--glob",
+    "!.git",
+    "--glob",
+    "!node_modules",
+  ];
+  // rg's --glob overrides ignore rules: what it picks is intersected with the ignore-respecting list.
+  const glob = req.glob ? ["--glob", req.baseRel ? `${req.baseRel}/${req.glob}` : req.glob] : [];
+  const where = ["--", req.baseRel || "."];
+  const [list, small, globbed, found] = await Promise.all([
+    run("rg", [...common, "--files", ...where], req.root, req.signal),
+    // Sizes without a stat per file from here (~15 µs each): the list again, without the large ones.
+    run("rg", [...common, "--files", "--max-filesize", String(req.maxFileBytes), ...where], req.root, req.signal),
+    glob.length ? run("rg", [...common, ...glob, "--files", ...where], req.root, req.signal) : null,
+    count(req, [...common, ...glob], where),
+  ]);
+  // rg exits 1 for "no match" and 2 for errors (a regex PCRE2 rejects, an unreadable file among others).
+  if (!list || list.code !== 0 || !small || small.code > 1 || !found || (found.code === 2 && !found.out) || found.code > 2) return null;
+  let files = parseList(list.out);
+  const notLarge = new Set(parseList(small.out));
+  const counts = parseCounts(found.out);
+  if (glob.length) {
+    if (!globbed || globbed.code > 1) return null;
+    const picked = new Set(parseList(globbed.out));
+    files = files.filter((f) => picked.has(f));
+    const kept = new Set(files);
+    for (const f of counts.keys()) if (!kept.has(f)) counts.delete(f);
+  }
+  return { backend: "rg", files, counts, large: new Set(files.filter((f) => !notLarge.has(f))) };
+}
+
+async function gitGrep(req: NativeGrepRequest): Promise<NativeGrep | null> {
+  // Pathspec globs have no braces; picomatch's would be read literally.
+  if (req.glob && /[{}]/.test(req.glob)) return null;
+  const spec = req.glob ? `:(glob)${req.baseRel ? `${req.baseRel}/` : ""}${req.glob}` : req.baseRel || ".";
+  const [tracked, others, found] = await Promise.all([
+    // --debug carries each tracked file's size as the index last saw it: no stat per file from here.
+    run("git", ["ls-files", "--cached", "--debug", "--", spec], req.root, req.signal),
+    run("git", ["ls-files", "-z", "--others", "--exclude-standard", "--", spec], req.root, req.signal),
+    run(
+      "git",
+      ["grep", "-z", "--count", "-I", "--untracked", "--perl-regexp", ...(req.ignoreCase ? ["--ignore-case"] : []), "-e", toPcre(req.pattern)!, "--", spec],
+      req.root,
+      req.signal,
+    ),
+  ]);
+  // Outside a repository (or a regex PCRE rejects) git exits 128; 1 is "no match".
+  if (!tracked || tracked.code !== 0 || !others || others.code !== 0 || !found || (found.code !== 0 && found.code !== 1)) return null;
+  const large = new Set<string>();
+  const listed: string[] = [];
+  let current = "";
+  for (const line of tracked.out.split("\n")) {
+    if (!line.startsWith(" ")) {
+      // Paths with unusual bytes come quoted; the walker handles those projects instead.
+      if (line.startsWith('"')) return null;
+      if (line) listed.push((current = line));
+      continue;
+    }
+    const size = /^\s+size: (\d+)/.exec(line);
+    if (size && Number(size[1]) > req.maxFileBytes) large.add(current);
+  }
+  const untracked = parseList(others.out);
+  for (const rel of untracked) {
+    try {
+      if (fs.lstatSync(path.join(req.root, rel)).size > req.maxFileBytes) large.add(rel);
+    } catch {
+      // Gone since it was listed.
+    }
+  }
+  // Tracked files deleted from the working tree are still in the index: the walker would not list them.
+  const files = [...new Set([...listed.filter((f) => !skipped(f)), ...untracked])].filter((f) => fs.existsSync(path.join(req.root, f))).sort();
+  return { backend: "git", files, counts: parseCounts(found.out), large };
+}
+
+/** Which program a search of `root` would use: LETTA_CODE_GREP_BACKEND forces one (tests, benchmarks). */
+export function preferredBackends(env: NodeJS.ProcessEnv = process.env): GrepBackendName[] {
+  const forced = env.LETTA_CODE_GREP_BACKEND;
+  if (forced === "rg" || forced === "git" || forced === "js") return [forced];
+  return [...(hasRipgrep() ? (["rg"] as const) : []), "git", "js"];
+}
+
+/** The first native program that can answer, or null: the caller then walks and reads every file itself. */
+export async function nativeGrep(req: NativeGrepRequest, backends = preferredBackends()): Promise<NativeGrep | null> {
+  if (toPcre(req.pattern) === null) return null;
+  for (const b of backends) {
+    if (b === "js") return null;
+    const r = b === "rg" ? (hasRipgrep() ? await ripgrep(req) : null) : await gitGrep(req);
+    if (r) return r;
+    if (req.signal.aborted) return null;
+  }
+  return null;
+}
+
+export function relativeBase(root: string, baseAbs: string): string {
+  return toPosix(path.relative(root, baseAbs));
+}
