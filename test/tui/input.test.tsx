@@ -37,11 +37,13 @@ describe("input", () => {
     await app.press("line three\\");
     await app.press(KEY.enter);
     await app.press("four");
-    const f = app.frame();
+    // Alt+Enter is an escape sequence Ink reads with a delay: wait for the frame, not a fixed time.
+    const f = await app.waitFor((fr) => fr.includes("  four"));
     expect(f).toContain("> line one");
     expect(f).toContain("  line two");
     expect(f).toContain("  four");
     await app.press(KEY.enter, 40);
+    for (let i = 0; i < 100 && s.sent.length === 0; i++) await new Promise((r) => setTimeout(r, 15));
     expect(s.sent[0]!.text).toBe("line one\nline two\nline three\nfour");
   });
 
