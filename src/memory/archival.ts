@@ -12,7 +12,8 @@ export interface VectorIndexLike {
   add(id: number, v: Float32Array): void;
   remove(id: number): boolean;
   readonly size: number;
-  search(query: Float32Array, k: number, filter?: (id: number) => boolean): { id: number; score: number }[];
+  /** A Set filter (ids allowed by tags or dates) lets the index scan only those. */
+  search(query: Float32Array, k: number, filter?: ((id: number) => boolean) | Set<number>): { id: number; score: number }[];
 }
 
 export interface ArchivalDeps {
@@ -140,7 +141,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
         const allowed = passages.filteredIds(agentId, f);
         const [qv] = await embedder.embed([text]);
         // A short vector list is enough for fusion, and keeps the index on its fast quantised path.
-        return index.search(qv, k, allowed ? (id) => allowed.has(id) : undefined);
+        return index.search(qv, k, allowed ?? undefined);
       },
     };
     return retrieve(source, query, { filter, limit, offset, now: opts.now ? new Date(opts.now) : undefined });

@@ -70,6 +70,24 @@ describe("VectorIndex", () => {
     expect(big.search(queries[1], 5, () => false)).toEqual([]);
   });
 
+  it("a set of allowed ids (a tag filter) scans only those: exact for a small set, recall kept for a large one", () => {
+    const all = Array.from({ length: big.size }, (_, i) => i + 1);
+    const fewIds = new Set(all.filter((id) => id % 97 === 3));
+    const few = (id: number) => fewIds.has(id);
+    for (const q of queries.slice(0, 5)) expect(big.search(q, 10, fewIds)).toEqual(big.exactSearch(q, 10, few));
+    const halfIds = new Set(all.filter((id) => id % 2 === 0));
+    const half = (id: number) => halfIds.has(id);
+    let hit = 0;
+    for (const q of queries.slice(0, 10)) {
+      const want = new Set(ids(big.exactSearch(q, 10, half)));
+      const got = big.search(q, 10, halfIds);
+      expect(got.every((h) => halfIds.has(h.id))).toBe(true);
+      for (const h of got) if (want.has(h.id)) hit++;
+    }
+    expect(hit / 100).toBeGreaterThanOrEqual(0.95);
+    expect(big.search(queries[0], 10, new Set([-5]))).toEqual([]);
+  });
+
   it("stays in step with removals and re-additions", () => {
     const index = new VectorIndex(DIM, { initialCapacity: 16 });
     data.slice(0, 6000).forEach((v, i) => index.add(i + 1, v));
