@@ -286,6 +286,8 @@ export function App({ session: initialSession, options = {}, history: historyPro
           still.ac.abort();
           await Promise.race([still.done, new Promise((r) => setTimeout(r, 500))]);
         }
+        // Let Ink paint what was just learned first: it is the last frame left on screen.
+        await new Promise((r) => setTimeout(r, 50));
         leaveNow(code);
       });
     },
