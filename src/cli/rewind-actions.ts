@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline/promises";
-import { Project } from "../agent/open-project.js";
+import type { Project } from "../agent/open-project.js";
+import { withAgentProject } from "./agent-project.js";
 import { resolveConversation, SessionNotFoundError } from "../agent/conversations.js";
 import { rewind, RewindError, type RewindDeps } from "../checkpoints/rewind.js";
 import type { RestoreItem, RewindResult, TurnSummary } from "../checkpoints/types.js";
@@ -10,35 +11,13 @@ import { EXIT } from "./headless.js";
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const warn = (s: string) => process.stderr.write(`letta-code: ${s}\n`);
 
-/** A named agent that does not exist is bad input (exit 2), said before anything is opened for it. */
-export function unknownAgent(project: Project, name: string | undefined): string | undefined {
-  if (!name || project.store.agents.byName(name) || project.store.agents.get(name)) return undefined;
-  return `no agent named "${name}" in ${project.lettaDir}. Agents: ${project.agentNames()}.`;
-}
-
 /** Open the project (no model needed) and run `fn` with what a rewind needs; errors become exit codes. */
-export async function withRewindDeps(agentName: string | undefined, session: string | undefined, fn: (deps: RewindDeps, project: Project) => Promise<number> | number): Promise<number> {
-  let project: Project | undefined;
-  try {
-    project = Project.open({ onNotice: (m) => warn(m) });
-    const unknown = unknownAgent(project, agentName);
-    if (unknown) {
-      warn(unknown);
-      return EXIT.usage;
-    }
-    const agent = project.resolveAgent(agentName, false);
+export function withRewindDeps(agentName: string | undefined, session: string | undefined, fn: (deps: RewindDeps, project: Project) => Promise<number> | number): Promise<number> {
+  const isUsage = (err: unknown) => err instanceof RewindError || err instanceof SessionNotFoundError;
+  return withAgentProject(agentName, isUsage, (project, agent) => {
     const conversationId = session ? resolveConversation(project.store, agent.id, session, agent.conversationId) : agent.conversationId;
-    return await fn({ store: project.store, checkpoints: project.checkpoints(), memory: project.memory(agent.id), agentId: agent.id, conversationId }, project);
-  } catch (err) {
-    if (err instanceof RewindError || err instanceof SessionNotFoundError) {
-      warn(err.message);
-      return EXIT.usage;
-    }
-    warn((err as Error).message);
-    return EXIT.failed;
-  } finally {
-    project?.close();
-  }
+    return fn({ store: project.store, checkpoints: project.checkpoints(), memory: project.memory(agent.id), agentId: agent.id, conversationId }, project);
+  });
 }
 
 const firstWords = (text: string, n = 60) => {

@@ -1,29 +1,15 @@
 import { listConversations, resolveConversation, SessionNotFoundError } from "../agent/conversations.js";
-import { Project } from "../agent/open-project.js";
+import type { Project } from "../agent/open-project.js";
 import { sessionMarkdown, sessionJson } from "./session-export.js";
 import { EXIT } from "./headless.js";
-import { unknownAgent } from "./rewind-actions.js";
+import { withAgentProject } from "./agent-project.js";
+import type { AgentRow } from "../store/agents.js";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const warn = (s: string) => process.stderr.write(`letta-code: ${s}\n`);
 
-async function withProject(agentName: string | undefined, fn: (project: Project, agent: ReturnType<Project["resolveAgent"]>) => number): Promise<number> {
-  let project: Project | undefined;
-  try {
-    project = Project.open({ onNotice: (m) => warn(m) });
-    const unknown = unknownAgent(project, agentName);
-    if (unknown) {
-      warn(unknown);
-      return EXIT.usage;
-    }
-    return fn(project, project.resolveAgent(agentName, false));
-  } catch (err) {
-    warn((err as Error).message);
-    return err instanceof SessionNotFoundError ? EXIT.usage : EXIT.failed;
-  } finally {
-    project?.close();
-  }
-}
+const withProject = (agentName: string | undefined, fn: (project: Project, agent: AgentRow) => number) =>
+  withAgentProject(agentName, (err) => err instanceof SessionNotFoundError, fn);
 
 export async function listSessions(agentName: string | undefined, json: boolean): Promise<number> {
   return withProject(agentName, (project, agent) => {
