@@ -33,7 +33,7 @@ if (process.argv[2] === "child") {
     indexFile: mode === "rebuild" ? undefined : archivalIndexFile(join(dir, ".letta", `archival-${agentId}.vectors`)),
   });
   const times = [];
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < Number(process.env.BENCH_SEARCHES ?? 30); i++) {
     const t = performance.now();
     await mem.search(`term${i} topic${i % 50}`, { topK: 10 });
     times.push(performance.now() - t);

@@ -1,14 +1,17 @@
 import * as fs from "node:fs";
 import { crc32 } from "node:zlib";
 import { VectorIndex } from "./vector-index.js";
+import { FileRows, rowBytesFor, writeRow } from "./vector-rows.js";
 
 /**
  * A vector index saved beside the database, so a new process does not decode every stored vector again
- * (0.85–2 s at 100k). It is only a cache: the header names the table state it was built from and a
- * checksum covers every byte, and anything that does not match is ignored and rebuilt from the table.
+ * (0.85–2 s at 100k). It is only a cache: the header names the table state it was built from, and
+ * anything that does not match is ignored and rebuilt from the table.
  *
- * Layout: "LCVIDX01", u32 header length, u32 crc32 of everything after these 16 bytes, the header (JSON,
- * padded to 8 bytes), then ids (f64), centre (f32), sign codes (u32), vectors (f32), each 8-byte aligned.
+ * Layout: "LCVIDX02", u32 header length, u32 crc32 of the front (header to row checksums), the header
+ * (JSON, padded to 8 bytes), ids (f64), centre (f32), sign codes (u32), one crc32 per row (u32), each
+ * 8-byte aligned; then the rows (vector-rows.ts). A new process reads and checks only the front (~6 MB
+ * at 100k); each row is checked against its crc when a search reads it.
  */
 export interface IndexKey {
   agentId: string;
@@ -26,9 +29,16 @@ interface Header extends IndexKey {
   centerBasis: number;
 }
 
-const MAGIC = Buffer.from("LCVIDX01");
+const MAGIC = Buffer.from("LCVIDX02");
+/** Rows written per block: a 100k index is not assembled in one buffer. */
+const BLOCK_ROWS = 2048;
 
 const pad8 = (n: number) => (n + 7) & ~7;
+
+function frontSizes(h: Pick<Header, "dim" | "count">): number[] {
+  const words = Math.ceil(h.dim / 32);
+  return [h.count * 8, h.dim * 4, h.count * words * 4, h.count * 4].map(pad8);
+}
 
 /** Write to a temporary name, then rename: a crash mid-write leaves the old file or none, never half of one. */
 export function saveIndexFile(file: string, index: VectorIndex, key: IndexKey): void {
@@ -37,18 +47,34 @@ export function saveIndexFile(file: string, index: VectorIndex, key: IndexKey): 
   const json = Buffer.from(JSON.stringify(header));
   const headerBytes = Buffer.alloc(pad8(json.length));
   json.copy(headerBytes);
-  const sections = [headerBytes, ...[p.ids, p.center, p.codes, p.vectors].map((a) => padded(Buffer.from(a.buffer, a.byteOffset, a.byteLength)))];
-  let crc = 0;
-  for (const s of sections) crc = crc32(s, crc);
-  const prefix = Buffer.alloc(16);
-  MAGIC.copy(prefix);
-  prefix.writeUInt32LE(json.length, 8);
-  prefix.writeUInt32LE(crc, 12);
+  const rowBytes = rowBytesFor(p.dim);
+  const crcs = new Uint32Array(p.count);
+  const sections = [headerBytes, ...[p.ids, p.center, p.codes, crcs].map((a) => padded(Buffer.from(a.buffer, a.byteOffset, a.byteLength)))];
+  const rowsAt = 16 + sections.reduce((n, b) => n + b.length, 0);
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     const fd = fs.openSync(tmp, "w", 0o600);
     try {
-      writeAll(fd, [prefix, ...sections]);
+      // Rows first, so their checksums are known when the front is written.
+      const block = Buffer.alloc(BLOCK_ROWS * rowBytes);
+      for (let s = 0; s < p.count; s += BLOCK_ROWS) {
+        const n = Math.min(BLOCK_ROWS, p.count - s);
+        for (let i = 0; i < n; i++) {
+          const { scale, row } = p.row(s + i);
+          writeRow(block, i * rowBytes, p.ids[s + i], scale, row);
+          crcs[s + i] = crc32(block.subarray(i * rowBytes, (i + 1) * rowBytes));
+        }
+        writeAll(fd, block.subarray(0, n * rowBytes), rowsAt + s * rowBytes);
+      }
+      // The crc section was made from `crcs` before they were filled: take it again.
+      sections[4] = padded(Buffer.from(crcs.buffer, crcs.byteOffset, crcs.byteLength));
+      let crc = 0;
+      for (const part of sections) crc = crc32(part, crc);
+      const prefix = Buffer.alloc(16);
+      MAGIC.copy(prefix);
+      prefix.writeUInt32LE(json.length, 8);
+      prefix.writeUInt32LE(crc, 12);
+      writeAll(fd, Buffer.concat([prefix, ...sections]), 0);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -60,12 +86,10 @@ export function saveIndexFile(file: string, index: VectorIndex, key: IndexKey): 
   }
 }
 
-/** writev may write less than asked (large buffers): keep going until every byte is out. */
-function writeAll(fd: number, parts: Buffer[]): void {
-  for (const part of parts) {
-    let done = 0;
-    while (done < part.length) done += fs.writeSync(fd, part, done, part.length - done);
-  }
+/** A write may take less than asked (large buffers): keep going until every byte is out. */
+function writeAll(fd: number, part: Buffer, position: number): void {
+  let done = 0;
+  while (done < part.length) done += fs.writeSync(fd, part, done, part.length - done, position + done);
 }
 
 function padded(b: Buffer): Buffer {
@@ -76,58 +100,81 @@ function padded(b: Buffer): Buffer {
   return out;
 }
 
+function readExactly(fd: number, length: number, position: number): Buffer | null {
+  // Its own ArrayBuffer at offset 0: the typed-array views below need aligned offsets.
+  const buf = Buffer.allocUnsafeSlow(length);
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) return null;
+    done += n;
+  }
+  return buf;
+}
+
 /**
  * The saved index when the file is whole and was built from `expect`'s table state (same agent, model and
  * mutation counter, and `count` rows at or below its max id, as the caller found in the table); else null.
+ * The index keeps the file open and reads its rows from there (close() lets go).
  */
 export function loadIndexFile(file: string, expect: Omit<IndexKey, "maxId">, rowsThrough: (maxId: number) => number): { index: VectorIndex; maxId: number } | null {
-  let buf: Buffer;
+  let fd: number;
   try {
-    buf = fs.readFileSync(file);
+    fd = fs.openSync(file, "r");
   } catch {
     return null;
   }
-  if (buf.length < 16 || !buf.subarray(0, 8).equals(MAGIC)) return null;
-  const jsonLength = buf.readUInt32LE(8);
+  let keep = false;
+  try {
+    const found = readFront(fd, expect, rowsThrough);
+    if (!found) return null;
+    const { h, front, headerEnd } = found;
+    const sizes = frontSizes(h);
+    let at = headerEnd;
+    const take = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, length: number, size: number): T => {
+      const view = make(front.buffer, front.byteOffset + at, length);
+      at += size;
+      return view;
+    };
+    const words = Math.ceil(h.dim / 32);
+    const ids = take((b, o, l) => new Float64Array(b, o, l), h.count, sizes[0]);
+    const center = take((b, o, l) => new Float32Array(b, o, l), h.dim, sizes[1]);
+    const codes = take((b, o, l) => new Uint32Array(b, o, l), h.count * words, sizes[2]);
+    const crcs = take((b, o, l) => new Uint32Array(b, o, l), h.count, sizes[3]);
+    const rows = new FileRows(fd, front.length, h.dim, ids, crcs);
+    const index = VectorIndex.fromFile({ dim: h.dim, count: h.count, minCandidates: h.minCandidates, centerBasis: h.centerBasis, ids, center, codes }, rows);
+    keep = true;
+    return { index, maxId: h.maxId };
+  } catch {
+    return null;
+  } finally {
+    if (!keep) fs.closeSync(fd);
+  }
+}
+
+/** The checked front of the file (prefix to row checksums), or null when anything about it is off. */
+function readFront(fd: number, expect: Omit<IndexKey, "maxId">, rowsThrough: (maxId: number) => number): { h: Header; front: Buffer; headerEnd: number } | null {
+  const fileSize = fs.fstatSync(fd).size;
+  const prefix = fileSize >= 16 ? readExactly(fd, 16, 0) : null;
+  if (!prefix || !prefix.subarray(0, 8).equals(MAGIC)) return null;
+  const jsonLength = prefix.readUInt32LE(8);
   const headerEnd = 16 + pad8(jsonLength);
-  if (headerEnd > buf.length) return null;
+  if (headerEnd > fileSize) return null;
   let h: Header;
   try {
-    h = JSON.parse(buf.subarray(16, 16 + jsonLength).toString("utf8")) as Header;
+    h = JSON.parse(readExactly(fd, jsonLength, 16)?.toString("utf8") ?? "") as Header;
   } catch {
     return null;
   }
   if (h.agentId !== expect.agentId || h.model !== expect.model || h.mutations !== expect.mutations) return null;
   if (![h.dim, h.count, h.maxId, h.minCandidates, h.centerBasis].every((n) => Number.isSafeInteger(n) && n >= 0) || h.dim === 0) return null;
-  const words = Math.ceil(h.dim / 32);
-  const sizes = [h.count * 8, h.dim * 4, h.count * words * 4, h.count * h.dim * 4].map(pad8);
-  if (headerEnd + sizes.reduce((a, b) => a + b, 0) !== buf.length) return null;
-  if (crc32(buf.subarray(16)) !== buf.readUInt32LE(12)) return null;
+  const frontEnd = headerEnd + frontSizes(h).reduce((a, b) => a + b, 0);
+  if (frontEnd + h.count * rowBytesFor(h.dim) !== fileSize) return null;
   // Rows may have been inserted since (they are added after loading), never removed or re-embedded.
   if (rowsThrough(h.maxId) !== h.count) return null;
-  // Typed-array views need aligned offsets; a pooled small Buffer may not start on one.
-  const base = buf.byteOffset % 8 === 0 ? buf : Buffer.from(buf);
-  let at = base.byteOffset + headerEnd;
-  const take = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, length: number, size: number): T => {
-    const view = make(base.buffer, at, length);
-    at += size;
-    return view;
-  };
-  try {
-    const index = VectorIndex.fromParts({
-      dim: h.dim,
-      count: h.count,
-      minCandidates: h.minCandidates,
-      centerBasis: h.centerBasis,
-      ids: take((b, o, l) => new Float64Array(b, o, l), h.count, sizes[0]),
-      center: take((b, o, l) => new Float32Array(b, o, l), h.dim, sizes[1]),
-      codes: take((b, o, l) => new Uint32Array(b, o, l), h.count * words, sizes[2]),
-      vectors: take((b, o, l) => new Float32Array(b, o, l), h.count * h.dim, sizes[3]),
-    });
-    return { index, maxId: h.maxId };
-  } catch {
-    return null;
-  }
+  const front = readExactly(fd, frontEnd, 0);
+  if (!front || crc32(front.subarray(16)) !== prefix.readUInt32LE(12)) return null;
+  return { h, front, headerEnd };
 }
 
 /** The archival memory's view of one saved file: what AgentArchivalMemory's `indexFile` dependency wants. */

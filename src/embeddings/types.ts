@@ -27,3 +27,11 @@ export interface LoadProgress {
   /** 0..100 */
   progress: number;
 }
+
+/**
+ * A saved vector index failed a check while it was being read (a row that does not match its checksum):
+ * whoever holds the index drops it and rebuilds from the stored vectors.
+ */
+export class IndexFileCorrupt extends Error {
+  override name = "IndexFileCorrupt";
+}

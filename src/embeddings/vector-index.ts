@@ -1,3 +1,5 @@
+import { ByteRows, type FileRows } from "./vector-rows.js";
+
 /**
  * In-memory cosine index over passage embeddings, kept in step with the passages table.
  *
@@ -6,6 +8,8 @@
  * vector at 384-d), keeps the closest few thousand, and re-ranks those by exact cosine.
  * On clustered data (what sentence embeddings look like) that keeps recall@10 around 0.95+
  * at a fraction of the exact cost. Small indexes are scanned exactly: it is cheaper there.
+ * Vectors are kept as one byte per dimension (vector-rows.ts); an index loaded from its saved file
+ * reads the rows it re-ranks from the file until something changes its shape.
  */
 
 export interface SearchHit {
@@ -15,6 +19,7 @@ export interface SearchHit {
 
 export type IdFilter = (id: number) => boolean;
 
+/** The state a saved file holds (see index-file.ts): the rows travel as bytes, one per dimension. */
 export interface VectorIndexParts {
   dim: number;
   count: number;
@@ -23,7 +28,6 @@ export interface VectorIndexParts {
   ids: Float64Array;
   center: Float32Array;
   codes: Uint32Array;
-  vectors: Float32Array;
 }
 
 export interface VectorIndexOptions {
@@ -97,14 +101,21 @@ export class VectorIndex {
   private readonly minCandidates: number;
   private capacity: number;
   private count = 0;
-  private vectors: Float32Array;
+  private rows: ByteRows;
+  /** Rows of the saved file this index was loaded from: slots below `fileCount` are read from it. */
+  private file: FileRows | null = null;
+  private fileCount = 0;
   private codes: Uint32Array;
   private slotIds: Float64Array;
-  private readonly slotOf = new Map<number, number>();
+  /** Built on first need: a loaded index answers plain searches without it (100k map entries are ~10 ms). */
+  private slotMap: Map<number, number> | null = new Map();
+  /** Highest id ever added: a larger one is new without consulting the map. */
+  private topId = -Infinity;
   /** Sign codes are taken relative to a data mean, so a shared offset in all vectors does not flatten every code. */
   private center: Float32Array;
   /** Row count when the centre was taken; 0 means no codes exist yet. */
   private centerBasis = 0;
+  private readonly unit: Float32Array;
   private readonly diff: Float32Array;
   private readonly diffBits: Uint32Array;
   private dist: Uint16Array = new Uint16Array(0);
@@ -115,10 +126,11 @@ export class VectorIndex {
     this.words = Math.ceil(dim / 32);
     this.minCandidates = Math.max(1, options.minCandidates ?? 2000);
     this.capacity = Math.max(16, options.initialCapacity ?? 1024);
-    this.vectors = new Float32Array(this.capacity * dim);
+    this.rows = new ByteRows(dim, this.capacity);
     this.codes = new Uint32Array(this.capacity * this.words);
     this.slotIds = new Float64Array(this.capacity);
     this.center = new Float32Array(dim);
+    this.unit = new Float32Array(dim);
     this.diff = new Float32Array(dim);
     this.diffBits = new Uint32Array(this.diff.buffer);
   }
@@ -127,8 +139,11 @@ export class VectorIndex {
     return this.count;
   }
 
-  /** The index's state as typed arrays (views, not copies), for saving to a file. */
-  toParts(): VectorIndexParts {
+  /** The index's state for saving (views, not copies); `row(slot)` gives each stored row. */
+  toParts(): VectorIndexParts & { row: (slot: number) => { scale: number; row: Int8Array } } {
+    this.materialise();
+    // Codes are otherwise taken on the first search of a large index: a loaded one must not have to.
+    if (this.count > 0) this.ensureCodes();
     const { dim, count, words } = this;
     return {
       dim,
@@ -138,31 +153,51 @@ export class VectorIndex {
       ids: this.slotIds.subarray(0, count),
       center: this.center,
       codes: this.codes.subarray(0, count * words),
-      vectors: this.vectors.subarray(0, count * dim),
+      row: (slot) => this.rows.raw(slot),
     };
   }
 
-  /** An index over saved parts; the arrays are used as they are (no copy), so they must not be shared. */
-  static fromParts(p: VectorIndexParts): VectorIndex {
-    const index = new VectorIndex(p.dim, { initialCapacity: 16, minCandidates: p.minCandidates });
+  /** An index over a saved file's parts, reading its rows from `file`; the arrays are used as they are. */
+  static fromFile(p: VectorIndexParts, file: FileRows): VectorIndex {
     const words = Math.ceil(p.dim / 32);
-    if (p.ids.length !== p.count || p.codes.length !== p.count * words || p.vectors.length !== p.count * p.dim || p.center.length !== p.dim)
+    if (p.ids.length !== p.count || p.codes.length !== p.count * words || p.center.length !== p.dim || file.dim !== p.dim)
       throw new RangeError("vector index parts do not fit together");
-    index.capacity = Math.max(1, p.count);
+    const index = new VectorIndex(p.dim, { initialCapacity: 16, minCandidates: p.minCandidates });
+    index.capacity = p.count;
     index.count = p.count;
     index.slotIds = p.ids;
     index.codes = p.codes;
-    index.vectors = p.vectors;
     index.center = p.center;
     index.centerBasis = p.centerBasis;
-    for (let s = 0; s < p.count; s++) index.slotOf.set(p.ids[s], s);
-    if (index.slotOf.size !== p.count) throw new RangeError("vector index parts repeat an id");
+    index.file = file;
+    index.fileCount = p.count;
+    // Only rows added from now on live in memory.
+    index.rows = new ByteRows(p.dim, 0, p.count);
+    index.slotMap = null;
+    let top = -Infinity;
+    for (let s = 0; s < p.count; s++) top = Math.max(top, p.ids[s]);
+    index.topId = top;
     return index;
   }
 
   /** Bytes held by the typed arrays (capacity, not just live rows); the id map is extra. */
   get memoryBytes(): number {
-    return this.vectors.byteLength + this.codes.byteLength + this.slotIds.byteLength + this.dist.byteLength;
+    return this.rows.byteLength + this.codes.byteLength + this.slotIds.byteLength + this.dist.byteLength;
+  }
+
+  /** Lets go of the saved file, if the index reads from one. */
+  close(): void {
+    this.file?.close();
+  }
+
+  private get slotOf(): Map<number, number> {
+    if (!this.slotMap) {
+      const map = new Map<number, number>();
+      for (let s = 0; s < this.count; s++) map.set(this.slotIds[s], s);
+      if (map.size !== this.count) throw new RangeError("vector index repeats an id");
+      this.slotMap = map;
+    }
+    return this.slotMap;
   }
 
   has(id: number): boolean {
@@ -172,31 +207,35 @@ export class VectorIndex {
   /** Adds or replaces the vector for `id`. The stored copy is normalised, so scores are cosines. */
   add(id: number, v: Float32Array): void {
     if (v.length !== this.dim) throw new RangeError(`vector has ${v.length} dimensions, index has ${this.dim}`);
-    let slot = this.slotOf.get(id);
+    let slot = id > this.topId ? undefined : this.slotOf.get(id);
     if (slot === undefined) {
       if (this.count === this.capacity) this.grow();
       slot = this.count++;
-      this.slotOf.set(id, slot);
+      this.slotMap?.set(id, slot);
       this.slotIds[slot] = id;
+      this.topId = Math.max(this.topId, id);
+    } else if (slot < this.fileCount) {
+      this.materialise();
     }
-    const { dim } = this;
+    const { dim, unit } = this;
     let norm = 0;
     for (let i = 0; i < dim; i++) norm += v[i] * v[i];
     const inv = norm > 0 && Number.isFinite(norm) ? 1 / Math.sqrt(norm) : 0;
-    const base = slot * dim;
-    for (let i = 0; i < dim; i++) this.vectors[base + i] = v[i] * inv;
-    if (this.centerBasis > 0) this.encode(slot);
+    for (let i = 0; i < dim; i++) unit[i] = v[i] * inv;
+    this.rows.set(slot, unit);
+    if (this.centerBasis > 0) this.writeCode(unit, 0, this.codes, slot * this.words);
   }
 
   remove(id: number): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
+    this.materialise();
     this.slotOf.delete(id);
     const last = --this.count;
     if (slot !== last) {
       // Swap-remove keeps storage dense, so scans never skip holes.
       const movedId = this.slotIds[last];
-      this.vectors.copyWithin(slot * this.dim, last * this.dim, (last + 1) * this.dim);
+      this.rows.move(last, slot);
       this.codes.copyWithin(slot * this.words, last * this.words, (last + 1) * this.words);
       this.slotIds[slot] = movedId;
       this.slotOf.set(movedId, slot);
@@ -205,13 +244,23 @@ export class VectorIndex {
   }
 
   clear(): void {
-    this.slotOf.clear();
+    this.close();
+    this.file = null;
+    this.fileCount = 0;
+    this.slotMap = new Map();
+    this.topId = -Infinity;
     this.count = 0;
     this.centerBasis = 0;
   }
 
   /** Approximate top-k by cosine (exact when the index or the filtered set is small). */
   search(query: Float32Array, k: number, filter?: IdFilter | Set<number>): SearchHit[] {
+    const hits = this.searchOnce(query, k, filter);
+    this.settle();
+    return hits;
+  }
+
+  private searchOnce(query: Float32Array, k: number, filter?: IdFilter | Set<number>): SearchHit[] {
     const q = this.prepareQuery(query, k);
     if (!q) return [];
     const candidates = this.candidateCount(k);
@@ -251,7 +300,7 @@ export class VectorIndex {
         if (tiesLeft <= 0) continue;
         tiesLeft--;
       }
-      top.push(slotIds[s], this.dot(q, s));
+      top.push(slotIds[s], this.score(q, s));
     }
     return top.sorted();
   }
@@ -262,14 +311,15 @@ export class VectorIndex {
    */
   private searchAmong(q: Float32Array, k: number, allowed: Set<number>, candidates: number): SearchHit[] {
     const slots: number[] = [];
+    const slotOf = this.slotOf;
     for (const id of allowed) {
-      const s = this.slotOf.get(id);
+      const s = slotOf.get(id);
       if (s !== undefined) slots.push(s);
     }
     if (slots.length === 0) return [];
     const top = new TopK(Math.min(k, slots.length));
     if (slots.length <= candidates * 2) {
-      for (const s of slots) top.push(this.slotIds[s], this.dot(q, s));
+      for (const s of slots) top.push(this.slotIds[s], this.score(q, s));
       return top.sorted();
     }
     this.ensureCodes();
@@ -295,15 +345,17 @@ export class VectorIndex {
         if (tiesLeft <= 0) continue;
         tiesLeft--;
       }
-      top.push(this.slotIds[slots[i]], this.dot(q, slots[i]));
+      top.push(this.slotIds[slots[i]], this.score(q, slots[i]));
     }
     return top.sorted();
   }
 
-  /** Exact top-k by cosine: the reference the approximate search is measured against. */
+  /** Top-k over every stored vector: the reference the approximate search is measured against. */
   exactSearch(query: Float32Array, k: number, filter?: IdFilter): SearchHit[] {
     const q = this.prepareQuery(query, k);
-    return q ? this.scanExact(q, k, filter) : [];
+    const hits = q ? this.scanExact(q, k, filter) : [];
+    this.settle();
+    return hits;
   }
 
   private scanExact(q: Float32Array, k: number, filter?: IdFilter): SearchHit[] {
@@ -311,7 +363,7 @@ export class VectorIndex {
     for (let s = 0; s < this.count; s++) {
       const id = this.slotIds[s];
       if (filter && !filter(id)) continue;
-      top.push(id, this.dot(q, s));
+      top.push(id, this.score(q, s));
     }
     return top.sorted();
   }
@@ -333,37 +385,51 @@ export class VectorIndex {
     return q;
   }
 
-  private dot(q: Float32Array, slot: number): number {
-    const v = this.vectors;
-    const dim = this.dim;
-    const base = slot * dim;
-    let a = 0, b = 0, c = 0, d = 0;
-    let i = 0;
-    for (; i + 3 < dim; i += 4) {
-      a += q[i] * v[base + i];
-      b += q[i + 1] * v[base + i + 1];
-      c += q[i + 2] * v[base + i + 2];
-      d += q[i + 3] * v[base + i + 3];
+  /**
+   * A row read on its own costs ~8 times its share of reading them all in blocks. Once a process has read
+   * an eighth of the rows one by one, it keeps searching: reading them whole is then the cheaper way on
+   * (a one-shot run stays light, a long session pays at most twice the best choice).
+   */
+  private settle(): void {
+    if (this.file && this.file.reads * 8 >= this.fileCount) this.materialise();
+  }
+
+  private score(q: Float32Array, slot: number): number {
+    return slot < this.fileCount ? this.file!.score(q, slot) : this.rows.score(q, slot);
+  }
+
+  /** Brings every row into memory and lets go of the file: before anything that moves or rewrites rows. */
+  private materialise(): void {
+    const file = this.file;
+    if (!file) return;
+    const rows = new ByteRows(this.dim, this.capacity);
+    file.copyInto(rows, this.fileCount);
+    for (let s = this.fileCount; s < this.count; s++) {
+      const { scale, row } = this.rows.raw(s);
+      rows.setRaw(s, scale, row);
     }
-    for (; i < dim; i++) a += q[i] * v[base + i];
-    return a + b + c + d;
+    file.close();
+    this.rows = rows;
+    this.file = null;
+    this.fileCount = 0;
   }
 
   /** Re-centres when the data has doubled since the last centre, so the cost is amortised O(1) per add. */
   private ensureCodes(): void {
     if (this.centerBasis > 0 && this.count <= this.centerBasis * 2) return;
-    const { dim, count, vectors } = this;
+    this.materialise();
+    const { dim, count, unit } = this;
     const sum = new Float64Array(dim);
-    for (let s = 0, base = 0; s < count; s++, base += dim) {
-      for (let i = 0; i < dim; i++) sum[i] += vectors[base + i];
+    for (let s = 0; s < count; s++) {
+      this.rows.decode(s, unit);
+      for (let i = 0; i < dim; i++) sum[i] += unit[i];
     }
     for (let i = 0; i < dim; i++) this.center[i] = sum[i] / count;
     this.centerBasis = count;
-    for (let s = 0; s < this.count; s++) this.encode(s);
-  }
-
-  private encode(slot: number): void {
-    this.writeCode(this.vectors, slot * this.dim, this.codes, slot * this.words);
+    for (let s = 0; s < count; s++) {
+      this.rows.decode(s, unit);
+      this.writeCode(unit, 0, this.codes, s * this.words);
+    }
   }
 
   private codeOf(v: Float32Array): Uint32Array {
@@ -383,15 +449,14 @@ export class VectorIndex {
     }
   }
 
+  /** Doubles the room held in memory (for a loaded index: the part beyond the file's rows). */
   private grow(): void {
-    this.capacity *= 2;
-    const vectors = new Float32Array(this.capacity * this.dim);
-    vectors.set(this.vectors.subarray(0, this.count * this.dim));
+    this.capacity += Math.max(1024, this.capacity - this.fileCount);
+    this.rows.grow(this.capacity, this.count - this.fileCount);
     const codes = new Uint32Array(this.capacity * this.words);
     codes.set(this.codes.subarray(0, this.count * this.words));
     const ids = new Float64Array(this.capacity);
     ids.set(this.slotIds.subarray(0, this.count));
-    this.vectors = vectors;
     this.codes = codes;
     this.slotIds = ids;
   }

@@ -2,7 +2,7 @@ import type { ArchivalMemory, InsertResult, Passage, PassageSearchOptions } from
 import { chunkText } from "./chunk.js";
 import { DocFrequencyCache, retrieve, type SearchSource } from "./retrieve.js";
 import type { PassageFilter, PassageStore } from "../store/passages.js";
-import type { Embedder } from "../embeddings/types.js";
+import { IndexFileCorrupt, type Embedder } from "../embeddings/types.js";
 import type { MemoryEventStore } from "../store/memory-events.js";
 import { passageHash } from "../store/passages.js";
 import { originFields, passageValue, type ChangeOrigin } from "./history-event.js";
@@ -14,6 +14,8 @@ export interface VectorIndexLike {
   readonly size: number;
   /** A Set filter (ids allowed by tags or dates) lets the index scan only those. */
   search(query: Float32Array, k: number, filter?: ((id: number) => boolean) | Set<number>): { id: number; score: number }[];
+  /** Lets go of what it holds open (a saved file it reads rows from). */
+  close?(): void;
 }
 
 export interface ArchivalDeps {
@@ -141,7 +143,14 @@ export class AgentArchivalMemory implements ArchivalMemory {
         const allowed = passages.filteredIds(agentId, f);
         const [qv] = await embedder.embed([text]);
         // A short vector list is enough for fusion, and keeps the index on its fast quantised path.
-        return index.search(qv, k, allowed ?? undefined);
+        try {
+          return index.search(qv, k, allowed ?? undefined);
+        } catch (err) {
+          if (!(err instanceof IndexFileCorrupt)) throw err;
+          // A saved row failed its check: forget the file's index and build one from the table.
+          this.dropIndex();
+          return (await this.syncIndex(embedder, { ignoreFile: true })).search(qv, k, allowed ?? undefined);
+        }
       },
     };
     return retrieve(source, query, { filter, limit, offset, now: opts.now ? new Date(opts.now) : undefined });
@@ -180,7 +189,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
    * Bring the in-memory index up to date: (re-)embed passages stored without a vector or with
    * another model's, load what other processes added, rebuild if something was deleted elsewhere.
    */
-  private async syncIndex(embedder: Embedder): Promise<VectorIndexLike> {
+  private async syncIndex(embedder: Embedder, opts: { ignoreFile?: boolean } = {}): Promise<VectorIndexLike> {
     const { passages, agentId } = this.deps;
     const version = passages.dataVersion();
     if (this.index && this.indexModel === embedder.modelId && version === this.syncedVersion) return this.index;
@@ -199,7 +208,8 @@ export class AgentArchivalMemory implements ArchivalMemory {
     // Another model's vectors, or a shrunken table (another process deleted rows): rebuild rather than patch.
     const stale = !this.index || this.indexModel !== embedder.modelId || fp.maxId < this.seenMaxId || this.index.size > fp.count;
     if (stale) {
-      const saved = this.deps.indexFile?.load({ agentId, model: embedder.modelId, mutations }, (maxId) =>
+      this.index?.close?.();
+      const saved = opts.ignoreFile ? null : this.deps.indexFile?.load({ agentId, model: embedder.modelId, mutations }, (maxId) =>
         passages.embeddedThrough(agentId, embedder.modelId, maxId),
       );
       if (saved && saved.index.size <= fp.count) {
@@ -223,6 +233,12 @@ export class AgentArchivalMemory implements ArchivalMemory {
     this.saveIfWorthIt(agentId, embedder.modelId, mutations);
     this.syncedVersion = version;
     return this.index!;
+  }
+
+  private dropIndex(): void {
+    this.index?.close?.();
+    this.index = null;
+    this.syncedVersion = -1;
   }
 
   /** After a rebuild, a delete, or enough new rows on top of the loaded file: write it again. */

@@ -238,6 +238,46 @@ CREATE TRIGGER passages_mutation_au AFTER UPDATE OF embedding, embedding_model O
 END;
 `,
   },
+  {
+    version: 7,
+    // Row counts kept by triggers: counting 100k index entries costs ~20 ms a query, and a new process's
+    // first archival search needed two such counts to trust its saved vector index.
+    sql: `
+CREATE TABLE passage_totals (
+  agent_id TEXT PRIMARY KEY,
+  n INTEGER NOT NULL
+);
+CREATE TABLE passage_model_counts (
+  agent_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, model)
+);
+INSERT INTO passage_totals (agent_id, n) SELECT agent_id, COUNT(*) FROM passages GROUP BY agent_id;
+INSERT INTO passage_model_counts (agent_id, model, n)
+  SELECT agent_id, embedding_model, COUNT(*) FROM passages
+  WHERE embedding IS NOT NULL AND embedding_model IS NOT NULL GROUP BY agent_id, embedding_model;
+CREATE TRIGGER passages_count_ai AFTER INSERT ON passages BEGIN
+  INSERT INTO passage_totals (agent_id, n) VALUES (new.agent_id, 1)
+    ON CONFLICT (agent_id) DO UPDATE SET n = n + 1;
+  INSERT INTO passage_model_counts (agent_id, model, n)
+    SELECT new.agent_id, new.embedding_model, 1 WHERE new.embedding IS NOT NULL AND new.embedding_model IS NOT NULL
+    ON CONFLICT (agent_id, model) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER passages_count_ad AFTER DELETE ON passages BEGIN
+  UPDATE passage_totals SET n = n - 1 WHERE agent_id = old.agent_id;
+  UPDATE passage_model_counts SET n = n - 1
+    WHERE agent_id = old.agent_id AND model = old.embedding_model AND old.embedding IS NOT NULL;
+END;
+CREATE TRIGGER passages_count_au AFTER UPDATE OF embedding, embedding_model ON passages BEGIN
+  UPDATE passage_model_counts SET n = n - 1
+    WHERE agent_id = old.agent_id AND model = old.embedding_model AND old.embedding IS NOT NULL;
+  INSERT INTO passage_model_counts (agent_id, model, n)
+    SELECT new.agent_id, new.embedding_model, 1 WHERE new.embedding IS NOT NULL AND new.embedding_model IS NOT NULL
+    ON CONFLICT (agent_id, model) DO UPDATE SET n = n + 1;
+END;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -98,9 +98,9 @@ export class PassageStore {
 
   /** Cheap fingerprint of the table, to notice writes made by another process. */
   fingerprint(agentId: string): { count: number; maxId: number } {
-    const r = sql(this.db, "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m FROM passages WHERE agent_id = ?")
-      .get(agentId) as { n: number; m: number };
-    return { count: r.n, maxId: r.m };
+    const n = sql(this.db, "SELECT n FROM passage_totals WHERE agent_id = ?").pluck().get(agentId) as number | undefined;
+    const m = sql(this.db, "SELECT MAX(id) FROM passages WHERE agent_id = ?").pluck().get(agentId) as number | null;
+    return { count: n ?? 0, maxId: m ?? 0 };
   }
 
   /**
@@ -114,8 +114,12 @@ export class PassageStore {
 
   /** Passages with this model's vector up to `maxId`: what a saved index of that prefix must hold. */
   embeddedThrough(agentId: string, modelId: string, maxId: number): number {
-    return (sql(this.db, "SELECT COUNT(*) AS n FROM passages WHERE agent_id = ? AND id <= ? AND embedding_model = ? AND embedding IS NOT NULL")
-      .get(agentId, maxId, modelId) as { n: number }).n;
+    const all = sql(this.db, "SELECT n FROM passage_model_counts WHERE agent_id = ? AND model = ?").pluck().get(agentId, modelId) as number | undefined;
+    // The trigger-kept total, less the few rows added after the prefix (an index range, not a count of all).
+    const after = sql(this.db, "SELECT COUNT(*) FROM passages WHERE agent_id = ? AND embedding_model = ? AND id > ? AND embedding IS NOT NULL")
+      .pluck()
+      .get(agentId, modelId, maxId) as number;
+    return (all ?? 0) - after;
   }
 
   list(agentId: string, opts: { limit?: number; offset?: number; tags?: string[] } = {}): Passage[] {

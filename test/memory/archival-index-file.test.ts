@@ -6,6 +6,7 @@ import { AgentArchivalMemory } from "../../src/memory/archival.js";
 import { VectorIndex } from "../../src/embeddings/vector-index.js";
 import { archivalIndexFile } from "../../src/embeddings/index-file.js";
 import { bufferToVector, vectorToBuffer } from "../../src/embeddings/vector-codec.js";
+import { rowBytesFor } from "../../src/embeddings/vector-rows.js";
 import { tempDir } from "../helpers/temp.js";
 import { hashEmbedder } from "../helpers/hash-embedder.js";
 
@@ -113,5 +114,31 @@ describe("archival vector index saved beside the database", () => {
     const { mem } = open(store, agentId, file);
     expect(await results(mem)).toEqual(await fresh());
     expect(fs.readdirSync(join(file, "..")).filter((n) => n.includes(".tmp-"))).toEqual([]);
+  });
+
+  it("in a large index, rows found corrupt while a search reads them cost a rebuild, never a wrong or failed answer", async () => {
+    // Past twice the candidate pool, so a search reads only some rows from the file, not all at load.
+    const embedder = hashEmbedder();
+    const texts = Array.from({ length: 4600 }, (_, i) => `bulk ${i}: ${TOPICS[i % TOPICS.length]} item${i % 97} part${i % 13}`);
+    const vectors = await embedder.embed(texts);
+    const at = new Date().toISOString();
+    store.transaction(() =>
+      texts.forEach((text, i) =>
+        store.passages.insert(agentId, { text, tags: [], createdAt: at, embedding: vectorToBuffer(vectors[i]), embeddingModel: embedder.modelId }),
+      ),
+    );
+    await open(store, agentId, file).mem.search("warm up"); // written again with every row
+    const rowBytes = rowBytesFor(embedder.dim);
+    const count = store.passages.fingerprint(agentId).count;
+    const bytes = fs.readFileSync(file);
+    const rowsAt = bytes.length - count * rowBytes;
+    for (let r = 0; r < count; r++) bytes[rowsAt + r * rowBytes + 14] ^= 0x40; // one vector byte in every row
+    fs.writeFileSync(file, bytes);
+    const { mem, built } = open(store, agentId, file);
+    expect(await results(mem)).toEqual(await fresh());
+    expect(built.count).toBe(1);
+    const next = open(store, agentId, file);
+    expect(await results(next.mem)).toEqual(await fresh());
+    expect(next.built.count).toBe(0);
   });
 });
