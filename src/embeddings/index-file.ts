@@ -142,7 +142,7 @@ export function loadIndexFile(file: string, expect: Omit<IndexKey, "maxId">, row
     const codes = take((b, o, l) => new Uint32Array(b, o, l), h.count * words, sizes[2]);
     const crcs = take((b, o, l) => new Uint32Array(b, o, l), h.count, sizes[3]);
     const rows = new FileRows(fd, front.length, h.dim, ids, crcs);
-    const index = VectorIndex.fromFile({ dim: h.dim, count: h.count, minCandidates: h.minCandidates, centerBasis: h.centerBasis, ids, center, codes }, rows);
+    const index = VectorIndex.fromFile({ dim: h.dim, count: h.count, minCandidates: h.minCandidates, centerBasis: h.centerBasis, ids, center, codes }, rows, h.maxId);
     keep = true;
     return { index, maxId: h.maxId };
   } catch {

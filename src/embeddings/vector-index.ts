@@ -157,8 +157,11 @@ export class VectorIndex {
     };
   }
 
-  /** An index over a saved file's parts, reading its rows from `file`; the arrays are used as they are. */
-  static fromFile(p: VectorIndexParts, file: FileRows): VectorIndex {
+  /**
+   * An index over a saved file's parts, reading its rows from `file`; the arrays are used as they are.
+   * `topId`: no id in the file is above it (the file's header says; an id above it is known to be new).
+   */
+  static fromFile(p: VectorIndexParts, file: FileRows, topId: number): VectorIndex {
     const words = Math.ceil(p.dim / 32);
     if (p.ids.length !== p.count || p.codes.length !== p.count * words || p.center.length !== p.dim || file.dim !== p.dim)
       throw new RangeError("vector index parts do not fit together");
@@ -174,9 +177,7 @@ export class VectorIndex {
     // Only rows added from now on live in memory.
     index.rows = new ByteRows(p.dim, 0, p.count);
     index.slotMap = null;
-    let top = -Infinity;
-    for (let s = 0; s < p.count; s++) top = Math.max(top, p.ids[s]);
-    index.topId = top;
+    index.topId = topId;
     return index;
   }
 
