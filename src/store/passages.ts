@@ -29,7 +29,7 @@ export function passageHash(text: string): string {
 }
 
 /** Filters whose id sets are kept between searches; more distinct ones than this and the oldest go. */
-const ID_SET_CACHE = 8;
+const ID_SET_CACHE = 4;
 /** Beyond this many ranked hits a widened first pass costs more than letting SQLite filter while ranking. */
 const WIDE_PASS_MAX = 5000;
 
