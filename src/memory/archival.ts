@@ -129,12 +129,22 @@ export class AgentArchivalMemory implements ArchivalMemory {
     const filter: PassageFilter = { tags: normaliseTags(opts.tags), from: opts.from, to: opts.to };
     const { passages, agentId } = this.deps;
     const total = passages.maxId();
+    // A tag filter's ids are read once (and kept by the store until a write) and serve every side:
+    // lexical hits and neighbours are checked against them in memory, the vector index scans only them.
+    // Dates alone keep SQL checks: a wide date range is a large set, not worth building for a few ids.
+    const tagged = (f: PassageFilter) => (f.tags?.length ? passages.filteredIds(agentId, f) : null);
     const source: SearchSource<PassageFilter, Passage> = {
-      lexical: (match, f, n) => passages.lexicalMatch(agentId, match, f, n),
+      lexical: (match, f, n) => {
+        const ids = tagged(f);
+        return ids ? passages.lexicalAmong(agentId, match, f, ids, n) : passages.lexicalMatch(agentId, match, f, n);
+      },
       docFrequency: (word) => this.frequencies.get(word, total, (match) => passages.docFrequency(match)),
       total: () => total,
       neighbours: (ids) => passages.neighbours(agentId, ids),
-      allowed: (ids, f) => passages.allowed(agentId, ids, f),
+      allowed: (ids, f) => {
+        const set = tagged(f);
+        return set ? new Set(ids.filter((id) => set.has(id))) : passages.allowed(agentId, ids, f);
+      },
       get: (ids) => passages.getMany(agentId, ids),
       vector: async (text, f, k) => {
         const embedder = await this.deps.getEmbedder();

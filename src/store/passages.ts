@@ -28,7 +28,17 @@ export function passageHash(text: string): string {
   return createHash("sha256").update(text.trim().replace(/\s+/g, " ")).digest("hex");
 }
 
+/** Filters whose id sets are kept between searches; more distinct ones than this and the oldest go. */
+const ID_SET_CACHE = 4;
+/** Beyond this many ranked hits a widened first pass costs more than letting SQLite filter while ranking. */
+const WIDE_PASS_MAX = 5000;
+
 export class PassageStore {
+  /** Bumped by every insert and delete through this store, so cached id sets notice our own writes. */
+  private generation = 0;
+  private idSets = new Map<string, Set<number>>();
+  private idSetsAt = "";
+
   constructor(private db: DB) {}
 
   /** Returns the new id, or the existing one (duplicate: true) when the same text is already stored. */
@@ -45,6 +55,7 @@ export class PassageStore {
       )
       .run(agentId, p.text, hash, JSON.stringify(p.tags), p.createdAt, p.embedding ?? null, p.embeddingModel ?? null);
     const id = Number(info.lastInsertRowid);
+    this.generation++;
     const tagStmt = sql(this.db, "INSERT OR IGNORE INTO passage_tags (passage_id, tag) VALUES (?, ?)");
     for (const t of p.tags) tagStmt.run(id, t);
     return { id, duplicate: false };
@@ -81,6 +92,7 @@ export class PassageStore {
   }
 
   delete(agentId: string, id: number): boolean {
+    this.generation++;
     return sql(this.db, "DELETE FROM passages WHERE agent_id = ? AND id = ?").run(agentId, id).changes > 0;
   }
 
@@ -204,20 +216,79 @@ export class PassageStore {
     return new Set(rows);
   }
 
-  /** Ids allowed by a filter, or null when there is no filter (everything allowed). */
+  /**
+   * BM25 ranking of the passages in `allowed` (this agent's ids from filteredIds), as lexicalMatch ranks
+   * that filter: one ranked pass over the index alone, wide enough that `limit` allowed hits are likely
+   * among it, checked here against the set instead of SQLite checking the filter on every match.
+   */
+  lexicalAmong(agentId: string, match: string, filter: PassageFilter, allowed: Set<number>, limit: number): { id: number; score: number }[] {
+    if (allowed.size === 0 || limit <= 0) return [];
+    const share = allowed.size / Math.max(1, this.maxId());
+    const inner = Math.max(limit * 4, Math.ceil((limit / share) * 2));
+    // A rare filter: nearly every match would be read and most thrown away; SQLite does that better.
+    if (inner > WIDE_PASS_MAX) return this.lexicalMatch(agentId, match, filter, limit);
+    const rows = sql(this.db,
+        "SELECT rowid AS id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts) LIMIT ?",
+      )
+      .all(match, inner) as { id: number; score: number }[];
+    const out: { id: number; score: number }[] = [];
+    for (const r of rows) {
+      if (!allowed.has(r.id)) continue;
+      out.push(r);
+      if (out.length === limit) return out;
+    }
+    // Every match was seen: the list is complete. Otherwise better ones may lie past the pass.
+    return rows.length < inner ? out : this.lexicalMatch(agentId, match, filter, limit);
+  }
+
+  /**
+   * This agent's ids allowed by a filter, or null when there is no filter (everything allowed). Kept
+   * until a write (ours or another process's) may have changed it, so consecutive searches with one
+   * filter build it once. The set is shared between callers: read it, never change it.
+   */
   filteredIds(agentId: string, filter: PassageFilter): Set<number> | null {
     if (!filter.tags?.length && !filter.from && !filter.to) return null;
+    // A prepared statement: db.pragma() prepares anew on every call.
+    const version = sql(this.db, "PRAGMA data_version").pluck().get() as number;
+    const at = `${version}:${this.generation}`;
+    if (at !== this.idSetsAt) (this.idSets.clear(), (this.idSetsAt = at));
+    const key = JSON.stringify([agentId, filter.tags ?? [], filter.from ?? "", filter.to ?? ""]);
+    let ids = this.idSets.get(key);
+    if (!ids) {
+      ids = this.readFilteredIds(agentId, filter);
+      if (this.idSets.size >= ID_SET_CACHE) this.idSets.delete(this.idSets.keys().next().value!);
+      this.idSets.set(key, ids);
+    }
+    return ids;
+  }
+
+  private readFilteredIds(agentId: string, filter: PassageFilter): Set<number> {
     if (!filter.from && !filter.to) {
-      // Tags alone: read the tag index directly instead of walking every passage of the agent.
+      // Tags alone: read the tag index directly instead of walking every passage of the agent. It holds
+      // every agent's passages; when this agent is the only one (the usual project) no join is needed.
       const tags = filter.tags!;
-      const rows = sql(this.db, `SELECT passage_id FROM passage_tags WHERE tag IN (${tags.map(() => "?").join(",")})`)
-        .pluck()
-        .all(...tags) as number[];
+      const marks = tags.map(() => "?").join(",");
+      const rows = (
+        this.soleAgent() === agentId
+          ? sql(this.db, `SELECT passage_id FROM passage_tags WHERE tag IN (${marks})`).pluck().all(...tags)
+          : sql(this.db, `SELECT t.passage_id FROM passage_tags t CROSS JOIN passages p ON p.id = t.passage_id WHERE t.tag IN (${marks}) AND p.agent_id = ?`)
+              .pluck()
+              .all(...tags, agentId)
+      ) as number[];
       return new Set(rows);
     }
     const { where, params } = this.filterSql(agentId, filter);
     const rows = sql(this.db, `SELECT id FROM passages p WHERE ${where}`).pluck().all(...params) as number[];
     return new Set(rows);
+  }
+
+  /** The agent owning every passage, or null when there are several (or none): two index probes. */
+  private soleAgent(): string | null {
+    const r = sql(this.db, "SELECT (SELECT MIN(agent_id) FROM passages) AS lo, (SELECT MAX(agent_id) FROM passages) AS hi").get() as {
+      lo: string | null;
+      hi: string | null;
+    };
+    return r.lo !== null && r.lo === r.hi ? r.lo : null;
   }
 
   /** Passages whose embedding is missing or from another model, for (re-)embedding on demand. */
