@@ -122,8 +122,8 @@ export function countMessageTokens(messages: ChatMessage[], tools?: ToolSchema[]
 }
 
 /**
- * A cheap estimate for budgeting far from the limit, where loading the rank tables (~1 s) would
- * only slow start-up. A token is at least one UTF-8 byte, so 3 × this estimate bounds the real count.
+ * A cheap estimate for budgeting far from the limit, where loading the rank tables (~40 ms, ~0.2 s
+ * uncached) would only slow start-up. A token is at least one UTF-8 byte, so 3 × this estimate bounds the real count.
  */
 export function approxTokens(text: string): number {
   return Math.ceil(Buffer.byteLength(text, "utf8") / 3);
