@@ -61,4 +61,19 @@ describe("the exact tokenizer's cache file", () => {
     expect(asNobody.code, asNobody.stderr).toBe(0);
     expect(asNobody.stdout).toContain("ok");
   }, 60_000);
+
+  it("write_file cannot plant a table there, even when the project contains the user's cache dir", async () => {
+    // tempProject() puts HOME (and so ~/.cache) inside the project, as when letta-code runs in $HOME itself.
+    const p = tempProject();
+    server.enqueue(
+      { toolCalls: [{ name: "write_file", arguments: { path: ".home/.cache/letta-code/tokenizer/o200k_base.bin", content: "forged" } }] },
+      { text: "done", usage: false },
+    );
+    const r = await runCli([...args("plant it"), "--yolo"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code, r.stderr).toBe(0);
+    const tool = (server.requests.at(-1)!.body.messages as { role: string; content: string }[]).find((m) => m.role === "tool")!;
+    expect(tool.content).toMatch(/Refusing to write.*letta-code's own user settings, memory and cache/);
+    const cached = join(p.home, ".cache", "letta-code", "tokenizer", "o200k_base.bin");
+    expect(readFileSync(cached, "utf8")).not.toBe("forged");
+  }, 60_000);
 });
