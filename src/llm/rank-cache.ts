@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { userCacheDir } from "../config/user-dirs.js";
@@ -12,6 +12,9 @@ import { buildRankTable, parseRankTable, serializeRankTable, type RankTable, typ
  * a cache dir that cannot be written only means the table lives in memory for this process.
  */
 const require = createRequire(import.meta.url);
+
+/** o200k's table is ~4 MB; anything far bigger is not one of ours. */
+const MAX_FILE = 64 * 2 ** 20;
 
 export type RankTableOrigin = "cache" | "built" | "memory";
 
@@ -39,20 +42,36 @@ export function loadRankTable(encoding: string, dir: string | null = tokenizerCa
   const { source, ranksFile } = sourceOf(encoding);
   const file = dir === null ? null : join(dir, `${encoding}.bin`);
   if (file) {
-    let data: Buffer | undefined;
-    try {
-      data = readFileSync(file);
-    } catch {
-      // Missing or unreadable: build it below.
-    }
+    const data = readCacheFile(file);
     if (data) {
-      const parsed = parseRankTable(data, source);
+      let parsed: RankTable | string;
+      try {
+        parsed = parseRankTable(data, source);
+      } catch (e) {
+        // Whatever a damaged file trips on, it is rebuilt rather than breaking the count.
+        parsed = String(e);
+      }
       if (typeof parsed !== "string") return { table: parsed, origin: "cache" };
     }
   }
   const ranks = require(ranksFile) as TiktokenRanks & { default?: TiktokenRanks };
   const table = buildRankTable(ranks.default ?? ranks, source);
   return { table, origin: file && writeAtomically(file, table) ? "built" : "memory" };
+}
+
+/** The file's bytes, unless it is missing, unreadable, not a regular file (a FIFO would block) or implausibly big. */
+function readCacheFile(file: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_FILE) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Write-then-rename, so a concurrent run reads the old file or the whole new one, never a half-written one. */

@@ -152,7 +152,12 @@ export function parseRankTable(file: Buffer, source: string): RankTable | string
   if (file.length !== at.total) return "wrong length";
   if (file.readUInt32LE(at.crc) !== crc32(file.subarray(0, at.crc))) return "checksum mismatch";
   // The views need 4-byte alignment; a Buffer carved from Node's pool may not have it.
-  const buf = file.byteOffset % 4 === 0 ? file : Buffer.from(new Uint8Array(file));
+  let buf = file;
+  if (file.byteOffset % 4 !== 0) {
+    const copy = new Uint8Array(file.length);
+    copy.set(file);
+    buf = Buffer.from(copy.buffer);
+  }
   const offsets = new Uint32Array(buf.buffer, buf.byteOffset + at.offsets, count + 1);
   if (offsets[count] !== bytesLen) return "offsets do not match the token bytes";
   for (let r = 0; r < count; r++) if (offsets[r]! > offsets[r + 1]!) return "offsets out of order";

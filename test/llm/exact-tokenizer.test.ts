@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -64,7 +65,9 @@ function corpus(): string[] {
     for (let j = 0; j < parts; j++) s += POOL[Math.floor(next() * POOL.length)];
     generated.push(s);
   }
-  return [...fixed, ...generated];
+  // Real files: a long README (prose, tables, code blocks) and TypeScript source.
+  const files = ["README.md", "src/llm/tokens.ts", "package-lock.json"].map((f) => readFileSync(new URL(`../../${f}`, import.meta.url), "utf8"));
+  return [...fixed, ...generated, ...files];
 }
 
 describe.each(ENCODINGS)("the cached tokenizer (%s)", (name) => {
@@ -143,6 +146,20 @@ describe("the rank cache file", () => {
   it("is rebuilt when it was made from other rank data (another js-tiktoken)", () => {
     const { file } = fresh();
     expect(parseRankTable(readFileSync(file), rankTableSource(name).replace(/@[^ ]+/, "@0.0.1"))).toBe("built from other rank data");
+  });
+
+  it("does not block on a FIFO or read a directory standing where the file should be", () => {
+    const dir = tempDir("letta-tokenizer-");
+    const file = join(dir, `${name}.bin`);
+    execFileSync("mkfifo", [file]);
+    // Reading a FIFO with no writer would hang the run; it is replaced by a real file instead.
+    expect(loadRankTable(name, dir).origin).toBe("built");
+    expect(statSync(file).isFile()).toBe(true);
+    rmSync(file);
+    mkdirSync(file);
+    const loaded = loadRankTable(name, dir);
+    expect(loaded.origin).toBe("memory");
+    expect(new BpeEncoder(loaded.table).count(text)).toBe(expected());
   });
 
   it("counts correctly from memory when the cache dir cannot be written", () => {
