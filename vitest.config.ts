@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,5 +9,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores here: e2e tests spawn real CLIs, so keep parallelism modest.
     maxWorkers: 2,
+    // In-process code that caches (the tokenizer's rank tables) writes here, not into the developer's ~/.cache.
+    env: { XDG_CACHE_HOME: join(tmpdir(), "letta-code-test-cache") },
   },
 });

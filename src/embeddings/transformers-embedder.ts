@@ -2,8 +2,8 @@
  * Sentence embeddings with transformers.js (ONNX, CPU). The library is imported only inside
  * `loadTransformersEmbedder`, so `letta-code --version` and lexical-only sessions never pay for it.
  */
-import { homedir } from "node:os";
 import { join } from "node:path";
+import { userCacheDir } from "../config/user-dirs.js";
 import type { Embedder, EmbeddingSettings, LoadProgress } from "./types.js";
 
 export const DEFAULT_EMBEDDING_MODEL = "Xenova/all-MiniLM-L6-v2";
@@ -15,10 +15,7 @@ export interface LoadOptions {
 
 /** The per-user cache for downloaded models, following each platform's convention. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (platform === "darwin") return join(homedir(), "Library", "Caches", "letta-code", "models");
-  if (platform === "win32" && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, "letta-code", "models");
-  const base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(base, "letta-code", "models");
+  return join(userCacheDir(env, platform), "models");
 }
 
 type Transformers = typeof import("@huggingface/transformers");

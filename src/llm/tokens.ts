@@ -1,16 +1,18 @@
-import { createRequire } from "node:module";
-import { Tiktoken } from "js-tiktoken/lite";
+import { BpeEncoder } from "./bpe.js";
+import { loadRankTable, tokenizerCacheDir } from "./rank-cache.js";
 import type { ChatMessage, ToolSchema } from "./types.js";
 
 /**
  * Token counting for context budgeting. Exact for OpenAI models, an estimate for others (local models have
- * their own tokenizers; o200k is a reasonable stand-in). The rank tables are big (o200k: ~1.2 s to build
- * here, cl100k: ~0.5 s), so they load on first use, synchronously via require of the CJS build, and stay cached.
+ * their own tokenizers; o200k is a reasonable stand-in). The rank tables load on first use, synchronously:
+ * from the user's cache file when it is there and valid (a few ms), else built from js-tiktoken's ranks
+ * and written there for the next run (see rank-cache.ts).
  */
 export type EncodingName = "o200k_base" | "cl100k_base";
 
-const require = createRequire(import.meta.url);
-const encoders = new Map<EncodingName, Tiktoken>();
+const encoders = new Map<EncodingName, BpeEncoder>();
+/** null: keep tables in memory only. Resolved on first load, so tests and embedders can point it elsewhere first. */
+let cacheDir: string | null | undefined;
 const caches = new Map<EncodingName, Map<string, number>>();
 const CACHE_MAX = 4096;
 let defaultEncoding: EncodingName = "o200k_base";
@@ -28,11 +30,17 @@ export function setTokenizerModel(model: string): void {
   defaultEncoding = encodingForModel(model);
 }
 
-function encoder(name: EncodingName): Tiktoken {
+/** Where the rank tables are cached (null: nowhere); drops loaded tables so the next count loads anew. */
+export function setTokenizerCacheDir(dir: string | null | undefined): void {
+  cacheDir = dir;
+  encoders.clear();
+  caches.clear();
+}
+
+function encoder(name: EncodingName): BpeEncoder {
   let enc = encoders.get(name);
   if (!enc) {
-    const ranks = require(`js-tiktoken/ranks/${name}`);
-    enc = new Tiktoken(ranks.default ?? ranks);
+    enc = new BpeEncoder(loadRankTable(name, cacheDir === undefined ? tokenizerCacheDir() : cacheDir).table);
     encoders.set(name, enc);
   }
   return enc;
@@ -44,19 +52,25 @@ export function warmTokenizer(model?: string): void {
 }
 
 /**
- * js-tiktoken's BPE merge is quadratic in the length of one pre-tokenised piece: 20k repeated letters take
- * ~27 s. Long runs of letters, spaces or punctuation (minified code, ASCII art, base64 without digits) are
- * therefore counted in short slices; the slice boundaries change the count by at most one token per slice.
+ * BPE is quadratic in the length of one pre-tokenised piece (every merge scans every pair): 20k repeated
+ * letters take ~27 s in js-tiktoken and ~0.4 s in bpe.ts. Long runs of letters, spaces or punctuation
+ * (minified code, ASCII art, base64 without digits) are therefore counted in short slices; the slice
+ * boundaries change the count by at most one token per slice.
  */
 const LONG_RUN = /[\p{L}\p{M}]{64,}|\s{64,}|[^\s\p{L}\p{N}]{64,}/gu;
 const SLICE = 48;
 
-function encodeLength(enc: Tiktoken, text: string): number {
-  // No special-token handling: "<|endoftext|>" in user text is ordinary text, never an error.
-  return text.length === 0 ? 0 : enc.encode(text, [], []).length;
+/** What countUncached needs of an encoder; js-tiktoken fits it too, which is how the tests compare the two. */
+export interface TokenCounter {
+  count(text: string): number;
 }
 
-function countUncached(enc: Tiktoken, text: string): number {
+function encodeLength(enc: TokenCounter, text: string): number {
+  // No special-token handling: "<|endoftext|>" in user text is ordinary text, never an error.
+  return text.length === 0 ? 0 : enc.count(text);
+}
+
+export function countUncached(enc: TokenCounter, text: string): number {
   let total = 0;
   let last = 0;
   for (const m of text.matchAll(LONG_RUN)) {
@@ -108,8 +122,8 @@ export function countMessageTokens(messages: ChatMessage[], tools?: ToolSchema[]
 }
 
 /**
- * A cheap estimate for budgeting far from the limit, where loading the rank tables (~1 s) would
- * only slow start-up. A token is at least one UTF-8 byte, so 3 × this estimate bounds the real count.
+ * A cheap estimate for budgeting far from the limit, where loading the rank tables (~40 ms, ~0.2 s
+ * uncached) would only slow start-up. A token is at least one UTF-8 byte, so 3 × this estimate bounds the real count.
  */
 export function approxTokens(text: string): number {
   return Math.ceil(Buffer.byteLength(text, "utf8") / 3);

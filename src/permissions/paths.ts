@@ -92,13 +92,13 @@ export function resolveInProject(projectRoot: string, userPath: string, opts: Re
   return real;
 }
 
-/** The user's letta-code settings, trust record and shared memory, when the project contains them. */
+/** The user's letta-code settings, trust record, shared memory and cache, when the project contains them. */
 function refuseUserStateWrite(userPath: string, lexical: string, real: string): void {
   for (const dir of userStateDirs()) {
     const abs = path.resolve(dir);
     if (isInside(abs, lexical) || isInside(realpathLoose(abs), real)) {
       throw new ToolError(
-        `Refusing to write "${userPath}": it is inside ${abs}, letta-code's own user settings and memory; file tools never write there`,
+        `Refusing to write "${userPath}": it is inside ${abs}, letta-code's own user settings, memory and cache; file tools never write there`,
       );
     }
   }
