@@ -6,7 +6,7 @@ import { displayPath, resolveInProject } from "../permissions/paths.js";
 import { looksBinary } from "./files.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
 import { checkPattern, walkFiles } from "./walk.js";
-import { nativeGrep, relativeBase } from "./grep-backends.js";
+import { nativeGrep, relativeBase, type NativeGrep } from "./grep-backends.js";
 
 export const MAX_LISTED_FILES = 1000;
 export const MAX_GREP_MATCHES = 200;
@@ -86,21 +86,15 @@ export const grepTool = defineTool({
     const base = await searchBase(ctx, args.path);
     const root = fs.realpathSync(ctx.projectRoot);
     let files: string[];
-    // Matching-line counts from ripgrep / git grep: files past the shown part are counted, not read.
-    let counts: Map<string, number> | undefined;
-    let largeFiles = new Set<string>();
+    // From ripgrep / git grep: matching-line counts (files past the shown part are counted, not read) and
+    // the listed files they did not search as this tool would, which it examines itself.
+    let native: NativeGrep | null = null;
     if (base.isDir) {
       // A bare "*.ts" means any depth, as in ripgrep's --glob.
       const glob = args.glob?.trim() ? (args.glob.includes("/") ? args.glob.trim() : `**/${args.glob.trim()}`) : undefined;
       if (glob) checkPattern(glob);
-      const native = await nativeGrep({ root, maxFileBytes: MAX_GREP_FILE_BYTES, baseRel: relativeBase(root, base.abs), glob, pattern: args.pattern, ignoreCase: !!args.ignore_case, signal: ctx.signal });
-      if (native) {
-        files = native.files;
-        counts = native.counts;
-        largeFiles = native.large;
-      } else {
-        files = await walkFiles(ctx.projectRoot, { base: base.abs, pattern: glob, signal: ctx.signal });
-      }
+      native = await nativeGrep({ root, maxFileBytes: MAX_GREP_FILE_BYTES, baseRel: relativeBase(root, base.abs), glob, pattern: args.pattern, ignoreCase: !!args.ignore_case, signal: ctx.signal });
+      files = native ? native.files : await walkFiles(ctx.projectRoot, { base: base.abs, pattern: glob, signal: ctx.signal });
     } else {
       files = [path.relative(root, base.abs)];
     }
@@ -109,25 +103,33 @@ export const grepTool = defineTool({
     let shownBytes = 0;
     let total = 0;
     let filesWithMatches = 0;
-    let skippedLarge = largeFiles.size;
+    let skippedLarge = 0;
     const full = () => shown.length >= MAX_GREP_MATCHES || shownBytes > MAX_GREP_BYTES;
-    const toRead = counts ? files.filter((f) => counts.has(f)) : files;
+    let toRead = native ? files.filter((f) => native.counts.has(f) || native.unsearched.has(f)) : files;
+    let counted = false;
     for (let i = 0; i < toRead.length; i += GREP_BATCH) {
       if (ctx.signal.aborted) throw new ToolError("grep interrupted");
-      if (counts && full()) {
-        // Nothing more will be shown: the native counts stand for the rest (size rules as the reader applies them).
+      if (native && !counted && full()) {
+        // Nothing more will be shown: the native counts stand for the rest; what they did not search is still read.
+        counted = true;
+        const rest: string[] = [];
         for (const rel of toRead.slice(i)) {
-          if (largeFiles.has(rel)) continue;
-          total += counts.get(rel)!;
-          filesWithMatches++;
+          const n = native.counts.get(rel);
+          if (n === undefined) rest.push(rel);
+          else {
+            total += n;
+            filesWithMatches++;
+          }
         }
-        break;
+        toRead = rest;
+        i = -GREP_BATCH;
+        continue;
       }
       const batch = toRead.slice(i, i + GREP_BATCH);
       const contents = await Promise.all(batch.map((rel) => readSearchable(root, rel)));
       batch.forEach((rel, k) => {
         const text = contents[k];
-        if (text === TOO_LARGE && !counts) skippedLarge++;
+        if (text === TOO_LARGE) skippedLarge++;
         if (typeof text !== "string") return;
         let matchedHere = false;
         const lines = text.split("\n");
