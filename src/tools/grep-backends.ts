@@ -172,11 +172,23 @@ function tryUnlink(file: string): boolean {
 }
 
 function skipped(rel: string): boolean {
-  return rel.split("/").some((p) => ALWAYS_SKIPPED.has(p));
+  // Called for every listed path, nearly all of which contain neither name: a substring test spares the split.
+  for (const name of ALWAYS_SKIPPED) if (rel.includes(name)) return rel.split("/").some((p) => ALWAYS_SKIPPED.has(p));
+  return false;
+}
+
+function projectRel(p: string): string {
+  return toPosix(p.startsWith("./") ? p.slice(2) : p);
 }
 
 function parseList(out: string): string[] {
-  return out.split("\0").filter(Boolean).map((p) => toPosix(p.replace(/^\.\//, ""))).filter((p) => !skipped(p)).sort();
+  const files: string[] = [];
+  for (const p of out.split("\0")) {
+    if (!p) continue;
+    const rel = projectRel(p);
+    if (!skipped(rel)) files.push(rel);
+  }
+  return files.sort();
 }
 
 function parseCounts(out: string): Map<string, number> {
@@ -184,7 +196,7 @@ function parseCounts(out: string): Map<string, number> {
   for (const line of out.split("\n")) {
     const nul = line.lastIndexOf("\0");
     if (nul <= 0) continue;
-    const rel = toPosix(line.slice(0, nul).replace(/^\.\//, ""));
+    const rel = projectRel(line.slice(0, nul));
     if (!skipped(rel)) counts.set(rel, Number(line.slice(nul + 1)));
   }
   return counts;
@@ -222,9 +234,10 @@ async function ripgrep(req: NativeGrepRequest): Promise<NativeGrep | null> {
   const where = ["--", req.baseRel || "."];
   // Two walks, not four: on two cores each extra rg costs about as much as the search. --include-zero makes
   // the count also the list of what rg searched; the rest of the listing (large, binary) the tool checks itself.
+  // A listing is light work: one thread each (rg's default of one per core spins more than it walks, here).
   const [list, globbed, found] = await Promise.all([
-    run("rg", [...common, "--files", ...where], req.root, req.signal),
-    glob.length ? run("rg", [...common, ...glob, "--files", ...where], req.root, req.signal) : null,
+    run("rg", [...common, "--threads", "1", "--files", ...where], req.root, req.signal),
+    glob.length ? run("rg", [...common, "--threads", "1", ...glob, "--files", ...where], req.root, req.signal) : null,
     count(req, [...common, ...glob, "--include-zero", "--max-filesize", String(req.maxFileBytes)], where),
   ]);
   // rg exits 1 for "no match" and 2 for errors (a regex PCRE2 rejects, an unreadable file among others).
