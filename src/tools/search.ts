@@ -157,7 +157,8 @@ export const grepTool = defineTool({
     const where = displayPath(ctx.projectRoot, base.abs);
     const skipNote = skippedLarge ? `${skippedLarge} file${skippedLarge === 1 ? "" : "s"} over 1 MB skipped` : "";
     if (total === 0) {
-      const text = `No matches for /${args.pattern}/ in ${where} (${files.length} files searched${skipNote ? `; ${skipNote}` : ""})`;
+      const searched = native ? await native.fileCount() : files.length;
+      const text = `No matches for /${args.pattern}/ in ${where} (${searched} files searched${skipNote ? `; ${skipNote}` : ""})`;
       return { content: text, display: { kind: "text", text } };
     }
     let content = shown.join("\n");
