@@ -107,7 +107,8 @@ export const grepTool = defineTool({
     const full = () => shown.length >= MAX_GREP_MATCHES || shownBytes > MAX_GREP_BYTES;
     let toRead = native ? files.filter((f) => native.counts.has(f) || native.unsearched.has(f)) : files;
     let counted = false;
-    for (let i = 0; i < toRead.length; i += GREP_BATCH) {
+    let i = 0;
+    while (i < toRead.length) {
       if (ctx.signal.aborted) throw new ToolError("grep interrupted");
       if (native && !counted && full()) {
         // Nothing more will be shown: the native counts stand for the rest; what they did not search is still read.
@@ -122,10 +123,11 @@ export const grepTool = defineTool({
           }
         }
         toRead = rest;
-        i = -GREP_BATCH;
+        i = 0;
         continue;
       }
       const batch = toRead.slice(i, i + GREP_BATCH);
+      i += batch.length;
       const contents = await Promise.all(batch.map((rel) => readSearchable(root, rel)));
       batch.forEach((rel, k) => {
         const text = contents[k];
@@ -174,21 +176,34 @@ export const grepTool = defineTool({
 });
 
 const TOO_LARGE = Symbol("too large");
+/** Bytes looked at to tell a binary file, as read_file does. */
+const BINARY_SAMPLE = 8192;
 
 
 /** File text, TOO_LARGE, or null when it must not be searched (binary, unreadable, symlink out of the project). */
 async function readSearchable(root: string, rel: string): Promise<string | typeof TOO_LARGE | null> {
   const abs = path.join(root, rel);
+  let fh: fsp.FileHandle | undefined;
   try {
     const lst = await fsp.lstat(abs);
     if (lst.isSymbolicLink()) resolveInProject(root, rel, { forWrite: false });
     const st = lst.isSymbolicLink() ? await fsp.stat(abs) : lst;
     if (!st.isFile()) return null;
     if (st.size > MAX_GREP_FILE_BYTES) return TOO_LARGE;
-    const buf = await fsp.readFile(abs);
-    if (looksBinary(buf.subarray(0, 8192))) return null;
-    return buf.toString("utf8");
+    fh = await fsp.open(abs, "r");
+    // Binary files (images, archives) are most of what ripgrep leaves to the tool: judged on the head alone.
+    const buf = Buffer.alloc(st.size);
+    let got = (await fh.read(buf, 0, Math.min(st.size, BINARY_SAMPLE), 0)).bytesRead;
+    if (looksBinary(buf.subarray(0, got))) return null;
+    while (got < st.size) {
+      const { bytesRead } = await fh.read(buf, got, st.size - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.toString("utf8", 0, got);
   } catch {
     return null;
+  } finally {
+    await fh?.close();
   }
 }
