@@ -25,8 +25,8 @@ export interface NativeGrep {
   /** Matching lines per file, for files the native program searched and found at least one in. */
   counts: Map<string, number>;
   /**
-   * Listed files the native program did not search as the tool would (over 1 MB, binary by its own rule,
-   * symlinks): the tool examines these itself, so the large-file note and binary skip follow its rules.
+   * Listed files the native program did not search as the tool would (over 1 MB, binary by ripgrep's own
+   * rule): the tool examines these itself, so the large-file note and binary skip follow its rules.
    */
   unsearched: Set<string>;
 }
