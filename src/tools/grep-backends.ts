@@ -1,5 +1,7 @@
-import { execFile, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { ALWAYS_SKIPPED, toPosix } from "./walk.js";
 
@@ -13,12 +15,20 @@ export type GrepBackendName = "rg" | "git" | "js";
 
 export interface NativeGrep {
   backend: Exclude<GrepBackendName, "js">;
-  /** Every file the search covered (project-relative POSIX paths, sorted): the walker's list. */
+  /**
+   * The walker's list (project-relative POSIX paths, sorted), except that git's may still hold tracked files
+   * deleted from the working tree: they are never read or counted, only left out of `fileCount`.
+   */
   files: string[];
-  /** Matching lines per file, for files with at least one. */
+  /** How many files the search covered, as the walker would count them (asked only when nothing matched). */
+  fileCount: () => Promise<number>;
+  /** Matching lines per file, for files the native program searched and found at least one in. */
   counts: Map<string, number>;
-  /** Listed files over the size the tool reads (1 MB): the native programs search them, the tool does not. */
-  large: Set<string>;
+  /**
+   * Listed files the native program did not search as the tool would (over 1 MB, binary by ripgrep's own
+   * rule): the tool examines these itself, so the large-file note and binary skip follow its rules.
+   */
+  unsearched: Set<string>;
 }
 
 export interface NativeGrepRequest {
@@ -114,22 +124,84 @@ function translate(pattern: string, dialect: "pcre" | "rust"): string | null {
   return out;
 }
 
+/**
+ * Runs a search program with its output in an unlinked temporary file, not a pipe: thousands of small writes
+ * (one per file searched) into a pipe each wake this process, which on two cores costs about as much CPU as
+ * the search itself. Null when it could not run, was stopped, or printed more than MAX_OUTPUT.
+ */
 function run(cmd: string, args: string[], cwd: string, signal: AbortSignal): Promise<{ code: number; out: string } | null> {
+  let fd: number;
+  const file = path.join(os.tmpdir(), `letta-grep-${process.pid}-${randomBytes(6).toString("hex")}`);
+  try {
+    fd = fs.openSync(file, "wx+", 0o600);
+  } catch {
+    return Promise.resolve(null);
+  }
+  const unlinked = tryUnlink(file);
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, signal, maxBuffer: MAX_OUTPUT, encoding: "utf8" }, (err, stdout) => {
-      if (!err) return resolve({ code: 0, out: stdout });
-      const code = (err as { code?: unknown }).code;
-      resolve(typeof code === "number" ? { code, out: stdout } : null);
+    let settled = false;
+    const done = (r: { code: number; out: string } | null) => {
+      if (settled) return;
+      settled = true;
+      fs.closeSync(fd);
+      if (!unlinked) tryUnlink(file);
+      resolve(r);
+    };
+    const child = spawn(cmd, args, { cwd, signal, stdio: ["ignore", fd, "ignore"] });
+    // A missing program or an abort ('close' may follow; the first settles it).
+    child.on("error", () => done(null));
+    child.on("close", (code) => {
+      if (settled || code === null) return done(null);
+      const size = fs.fstatSync(fd).size;
+      if (size > MAX_OUTPUT) return done(null);
+      const buf = Buffer.allocUnsafe(size);
+      let got = 0;
+      while (got < size) {
+        const n = fs.readSync(fd, buf, got, size - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      done({ code, out: buf.toString("utf8", 0, got) });
     });
   });
 }
 
+/** Unlinking an open file fails on Windows: there it is removed once closed. */
+function tryUnlink(file: string): boolean {
+  try {
+    fs.unlinkSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Threads for the search itself: a core is left to the listing that runs beside it. Both programs default to
+ * one per core; on two cores the extra threads mostly wait for each other (rg: ~30% more CPU, slower under load).
+ */
+function searchThreads(): string {
+  return String(Math.max(1, os.availableParallelism() - 1));
+}
+
 function skipped(rel: string): boolean {
-  return rel.split("/").some((p) => ALWAYS_SKIPPED.has(p));
+  // Called for every listed path, nearly all of which contain neither name: a substring test spares the split.
+  for (const name of ALWAYS_SKIPPED) if (rel.includes(name)) return rel.split("/").some((p) => ALWAYS_SKIPPED.has(p));
+  return false;
+}
+
+function projectRel(p: string): string {
+  return toPosix(p.startsWith("./") ? p.slice(2) : p);
 }
 
 function parseList(out: string): string[] {
-  return out.split("\0").filter(Boolean).map((p) => toPosix(p.replace(/^\.\//, ""))).filter((p) => !skipped(p)).sort();
+  const files: string[] = [];
+  for (const p of out.split("\0")) {
+    if (!p) continue;
+    const rel = projectRel(p);
+    if (!skipped(rel)) files.push(rel);
+  }
+  return files.sort();
 }
 
 function parseCounts(out: string): Map<string, number> {
@@ -137,7 +209,7 @@ function parseCounts(out: string): Map<string, number> {
   for (const line of out.split("\n")) {
     const nul = line.lastIndexOf("\0");
     if (nul <= 0) continue;
-    const rel = toPosix(line.slice(0, nul).replace(/^\.\//, ""));
+    const rel = projectRel(line.slice(0, nul));
     if (!skipped(rel)) counts.set(rel, Number(line.slice(nul + 1)));
   }
   return counts;
@@ -173,69 +245,87 @@ async function ripgrep(req: NativeGrepRequest): Promise<NativeGrep | null> {
   // rg's --glob overrides ignore rules: what it picks is intersected with the ignore-respecting list.
   const glob = req.glob ? ["--glob", req.baseRel ? `${req.baseRel}/${req.glob}` : req.glob] : [];
   const where = ["--", req.baseRel || "."];
-  const [list, small, globbed, found] = await Promise.all([
-    run("rg", [...common, "--files", ...where], req.root, req.signal),
-    // Sizes without a stat per file from here (~15 µs each): the list again, without the large ones.
-    run("rg", [...common, "--files", "--max-filesize", String(req.maxFileBytes), ...where], req.root, req.signal),
-    glob.length ? run("rg", [...common, ...glob, "--files", ...where], req.root, req.signal) : null,
-    count(req, [...common, ...glob], where),
+  // Two walks, not four: on two cores each extra rg costs about as much as the search. --include-zero makes
+  // the count also the list of what rg searched; the rest of the listing (large, binary) the tool checks itself.
+  // A listing is light work: one thread each (rg's default of one per core spins more than it walks, here).
+  const [list, globbed, found] = await Promise.all([
+    run("rg", [...common, "--threads", "1", "--files", ...where], req.root, req.signal),
+    glob.length ? run("rg", [...common, "--threads", "1", ...glob, "--files", ...where], req.root, req.signal) : null,
+    count(req, [...common, "--threads", searchThreads(), ...glob, "--include-zero", "--max-filesize", String(req.maxFileBytes)], where),
   ]);
   // rg exits 1 for "no match" and 2 for errors (a regex PCRE2 rejects, an unreadable file among others).
-  if (!list || list.code !== 0 || !small || small.code > 1 || !found || (found.code === 2 && !found.out) || found.code > 2) return null;
+  if (!list || list.code !== 0 || !found || (found.code === 2 && !found.out) || found.code > 2) return null;
   let files = parseList(list.out);
-  const notLarge = new Set(parseList(small.out));
-  const counts = parseCounts(found.out);
   if (glob.length) {
     if (!globbed || globbed.code > 1) return null;
     const picked = new Set(parseList(globbed.out));
     files = files.filter((f) => picked.has(f));
-    const kept = new Set(files);
-    for (const f of counts.keys()) if (!kept.has(f)) counts.delete(f);
   }
-  return { backend: "rg", files, counts, large: new Set(files.filter((f) => !notLarge.has(f))) };
+  const searched = parseCounts(found.out);
+  const counts = new Map<string, number>();
+  const unsearched = new Set<string>();
+  for (const f of files) {
+    const n = searched.get(f);
+    if (n === undefined) unsearched.add(f);
+    else if (n > 0) counts.set(f, n);
+  }
+  return { backend: "rg", files, fileCount: async () => files.length, counts, unsearched };
 }
 
 async function gitGrep(req: NativeGrepRequest): Promise<NativeGrep | null> {
   // Pathspec globs have no braces; picomatch's would be read literally.
   if (req.glob && /[{}]/.test(req.glob)) return null;
   const spec = req.glob ? `:(glob)${req.baseRel ? `${req.baseRel}/` : ""}${req.glob}` : req.baseRel || ".";
-  const [tracked, others, found] = await Promise.all([
-    // --debug carries each tracked file's size as the index last saw it: no stat per file from here.
-    run("git", ["ls-files", "--cached", "--debug", "--", spec], req.root, req.signal),
-    run("git", ["ls-files", "-z", "--others", "--exclude-standard", "--", spec], req.root, req.signal),
+  const [listing, found] = await Promise.all([
+    // Tracked files with the size the index last saw (--debug: no stat per file from here) and untracked ones (?).
+    run("git", ["ls-files", "-t", "--debug", "--cached", "--others", "--exclude-standard", "--", spec], req.root, req.signal),
     run(
       "git",
-      ["grep", "-z", "--count", "-I", "--untracked", "--perl-regexp", ...(req.ignoreCase ? ["--ignore-case"] : []), "-e", toPcre(req.pattern)!, "--", spec],
+      ["grep", "--threads", searchThreads(), "-z", "--count", "-I", "--untracked", "--perl-regexp", ...(req.ignoreCase ? ["--ignore-case"] : []), "-e", toPcre(req.pattern)!, "--", spec],
       req.root,
       req.signal,
     ),
   ]);
   // Outside a repository (or a regex PCRE rejects) git exits 128; 1 is "no match".
-  if (!tracked || tracked.code !== 0 || !others || others.code !== 0 || !found || (found.code !== 0 && found.code !== 1)) return null;
-  const large = new Set<string>();
-  const listed: string[] = [];
+  if (!listing || listing.code !== 0 || !found || (found.code !== 0 && found.code !== 1)) return null;
+  const present = new Set<string>();
+  const unsearched = new Set<string>();
+  const untracked: string[] = [];
   let current = "";
-  for (const line of tracked.out.split("\n")) {
-    if (!line.startsWith(" ")) {
-      // Paths with unusual bytes come quoted; the walker handles those projects instead.
-      if (line.startsWith('"')) return null;
-      if (line) listed.push((current = line));
+  let inIndex = false;
+  for (const line of listing.out.split("\n")) {
+    if (line.startsWith(" ")) {
+      const size = inIndex ? /^\s+size: (\d+)/.exec(line) : null;
+      if (size && Number(size[1]) > req.maxFileBytes) unsearched.add(current);
       continue;
     }
-    const size = /^\s+size: (\d+)/.exec(line);
-    if (size && Number(size[1]) > req.maxFileBytes) large.add(current);
+    if (!line) continue;
+    // "T path": paths with unusual bytes come quoted; the walker handles those projects instead.
+    if (line[1] !== " " || line[2] === '"') return null;
+    current = line.slice(2);
+    inIndex = line[0] !== "?";
+    if (skipped(current)) continue;
+    if (inIndex) present.add(current);
+    else untracked.push(current);
   }
-  const untracked = parseList(others.out);
   for (const rel of untracked) {
     try {
-      if (fs.lstatSync(path.join(req.root, rel)).size > req.maxFileBytes) large.add(rel);
+      if (fs.lstatSync(path.join(req.root, rel)).size > req.maxFileBytes) unsearched.add(rel);
     } catch {
       // Gone since it was listed.
     }
+    present.add(rel);
   }
-  // Tracked files deleted from the working tree are still in the index: the walker would not list them.
-  const files = [...new Set([...listed.filter((f) => !skipped(f)), ...untracked])].filter((f) => fs.existsSync(path.join(req.root, f))).sort();
-  return { backend: "git", files, counts: parseCounts(found.out), large };
+  const files = [...present].sort();
+  const counts = parseCounts(found.out);
+  for (const rel of unsearched) counts.delete(rel);
+  // Which tracked files are gone from the working tree costs git a stat per file: asked only when printed.
+  const fileCount = async () => {
+    const gone = await run("git", ["ls-files", "-z", "--deleted", "--", spec], req.root, req.signal);
+    if (!gone || gone.code !== 0) return files.filter((f) => fs.existsSync(path.join(req.root, f))).length;
+    return files.length - new Set(parseList(gone.out).filter((f) => present.has(f))).size;
+  };
+  return { backend: "git", files, fileCount, counts, unsearched };
 }
 
 /** Which program a search of `root` would use: LETTA_CODE_GREP_BACKEND forces one (tests, benchmarks). */

@@ -6,7 +6,7 @@ import { displayPath, resolveInProject } from "../permissions/paths.js";
 import { looksBinary } from "./files.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
 import { checkPattern, walkFiles } from "./walk.js";
-import { nativeGrep, relativeBase } from "./grep-backends.js";
+import { nativeGrep, relativeBase, type NativeGrep } from "./grep-backends.js";
 
 export const MAX_LISTED_FILES = 1000;
 export const MAX_GREP_MATCHES = 200;
@@ -86,21 +86,15 @@ export const grepTool = defineTool({
     const base = await searchBase(ctx, args.path);
     const root = fs.realpathSync(ctx.projectRoot);
     let files: string[];
-    // Matching-line counts from ripgrep / git grep: files past the shown part are counted, not read.
-    let counts: Map<string, number> | undefined;
-    let largeFiles = new Set<string>();
+    // From ripgrep / git grep: matching-line counts (files past the shown part are counted, not read) and
+    // the listed files they did not search as this tool would, which it examines itself.
+    let native: NativeGrep | null = null;
     if (base.isDir) {
       // A bare "*.ts" means any depth, as in ripgrep's --glob.
       const glob = args.glob?.trim() ? (args.glob.includes("/") ? args.glob.trim() : `**/${args.glob.trim()}`) : undefined;
       if (glob) checkPattern(glob);
-      const native = await nativeGrep({ root, maxFileBytes: MAX_GREP_FILE_BYTES, baseRel: relativeBase(root, base.abs), glob, pattern: args.pattern, ignoreCase: !!args.ignore_case, signal: ctx.signal });
-      if (native) {
-        files = native.files;
-        counts = native.counts;
-        largeFiles = native.large;
-      } else {
-        files = await walkFiles(ctx.projectRoot, { base: base.abs, pattern: glob, signal: ctx.signal });
-      }
+      native = await nativeGrep({ root, maxFileBytes: MAX_GREP_FILE_BYTES, baseRel: relativeBase(root, base.abs), glob, pattern: args.pattern, ignoreCase: !!args.ignore_case, signal: ctx.signal });
+      files = native ? native.files : await walkFiles(ctx.projectRoot, { base: base.abs, pattern: glob, signal: ctx.signal });
     } else {
       files = [path.relative(root, base.abs)];
     }
@@ -109,25 +103,35 @@ export const grepTool = defineTool({
     let shownBytes = 0;
     let total = 0;
     let filesWithMatches = 0;
-    let skippedLarge = largeFiles.size;
+    let skippedLarge = 0;
     const full = () => shown.length >= MAX_GREP_MATCHES || shownBytes > MAX_GREP_BYTES;
-    const toRead = counts ? files.filter((f) => counts.has(f)) : files;
-    for (let i = 0; i < toRead.length; i += GREP_BATCH) {
+    let toRead = native ? files.filter((f) => native.counts.has(f) || native.unsearched.has(f)) : files;
+    let counted = false;
+    let i = 0;
+    while (i < toRead.length) {
       if (ctx.signal.aborted) throw new ToolError("grep interrupted");
-      if (counts && full()) {
-        // Nothing more will be shown: the native counts stand for the rest (size rules as the reader applies them).
+      if (native && !counted && full()) {
+        // Nothing more will be shown: the native counts stand for the rest; what they did not search is still read.
+        counted = true;
+        const rest: string[] = [];
         for (const rel of toRead.slice(i)) {
-          if (largeFiles.has(rel)) continue;
-          total += counts.get(rel)!;
-          filesWithMatches++;
+          const n = native.counts.get(rel);
+          if (n === undefined) rest.push(rel);
+          else {
+            total += n;
+            filesWithMatches++;
+          }
         }
-        break;
+        toRead = rest;
+        i = 0;
+        continue;
       }
       const batch = toRead.slice(i, i + GREP_BATCH);
+      i += batch.length;
       const contents = await Promise.all(batch.map((rel) => readSearchable(root, rel)));
       batch.forEach((rel, k) => {
         const text = contents[k];
-        if (text === TOO_LARGE && !counts) skippedLarge++;
+        if (text === TOO_LARGE) skippedLarge++;
         if (typeof text !== "string") return;
         let matchedHere = false;
         const lines = text.split("\n");
@@ -155,7 +159,8 @@ export const grepTool = defineTool({
     const where = displayPath(ctx.projectRoot, base.abs);
     const skipNote = skippedLarge ? `${skippedLarge} file${skippedLarge === 1 ? "" : "s"} over 1 MB skipped` : "";
     if (total === 0) {
-      const text = `No matches for /${args.pattern}/ in ${where} (${files.length} files searched${skipNote ? `; ${skipNote}` : ""})`;
+      const searched = native ? await native.fileCount() : files.length;
+      const text = `No matches for /${args.pattern}/ in ${where} (${searched} files searched${skipNote ? `; ${skipNote}` : ""})`;
       return { content: text, display: { kind: "text", text } };
     }
     let content = shown.join("\n");
@@ -171,21 +176,34 @@ export const grepTool = defineTool({
 });
 
 const TOO_LARGE = Symbol("too large");
+/** Bytes looked at to tell a binary file, as read_file does. */
+const BINARY_SAMPLE = 8192;
 
 
 /** File text, TOO_LARGE, or null when it must not be searched (binary, unreadable, symlink out of the project). */
 async function readSearchable(root: string, rel: string): Promise<string | typeof TOO_LARGE | null> {
   const abs = path.join(root, rel);
+  let fh: fsp.FileHandle | undefined;
   try {
     const lst = await fsp.lstat(abs);
     if (lst.isSymbolicLink()) resolveInProject(root, rel, { forWrite: false });
     const st = lst.isSymbolicLink() ? await fsp.stat(abs) : lst;
     if (!st.isFile()) return null;
     if (st.size > MAX_GREP_FILE_BYTES) return TOO_LARGE;
-    const buf = await fsp.readFile(abs);
-    if (looksBinary(buf.subarray(0, 8192))) return null;
-    return buf.toString("utf8");
+    fh = await fsp.open(abs, "r");
+    // Binary files (images, archives) are most of what ripgrep leaves to the tool: judged on the head alone.
+    const buf = Buffer.alloc(st.size);
+    let got = (await fh.read(buf, 0, Math.min(st.size, BINARY_SAMPLE), 0)).bytesRead;
+    if (looksBinary(buf.subarray(0, got))) return null;
+    while (got < st.size) {
+      const { bytesRead } = await fh.read(buf, got, st.size - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.toString("utf8", 0, got);
   } catch {
     return null;
+  } finally {
+    await fh?.close();
   }
 }

@@ -98,3 +98,66 @@ describe("grep backends give the walker's results", () => {
     expect(await grepWith("js", { pattern: "not committed" })).toMatch(/^untracked\.md:1:/);
   });
 });
+
+describe("grep backends agree with the walker on what they do not search themselves", () => {
+  let edge: string;
+  let cleanEdge: () => void;
+
+  beforeAll(() => {
+    ({ root: edge, cleanup: cleanEdge } = tempProject({
+      ".gitignore": "ignored/\n",
+      "a.txt": "MARK a\n",
+      "gone.txt": "MARK deleted from the working tree\n",
+      "big-tracked.txt": "MARK\n".repeat(250_000),
+      // A NUL past the first 8 KB: text to the tool, binary to ripgrep.
+      "late-nul.txt": `${"x".repeat(9000)}\0\nMARK late\n`,
+      "early-nul.bin": "MARK\0\n",
+      "ignored/x.txt": "MARK ignored\n",
+    }));
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: edge, stdio: "ignore" });
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "init");
+    fs.rmSync(path.join(edge, "gone.txt"));
+    // Untracked: a large log (over 1 MB, skipped) and a small one.
+    fs.mkdirSync(path.join(edge, "src"));
+    fs.writeFileSync(path.join(edge, "src/big.log"), "MARK log\n".repeat(130_000));
+    fs.writeFileSync(path.join(edge, "src/small.log"), "MARK small log\n");
+  });
+  afterAll(() => cleanEdge());
+
+  async function edgeGrep(backend: string, args: Record<string, unknown>): Promise<string> {
+    process.env.LETTA_CODE_GREP_BACKEND = backend;
+    try {
+      return (await call(grepTool, args, makeCtx(edge))).content;
+    } finally {
+      delete process.env.LETTA_CODE_GREP_BACKEND;
+    }
+  }
+
+  const edgeSearches: Record<string, unknown>[] = [
+    { pattern: "MARK" },
+    { pattern: "MARK", glob: "*.log" },
+    { pattern: "MARK", path: "src" },
+    { pattern: "absent-word" },
+    { pattern: "absent-word", glob: "*.log" },
+  ];
+
+  it("the walker's own answers: large files noted, late-NUL text searched, deleted files not listed", async () => {
+    const all = await edgeGrep("js", { pattern: "MARK" });
+    expect(all).toMatch(/^late-nul\.txt:2:MARK late$/m);
+    expect(all).toMatch(/\[2 files over 1 MB skipped\]/);
+    expect(all).not.toMatch(/gone\.txt|early-nul|ignored\//);
+    // gone.txt is not counted; the two large files are (they were listed, then skipped).
+    expect(await edgeGrep("js", { pattern: "absent-word" })).toBe("No matches for /absent-word/ in . (7 files searched; 2 files over 1 MB skipped)");
+    expect(await edgeGrep("js", { pattern: "absent-word", glob: "*.log" })).toBe("No matches for /absent-word/ in . (2 files searched; 1 file over 1 MB skipped)");
+  });
+
+  it("git grep: the same output for every search", async () => {
+    for (const s of edgeSearches) expect(await edgeGrep("git", s), JSON.stringify(s)).toBe(await edgeGrep("js", s));
+  });
+
+  it.skipIf(!hasRg)("ripgrep: the same output for every search", async () => {
+    for (const s of edgeSearches) expect(await edgeGrep("rg", s), JSON.stringify(s)).toBe(await edgeGrep("js", s));
+  });
+});
