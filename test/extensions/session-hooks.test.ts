@@ -19,7 +19,8 @@ describe("hooks around approvals and compaction", () => {
       JSON.stringify({
         sandbox: false,
         hooks: {
-          Notification: hook('cat > "$CLAUDE_PROJECT_DIR/notified.json"'),
+          // Written whole, then renamed: the test polls for the file and must not read it half-written.
+          Notification: hook('cat > "$CLAUDE_PROJECT_DIR/notified.tmp" && mv "$CLAUDE_PROJECT_DIR/notified.tmp" "$CLAUDE_PROJECT_DIR/notified.json"'),
           PreCompact: hook('cat > "$CLAUDE_PROJECT_DIR/precompact.json"'),
         },
       }),
