@@ -30,6 +30,11 @@ export interface VectorIndexParts {
   codes: Uint32Array;
 }
 
+export interface SearchOptions {
+  /** Return this many hits (more than k) by the index's own scores, for the caller to re-score exactly. */
+  shortlist?: number;
+}
+
 export interface VectorIndexOptions {
   /** Slots to allocate up front (avoids regrowth when the row count is known). */
   initialCapacity?: number;
@@ -255,16 +260,18 @@ export class VectorIndex {
   }
 
   /** Approximate top-k by cosine (exact when the index or the filtered set is small). */
-  search(query: Float32Array, k: number, filter?: IdFilter | Set<number>): SearchHit[] {
-    const hits = this.searchOnce(query, k, filter);
+  search(query: Float32Array, k: number, filter?: IdFilter | Set<number>, opts: SearchOptions = {}): SearchHit[] {
+    const hits = this.searchOnce(query, k, filter, opts.shortlist ?? k);
     this.settle();
     return hits;
   }
 
-  private searchOnce(query: Float32Array, k: number, filter?: IdFilter | Set<number>): SearchHit[] {
+  /** `k` sizes the candidate pool; `size` (≥ k) is how many hits come back. */
+  private searchOnce(query: Float32Array, k: number, filter: IdFilter | Set<number> | undefined, size: number): SearchHit[] {
     const q = this.prepareQuery(query, k);
     if (!q) return [];
     const candidates = this.candidateCount(k);
+    k = Math.max(k, size);
     if (filter instanceof Set) return this.searchAmong(q, k, filter, candidates);
     if (this.count <= candidates * 2) return this.scanExact(q, k, filter);
     this.ensureCodes();

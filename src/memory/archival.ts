@@ -3,6 +3,7 @@ import { chunkText } from "./chunk.js";
 import { DocFrequencyCache, retrieve, type SearchSource } from "./retrieve.js";
 import type { PassageFilter, PassageStore } from "../store/passages.js";
 import { IndexFileCorrupt, type Embedder } from "../embeddings/types.js";
+import { rerankExact, RERANK_SHORTLIST } from "../embeddings/rerank.js";
 import type { MemoryEventStore } from "../store/memory-events.js";
 import { passageHash } from "../store/passages.js";
 import { originFields, passageValue, type ChangeOrigin } from "./history-event.js";
@@ -13,7 +14,8 @@ export interface VectorIndexLike {
   remove(id: number): boolean;
   readonly size: number;
   /** A Set filter (ids allowed by tags or dates) lets the index scan only those. */
-  search(query: Float32Array, k: number, filter?: ((id: number) => boolean) | Set<number>): { id: number; score: number }[];
+  /** `shortlist`: return that many hits (≥ k) for the caller to re-score; the candidate pool stays sized for k. */
+  search(query: Float32Array, k: number, filter?: ((id: number) => boolean) | Set<number>, opts?: { shortlist?: number }): { id: number; score: number }[];
   /** Lets go of what it holds open (a saved file it reads rows from). */
   close?(): void;
 }
@@ -152,18 +154,26 @@ export class AgentArchivalMemory implements ArchivalMemory {
         const index = await this.syncIndex(embedder);
         const allowed = passages.filteredIds(agentId, f);
         const [qv] = await embedder.embed([text]);
-        // A short vector list is enough for fusion, and keeps the index on its fast quantised path.
-        try {
-          return index.search(qv, k, allowed ?? undefined);
-        } catch (err) {
-          if (!(err instanceof IndexFileCorrupt)) throw err;
-          // A saved row failed its check: forget the file's index and build one from the table.
-          this.dropIndex();
-          return (await this.syncIndex(embedder, { ignoreFile: true })).search(qv, k, allowed ?? undefined);
-        }
+        const shortlist = await this.searchIndex(index, embedder, qv, k, allowed);
+        const stored = passages.embeddingsOf(agentId, embedder.modelId, shortlist.map((h) => h.id));
+        const vectors = new Map([...stored].map(([id, b]) => [id, this.deps.decode(b)]));
+        return rerankExact(shortlist, qv, k, vectors);
       },
     };
     return retrieve(source, query, { filter, limit, offset, now: opts.now ? new Date(opts.now) : undefined });
+  }
+
+  /** A short vector list is enough for fusion, and keeps the index on its fast quantised path. */
+  private async searchIndex(index: VectorIndexLike, embedder: Embedder, qv: Float32Array, k: number, allowed: Set<number> | null) {
+    const opts = { shortlist: k * RERANK_SHORTLIST };
+    try {
+      return index.search(qv, k, allowed ?? undefined, opts);
+    } catch (err) {
+      if (!(err instanceof IndexFileCorrupt)) throw err;
+      // A saved row failed its check: forget the file's index and build one from the table.
+      this.dropIndex();
+      return (await this.syncIndex(embedder, { ignoreFile: true })).search(qv, k, allowed ?? undefined, opts);
+    }
   }
 
   list(opts?: { limit?: number; offset?: number; tags?: string[] }): Passage[] {

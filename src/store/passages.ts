@@ -303,6 +303,19 @@ export class PassageStore {
     sql(this.db, "UPDATE passages SET embedding = ?, embedding_model = ? WHERE id = ?").run(embedding, modelId, id);
   }
 
+  /** The stored vectors of these passages under one model: a search's shortlist, re-scored exactly. */
+  embeddingsOf(agentId: string, modelId: string, ids: number[]): Map<number, Buffer> {
+    const out = new Map<number, Buffer>();
+    if (ids.length === 0) return out;
+    const rows = sql(this.db,
+        `SELECT p.id, p.embedding FROM json_each(?) j CROSS JOIN passages p ON p.id = j.value
+         WHERE p.agent_id = ? AND p.embedding_model = ? AND p.embedding IS NOT NULL`,
+      )
+      .all(JSON.stringify(ids), agentId, modelId) as { id: number; embedding: Buffer }[];
+    for (const r of rows) out.set(r.id, r.embedding);
+    return out;
+  }
+
   /** Stream the stored vectors of one model, for building the in-memory index. */
   *embeddings(agentId: string, modelId: string, afterId = 0): Generator<{ id: number; embedding: Buffer }> {
     const stmt = sql(this.db, 

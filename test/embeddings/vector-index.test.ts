@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { VectorIndex, type SearchHit } from "../../src/embeddings/vector-index.js";
+import { rerankExact, RERANK_SHORTLIST } from "../../src/embeddings/rerank.js";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -48,6 +49,27 @@ describe("VectorIndex", () => {
   it("quantised search agrees with exact search (recall@10 >= 0.95 on clustered data)", () => {
     expect(big.size).toBe(12_000);
     expect(recallAt(big, queries, 10)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("a shortlist re-scored with the float32 vectors gives back the exact float32 top-k", () => {
+    const floatTop = (q: Float32Array, k: number) =>
+      data
+        .map((v, i) => ({ id: i + 1, score: v.reduce((s, x, j) => s + x * q[j], 0) / Math.hypot(...q) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, k)
+        .map((h) => h.id);
+    const vectors = new Map(data.map((v, i) => [i + 1, v]));
+    let plain = 0;
+    let reranked = 0;
+    for (const q of queries) {
+      const want = new Set(floatTop(q, 10));
+      const shortlist = big.search(q, 10, undefined, { shortlist: 10 * RERANK_SHORTLIST });
+      expect(shortlist).toHaveLength(40);
+      plain += shortlist.slice(0, 10).filter((h) => want.has(h.id)).length;
+      reranked += rerankExact(shortlist, q, 10, vectors).filter((h) => want.has(h.id)).length;
+    }
+    expect(reranked / 400).toBeGreaterThanOrEqual(0.99);
+    expect(reranked).toBeGreaterThanOrEqual(plain);
   });
 
   it("returns hits best first with cosine scores (one byte per dimension: within 1e-3)", () => {

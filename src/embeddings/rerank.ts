@@ -1,0 +1,27 @@
+import type { SearchHit } from "./vector-index.js";
+
+/**
+ * The index ranks with one byte per dimension: its cosines are within ~1e-3 of the float32 ones, enough to
+ * swap near-ties around the k-th place (recall@10 0.98 on clustered data). Re-scoring a shortlist a few
+ * times longer than k with the stored float32 vectors gives back the exact order at a cost of a few dozen
+ * row reads. Hits without a stored vector keep their index score.
+ */
+export const RERANK_SHORTLIST = 4;
+
+export function rerankExact(hits: SearchHit[], query: Float32Array, k: number, vectors: Map<number, Float32Array>): SearchHit[] {
+  const qn = Math.sqrt(dot(query, query));
+  if (!(qn > 0)) return hits.slice(0, k);
+  const rescored = hits.map((h) => {
+    const v = vectors.get(h.id);
+    if (!v || v.length !== query.length) return h;
+    const vn = Math.sqrt(dot(v, v));
+    return vn > 0 ? { id: h.id, score: dot(query, v) / (qn * vn) } : h;
+  });
+  return rescored.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k);
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
