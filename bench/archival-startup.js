@@ -26,7 +26,9 @@ if (process.argv[2] === "child") {
   const mem = new AgentArchivalMemory({
     passages: store.passages,
     agentId,
-    getEmbedder: async () => ({ modelId: "bench/synthetic", dim: DIM, embed: async (t) => t.map(() => clusteredVector(rand, topics, Math.floor(rand() * 200), DIM)) }),
+    // "lexical": no embedding model, so the figures show what a first search costs without any vector index.
+    getEmbedder: async () =>
+      mode === "lexical" ? null : { modelId: "bench/synthetic", dim: DIM, embed: async (t) => t.map(() => clusteredVector(rand, topics, Math.floor(rand() * 200), DIM)) },
     createIndex: (dim, capacity) => new VectorIndex(dim, { initialCapacity: capacity }),
     encode: vectorToBuffer,
     decode: (b) => bufferToVector(b),
@@ -76,6 +78,7 @@ for (const n of SIZES) {
     ["rebuilt per process (before)", child(dir, agentId, "rebuild")],
     ["first process: build + save", child(dir, agentId, "persist")],
     ["later process: load the file", child(dir, agentId, "persist")],
+    ["no vectors at all (BM25 only)", child(dir, agentId, "lexical")],
   ];
   let size = 0;
   try {
