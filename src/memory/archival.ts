@@ -13,8 +13,10 @@ export interface VectorIndexLike {
   add(id: number, v: Float32Array): void;
   remove(id: number): boolean;
   readonly size: number;
-  /** A Set filter (ids allowed by tags or dates) lets the index scan only those. */
-  /** `shortlist`: return that many hits (≥ k) for the caller to re-score; the candidate pool stays sized for k. */
+  /**
+   * A Set filter (ids allowed by tags or dates) lets the index scan only those. `shortlist`: return that
+   * many hits (≥ k) for the caller to re-score; the candidate pool stays sized for k.
+   */
   search(query: Float32Array, k: number, filter?: ((id: number) => boolean) | Set<number>, opts?: { shortlist?: number }): { id: number; score: number }[];
   /** Lets go of what it holds open (a saved file it reads rows from). */
   close?(): void;
@@ -117,10 +119,12 @@ export class AgentArchivalMemory implements ArchivalMemory {
       }),
     );
     if (embedder && this.index && this.indexModel === embedder.modelId) {
-      results.forEach((r, i) => {
-        if (!r.duplicate) this.index!.add(r.id, vectors[i]);
-        this.seenMaxId = Math.max(this.seenMaxId, r.id);
-      });
+      this.changeIndex((index) =>
+        results.forEach((r, i) => {
+          if (!r.duplicate) index.add(r.id, vectors[i]);
+          this.seenMaxId = Math.max(this.seenMaxId, r.id);
+        }),
+      );
     }
     return results;
   }
@@ -197,7 +201,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
       }
       return gone;
     });
-    if (removed && this.index?.remove(id)) this.fileDiverged = true;
+    if (removed) this.changeIndex((index) => index.remove(id) && (this.fileDiverged = true));
     return removed;
   }
 
@@ -245,14 +249,32 @@ export class AgentArchivalMemory implements ArchivalMemory {
       this.indexModel = embedder.modelId;
     }
     if (fp.maxId > this.seenMaxId) {
-      for (const row of passages.embeddings(agentId, embedder.modelId, this.seenMaxId)) {
-        this.index!.add(row.id, this.deps.decode(row.embedding));
-      }
+      const after = this.seenMaxId;
+      this.changeIndex((index) => {
+        for (const row of passages.embeddings(agentId, embedder.modelId, after)) index.add(row.id, this.deps.decode(row.embedding));
+      });
       this.seenMaxId = fp.maxId;
     }
     this.saveIfWorthIt(agentId, embedder.modelId, mutations);
+    // Adding to or saving a loaded file's index may read its rows: one that failed its check dropped it.
+    if (!this.index) return this.syncIndex(embedder, { ignoreFile: true });
     this.syncedVersion = version;
-    return this.index!;
+    return this.index;
+  }
+
+  /**
+   * A change to the index beside a write that has already been committed: a loaded file's row that fails
+   * its check while the change reads it must not fail the write, so the index is dropped (the next
+   * search rebuilds it and saves a whole file again).
+   */
+  private changeIndex(change: (index: VectorIndexLike) => void): void {
+    if (!this.index) return;
+    try {
+      change(this.index);
+    } catch (err) {
+      if (!(err instanceof IndexFileCorrupt)) throw err;
+      this.dropIndex();
+    }
   }
 
   private dropIndex(): void {
@@ -273,7 +295,8 @@ export class AgentArchivalMemory implements ArchivalMemory {
       file.save(index, { agentId, model, mutations, maxId: this.seenMaxId });
       this.fileRows = index.size;
       this.fileDiverged = false;
-    } catch {
+    } catch (err) {
+      if (err instanceof IndexFileCorrupt) return this.dropIndex();
       // A read-only .letta/ or a full disk: the index still works in memory, the next process rebuilds it.
       this.saveFailed = true;
     }

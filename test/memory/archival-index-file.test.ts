@@ -7,6 +7,7 @@ import { VectorIndex } from "../../src/embeddings/vector-index.js";
 import { archivalIndexFile } from "../../src/embeddings/index-file.js";
 import { bufferToVector, vectorToBuffer } from "../../src/embeddings/vector-codec.js";
 import { rowBytesFor } from "../../src/embeddings/vector-rows.js";
+import { IndexFileCorrupt } from "../../src/embeddings/types.js";
 import { tempDir } from "../helpers/temp.js";
 import { hashEmbedder } from "../helpers/hash-embedder.js";
 
@@ -116,8 +117,8 @@ describe("archival vector index saved beside the database", () => {
     expect(fs.readdirSync(join(file, "..")).filter((n) => n.includes(".tmp-"))).toEqual([]);
   });
 
-  it("in a large index, rows found corrupt while a search reads them cost a rebuild, never a wrong or failed answer", async () => {
-    // Past twice the candidate pool, so a search reads only some rows from the file, not all at load.
+  /** Past twice the candidate pool, so a search reads only some rows from the file, not all at load. */
+  async function largeFileWithEveryRowCorrupt() {
     const embedder = hashEmbedder();
     const texts = Array.from({ length: 4600 }, (_, i) => `bulk ${i}: ${TOPICS[i % TOPICS.length]} item${i % 97} part${i % 13}`);
     const vectors = await embedder.embed(texts);
@@ -134,11 +135,50 @@ describe("archival vector index saved beside the database", () => {
     const rowsAt = bytes.length - count * rowBytes;
     for (let r = 0; r < count; r++) bytes[rowsAt + r * rowBytes + 14] ^= 0x40; // one vector byte in every row
     fs.writeFileSync(file, bytes);
+  }
+
+  it("in a large index, rows found corrupt while a search reads them cost a rebuild, never a wrong or failed answer", async () => {
+    await largeFileWithEveryRowCorrupt();
     const { mem, built } = open(store, agentId, file);
     expect(await results(mem)).toEqual(await fresh());
     expect(built.count).toBe(1);
     const next = open(store, agentId, file);
     expect(await results(next.mem)).toEqual(await fresh());
     expect(next.built.count).toBe(0);
+  });
+
+  it("a delete that finds the loaded file corrupt still deletes; the next search rebuilds and saves a whole file", async () => {
+    await open(store, agentId, file).mem.search("warm up"); // a whole file to load
+    // A loaded index whose search happened to read only good rows, and whose removal (which reads every
+    // row, to move them into memory) meets a bad one: what FileRows throws.
+    const real = archivalIndexFile(file);
+    let built = 0;
+    const mem = new AgentArchivalMemory({
+      passages: store.passages,
+      agentId,
+      getEmbedder: async () => hashEmbedder(),
+      createIndex: (dim, capacity) => (built++, new VectorIndex(dim, { initialCapacity: capacity })),
+      encode: vectorToBuffer,
+      decode: (b) => bufferToVector(b),
+      indexFile: {
+        load: (expect, rowsThrough) => {
+          const saved = real.load(expect, rowsThrough);
+          if (!saved) return null;
+          const index = saved.index as VectorIndex;
+          const remove = () => {
+            throw new IndexFileCorrupt("row 3 of the saved vector index does not match its checksum");
+          };
+          return { maxId: saved.maxId, index: { size: index.size, search: index.search.bind(index), add: index.add.bind(index), remove } };
+        },
+        save: real.save,
+      },
+    });
+    const victim = (await mem.search("kafka consumers", { topK: 1 }))[0];
+    expect(built).toBe(0);
+    expect(mem.delete(victim.id)).toBe(true);
+    expect(store.passages.get(agentId, victim.id)).toBeUndefined();
+    expect(await results(mem)).toEqual(await fresh());
+    expect(built).toBe(1);
+    expect(open(store, agentId, file).built.count).toBe(0);
   });
 });
