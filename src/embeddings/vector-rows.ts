@@ -7,8 +7,8 @@ const LITTLE = endianness() === "LE";
 
 /**
  * Where the vector index keeps its vectors: one signed byte per dimension plus a per-row scale, a quarter
- * of float32's memory (384-d: 388 bytes a row instead of 1,536). The index only ranks with them: a
- * quantised cosine differs from the float one by ~1e-3, far below the gaps fusion by rank cares about.
+ * of float32's memory (384-d: 388 bytes a row instead of 1,536). A quantised cosine is within ~1e-3 of
+ * the float one; where near-ties matter, the caller re-scores a shortlist exactly (rerank.ts).
  */
 export class ByteRows {
   private bytes: Int8Array;
