@@ -101,15 +101,9 @@ function padded(b: Buffer): Buffer {
 }
 
 function readExactly(fd: number, length: number, position: number): Buffer | null {
-  // Its own ArrayBuffer at offset 0: the typed-array views below need aligned offsets.
+  // Its own ArrayBuffer at offset 0: the typed-array views over it need aligned offsets.
   const buf = Buffer.allocUnsafeSlow(length);
-  let done = 0;
-  while (done < length) {
-    const n = fs.readSync(fd, buf, done, length - done, position + done);
-    if (n === 0) return null;
-    done += n;
-  }
-  return buf;
+  return readInto(fd, buf, position) ? buf : null;
 }
 
 /**
@@ -128,21 +122,11 @@ export function loadIndexFile(file: string, expect: Omit<IndexKey, "maxId">, row
   try {
     const found = readFront(fd, expect, rowsThrough);
     if (!found) return null;
-    const { h, front, headerEnd } = found;
-    const sizes = frontSizes(h);
-    let at = headerEnd;
-    const take = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, length: number, size: number): T => {
-      const view = make(front.buffer, front.byteOffset + at, length);
-      at += size;
-      return view;
-    };
-    const words = Math.ceil(h.dim / 32);
-    const ids = take((b, o, l) => new Float64Array(b, o, l), h.count, sizes[0]);
-    const center = take((b, o, l) => new Float32Array(b, o, l), h.dim, sizes[1]);
-    const codes = take((b, o, l) => new Uint32Array(b, o, l), h.count * words, sizes[2]);
-    const crcs = take((b, o, l) => new Uint32Array(b, o, l), h.count, sizes[3]);
-    const rows = new FileRows(fd, front.length, h.dim, ids, crcs);
-    const index = VectorIndex.fromFile({ dim: h.dim, count: h.count, minCandidates: h.minCandidates, centerBasis: h.centerBasis, ids, center, codes }, rows, h.maxId);
+    const { h, head, codes, crcs, rowsAt } = found;
+    const ids = new Float64Array(head.buffer, head.byteOffset + found.headerEnd, h.count);
+    const center = new Float32Array(head.buffer, head.byteOffset + found.headerEnd + frontSizes(h)[0], h.dim);
+    const rows = new FileRows(fd, rowsAt, h.dim, ids, crcs);
+    const index = VectorIndex.fromFile({ dim: h.dim, count: h.count, minCandidates: h.minCandidates, centerBasis: h.centerBasis, ids, center }, codes, rows, h.maxId);
     keep = true;
     return { index, maxId: h.maxId };
   } catch {
@@ -152,8 +136,11 @@ export function loadIndexFile(file: string, expect: Omit<IndexKey, "maxId">, row
   }
 }
 
-/** The checked front of the file (prefix to row checksums), or null when anything about it is off. */
-function readFront(fd: number, expect: Omit<IndexKey, "maxId">, rowsThrough: (maxId: number) => number): { h: Header; front: Buffer; headerEnd: number } | null {
+/**
+ * The checked front of the file, or null when anything about it is off: the header, ids and centre in
+ * one buffer, the sign codes read straight into the store the index scans them in, the row checksums.
+ */
+function readFront(fd: number, expect: Omit<IndexKey, "maxId">, rowsThrough: (maxId: number) => number) {
   const fileSize = fs.fstatSync(fd).size;
   const prefix = fileSize >= 16 ? readExactly(fd, 16, 0) : null;
   if (!prefix || !prefix.subarray(0, 8).equals(MAGIC)) return null;
@@ -168,13 +155,33 @@ function readFront(fd: number, expect: Omit<IndexKey, "maxId">, rowsThrough: (ma
   }
   if (h.agentId !== expect.agentId || h.model !== expect.model || h.mutations !== expect.mutations) return null;
   if (![h.dim, h.count, h.maxId, h.minCandidates, h.centerBasis].every((n) => Number.isSafeInteger(n) && n >= 0) || h.dim === 0) return null;
-  const frontEnd = headerEnd + frontSizes(h).reduce((a, b) => a + b, 0);
-  if (frontEnd + h.count * rowBytesFor(h.dim) !== fileSize) return null;
+  const sizes = frontSizes(h);
+  const codesAt = headerEnd + sizes[0] + sizes[1];
+  const crcsAt = codesAt + sizes[2];
+  const rowsAt = crcsAt + sizes[3];
+  if (rowsAt + h.count * rowBytesFor(h.dim) !== fileSize) return null;
   // Rows may have been inserted since (they are added after loading), never removed or re-embedded.
   if (rowsThrough(h.maxId) !== h.count) return null;
-  const front = readExactly(fd, frontEnd, 0);
-  if (!front || crc32(front.subarray(16)) !== prefix.readUInt32LE(12)) return null;
-  return { h, front, headerEnd };
+  const head = readExactly(fd, codesAt, 0);
+  const codes = VectorIndex.codeStoreFor(h.dim, h.count);
+  const codeBytes = new Uint8Array(codes.codes.buffer, codes.codes.byteOffset, h.count * codes.words * 4);
+  const codePad = readExactly(fd, sizes[2] - codeBytes.length, codesAt + codeBytes.length);
+  const tail = readExactly(fd, sizes[3], crcsAt);
+  if (!head || !codePad || !tail || !readInto(fd, codeBytes, codesAt)) return null;
+  let crc = crc32(head.subarray(16));
+  for (const part of [codeBytes, codePad, tail]) crc = crc32(part, crc);
+  if (crc !== prefix.readUInt32LE(12)) return null;
+  return { h, head, headerEnd, codes, crcs: new Uint32Array(tail.buffer, tail.byteOffset, h.count), rowsAt };
+}
+
+function readInto(fd: number, into: Uint8Array, position: number): boolean {
+  let done = 0;
+  while (done < into.length) {
+    const n = fs.readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) return false;
+    done += n;
+  }
+  return true;
 }
 
 /** The archival memory's view of one saved file: what AgentArchivalMemory's `indexFile` dependency wants. */

@@ -1,3 +1,4 @@
+import { CodeStore, popcount32 } from "./code-store.js";
 import { ByteRows, type FileRows } from "./vector-rows.js";
 
 /**
@@ -40,15 +41,11 @@ export interface VectorIndexOptions {
   initialCapacity?: number;
   /** Minimum candidates re-ranked exactly after the Hamming scan. */
   minCandidates?: number;
+  /** false: scan the codes in JavaScript even where WebAssembly runs (tests compare the two). */
+  wasm?: boolean;
 }
 
 const EXCLUDED = 0xffff;
-
-function popcount32(x: number): number {
-  x = (x - ((x >>> 1) & 0x55555555)) | 0;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-}
 
 /** Keeps the k best (id, score) pairs in a min-heap so the worst is evicted in O(log k). */
 class TopK {
@@ -110,7 +107,7 @@ export class VectorIndex {
   /** Rows of the saved file this index was loaded from: slots below `fileCount` are read from it. */
   private file: FileRows | null = null;
   private fileCount = 0;
-  private codes: Uint32Array;
+  private codeStore: CodeStore;
   private slotIds: Float64Array;
   /** Built on first need: a loaded index answers plain searches without it (100k map entries are ~10 ms). */
   private slotMap: Map<number, number> | null = new Map();
@@ -132,7 +129,7 @@ export class VectorIndex {
     this.minCandidates = Math.max(1, options.minCandidates ?? 2000);
     this.capacity = Math.max(16, options.initialCapacity ?? 1024);
     this.rows = new ByteRows(dim, this.capacity);
-    this.codes = new Uint32Array(this.capacity * this.words);
+    this.codeStore = new CodeStore(this.words, this.capacity, { wasm: options.wasm });
     this.slotIds = new Float64Array(this.capacity);
     this.center = new Float32Array(dim);
     this.unit = new Float32Array(dim);
@@ -142,6 +139,10 @@ export class VectorIndex {
 
   get size(): number {
     return this.count;
+  }
+
+  private get codes(): Uint32Array {
+    return this.codeStore.codes;
   }
 
   /** The index's state for saving (views, not copies); `row(slot)` gives each stored row. */
@@ -166,15 +167,15 @@ export class VectorIndex {
    * An index over a saved file's parts, reading its rows from `file`; the arrays are used as they are.
    * `topId`: no id in the file is above it (the file's header says; an id above it is known to be new).
    */
-  static fromFile(p: VectorIndexParts, file: FileRows, topId: number): VectorIndex {
-    const words = Math.ceil(p.dim / 32);
-    if (p.ids.length !== p.count || p.codes.length !== p.count * words || p.center.length !== p.dim || file.dim !== p.dim)
+  static fromFile(p: Omit<VectorIndexParts, "codes">, codes: CodeStore, file: FileRows, topId: number): VectorIndex {
+    if (p.ids.length !== p.count || codes.codes.length < p.count * codes.words || p.center.length !== p.dim || file.dim !== p.dim)
       throw new RangeError("vector index parts do not fit together");
     const index = new VectorIndex(p.dim, { initialCapacity: 16, minCandidates: p.minCandidates });
+    if (codes.words !== index.words) throw new RangeError("vector index parts do not fit together");
     index.capacity = p.count;
     index.count = p.count;
     index.slotIds = p.ids;
-    index.codes = p.codes;
+    index.codeStore = codes;
     index.center = p.center;
     index.centerBasis = p.centerBasis;
     index.file = file;
@@ -186,9 +187,14 @@ export class VectorIndex {
     return index;
   }
 
+  /** Where a saved file's codes are read to: the store the index will scan them in. */
+  static codeStoreFor(dim: number, count: number): CodeStore {
+    return new CodeStore(Math.ceil(dim / 32), count);
+  }
+
   /** Bytes held by the typed arrays (capacity, not just live rows); the id map is extra. */
   get memoryBytes(): number {
-    return this.rows.byteLength + this.codes.byteLength + this.slotIds.byteLength + this.dist.byteLength;
+    return this.rows.byteLength + this.codeStore.byteLength + this.slotIds.byteLength + this.dist.byteLength;
   }
 
   /** Lets go of the saved file, if the index reads from one. */
@@ -278,20 +284,27 @@ export class VectorIndex {
 
     const { words, codes, slotIds } = this;
     const qc = this.codeOf(q);
-    if (this.dist.length < this.capacity) this.dist = new Uint16Array(this.capacity);
-    const dist = this.dist;
-    const hist = new Uint32Array(this.dim + 2);
+    let dist: Uint16Array;
+    let hist: Uint32Array;
     let passing = 0;
-    for (let s = 0, b = 0; s < this.count; s++, b += words) {
-      if (filter && !filter(slotIds[s])) {
-        dist[s] = EXCLUDED;
-        continue;
+    if (!filter) {
+      ({ dist, hist } = this.codeStore.scan(qc, this.count, words * 32));
+      passing = this.count;
+    } else {
+      if (this.dist.length < this.capacity) this.dist = new Uint16Array(this.capacity);
+      dist = this.dist;
+      hist = new Uint32Array(words * 32 + 2);
+      for (let s = 0, b = 0; s < this.count; s++, b += words) {
+        if (!filter(slotIds[s])) {
+          dist[s] = EXCLUDED;
+          continue;
+        }
+        let d = 0;
+        for (let w = 0; w < words; w++) d += popcount32(codes[b + w] ^ qc[w]);
+        dist[s] = d;
+        hist[d]++;
+        passing++;
       }
-      let d = 0;
-      for (let w = 0; w < words; w++) d += popcount32(codes[b + w] ^ qc[w]);
-      dist[s] = d;
-      hist[d]++;
-      passing++;
     }
     if (passing === 0) return [];
 
@@ -461,11 +474,9 @@ export class VectorIndex {
   private grow(): void {
     this.capacity += Math.max(1024, this.capacity - this.fileCount);
     this.rows.grow(this.capacity, this.count - this.fileCount);
-    const codes = new Uint32Array(this.capacity * this.words);
-    codes.set(this.codes.subarray(0, this.count * this.words));
+    this.codeStore.grow(this.capacity, this.count * this.words);
     const ids = new Float64Array(this.capacity);
     ids.set(this.slotIds.subarray(0, this.count));
-    this.codes = codes;
     this.slotIds = ids;
   }
 }

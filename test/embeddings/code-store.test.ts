@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { CodeStore, popcount32 } from "../../src/embeddings/code-store.js";
+import { VectorIndex } from "../../src/embeddings/vector-index.js";
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The reference: every distance counted bit by bit. */
+function slowDistances(codes: Uint32Array, q: Uint32Array, words: number, count: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < count; s++) {
+    let d = 0;
+    for (let w = 0; w < words; w++) {
+      const x = (codes[s * words + w] ^ q[w]) >>> 0;
+      for (let b = 0; b < 32; b++) d += (x >>> b) & 1;
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+describe("sign-code store", () => {
+  it("runs its scan as WebAssembly here, with the same distances and histogram as the JavaScript scan", () => {
+    const rand = rng(9);
+    for (const words of [1, 3, 12]) {
+      const wasm = new CodeStore(words, 16);
+      const js = new CodeStore(words, 16, { wasm: false });
+      expect(wasm.native).toBe(true);
+      expect(js.native).toBe(false);
+      let count = 0;
+      // Grown several times while full: the codes written before each growth must survive it.
+      for (const target of [10, 100, 5000, 70_000]) {
+        wasm.grow(target, count * words);
+        js.grow(target, count * words);
+        for (; count < target; count++) {
+          for (let w = 0; w < words; w++) {
+            const v = (rand() * 2 ** 32) >>> 0;
+            wasm.codes[count * words + w] = v;
+            js.codes[count * words + w] = v;
+          }
+        }
+        const q = Uint32Array.from({ length: words }, () => (rand() * 2 ** 32) >>> 0);
+        const a = wasm.scan(q, count, words * 32);
+        const b = js.scan(q, count, words * 32);
+        expect([...a.dist]).toEqual([...b.dist]);
+        expect([...a.hist]).toEqual([...b.hist]);
+        expect([...a.dist.subarray(0, 200)]).toEqual(slowDistances(js.codes, q, words, Math.min(count, 200)));
+        expect(a.hist.reduce((x, y) => x + y, 0)).toBe(count);
+      }
+    }
+    expect([0, 1, 0xffffffff, 0x80000001, 0x12345678].map(popcount32)).toEqual([0, 1, 32, 2, 13]);
+  });
+
+  it("an index answers the same whichever scan it uses", () => {
+    const rand = rng(4);
+    const dim = 64;
+    const vectors = Array.from({ length: 6000 }, () => Float32Array.from({ length: dim }, () => rand() - 0.5));
+    const wasm = new VectorIndex(dim);
+    const js = new VectorIndex(dim, { wasm: false });
+    vectors.forEach((v, i) => (wasm.add(i + 1, v), js.add(i + 1, v)));
+    for (const q of vectors.slice(0, 20)) expect(wasm.search(q, 10)).toEqual(js.search(q, 10));
+  });
+});
