@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CodeStore, popcount32 } from "../../src/embeddings/code-store.js";
 import { VectorIndex } from "../../src/embeddings/vector-index.js";
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../helpers/seeded.js";
 
 /** The reference: every distance counted bit by bit. */
 function slowDistances(codes: Uint32Array, q: Uint32Array, words: number, count: number): number[] {

@@ -6,16 +6,7 @@ import { loadIndexFile, saveIndexFile } from "../../src/embeddings/index-file.js
 import { IndexFileCorrupt } from "../../src/embeddings/types.js";
 import { rowBytesFor } from "../../src/embeddings/vector-rows.js";
 import { tempDir } from "../helpers/temp.js";
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../helpers/seeded.js";
 
 const DIM = 48;
 const N = 9000; // above twice the candidate pool: searches re-rank a subset, not every row

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { VectorIndex, type SearchHit } from "../../src/embeddings/vector-index.js";
 import { rerankExact, RERANK_SHORTLIST } from "../../src/embeddings/rerank.js";
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../helpers/seeded.js";
 
 /** Normalised points around random centres: the shape sentence embeddings have. */
 function clustered(n: number, dim: number, clusters: number, seed = 1): Float32Array[] {
