@@ -100,28 +100,29 @@ function module(): WebAssembly.Module | null {
   return compiled;
 }
 
+/** A WebAssembly memory reserves gigabytes of address space: under a `ulimit -v` it may be refused. */
+let memoryRefused = false;
+
 export class CodeStore {
   codes: Uint32Array;
   private memory: WebAssembly.Memory | null = null;
   private scanFn: Scan | null = null;
   private capacity: number;
+  private readonly wasm: boolean | undefined;
 
+  /**
+   * `wasm`: true moves the codes into WebAssembly memory now (a saved file's codes are read straight
+   * there), false never; unset, at the first scan (small indexes are scanned exactly and never need it).
+   */
   constructor(
     readonly words: number,
     capacity: number,
     opts: { wasm?: boolean } = {},
   ) {
     this.capacity = capacity;
-    const mod = opts.wasm === false ? null : module();
-    if (mod) {
-      this.memory = new WebAssembly.Memory({ initial: 1 });
-      const instance = new WebAssembly.Instance(mod, { env: { mem: this.memory } });
-      this.scanFn = instance.exports.scan as Scan;
-      this.codes = new Uint32Array(0);
-      this.reserve(capacity);
-    } else {
-      this.codes = new Uint32Array(capacity * words);
-    }
+    this.wasm = opts.wasm;
+    this.codes = new Uint32Array(capacity * words);
+    if (opts.wasm) this.upgrade(0);
   }
 
   /** Whether the scan runs as WebAssembly (false: the JavaScript fallback). */
@@ -137,16 +138,49 @@ export class CodeStore {
   grow(capacity: number, used: number): void {
     if (capacity <= this.capacity) return;
     this.capacity = capacity;
-    // memory.grow keeps every byte: the codes written so far stay where they are.
-    if (this.memory) return this.reserve(capacity);
+    if (this.memory) {
+      // memory.grow keeps every byte: the codes written so far stay where they are.
+      try {
+        return this.reserve(capacity);
+      } catch {
+        this.downgrade(used);
+      }
+    }
     const codes = new Uint32Array(capacity * this.words);
     codes.set(this.codes.subarray(0, used));
     this.codes = codes;
   }
 
+  /** Into WebAssembly memory, keeping the first `used` words; stays in JavaScript if that cannot be had. */
+  private upgrade(used: number): void {
+    const mod = this.wasm === false || memoryRefused ? null : module();
+    if (!mod) return;
+    const old = this.codes;
+    try {
+      this.memory = new WebAssembly.Memory({ initial: 1 });
+      this.scanFn = (new WebAssembly.Instance(mod, { env: { mem: this.memory } }).exports.scan as Scan) ?? null;
+      this.reserve(this.capacity);
+      this.codes.set(old.subarray(0, used));
+    } catch {
+      memoryRefused = true;
+      this.memory = null;
+      this.scanFn = null;
+      this.codes = old;
+    }
+  }
+
+  private downgrade(used: number): void {
+    const codes = new Uint32Array(this.capacity * this.words);
+    codes.set(this.codes.subarray(0, used));
+    this.codes = codes;
+    this.memory = null;
+    this.scanFn = null;
+  }
+
   /** Distances from `q` to rows [0, count), and their histogram (indexed by distance). */
   scan(q: Uint32Array, count: number, bits: number): { dist: Uint16Array; hist: Uint32Array } {
     const { words } = this;
+    if (!this.memory && this.wasm !== false) this.upgrade(count * words);
     if (!this.memory || !this.scanFn) {
       const dist = new Uint16Array(count);
       const hist = new Uint32Array(bits + 2);

@@ -189,7 +189,7 @@ export class VectorIndex {
 
   /** Where a saved file's codes are read to: the store the index will scan them in. */
   static codeStoreFor(dim: number, count: number): CodeStore {
-    return new CodeStore(Math.ceil(dim / 32), count);
+    return new CodeStore(Math.ceil(dim / 32), count, { wasm: true });
   }
 
   /** Bytes held by the typed arrays (capacity, not just live rows); the id map is extra. */
