@@ -121,8 +121,9 @@ export class CodeStore {
   ) {
     this.capacity = capacity;
     this.wasm = opts.wasm;
-    this.codes = new Uint32Array(capacity * words);
+    this.codes = new Uint32Array(opts.wasm ? 0 : capacity * words);
     if (opts.wasm) this.upgrade(0);
+    if (this.codes.length < capacity * words) this.codes = new Uint32Array(capacity * words); // refused
   }
 
   /** Whether the scan runs as WebAssembly (false: the JavaScript fallback). */
