@@ -146,6 +146,11 @@ export class FileRows {
   /** Reads and checks one row; afterwards `this.row` holds its bytes. Returns its scale. */
   private load(slot: number): number {
     this.read(this.buf, slot, 1);
+    return this.checked(slot);
+  }
+
+  /** `this.buf` holds slot's row, whole: returns its scale. */
+  private checked(slot: number): number {
     if (crc32(this.buf) !== this.crcs[slot] || this.idView[0] !== this.ids[slot]) throw this.mismatch(slot);
     return this.scaleView[0];
   }
@@ -160,14 +165,6 @@ export class FileRows {
       throw new IndexFileCorrupt(`the saved vector index could not be read: ${(err as Error).message}`);
     }
     if (got !== want) throw new IndexFileCorrupt("the saved vector index is shorter than its header says");
-  }
-
-  /** The row at `at` in `buf` is slot's, whole: returns its scale. */
-  private check(buf: Buffer, at: number, slot: number): number {
-    const row = buf.subarray(at, at + this.rowBytes);
-    const id = LITTLE ? row.readDoubleLE(0) : row.readDoubleBE(0);
-    if (crc32(row) !== this.crcs[slot] || id !== this.ids[slot]) throw this.mismatch(slot);
-    return LITTLE ? row.readFloatLE(8) : row.readFloatBE(8);
   }
 
   private mismatch(slot: number): IndexFileCorrupt {
@@ -191,9 +188,8 @@ export class FileRows {
       const n = Math.min(per, count - s);
       this.read(block, s, n);
       for (let i = 0; i < n; i++) {
-        const at = i * this.rowBytes;
-        const scale = this.check(block, at, s + i);
-        rows.setRaw(s + i, scale, new Int8Array(block.buffer, block.byteOffset + at + 12, this.dim));
+        block.copy(this.buf, 0, i * this.rowBytes, (i + 1) * this.rowBytes);
+        rows.setRaw(s + i, this.checked(s + i), this.row);
       }
     }
   }
