@@ -1,27 +1,13 @@
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../../src/store/store.js";
-import { AgentArchivalMemory } from "../../src/memory/archival.js";
 import { retrieve, type SearchSource } from "../../src/memory/retrieve.js";
-import { VectorIndex } from "../../src/embeddings/vector-index.js";
-import { bufferToVector, vectorToBuffer } from "../../src/embeddings/vector-codec.js";
-import type { Embedder } from "../../src/embeddings/types.js";
 import type { Passage } from "../../src/store/rows.js";
 import type { PassageFilter } from "../../src/store/passages.js";
 import { ftsQuery } from "../../src/store/fts-query.js";
 import { tempDir } from "../helpers/temp.js";
+import { archival } from "../helpers/archival.js";
 import { hashEmbedder } from "../helpers/hash-embedder.js";
-
-function archival(store: Store, agentId: string, embedder: Embedder | null) {
-  return new AgentArchivalMemory({
-    passages: store.passages,
-    agentId,
-    getEmbedder: async () => embedder,
-    createIndex: (dim) => new VectorIndex(dim),
-    encode: vectorToBuffer,
-    decode: (b) => bufferToVector(b),
-  });
-}
 
 function random(seed: number) {
   let s = seed >>> 0;

@@ -1,24 +1,10 @@
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../../src/store/store.js";
-import { AgentArchivalMemory } from "../../src/memory/archival.js";
-import { VectorIndex } from "../../src/embeddings/vector-index.js";
-import { bufferToVector, vectorToBuffer } from "../../src/embeddings/vector-codec.js";
-import type { Embedder } from "../../src/embeddings/types.js";
 import { tempDir } from "../helpers/temp.js";
+import { archival } from "../helpers/archival.js";
 import { hashEmbedder } from "../helpers/hash-embedder.js";
 import { describeInsert } from "../../src/memory/insert-report.js";
-
-function archival(store: Store, agentId: string, embedder: Embedder | null) {
-  return new AgentArchivalMemory({
-    passages: store.passages,
-    agentId,
-    getEmbedder: async () => embedder,
-    createIndex: (dim) => new VectorIndex(dim),
-    encode: vectorToBuffer,
-    decode: (b) => bufferToVector(b),
-  });
-}
 
 describe("archival memory", () => {
   let store: Store;
