@@ -41,4 +41,15 @@ describe("relative dates in a question", () => {
     expect(resolveTimeExpressions("which port does the dev server use", now)).toEqual({ query: "which port does the dev server use" });
     expect(resolveTimeExpressions("what did we change recently", now)).toEqual({ query: "what did we change", recent: true });
   });
+
+  it("still reads every kind of phrase once questions without a time word are passed over", () => {
+    const read = [
+      "what broke earlier today", "the crash last night", "the day before yesterday", "a week ago", "two weeks ago",
+      "in the last 5 days", "earlier this week", "the past month", "this month", "on Friday", "the second week of feb",
+      "on sept 5", "on dec. 3", "the 3rd of march", "on 2026-03-01", "back in jan",
+      "prior to the move", "until the release", "after we split the repo", "the other day", "a while ago", "the latest build", "lately",
+    ];
+    for (const q of read) expect(resolveTimeExpressions(`what did we try ${q}`, now), q).not.toEqual({ query: `what did we try ${q}` });
+    expect(resolveTimeExpressions("why does yesterday_job fail", now)).toEqual({ query: "why does yesterday_job fail" });
+  });
 });
