@@ -1,112 +1,98 @@
+import { assemble, ensureBytes, get, i32, i32c, instantiate, mem, op, set, tee, VOID, whileNot } from "./wasm-assembler.js";
+
 /**
- * The index's sign codes, and the Hamming scan over them. A new process's first search ran the scan in
- * not-yet-optimised JavaScript (~14 ms over 100k codes against ~5 ms warm); WebAssembly is compiled before
- * its first call, so the codes live in a WebAssembly memory and a tiny module scans them. Where WebAssembly
- * cannot run (node --jitless), the same scan runs in JavaScript.
+ * The index's sign codes, the Hamming scan over them and the choice of candidates by distance. A new
+ * process's first search ran these loops in not-yet-optimised JavaScript (~14 ms over 100k codes against
+ * ~5 ms warm); WebAssembly is compiled before its first call, so the codes live in a WebAssembly memory
+ * and a small module scans them. Where WebAssembly cannot run (node --jitless, a refused memory), the same
+ * loops run in JavaScript.
  *
  * Memory layout: the codes from offset 0 (kept across growth: memory.grow keeps the bytes), then scratch
- * space for the query code, the histogram and the distances, which each scan rewrites.
+ * space for the query code, the histogram, the distances and the chosen rows, which each scan rewrites.
  */
-const PAGE = 65536;
-
-// The compiler's libs here carry no WebAssembly types (they come with the DOM lib): the little used here.
-declare namespace WebAssembly {
-  class Module {
-    constructor(bytes: Uint8Array);
-  }
-  class Memory {
-    constructor(descriptor: { initial: number });
-    readonly buffer: ArrayBuffer;
-    grow(pages: number): number;
-  }
-  class Instance {
-    constructor(module: Module, imports: object);
-    readonly exports: Record<string, unknown>;
-  }
-}
 
 /**
- * scan(codes, q, words, count, dist, hist): for each row, d = Σ popcnt(code[w] ^ q[w]); dist[row] = d
- * (u16); hist[d] += 1 (u32). All arguments are byte offsets or counts. Hand-assembled (the module is 150
- * bytes); its text form, for reading:
- *   (func (param $codes $q $words $count $dist $hist i32) (local $s $w $d $b i32)
- *     b = codes; loop rows: if s >= count break; d = 0; w = 0
- *       loop words: if w >= words break; d += popcnt(load(b + 4w) ^ load(q + 4w)); w++
- *       store16(dist + 2s, d); store(hist + 4d, load(hist + 4d) + 1); b += 4·words; s++)
+ * scan(codes, q, count, dist, hist): for each row, d = Σ popcnt(code ^ q); dist[row] = d (u16) and
+ * hist[d] += 1 (u32). The sum is unrolled for the code's length, 64 bits at a time: a first scan runs
+ * baseline-compiled code, where a loop over the words cost twice as long.
  */
-function scanModule(): Uint8Array {
-  const get = (i: number) => [0x20, i];
-  const set = (i: number) => [0x21, i];
-  const c = (n: number) => [0x41, n];
-  const [CODES, Q, WORDS, COUNT, DIST, HIST, S, W, D, B] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const ADD = 0x6a, SHL = 0x74, GE_U = 0x4f;
-  const body = [
-    0x01, 0x04, 0x7f, // four i32 locals
+function scanBody(words: number): number[] {
+  const [CODES, Q, COUNT, DIST, HIST, S, D, B] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const distance: number[] = [];
+  const term = (at: number, load: number, xor: number, popcnt: number[]) =>
+    distance.push(...get(B), ...mem(load, 2, at), ...get(Q), ...mem(load, 2, at), xor, ...popcnt, ...(at > 0 ? [op.i32_add] : []));
+  for (let w = 0; w + 1 < words; w += 2) term(w * 4, op.i64_load, op.i64_xor, [op.i64_popcnt, op.i32_wrap_i64]);
+  if (words % 2) term((words - 1) * 4, op.i32_load, op.i32_xor, [op.i32_popcnt]);
+  const histSlot = [...get(HIST), ...get(D), ...i32c(2), op.i32_shl, op.i32_add];
+  return [
     ...get(CODES), ...set(B),
-    0x02, 0x40, 0x03, 0x40, // block, loop (rows)
-    ...get(S), ...get(COUNT), GE_U, 0x0d, 0x01,
-    ...c(0), ...set(D), ...c(0), ...set(W),
-    0x02, 0x40, 0x03, 0x40, // block, loop (words)
-    ...get(W), ...get(WORDS), GE_U, 0x0d, 0x01,
-    ...get(D),
-    ...get(B), ...get(W), ...c(2), SHL, ADD, 0x28, 0x02, 0x00,
-    ...get(Q), ...get(W), ...c(2), SHL, ADD, 0x28, 0x02, 0x00,
-    0x73, 0x69, ADD, ...set(D), // xor, popcnt, add
-    ...get(W), ...c(1), ADD, ...set(W),
-    0x0c, 0x00, 0x0b, 0x0b, // br loop, end loop, end block
-    ...get(DIST), ...get(S), ...c(1), SHL, ADD, ...get(D), 0x3b, 0x01, 0x00, // store16
-    ...get(HIST), ...get(D), ...c(2), SHL, ADD,
-    ...get(HIST), ...get(D), ...c(2), SHL, ADD, 0x28, 0x02, 0x00,
-    ...c(1), ADD, 0x36, 0x02, 0x00, // hist[d] + 1, store
-    ...get(B), ...get(WORDS), ...c(2), SHL, ADD, ...set(B),
-    ...get(S), ...c(1), ADD, ...set(S),
-    0x0c, 0x00, 0x0b, 0x0b, // br loop, end loop, end block
-    0x0b, // end function
+    ...whileNot([...get(S), ...get(COUNT), op.i32_ge_u], [
+      ...distance, ...set(D),
+      ...get(DIST), ...get(S), ...i32c(1), op.i32_shl, op.i32_add, ...get(D), ...mem(op.i32_store16, 1),
+      ...histSlot, ...histSlot, ...mem(op.i32_load, 2), ...i32c(1), op.i32_add, ...mem(op.i32_store, 2),
+      ...get(B), ...i32c(words * 4), op.i32_add, ...set(B),
+      ...get(S), ...i32c(1), op.i32_add, ...set(S),
+    ]),
   ];
-  const name = (s: string) => [s.length, ...Buffer.from(s)];
-  const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [0x01, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
-    ...section(2, [0x01, ...name("env"), ...name("mem"), 0x02, 0x00, 0x01]),
-    ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, ...name("scan"), 0x00, 0x00]),
-    ...section(10, [0x01, ...leb(body.length), ...body]),
-  ]);
 }
 
-function leb(n: number): number[] {
+/** select(dist, count, radius, ties, out) -> n: what `countingSelect` does, the rows' numbers written to out (u32). */
+function selectBody(): number[] {
+  const [DIST, COUNT, RADIUS, TIES, OUT, S, D, N] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const take = [...get(OUT), ...get(N), ...i32c(2), op.i32_shl, op.i32_add, ...get(S), ...mem(op.i32_store, 2), ...get(N), ...i32c(1), op.i32_add, ...set(N)];
+  return [
+    ...whileNot([...get(S), ...get(COUNT), op.i32_ge_u], [
+      ...get(DIST), ...get(S), ...i32c(1), op.i32_shl, op.i32_add, ...mem(op.i32_load16_u, 1), ...tee(D),
+      ...get(RADIUS), op.i32_lt_u,
+      op.if, VOID, ...take,
+      op.else, ...get(D), ...get(RADIUS), op.i32_eq, ...get(TIES), ...i32c(0), op.i32_gt_s, op.i32_and,
+      op.if, VOID, ...take, ...get(TIES), ...i32c(1), op.i32_sub, ...set(TIES), op.end,
+      op.end,
+      ...get(S), ...i32c(1), op.i32_add, ...set(S),
+    ]),
+    ...get(N),
+  ];
+}
+
+/** One compiled module per code length (in practice one per process). */
+const modules = new Map<number, { module?: WebAssembly.Module | null }>();
+
+type Scan = (codes: number, q: number, count: number, dist: number, hist: number) => void;
+type Select = (dist: number, count: number, radius: number, ties: number, out: number) => number;
+
+/**
+ * The rows whose distance is below the radius that admits `want` of them, then rows at that radius in row
+ * order until `want` are taken. `dist`: a distance per row; `hist`: how many rows have each distance.
+ */
+export function countingSelect(dist: Uint16Array, hist: Uint32Array, count: number, want: number): number[] {
+  const { radius, ties } = radiusFor(hist, want);
+  let tiesLeft = ties;
   const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n) byte |= 0x80;
-    out.push(byte);
-  } while (n);
+  for (let s = 0; s < count; s++) {
+    const d = dist[s];
+    if (d > radius) continue;
+    if (d === radius) {
+      if (tiesLeft <= 0) continue;
+      tiesLeft--;
+    }
+    out.push(s);
+  }
   return out;
 }
 
-type Scan = (codes: number, q: number, words: number, count: number, dist: number, hist: number) => void;
-
-let compiled: WebAssembly.Module | null | undefined;
-function module(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(scanModule());
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
+/** The distance that admits `want` rows, and how many rows at it are still wanted. */
+function radiusFor(hist: Uint32Array, want: number): { radius: number; ties: number } {
+  let radius = 0;
+  let below = 0;
+  while (radius < hist.length - 1 && below + hist[radius] < want) below += hist[radius++];
+  return { radius, ties: want - below };
 }
-
-/** A WebAssembly memory reserves gigabytes of address space: under a `ulimit -v` it may be refused. */
-let memoryRefused = false;
 
 export class CodeStore {
   codes: Uint32Array;
   private memory: WebAssembly.Memory | null = null;
   private scanFn: Scan | null = null;
+  private selectFn: Select | null = null;
   private capacity: number;
   private readonly wasm: boolean | undefined;
 
@@ -141,11 +127,8 @@ export class CodeStore {
     this.capacity = capacity;
     if (this.memory) {
       // memory.grow keeps every byte: the codes written so far stay where they are.
-      try {
-        return this.reserve(capacity);
-      } catch {
-        this.downgrade(used);
-      }
+      if (!this.reserve(capacity)) this.downgrade(used);
+      return;
     }
     const codes = new Uint32Array(capacity * this.words);
     codes.set(this.codes.subarray(0, used));
@@ -154,20 +137,29 @@ export class CodeStore {
 
   /** Into WebAssembly memory, keeping the first `used` words; stays in JavaScript if that cannot be had. */
   private upgrade(used: number): void {
-    const mod = this.wasm === false || memoryRefused ? null : module();
-    if (!mod) return;
+    if (this.wasm === false) return;
+    const words = this.words;
+    let cache = modules.get(words);
+    if (!cache) modules.set(words, (cache = {}));
+    const made = instantiate(
+      () =>
+        assemble([
+          { name: "scan", params: [i32, i32, i32, i32, i32], results: [], locals: [i32, i32, i32], body: scanBody(words) },
+          { name: "select", params: [i32, i32, i32, i32, i32], results: [i32], locals: [i32, i32, i32], body: selectBody() },
+        ]),
+      cache,
+    );
+    if (!made) return;
     const old = this.codes;
-    try {
-      this.memory = new WebAssembly.Memory({ initial: 1 });
-      this.scanFn = (new WebAssembly.Instance(mod, { env: { mem: this.memory } }).exports.scan as Scan) ?? null;
-      this.reserve(this.capacity);
-      this.codes.set(old.subarray(0, used));
-    } catch {
-      memoryRefused = true;
+    this.memory = made.memory;
+    if (!this.reserve(this.capacity)) {
       this.memory = null;
-      this.scanFn = null;
       this.codes = old;
+      return;
     }
+    this.scanFn = made.exports.scan as Scan;
+    this.selectFn = made.exports.select as Select;
+    this.codes.set(old.subarray(0, used));
   }
 
   private downgrade(used: number): void {
@@ -176,13 +168,15 @@ export class CodeStore {
     this.codes = codes;
     this.memory = null;
     this.scanFn = null;
+    this.selectFn = null;
   }
 
-  /** Distances from `q` to rows [0, count), and their histogram (indexed by distance). */
+  /** Distances from `q` to rows [0, count), and their histogram (indexed by distance, up to `bits`). */
   scan(q: Uint32Array, count: number, bits: number): { dist: Uint16Array; hist: Uint32Array } {
     const { words } = this;
     if (!this.memory && this.wasm !== false) this.upgrade(count * words);
-    if (!this.memory || !this.scanFn) {
+    const at = this.memory && this.scratch(count, bits);
+    if (!at || !this.scanFn) {
       const dist = new Uint16Array(count);
       const hist = new Uint32Array(bits + 2);
       const codes = this.codes;
@@ -194,30 +188,45 @@ export class CodeStore {
       }
       return { dist, hist };
     }
-    const qAt = this.capacity * words * 4;
-    const histAt = qAt + words * 4;
-    const distAt = histAt + (bits + 2) * 4;
-    this.ensureBytes(distAt + count * 2);
-    const buffer = this.memory.buffer;
-    new Uint32Array(buffer, qAt, words).set(q);
-    const hist = new Uint32Array(buffer, histAt, bits + 2);
+    const buffer = this.memory!.buffer;
+    new Uint32Array(buffer, at.q, words).set(q);
+    const hist = new Uint32Array(buffer, at.hist, bits + 2);
     hist.fill(0);
-    this.scanFn(0, qAt, words, count, distAt, histAt);
-    return { dist: new Uint16Array(buffer, distAt, count), hist };
+    this.scanFn(0, at.q, count, at.dist, at.hist);
+    return { dist: new Uint16Array(buffer, at.dist, count), hist };
   }
 
-  private reserve(capacity: number): void {
-    // Codes, plus scratch for a scan over every row (query, histogram of up to 32·words + 2, distances).
-    this.ensureBytes(capacity * this.words * 4 + this.words * 4 + (this.words * 32 + 2) * 4 + capacity * 2);
-    this.codes = new Uint32Array(this.memory!.buffer, 0, capacity * this.words);
+  /** The `want` rows nearest to `q` by Hamming distance among rows [0, count), in row order (see countingSelect). */
+  nearest(q: Uint32Array, count: number, bits: number, want: number): Uint32Array | number[] {
+    const { dist, hist } = this.scan(q, count, bits);
+    const at = this.memory && this.selectFn && this.scratch(count, bits);
+    if (!at) return countingSelect(dist, hist, count, want);
+    const { radius, ties } = radiusFor(hist, want);
+    const n = this.selectFn!(at.dist, count, radius, ties, at.out);
+    return new Uint32Array(this.memory!.buffer, at.out, n);
   }
 
-  private ensureBytes(bytes: number): void {
+  /** Where a scan's scratch lives, after the codes (null when the memory cannot grow to hold it). */
+  private scratch(count: number, bits: number): { q: number; hist: number; dist: number; out: number } | null {
+    const q = this.capacity * this.words * 4;
+    const hist = q + this.words * 4;
+    const dist = hist + (bits + 2) * 4;
+    const out = dist + ((count * 2 + 3) & ~3);
+    if (!this.ensure(out + count * 4)) return null;
+    return { q, hist, dist, out };
+  }
+
+  private reserve(capacity: number): boolean {
+    // Codes, plus scratch for a scan over every row (query, histogram of up to 32·words + 2, distances, chosen rows).
+    return this.ensure(capacity * this.words * 4 + this.words * 4 + (this.words * 32 + 2) * 4 + capacity * 6 + 4);
+  }
+
+  private ensure(bytes: number): boolean {
     const memory = this.memory!;
-    const have = memory.buffer.byteLength;
-    if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
-    // A grown memory detaches the old buffer: views are made again from the new one.
-    if (this.codes.buffer !== memory.buffer) this.codes = new Uint32Array(memory.buffer, 0, this.capacity * this.words);
+    if (!ensureBytes(memory, bytes)) return false;
+    // A grown memory detaches the old buffer, and a grown store needs a longer view.
+    if (this.codes.buffer !== memory.buffer || this.codes.length !== this.capacity * this.words) this.codes = new Uint32Array(memory.buffer, 0, this.capacity * this.words);
+    return true;
   }
 }
 

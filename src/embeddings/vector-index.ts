@@ -1,4 +1,4 @@
-import { CodeStore, popcount32 } from "./code-store.js";
+import { CodeStore, countingSelect, popcount32 } from "./code-store.js";
 import { ByteRows, type FileRows } from "./vector-rows.js";
 
 /**
@@ -284,16 +284,13 @@ export class VectorIndex {
 
     const { words, codes, slotIds } = this;
     const qc = this.codeOf(q);
-    let dist: Uint16Array;
-    let hist: Uint32Array;
-    let passing = 0;
+    let chosen: ArrayLike<number>;
     if (!filter) {
-      ({ dist, hist } = this.codeStore.scan(qc, this.count, words * 32));
-      passing = this.count;
+      chosen = this.codeStore.nearest(qc, this.count, words * 32, candidates);
     } else {
       if (this.dist.length < this.capacity) this.dist = new Uint16Array(this.capacity);
-      dist = this.dist;
-      hist = new Uint32Array(words * 32 + 2);
+      const dist = this.dist;
+      const hist = new Uint32Array(words * 32 + 2);
       for (let s = 0, b = 0; s < this.count; s++, b += words) {
         if (!filter(slotIds[s])) {
           dist[s] = EXCLUDED;
@@ -303,26 +300,12 @@ export class VectorIndex {
         for (let w = 0; w < words; w++) d += popcount32(codes[b + w] ^ qc[w]);
         dist[s] = d;
         hist[d]++;
-        passing++;
       }
+      chosen = countingSelect(dist, hist, this.count, candidates);
     }
-    if (passing === 0) return [];
-
-    // Counting select: the radius that admits `candidates` codes, then ties at that radius fill up.
-    let radius = 0;
-    let below = 0;
-    while (radius <= this.dim && below + hist[radius] < candidates) below += hist[radius++];
-    let tiesLeft = candidates - below;
-    const top = new TopK(Math.min(k, passing));
-    for (let s = 0; s < this.count; s++) {
-      const d = dist[s];
-      if (d > radius) continue;
-      if (d === radius) {
-        if (tiesLeft <= 0) continue;
-        tiesLeft--;
-      }
-      top.push(slotIds[s], this.score(q, s));
-    }
+    if (chosen.length === 0) return [];
+    const top = new TopK(Math.min(k, chosen.length));
+    for (let i = 0; i < chosen.length; i++) top.push(slotIds[chosen[i]], this.score(q, chosen[i]));
     return top.sorted();
   }
 
@@ -355,19 +338,7 @@ export class VectorIndex {
       dist[i] = d;
       hist[d]++;
     }
-    let radius = 0;
-    let below = 0;
-    while (radius <= this.dim && below + hist[radius] < candidates) below += hist[radius++];
-    let tiesLeft = candidates - below;
-    for (let i = 0; i < slots.length; i++) {
-      const d = dist[i];
-      if (d > radius) continue;
-      if (d === radius) {
-        if (tiesLeft <= 0) continue;
-        tiesLeft--;
-      }
-      top.push(this.slotIds[slots[i]], this.score(q, slots[i]));
-    }
+    for (const i of countingSelect(dist, hist, slots.length, candidates)) top.push(this.slotIds[slots[i]], this.score(q, slots[i]));
     return top.sorted();
   }
 

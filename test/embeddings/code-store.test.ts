@@ -49,6 +49,17 @@ describe("sign-code store", () => {
         expect([...a.hist]).toEqual([...b.hist]);
         expect([...a.dist.subarray(0, 200)]).toEqual(slowDistances(js.codes, q, words, Math.min(count, 200)));
         expect(a.hist.reduce((x, y) => x + y, 0)).toBe(count);
+        // The nearest rows: all below the admitting distance, then ties at it in row order, whichever runs.
+        const ref = slowDistances(js.codes, q, words, count);
+        for (const want of [1, 7, Math.ceil(count / 3), count]) {
+          const chosen = [...wasm.nearest(q, count, words * 32, want)];
+          expect(chosen).toEqual([...js.nearest(q, count, words * 32, want)]);
+          expect(chosen).toHaveLength(want);
+          const worst = Math.max(...chosen.map((s) => ref[s]));
+          expect(ref.filter((d) => d < worst).length).toBeLessThanOrEqual(want);
+          const taken = new Set(chosen);
+          expect(chosen.every((s) => ref[s] <= worst) && ref.every((d, s) => d >= worst || taken.has(s))).toBe(true);
+        }
       }
     }
     expect([0, 1, 0xffffffff, 0x80000001, 0x12345678].map(popcount32)).toEqual([0, 1, 32, 2, 13]);
