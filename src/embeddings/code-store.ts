@@ -1,4 +1,4 @@
-import { assemble, ensureBytes, get, i32, i32c, instantiate, mem, op, set, tee, VOID, whileNot } from "./wasm-assembler.js";
+import { assemble, type Code, ensureBytes, get, i32, i32c, instantiate, mem, op, set, tee, VOID, whileNot } from "./wasm-assembler.js";
 
 /**
  * The index's sign codes, the Hamming scan over them and the choice of candidates by distance. A new
@@ -16,41 +16,41 @@ import { assemble, ensureBytes, get, i32, i32c, instantiate, mem, op, set, tee, 
  * hist[d] += 1 (u32). The sum is unrolled for the code's length, 64 bits at a time: a first scan runs
  * baseline-compiled code, where a loop over the words cost twice as long.
  */
-function scanBody(words: number): number[] {
+function scanBody(words: number): Code {
   const [CODES, Q, COUNT, DIST, HIST, S, D, B] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const distance: number[] = [];
-  const term = (at: number, load: number, xor: number, popcnt: number[]) =>
-    distance.push(...get(B), ...mem(load, 2, at), ...get(Q), ...mem(load, 2, at), xor, ...popcnt, ...(at > 0 ? [op.i32_add] : []));
+  const distance: Code[] = [];
+  const term = (at: number, load: number, xor: number, popcnt: Code) =>
+    distance.push([get(B), mem(load, 2, at), get(Q), mem(load, 2, at), xor, popcnt, at > 0 ? op.i32_add : []]);
   for (let w = 0; w + 1 < words; w += 2) term(w * 4, op.i64_load, op.i64_xor, [op.i64_popcnt, op.i32_wrap_i64]);
   if (words % 2) term((words - 1) * 4, op.i32_load, op.i32_xor, [op.i32_popcnt]);
-  const histSlot = [...get(HIST), ...get(D), ...i32c(2), op.i32_shl, op.i32_add];
+  const histSlot = [get(HIST), get(D), i32c(2), op.i32_shl, op.i32_add];
   return [
-    ...get(CODES), ...set(B),
-    ...whileNot([...get(S), ...get(COUNT), op.i32_ge_u], [
-      ...distance, ...set(D),
-      ...get(DIST), ...get(S), ...i32c(1), op.i32_shl, op.i32_add, ...get(D), ...mem(op.i32_store16, 1),
-      ...histSlot, ...histSlot, ...mem(op.i32_load, 2), ...i32c(1), op.i32_add, ...mem(op.i32_store, 2),
-      ...get(B), ...i32c(words * 4), op.i32_add, ...set(B),
-      ...get(S), ...i32c(1), op.i32_add, ...set(S),
+    get(CODES), set(B),
+    whileNot([get(S), get(COUNT), op.i32_ge_u], [
+      distance, set(D),
+      get(DIST), get(S), i32c(1), op.i32_shl, op.i32_add, get(D), mem(op.i32_store16, 1),
+      histSlot, histSlot, mem(op.i32_load, 2), i32c(1), op.i32_add, mem(op.i32_store, 2),
+      get(B), i32c(words * 4), op.i32_add, set(B),
+      get(S), i32c(1), op.i32_add, set(S),
     ]),
   ];
 }
 
 /** select(dist, count, radius, ties, out) -> n: what `countingSelect` does, the rows' numbers written to out (u32). */
-function selectBody(): number[] {
+function selectBody(): Code {
   const [DIST, COUNT, RADIUS, TIES, OUT, S, D, N] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const take = [...get(OUT), ...get(N), ...i32c(2), op.i32_shl, op.i32_add, ...get(S), ...mem(op.i32_store, 2), ...get(N), ...i32c(1), op.i32_add, ...set(N)];
+  const take = [get(OUT), get(N), i32c(2), op.i32_shl, op.i32_add, get(S), mem(op.i32_store, 2), get(N), i32c(1), op.i32_add, set(N)];
   return [
-    ...whileNot([...get(S), ...get(COUNT), op.i32_ge_u], [
-      ...get(DIST), ...get(S), ...i32c(1), op.i32_shl, op.i32_add, ...mem(op.i32_load16_u, 1), ...tee(D),
-      ...get(RADIUS), op.i32_lt_u,
-      op.if, VOID, ...take,
-      op.else, ...get(D), ...get(RADIUS), op.i32_eq, ...get(TIES), ...i32c(0), op.i32_gt_s, op.i32_and,
-      op.if, VOID, ...take, ...get(TIES), ...i32c(1), op.i32_sub, ...set(TIES), op.end,
+    whileNot([get(S), get(COUNT), op.i32_ge_u], [
+      get(DIST), get(S), i32c(1), op.i32_shl, op.i32_add, mem(op.i32_load16_u, 1), tee(D),
+      get(RADIUS), op.i32_lt_u,
+      op.if, VOID, take,
+      op.else, get(D), get(RADIUS), op.i32_eq, get(TIES), i32c(0), op.i32_gt_s, op.i32_and,
+      op.if, VOID, take, get(TIES), i32c(1), op.i32_sub, set(TIES), op.end,
       op.end,
-      ...get(S), ...i32c(1), op.i32_add, ...set(S),
+      get(S), i32c(1), op.i32_add, set(S),
     ]),
-    ...get(N),
+    get(N),
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { SearchHit } from "./vector-index.js";
+import { dotsWith } from "./wasm-kernels.js";
 
 /**
  * The index ranks with one byte per dimension: its cosines are within ~1e-3 of the float32 ones, enough to
@@ -9,19 +10,13 @@ import type { SearchHit } from "./vector-index.js";
 export const RERANK_SHORTLIST = 4;
 
 export function rerankExact(hits: SearchHit[], query: Float32Array, k: number, vectors: Map<number, Float32Array>): SearchHit[] {
-  const qn = Math.sqrt(dot(query, query));
+  const qn = Math.sqrt(dotsWith(query, [query]).self[0]);
   if (!(qn > 0)) return hits.slice(0, k);
-  const rescored = hits.map((h) => {
-    const v = vectors.get(h.id);
-    if (!v || v.length !== query.length) return h;
-    const vn = Math.sqrt(dot(v, v));
-    return vn > 0 ? { id: h.id, score: dot(query, v) / (qn * vn) } : h;
+  const found = hits.map((h) => vectors.get(h.id) ?? new Float32Array(0));
+  const { withQuery, self } = dotsWith(query, found);
+  const rescored = hits.map((h, i) => {
+    const vn = Math.sqrt(self[i]);
+    return vn > 0 ? { id: h.id, score: withQuery[i] / (qn * vn) } : h;
   });
   return rescored.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }

@@ -304,8 +304,9 @@ export class VectorIndex {
       chosen = countingSelect(dist, hist, this.count, candidates);
     }
     if (chosen.length === 0) return [];
+    const scores = this.scores(q, chosen);
     const top = new TopK(Math.min(k, chosen.length));
-    for (let i = 0; i < chosen.length; i++) top.push(slotIds[chosen[i]], this.score(q, chosen[i]));
+    for (let i = 0; i < chosen.length; i++) top.push(slotIds[chosen[i]], scores[i]);
     return top.sorted();
   }
 
@@ -323,7 +324,8 @@ export class VectorIndex {
     if (slots.length === 0) return [];
     const top = new TopK(Math.min(k, slots.length));
     if (slots.length <= candidates * 2) {
-      for (const s of slots) top.push(this.slotIds[s], this.score(q, s));
+      const scores = this.scores(q, slots);
+      slots.forEach((s, i) => top.push(this.slotIds[s], scores[i]));
       return top.sorted();
     }
     this.ensureCodes();
@@ -338,7 +340,9 @@ export class VectorIndex {
       dist[i] = d;
       hist[d]++;
     }
-    for (const i of countingSelect(dist, hist, slots.length, candidates)) top.push(this.slotIds[slots[i]], this.score(q, slots[i]));
+    const picked = countingSelect(dist, hist, slots.length, candidates).map((i) => slots[i]);
+    const scores = this.scores(q, picked);
+    picked.forEach((s, i) => top.push(this.slotIds[s], scores[i]));
     return top.sorted();
   }
 
@@ -384,6 +388,14 @@ export class VectorIndex {
    */
   private settle(): void {
     if (this.file && this.file.reads * 8 >= this.fileCount) this.materialise();
+  }
+
+  /** The scores of many slots at once: a saved file's rows are then read and scored in one batch. */
+  private scores(q: Float32Array, slots: ArrayLike<number>): Float64Array {
+    const out = new Float64Array(slots.length);
+    this.file?.scoreMany(q, slots, this.fileCount, out);
+    for (let i = 0; i < slots.length; i++) if (slots[i] >= this.fileCount) out[i] = this.rows.score(q, slots[i]);
+    return out;
   }
 
   private score(q: Float32Array, slot: number): number {

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { endianness } from "node:os";
 import { crc32 } from "node:zlib";
 import { IndexFileCorrupt } from "./types.js";
+import { rowStage } from "./wasm-kernels.js";
 
 const LITTLE = endianness() === "LE";
 
@@ -155,7 +156,7 @@ export class FileRows {
     return this.scaleView[0];
   }
 
-  private read(into: Buffer, slot: number, rows: number): void {
+  private read(into: Uint8Array, slot: number, rows: number): void {
     if (this.fd === null) throw new IndexFileCorrupt("the saved vector index was closed");
     const want = rows * this.rowBytes;
     let got: number;
@@ -178,6 +179,31 @@ export class FileRows {
     this.reads++;
     const scale = this.load(slot);
     return scale * dotBytes(q, this.row, 0, this.dim);
+  }
+
+  /**
+   * Scores of the listed slots below `below` (the others are left as they are in `out`): the rows are read
+   * into WebAssembly memory, checked, and scored there in one call.
+   */
+  scoreMany(q: Float32Array, slots: ArrayLike<number>, below: number, out: Float64Array): void {
+    const picked: number[] = [];
+    for (let i = 0; i < slots.length; i++) if (slots[i] < below) picked.push(i);
+    const stage = rowStage(this.dim, this.rowBytes, picked.length);
+    if (!stage) {
+      for (const i of picked) out[i] = this.score(q, slots[i]);
+      return;
+    }
+    this.reads += picked.length;
+    const { rowBytes } = this;
+    const ids = new Float64Array(stage.bytes.buffer, stage.bytes.byteOffset, stage.bytes.length / 8);
+    for (let r = 0; r < picked.length; r++) {
+      const slot = slots[picked[r]];
+      const row = stage.bytes.subarray(r * rowBytes, (r + 1) * rowBytes);
+      this.read(row, slot, 1);
+      if (crc32(row) !== this.crcs[slot] || ids[(r * rowBytes) / 8] !== this.ids[slot]) throw this.mismatch(slot);
+    }
+    const scores = stage.score(q);
+    for (let r = 0; r < picked.length; r++) out[picked[r]] = scores[r];
   }
 
   /** Every row, checked, into `rows` (read in blocks): when the index is about to change shape or be saved. */

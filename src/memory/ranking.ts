@@ -2,7 +2,7 @@
  * Ranking steps applied after BM25 and vector search, each pure so it can be tested alone and
  * measured alone on the evaluation set (npm run eval).
  */
-import { STOP_WORDS } from "../store/search-terms.js";
+import { lettersAndDigits, STOP_WORDS } from "../store/search-terms.js";
 
 export type Scores = Map<number, number>;
 
@@ -49,10 +49,10 @@ export function withNeighbours(scores: Scores, neighbours: Map<number, Neighbour
   return out;
 }
 
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}_]*/gu;
+const WORD = lettersAndDigits("[\\p{L}\\p{N}][\\p{L}\\p{N}_]*");
 
 export function contentWords(text: string): string[] {
-  return (text.match(WORD) ?? []).map((w) => w.toLowerCase()).filter((w) => w.length > 2 && !STOP_WORDS.has(w));
+  return (text.match(WORD(text)) ?? []).map((w) => w.toLowerCase()).filter((w) => w.length > 2 && !STOP_WORDS.has(w));
 }
 
 /**
@@ -82,7 +82,8 @@ export function expansionTerms(
 }
 
 function shingles(text: string): Set<string> {
-  const words = (text.toLowerCase().match(WORD) ?? []);
+  const lower = text.toLowerCase();
+  const words = lower.match(WORD(lower)) ?? [];
   const out = new Set<string>();
   if (words.length < 3) out.add(words.join(" "));
   for (let i = 0; i + 2 < words.length; i++) out.add(`${words[i]} ${words[i + 1]} ${words[i + 2]}`);

@@ -24,6 +24,13 @@ describe("identifier splitting", () => {
     expect(words("fetch_tile")).toEqual(["fetch tile", "fetch", "tile"]);
   });
 
+  it("reads letters and digits of any script, and ASCII text the same way", () => {
+    expect(words("Überprüfung der Größe in naïve_café/menü")).toEqual(["naïve café menü", "überprüfung", "der", "größe", "naïve", "café", "menü"]);
+    expect(words("日本語 retryWithBackoff")).toEqual(["retrywithbackoff", "retry with backoff", "日本語", "retry", "backoff"]);
+    expect(indexedText("größe retryWithBackoff")).toBe("größe retryWithBackoff\nretry with backoff");
+    expect(words("v2.3 timeout_ms 404s")).toEqual(["v2 3", "timeout ms", "v2", "timeout", "ms", "404s"]);
+  });
+
   it("drops function words but keeps short words that mean something in code", () => {
     expect(words("what did we do about the db in ci")).toEqual(["db", "ci"]);
     expect(words("why is it not working")).toEqual(["not", "working"]);
