@@ -46,7 +46,7 @@ describe("WebAssembly dot products", () => {
     }
   });
 
-  it("where WebAssembly cannot run (node --jitless), the JavaScript loops give the same numbers", () => {
+  it("where WebAssembly cannot run (node --jitless, a refused memory), the JavaScript loops give the same numbers", () => {
     const dist = fileURLToPath(new URL("../../dist/embeddings/wasm-kernels.js", import.meta.url));
     const q = vector(383);
     const vs = Array.from({ length: 5 }, () => vector(383));
@@ -54,9 +54,15 @@ describe("WebAssembly dot products", () => {
       const [q, ...vs] = ${JSON.stringify([q, ...vs].map((v) => [...v]))}.map((a) => Float32Array.from(a));
       const r = dotsWith(q, vs);
       console.log(JSON.stringify({ stage: rowStage(383, 400, 5), withQuery: [...r.withQuery], self: [...r.self] }));`;
-    const run = spawnSync(process.execPath, ["--jitless", "--input-type=module", "-e", script], { encoding: "utf8" });
-    expect(run.status, run.stderr).toBe(0);
     const here = dotsWith(q, vs);
-    expect(JSON.parse(run.stdout)).toEqual({ stage: null, withQuery: [...here.withQuery], self: [...here.self] });
+    const want = { stage: null, withQuery: [...here.withQuery], self: [...here.self] };
+    const jitless = spawnSync(process.execPath, ["--jitless", "--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(jitless.status, jitless.stderr).toBe(0);
+    expect(JSON.parse(jitless.stdout)).toEqual(want);
+    // A WebAssembly memory reserves gigabytes of address space: under a `ulimit -v` it is refused.
+    const quoted = script.replace(/'/g, "'\\''");
+    const limited = spawnSync("bash", ["-c", `ulimit -v 3000000; exec "${process.execPath}" --input-type=module -e '${quoted}'`], { encoding: "utf8" });
+    expect(limited.status, limited.stderr).toBe(0);
+    expect(JSON.parse(limited.stdout)).toEqual(want);
   });
 });
