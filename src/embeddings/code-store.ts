@@ -15,22 +15,29 @@ import { assemble, type Code, ensureBytes, get, i32, i32c, instantiate, mem, op,
  * scan(codes, q, count, dist, hist): for each row, d = Σ popcnt(code ^ q); dist[row] = d (u16) and
  * hist[d] += 1 (u32). The sum is unrolled for the code's length, 64 bits at a time: a first scan runs
  * baseline-compiled code, where a loop over the words cost twice as long.
+ * gather(codes, q, slots, n, dist, hist): the same over the n rows listed at slots (u32), dist[i] for the i-th.
  */
-function scanBody(words: number): Code {
-  const [CODES, Q, COUNT, DIST, HIST, S, D, B] = [0, 1, 2, 3, 4, 5, 6, 7];
+function scanBody(words: number, gather: boolean): Code {
+  const [CODES, Q, SLOTS, COUNT, DIST, HIST, S, D, B] = gather ? [0, 1, 2, 3, 4, 5, 6, 7, 8] : [0, 1, -1, 2, 3, 4, 5, 6, 7];
   const distance: Code[] = [];
   const term = (at: number, load: number, xor: number, popcnt: Code) =>
     distance.push([get(B), mem(load, 2, at), get(Q), mem(load, 2, at), xor, popcnt, at > 0 ? op.i32_add : []]);
   for (let w = 0; w + 1 < words; w += 2) term(w * 4, op.i64_load, op.i64_xor, [op.i64_popcnt, op.i32_wrap_i64]);
   if (words % 2) term((words - 1) * 4, op.i32_load, op.i32_xor, [op.i32_popcnt]);
   const histSlot = [get(HIST), get(D), i32c(2), op.i32_shl, op.i32_add];
+  // Where row s's code starts: the next one along, or the listed row's.
+  const row = gather
+    ? [get(CODES), get(SLOTS), get(S), i32c(2), op.i32_shl, op.i32_add, mem(op.i32_load, 2), i32c(words * 4), op.i32_mul, op.i32_add, set(B)]
+    : [];
+  const next = gather ? [] : [get(B), i32c(words * 4), op.i32_add, set(B)];
   return [
-    get(CODES), set(B),
+    gather ? [] : [get(CODES), set(B)],
     whileNot([get(S), get(COUNT), op.i32_ge_u], [
+      row,
       distance, set(D),
       get(DIST), get(S), i32c(1), op.i32_shl, op.i32_add, get(D), mem(op.i32_store16, 1),
       histSlot, histSlot, mem(op.i32_load, 2), i32c(1), op.i32_add, mem(op.i32_store, 2),
-      get(B), i32c(words * 4), op.i32_add, set(B),
+      next,
       get(S), i32c(1), op.i32_add, set(S),
     ]),
   ];
@@ -58,6 +65,7 @@ function selectBody(): Code {
 const modules = new Map<number, { module?: WebAssembly.Module | null }>();
 
 type Scan = (codes: number, q: number, count: number, dist: number, hist: number) => void;
+type Gather = (codes: number, q: number, slots: number, n: number, dist: number, hist: number) => void;
 type Select = (dist: number, count: number, radius: number, ties: number, out: number) => number;
 
 /**
@@ -93,6 +101,7 @@ export class CodeStore {
   private memory: WebAssembly.Memory | null = null;
   private scanFn: Scan | null = null;
   private selectFn: Select | null = null;
+  private gatherFn: Gather | null = null;
   private capacity: number;
   private readonly wasm: boolean | undefined;
 
@@ -144,7 +153,8 @@ export class CodeStore {
     const made = instantiate(
       () =>
         assemble([
-          { name: "scan", params: [i32, i32, i32, i32, i32], results: [], locals: [i32, i32, i32], body: scanBody(words) },
+          { name: "scan", params: [i32, i32, i32, i32, i32], results: [], locals: [i32, i32, i32], body: scanBody(words, false) },
+          { name: "gather", params: [i32, i32, i32, i32, i32, i32], results: [], locals: [i32, i32, i32], body: scanBody(words, true) },
           { name: "select", params: [i32, i32, i32, i32, i32], results: [i32], locals: [i32, i32, i32], body: selectBody() },
         ]),
       cache,
@@ -159,6 +169,7 @@ export class CodeStore {
     }
     this.scanFn = made.exports.scan as Scan;
     this.selectFn = made.exports.select as Select;
+    this.gatherFn = made.exports.gather as Gather;
     this.codes.set(old.subarray(0, used));
   }
 
@@ -169,21 +180,47 @@ export class CodeStore {
     this.memory = null;
     this.scanFn = null;
     this.selectFn = null;
+    this.gatherFn = null;
   }
 
   /** Distances from `q` to rows [0, count), and their histogram (indexed by distance, up to `bits`). */
   scan(q: Uint32Array, count: number, bits: number): { dist: Uint16Array; hist: Uint32Array } {
+    return this.distances(q, count, bits, null);
+  }
+
+  /** The `want` rows nearest to `q` by Hamming distance among rows [0, count), in row order (see countingSelect). */
+  nearest(q: Uint32Array, count: number, bits: number, want: number): Uint32Array | number[] {
+    return this.choose(q, count, bits, want, null);
+  }
+
+  /** The same among the listed rows: positions in `slots` of the `want` nearest, in list order. */
+  nearestAmong(q: Uint32Array, slots: Uint32Array, bits: number, want: number): Uint32Array | number[] {
+    return this.choose(q, slots.length, bits, want, slots);
+  }
+
+  private choose(q: Uint32Array, count: number, bits: number, want: number, slots: Uint32Array | null): Uint32Array | number[] {
+    const { dist, hist } = this.distances(q, count, bits, slots);
+    const at = this.memory && this.selectFn && this.scratch(count, bits);
+    if (!at) return countingSelect(dist, hist, count, want);
+    const { radius, ties } = radiusFor(hist, want);
+    const n = this.selectFn!(at.dist, count, radius, ties, at.out);
+    return new Uint32Array(this.memory!.buffer, at.out, n);
+  }
+
+  /** Distances to rows [0, count), or to the listed rows when `slots` is given (dist[i] for slots[i]). */
+  private distances(q: Uint32Array, count: number, bits: number, slots: Uint32Array | null): { dist: Uint16Array; hist: Uint32Array } {
     const { words } = this;
-    if (!this.memory && this.wasm !== false) this.upgrade(count * words);
+    if (!this.memory && this.wasm !== false) this.upgrade(this.capacity * words);
     const at = this.memory && this.scratch(count, bits);
-    if (!at || !this.scanFn) {
+    if (!at || !this.scanFn || !this.gatherFn) {
       const dist = new Uint16Array(count);
       const hist = new Uint32Array(bits + 2);
       const codes = this.codes;
-      for (let s = 0, b = 0; s < count; s++, b += words) {
+      for (let i = 0; i < count; i++) {
+        const b = (slots ? slots[i] : i) * words;
         let d = 0;
         for (let w = 0; w < words; w++) d += popcount32(codes[b + w] ^ q[w]);
-        dist[s] = d;
+        dist[i] = d;
         hist[d]++;
       }
       return { dist, hist };
@@ -192,28 +229,22 @@ export class CodeStore {
     new Uint32Array(buffer, at.q, words).set(q);
     const hist = new Uint32Array(buffer, at.hist, bits + 2);
     hist.fill(0);
-    this.scanFn(0, at.q, count, at.dist, at.hist);
+    if (slots) {
+      new Uint32Array(buffer, at.slots, count).set(slots);
+      this.gatherFn(0, at.q, at.slots, count, at.dist, at.hist);
+    } else this.scanFn(0, at.q, count, at.dist, at.hist);
     return { dist: new Uint16Array(buffer, at.dist, count), hist };
   }
 
-  /** The `want` rows nearest to `q` by Hamming distance among rows [0, count), in row order (see countingSelect). */
-  nearest(q: Uint32Array, count: number, bits: number, want: number): Uint32Array | number[] {
-    const { dist, hist } = this.scan(q, count, bits);
-    const at = this.memory && this.selectFn && this.scratch(count, bits);
-    if (!at) return countingSelect(dist, hist, count, want);
-    const { radius, ties } = radiusFor(hist, want);
-    const n = this.selectFn!(at.dist, count, radius, ties, at.out);
-    return new Uint32Array(this.memory!.buffer, at.out, n);
-  }
-
   /** Where a scan's scratch lives, after the codes (null when the memory cannot grow to hold it). */
-  private scratch(count: number, bits: number): { q: number; hist: number; dist: number; out: number } | null {
+  private scratch(count: number, bits: number): { q: number; hist: number; dist: number; out: number; slots: number } | null {
     const q = this.capacity * this.words * 4;
     const hist = q + this.words * 4;
     const dist = hist + (bits + 2) * 4;
     const out = dist + ((count * 2 + 3) & ~3);
-    if (!this.ensure(out + count * 4)) return null;
-    return { q, hist, dist, out };
+    const slots = out + count * 4;
+    if (!this.ensure(slots + count * 4)) return null;
+    return { q, hist, dist, out, slots };
   }
 
   private reserve(capacity: number): boolean {

@@ -121,6 +121,9 @@ export class VectorIndex {
   private readonly diff: Float32Array;
   private readonly diffBits: Uint32Array;
   private dist: Uint16Array = new Uint16Array(0);
+  /** Bumped whenever an id gains, loses or changes its slot: kept slot lists older than it are stale. */
+  private layout = 0;
+  private keptSlots = new WeakMap<ReadonlySet<number>, { layout: number; slots: Uint32Array }>();
 
   constructor(dim: number, options: VectorIndexOptions = {}) {
     if (!Number.isInteger(dim) || dim <= 0 || dim > 0xfff0) throw new RangeError(`invalid dimension ${dim}`);
@@ -223,6 +226,7 @@ export class VectorIndex {
     if (slot === undefined) {
       if (this.count === this.capacity) this.grow();
       slot = this.count++;
+      this.layout++;
       this.slotMap?.set(id, slot);
       this.slotIds[slot] = id;
       this.topId = Math.max(this.topId, id);
@@ -243,6 +247,7 @@ export class VectorIndex {
     if (slot === undefined) return false;
     this.materialise();
     this.slotOf.delete(id);
+    this.layout++;
     const last = --this.count;
     if (slot !== last) {
       // Swap-remove keeps storage dense, so scans never skip holes.
@@ -256,6 +261,7 @@ export class VectorIndex {
   }
 
   clear(): void {
+    this.layout++;
     this.close();
     this.file = null;
     this.fileCount = 0;
@@ -266,19 +272,19 @@ export class VectorIndex {
   }
 
   /** Approximate top-k by cosine (exact when the index or the filtered set is small). */
-  search(query: Float32Array, k: number, filter?: IdFilter | Set<number>, opts: SearchOptions = {}): SearchHit[] {
+  search(query: Float32Array, k: number, filter?: IdFilter | ReadonlySet<number>, opts: SearchOptions = {}): SearchHit[] {
     const hits = this.searchOnce(query, k, filter, opts.shortlist ?? k);
     this.settle();
     return hits;
   }
 
   /** `k` sizes the candidate pool; `size` (≥ k) is how many hits come back. */
-  private searchOnce(query: Float32Array, k: number, filter: IdFilter | Set<number> | undefined, size: number): SearchHit[] {
+  private searchOnce(query: Float32Array, k: number, filter: IdFilter | ReadonlySet<number> | undefined, size: number): SearchHit[] {
     const q = this.prepareQuery(query, k);
     if (!q) return [];
     const candidates = this.candidateCount(k);
     k = Math.max(k, size);
-    if (filter instanceof Set) return this.searchAmong(q, k, filter, candidates);
+    if (filter && typeof filter !== "function") return this.searchAmong(q, k, filter, candidates);
     if (this.count <= candidates * 2) return this.scanExact(q, k, filter);
     this.ensureCodes();
 
@@ -314,13 +320,8 @@ export class VectorIndex {
    * Search restricted to a set of ids (a tag filter): only their slots are scanned, so a filtered search
    * costs no more than an unfiltered one, and one over a small set is exact.
    */
-  private searchAmong(q: Float32Array, k: number, allowed: Set<number>, candidates: number): SearchHit[] {
-    const slots: number[] = [];
-    const slotOf = this.slotOf;
-    for (const id of allowed) {
-      const s = slotOf.get(id);
-      if (s !== undefined) slots.push(s);
-    }
+  private searchAmong(q: Float32Array, k: number, allowed: ReadonlySet<number>, candidates: number): SearchHit[] {
+    const slots = this.slotsOf(allowed);
     if (slots.length === 0) return [];
     const top = new TopK(Math.min(k, slots.length));
     if (slots.length <= candidates * 2) {
@@ -329,21 +330,30 @@ export class VectorIndex {
       return top.sorted();
     }
     this.ensureCodes();
-    const { words, codes } = this;
-    const qc = this.codeOf(q);
-    const dist = new Uint16Array(slots.length);
-    const hist = new Uint32Array(this.dim + 2);
-    for (let i = 0; i < slots.length; i++) {
-      const b = slots[i] * words;
-      let d = 0;
-      for (let w = 0; w < words; w++) d += popcount32(codes[b + w] ^ qc[w]);
-      dist[i] = d;
-      hist[d]++;
-    }
-    const picked = countingSelect(dist, hist, slots.length, candidates).map((i) => slots[i]);
+    const near = this.codeStore.nearestAmong(this.codeOf(q), slots, this.words * 32, candidates);
+    const picked = Uint32Array.from(near, (i) => slots[i]);
     const scores = this.scores(q, picked);
     picked.forEach((s, i) => top.push(this.slotIds[s], scores[i]));
     return top.sorted();
+  }
+
+  /**
+   * The slots of a set of ids, in the set's order. A tag filter's set is kept by the store until a write and
+   * never changed (a new one is made instead), so its slots are kept too, until this index adds or moves one:
+   * looking 10k ids up in the id map on every filtered search cost more than the scan.
+   */
+  private slotsOf(allowed: ReadonlySet<number>): Uint32Array {
+    const kept = this.keptSlots.get(allowed);
+    if (kept && kept.layout === this.layout) return kept.slots;
+    const slots: number[] = [];
+    const slotOf = this.slotOf;
+    for (const id of allowed) {
+      const s = slotOf.get(id);
+      if (s !== undefined) slots.push(s);
+    }
+    const out = Uint32Array.from(slots);
+    this.keptSlots.set(allowed, { layout: this.layout, slots: out });
+    return out;
   }
 
   /** Top-k over every stored vector: the reference the approximate search is measured against. */

@@ -17,7 +17,7 @@ export interface VectorIndexLike {
    * A Set filter (ids allowed by tags or dates) lets the index scan only those. `shortlist`: return that
    * many hits (≥ k) for the caller to re-score; the candidate pool stays sized for k.
    */
-  search(query: Float32Array, k: number, filter?: ((id: number) => boolean) | Set<number>, opts?: { shortlist?: number }): { id: number; score: number }[];
+  search(query: Float32Array, k: number, filter?: ((id: number) => boolean) | ReadonlySet<number>, opts?: { shortlist?: number }): { id: number; score: number }[];
   /** Lets go of what it holds open (a saved file it reads rows from). */
   close?(): void;
 }
@@ -168,7 +168,7 @@ export class AgentArchivalMemory implements ArchivalMemory {
   }
 
   /** A short vector list is enough for fusion, and keeps the index on its fast quantised path. */
-  private async searchIndex(index: VectorIndexLike, embedder: Embedder, qv: Float32Array, k: number, allowed: Set<number> | null) {
+  private async searchIndex(index: VectorIndexLike, embedder: Embedder, qv: Float32Array, k: number, allowed: ReadonlySet<number> | null) {
     const opts = { shortlist: k * RERANK_SHORTLIST };
     try {
       return index.search(qv, k, allowed ?? undefined, opts);

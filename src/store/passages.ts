@@ -221,7 +221,7 @@ export class PassageStore {
    * that filter: one ranked pass over the index alone, wide enough that `limit` allowed hits are likely
    * among it, checked here against the set instead of SQLite checking the filter on every match.
    */
-  lexicalAmong(agentId: string, match: string, filter: PassageFilter, allowed: Set<number>, limit: number): { id: number; score: number }[] {
+  lexicalAmong(agentId: string, match: string, filter: PassageFilter, allowed: ReadonlySet<number>, limit: number): { id: number; score: number }[] {
     if (allowed.size === 0 || limit <= 0) return [];
     const share = allowed.size / Math.max(1, this.maxId());
     const inner = Math.max(limit * 4, Math.ceil((limit / share) * 2));
@@ -246,7 +246,7 @@ export class PassageStore {
    * until a write (ours or another process's) may have changed it, so consecutive searches with one
    * filter build it once. The set is shared between callers: read it, never change it.
    */
-  filteredIds(agentId: string, filter: PassageFilter): Set<number> | null {
+  filteredIds(agentId: string, filter: PassageFilter): ReadonlySet<number> | null {
     if (!filter.tags?.length && !filter.from && !filter.to) return null;
     // A prepared statement: db.pragma() prepares anew on every call.
     const version = sql(this.db, "PRAGMA data_version").pluck().get() as number;

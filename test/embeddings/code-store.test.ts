@@ -51,6 +51,14 @@ describe("sign-code store", () => {
         expect(a.hist.reduce((x, y) => x + y, 0)).toBe(count);
         // The nearest rows: all below the admitting distance, then ties at it in row order, whichever runs.
         const ref = slowDistances(js.codes, q, words, count);
+        // Among listed rows (a tag filter's): positions in the list, the same whichever runs.
+        const listed = Uint32Array.from({ length: Math.min(count, 3000) }, (_, i) => (i * 7919) % count);
+        for (const want of [1, Math.ceil(listed.length / 4)]) {
+          const among = [...wasm.nearestAmong(q, listed, words * 32, want)];
+          expect(among).toEqual([...js.nearestAmong(q, listed, words * 32, want)]);
+          const worst = Math.max(...among.map((i) => ref[listed[i]]));
+          expect(among.every((i) => ref[listed[i]] <= worst) && [...listed].every((s, i) => ref[s] >= worst || among.includes(i))).toBe(true);
+        }
         for (const want of [1, 7, Math.ceil(count / 3), count]) {
           const chosen = [...wasm.nearest(q, count, words * 32, want)];
           expect(chosen).toEqual([...js.nearest(q, count, words * 32, want)]);

@@ -101,6 +101,25 @@ describe("VectorIndex", () => {
     expect(big.search(queries[0], 10, new Set([-5]))).toEqual([]);
   });
 
+  it("a set searched again after the index changed sees the change (its slots are kept only until then)", () => {
+    const index = new VectorIndex(DIM);
+    data.slice(0, 9000).forEach((v, i) => index.add(i + 1, v));
+    // Half the ids, some not in the index yet: a tag on passages whose vectors are still to come.
+    const allowed = new Set(Array.from({ length: 10_000 }, (_, i) => i + 1).filter((id) => id % 2 === 0));
+    const inSet = (id: number) => allowed.has(id);
+    const q = data[9100];
+    expect(ids(index.search(q, 5, allowed))).not.toContain(9102);
+    index.add(9102, q); // now the closest of all, and in the set
+    expect(ids(index.search(q, 5, allowed))[0]).toBe(9102);
+    index.remove(9102);
+    index.remove(2); // the last slot moves into slot 1
+    const after = index.search(q, 10, allowed);
+    expect(ids(after)).not.toContain(9102);
+    expect(after.every((h) => inSet(h.id))).toBe(true);
+    // The ranking matches a set seen for the first time (nothing kept).
+    expect(after).toEqual(index.search(q, 10, new Set(allowed)));
+  });
+
   it("stays in step with removals and re-additions", () => {
     const index = new VectorIndex(DIM, { initialCapacity: 16 });
     data.slice(0, 6000).forEach((v, i) => index.add(i + 1, v));
