@@ -1,4 +1,4 @@
-import { CodeStore, countingSelect, popcount32 } from "./code-store.js";
+import { CodeStore, countingSelect } from "./code-store.js";
 import { ByteRows, type FileRows } from "./vector-rows.js";
 
 /**
@@ -120,7 +120,6 @@ export class VectorIndex {
   private readonly unit: Float32Array;
   private readonly diff: Float32Array;
   private readonly diffBits: Uint32Array;
-  private dist: Uint16Array = new Uint16Array(0);
   /** Bumped whenever an id gains, loses or changes its slot: kept slot lists older than it are stale. */
   private layout = 0;
   private keptSlots = new WeakMap<ReadonlySet<number>, { layout: number; slots: Uint32Array }>();
@@ -197,7 +196,7 @@ export class VectorIndex {
 
   /** Bytes held by the typed arrays (capacity, not just live rows); the id map is extra. */
   get memoryBytes(): number {
-    return this.rows.byteLength + this.codeStore.byteLength + this.slotIds.byteLength + this.dist.byteLength;
+    return this.rows.byteLength + this.codeStore.byteLength + this.slotIds.byteLength;
   }
 
   /** Lets go of the saved file, if the index reads from one. */
@@ -288,24 +287,18 @@ export class VectorIndex {
     if (this.count <= candidates * 2) return this.scanExact(q, k, filter);
     this.ensureCodes();
 
-    const { words, codes, slotIds } = this;
+    const { words, slotIds } = this;
     const qc = this.codeOf(q);
     let chosen: ArrayLike<number>;
     if (!filter) {
       chosen = this.codeStore.nearest(qc, this.count, words * 32, candidates);
     } else {
-      if (this.dist.length < this.capacity) this.dist = new Uint16Array(this.capacity);
-      const dist = this.dist;
-      const hist = new Uint32Array(words * 32 + 2);
-      for (let s = 0, b = 0; s < this.count; s++, b += words) {
-        if (!filter(slotIds[s])) {
-          dist[s] = EXCLUDED;
-          continue;
-        }
-        let d = 0;
-        for (let w = 0; w < words; w++) d += popcount32(codes[b + w] ^ qc[w]);
-        dist[s] = d;
-        hist[d]++;
+      // Rows the filter refuses are taken out of the scan's distances, beyond any radius.
+      const { dist, hist } = this.codeStore.scan(qc, this.count, words * 32);
+      for (let s = 0; s < this.count; s++) {
+        if (filter(slotIds[s])) continue;
+        hist[dist[s]]--;
+        dist[s] = EXCLUDED;
       }
       chosen = countingSelect(dist, hist, this.count, candidates);
     }
