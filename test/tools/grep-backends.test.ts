@@ -45,14 +45,17 @@ beforeAll(() => {
 });
 afterAll(() => cleanup());
 
-async function grepWith(backend: string, args: Record<string, unknown>): Promise<string> {
+/** The grep tool's answer in `dir`, with one backend forced. */
+async function grepIn(dir: string, backend: string, args: Record<string, unknown>): Promise<string> {
   process.env.LETTA_CODE_GREP_BACKEND = backend;
   try {
-    return (await call(grepTool, args, makeCtx(root))).content;
+    return (await call(grepTool, args, makeCtx(dir))).content;
   } finally {
     delete process.env.LETTA_CODE_GREP_BACKEND;
   }
 }
+
+const grepWith = (backend: string, args: Record<string, unknown>) => grepIn(root, backend, args);
 
 const searches: Record<string, unknown>[] = [
   { pattern: "TODO" },
@@ -126,14 +129,7 @@ describe("grep backends agree with the walker on what they do not search themsel
   });
   afterAll(() => cleanEdge());
 
-  async function edgeGrep(backend: string, args: Record<string, unknown>): Promise<string> {
-    process.env.LETTA_CODE_GREP_BACKEND = backend;
-    try {
-      return (await call(grepTool, args, makeCtx(edge))).content;
-    } finally {
-      delete process.env.LETTA_CODE_GREP_BACKEND;
-    }
-  }
+  const edgeGrep = (backend: string, args: Record<string, unknown>) => grepIn(edge, backend, args);
 
   const edgeSearches: Record<string, unknown>[] = [
     { pattern: "MARK" },
