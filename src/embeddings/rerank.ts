@@ -10,13 +10,14 @@ import { dotsWith } from "./wasm-kernels.js";
 export const RERANK_SHORTLIST = 4;
 
 export function rerankExact(hits: SearchHit[], query: Float32Array, k: number, vectors: Map<number, Float32Array>): SearchHit[] {
-  const qn = Math.sqrt(dotsWith(query, [query]).self[0]);
-  if (!(qn > 0)) return hits.slice(0, k);
-  const found = hits.map((h) => vectors.get(h.id) ?? new Float32Array(0));
+  // The query itself comes first: its dot product with itself gives its norm.
+  const found = [query, ...hits.map((h) => vectors.get(h.id) ?? new Float32Array(0))];
   const { withQuery, self } = dotsWith(query, found);
+  const qn = Math.sqrt(self[0]);
+  if (!(qn > 0)) return hits.slice(0, k);
   const rescored = hits.map((h, i) => {
-    const vn = Math.sqrt(self[i]);
-    return vn > 0 ? { id: h.id, score: withQuery[i] / (qn * vn) } : h;
+    const vn = Math.sqrt(self[i + 1]);
+    return vn > 0 ? { id: h.id, score: withQuery[i + 1] / (qn * vn) } : h;
   });
   return rescored.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k);
 }

@@ -152,8 +152,13 @@ export class FileRows {
 
   /** `this.buf` holds slot's row, whole: returns its scale. */
   private checked(slot: number): number {
-    if (crc32(this.buf) !== this.crcs[slot] || this.idView[0] !== this.ids[slot]) throw this.mismatch(slot);
+    this.verify(this.buf, this.idView[0], slot);
     return this.scaleView[0];
+  }
+
+  /** `row` is slot's saved row (whole) holding `id`: both must match what the file's front says of it. */
+  private verify(row: Uint8Array, id: number, slot: number): void {
+    if (crc32(row) !== this.crcs[slot] || id !== this.ids[slot]) throw this.mismatch(slot);
   }
 
   private read(into: Uint8Array, slot: number, rows: number): void {
@@ -200,7 +205,7 @@ export class FileRows {
       const slot = slots[picked[r]];
       const row = stage.bytes.subarray(r * rowBytes, (r + 1) * rowBytes);
       this.read(row, slot, 1);
-      if (crc32(row) !== this.crcs[slot] || ids[(r * rowBytes) / 8] !== this.ids[slot]) throw this.mismatch(slot);
+      this.verify(row, ids[(r * rowBytes) / 8], slot);
     }
     const scores = stage.score(q);
     for (let r = 0; r < picked.length; r++) out[picked[r]] = scores[r];
