@@ -97,6 +97,12 @@ export async function runAcp(flags: ConfigLayer): Promise<number> {
   };
   const send = (client: AgentContext, sessionId: string, update: acp.SessionUpdate) =>
     client.notify(acp.methods.client.session.update, { sessionId, update });
+  /** The editor's slash menu: custom commands and skills, which the session expands when a prompt starts with one. */
+  const advertiseCommands = (client: AgentContext, sessionId: string, s: LiveSession) => {
+    const availableCommands = s.session.inputCommands().map((c) => ({ name: c.name, description: c.description, ...(c.hint ? { input: { hint: c.hint } } : {}) }));
+    // After the response: a client learns the session id from it.
+    if (availableCommands.length) setImmediate(() => void send(client, sessionId, { sessionUpdate: "available_commands_update", availableCommands }).catch(() => undefined));
+  };
 
   const approver = (client: AgentContext, sessionId: string, s: LiveSession): Approver => async (req) => {
     const toolCall: acp.ToolCallUpdate = { toolCallId: req.id, ...s.updates.toolCallFields(req.id), kind: toolKind(req.name), status: "pending", rawInput: req.args };
@@ -127,10 +133,11 @@ export async function runAcp(flags: ConfigLayer): Promise<number> {
         authMethods: [],
       };
     })
-    .onRequest(acp.methods.agent.session.new, ({ params }) => {
+    .onRequest(acp.methods.agent.session.new, ({ params, client }) => {
       const s = open(params.cwd, params.mcpServers);
       const info = s.session.info();
       for (const n of s.session.takeNotices?.() ?? []) warn(n);
+      advertiseCommands(client, info.conversationId, s);
       return { sessionId: info.conversationId, modes: modes(info.permissionMode) };
     })
     .onRequest(acp.methods.agent.session.load, async ({ params, client }) => {
@@ -141,6 +148,7 @@ export async function runAcp(flags: ConfigLayer): Promise<number> {
         if (t.role === "user") await send(client, params.sessionId, { sessionUpdate: "user_message_chunk", content });
         else if (t.role === "assistant") await send(client, params.sessionId, { sessionUpdate: "agent_message_chunk", content });
       }
+      advertiseCommands(client, params.sessionId, s);
       return { modes: modes(s.session.info().permissionMode) };
     })
     .onRequest(acp.methods.agent.session.setMode, ({ params }) => {
@@ -181,10 +189,10 @@ export async function runAcp(flags: ConfigLayer): Promise<number> {
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
-    for (const s of sessions.values()) {
-      s.turn?.abort();
-      s.session.close();
-    }
+    for (const s of sessions.values()) s.turn?.abort();
+    // Each session ends as every face's does: reflection gets its bounded moment, SessionEnd hooks run.
+    await Promise.all([...sessions.values()].map((s) => s.session.endSession("exit")));
+    for (const s of sessions.values()) s.session.close();
     for (const p of projects.values()) await p.shutdown();
   }
   return 0;

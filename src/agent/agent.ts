@@ -31,6 +31,10 @@ import { rewind as rewindTurn, findTurn } from "../checkpoints/rewind.js";
 import type { RewindOptions } from "../checkpoints/types.js";
 import { forkConversation, listConversations, resolveConversation } from "./conversations.js";
 import { ShellProcesses } from "../tools/shell-processes.js";
+import { acquireTurnLease } from "./turn-lease.js";
+import { expandInput, type InputSources } from "./input-expansion.js";
+import type { ExpandedInput } from "./input-types.js";
+import { ReflectionScheduler } from "./reflection-scheduler.js";
 
 import type { ModeGate } from "../permissions/types.js";
 
@@ -78,6 +82,15 @@ export interface AgentDeps {
   checkpoints?: () => Checkpoints;
   /** Called by close(): the store belongs to the project, which decides whether to close it. */
   onClose?: () => void;
+  /** Custom commands, skills and MCP resources a user's input may name (see input-expansion.ts). */
+  input?: Omit<InputSources, "projectRoot" | "shell">;
+  /**
+   * Reflect when the session ends on turns of its own not yet reflected on (default true). A one-shot
+   * run (-p) sets false: its turns count towards `everyTurns` across runs instead.
+   */
+  reflectOnEnd?: boolean;
+  /** Longest wait at the session's end for reflection to save what was learned (default 3000 ms). */
+  endReflectionMs?: number;
 }
 
 /** The one agent core behind the TUI, the headless runner and the SDK. */
@@ -96,6 +109,12 @@ export class Agent implements AgentSession {
   /** SessionStart runs with the first turn of a conversation ("startup", or "clear" after /clear). */
   private sessionStart: "startup" | "clear" | undefined = "startup";
   private reflecting = false;
+  private scheduler: ReflectionScheduler;
+  /** Turns of this session run one after another; other sessions and processes wait on the store's lease. */
+  private turnChain: Promise<void> = Promise.resolve();
+  /** The newest message of the conversation this session has seen: anything after it came from another writer. */
+  private seenThrough = 0;
+  private ended = false;
   private reflectionUsage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
   constructor(private deps: AgentDeps) {
@@ -115,6 +134,15 @@ export class Agent implements AgentSession {
       skills: deps.skills,
       beforeCompact: (trigger, emit) => this.preCompact(trigger, emit),
     });
+    this.seenThrough = deps.store.messages.since(deps.agent.id, this.conversationId, 0).maxId;
+    this.scheduler = new ReflectionScheduler(
+      {
+        schedule: () => this.reflectionSchedule(),
+        pendingTurns: () => this.deps.store.reflection.pendingUserTurns(this.deps.agent.id),
+        reflect: (o) => this.reflect(o),
+      },
+      { reflectOnEnd: deps.reflectOnEnd ?? true },
+    );
     if (deps.hooks?.length) {
       this.hooks = new HookRunner(deps.hooks, {
         projectRoot: deps.projectRoot,
@@ -130,9 +158,53 @@ export class Agent implements AgentSession {
     return this.hooks?.list() ?? [];
   }
 
-  async endSession(reason: string): Promise<void> {
+  /**
+   * End the session once (later calls do nothing): wait for the turns in flight, give reflection a
+   * bounded moment to save what was learned, then run the SessionEnd hooks.
+   */
+  async endSession(reason: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.turnChain;
+    await this.scheduler.end(this.deps.endReflectionMs ?? 3000, opts.signal);
     if (!this.hooks?.has("SessionEnd")) return;
     await this.hooks.run("SessionEnd", { reason }, { warn: (m) => this.deps.notify(m) });
+  }
+
+  /** Events of the background reflection the session schedules itself (memory_update, reflection). */
+  onBackground(listener: (e: AgentEvent) => void): () => void {
+    return this.scheduler.subscribe(listener);
+  }
+
+  /** A reflection pass is running, or ending now would start one. */
+  reflectionPending(): boolean {
+    return this.scheduler.pendingAtEnd();
+  }
+
+  /** Reflect now in the background (the TUI's /reflect); events reach onBackground's listeners. */
+  reflectInBackground(trigger: ReflectionTrigger = "manual"): Promise<void> {
+    return this.scheduler.start(trigger);
+  }
+
+  get reflectionRunning(): boolean {
+    return this.scheduler.active;
+  }
+
+  /** The `/name` commands input may start with: custom commands, then skills not shadowed by one. */
+  inputCommands(): { name: string; description: string; hint?: string; kind: "command" | "skill" }[] {
+    const src = this.deps.input;
+    if (!src) return [];
+    const commands = src.commands().map((c) => ({ name: c.name, description: c.description, hint: c.argumentHint, kind: "command" as const }));
+    const taken = new Set(commands.map((c) => c.name));
+    const skills = src.skills().filter((s) => !taken.has(s.name)).map((s) => ({ name: s.name, description: s.description, kind: "skill" as const }));
+    return [...commands, ...skills];
+  }
+
+  /** What `raw` becomes before the model sees it (custom command, skill, `@file`, `@server:uri`). */
+  expandInput(raw: string, signal?: AbortSignal): Promise<ExpandedInput> {
+    const src = this.deps.input;
+    if (!src) return Promise.resolve({ text: raw, attachments: [], notices: [] });
+    return expandInput(raw, { ...src, projectRoot: this.deps.projectRoot, shell: this.deps.shell }, signal);
   }
 
   private async preCompact(trigger: "manual" | "auto", emit: (e: AgentEvent) => void): Promise<void> {
@@ -227,21 +299,81 @@ export class Agent implements AgentSession {
     return queue;
   }
 
+  /**
+   * One user turn, whatever the face: expand the input, wait for the conversation's turn lease (so two
+   * writers never interleave), run the turn, then let the scheduler decide on reflection. A second
+   * send while one runs waits its turn.
+   */
   send(text: string, opts: SendOptions = {}): AsyncIterable<AgentEvent> {
     const queue = new EventQueue<AgentEvent>();
-    if (this.busy) {
-      queue.push({ type: "error", message: "A turn is already running; wait for it or interrupt it first.", fatal: true });
-      queue.close();
-      return queue;
-    }
+    const previous = this.turnChain;
+    let finished!: () => void;
+    this.turnChain = new Promise((r) => (finished = r));
+    void previous.then(() => this.runSessionTurn(text, opts, queue)).finally(finished);
+    return queue;
+  }
+
+  private async runSessionTurn(text: string, opts: SendOptions, queue: EventQueue<AgentEvent>): Promise<void> {
     this.busy = true;
+    let compacted = false;
     const emit = (e: AgentEvent) => {
       if (e.type === "usage") this.lastContextTokens = e.contextTokens;
-      if (e.type === "compaction") this.lastContextTokens = e.tokensAfter;
+      if (e.type === "compaction") {
+        this.lastContextTokens = e.tokensAfter;
+        compacted ||= e.evicted > 0;
+      }
       if (e.type === "done") this.addUsage(e.usage);
       queue.push(e);
     };
+    const zero = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    const signal = opts.signal ?? new AbortController().signal;
     this.deps.onMemoryChange(emit);
+    let ran = false;
+    try {
+      const input = opts.input ?? (await this.expandInput(text, signal));
+      opts.onInput?.(input);
+      for (const message of input.notices) emit({ type: "notice", message });
+      const lease = await acquireTurnLease(this.deps.store, this.conversationId, this.deps.agent.id, {
+        signal,
+        onWaiting: (message) => emit({ type: "notice", message, code: "turn_waiting" }),
+        onTakeOver: (message) => emit({ type: "notice", message, code: "turn_taken_over" }),
+      });
+      if (!lease) {
+        emit({ type: "done", reason: "interrupted", result: "", numSteps: 0, usage: zero });
+        return;
+      }
+      try {
+        this.pickUpOtherWriters(emit);
+        ran = true;
+        await runTurn(this.loopDeps(emit, { ...opts, allowTools: input.allowTools ?? opts.allowTools, model: input.model ?? opts.model }), input.text, opts, emit);
+      } finally {
+        this.seenThrough = this.deps.store.messages.since(this.deps.agent.id, this.conversationId, this.seenThrough).maxId;
+        lease.release();
+      }
+    } catch (err: unknown) {
+      // A bug or a store failure mid-turn: report it as an event instead of an unhandled rejection.
+      const message = storeFailureMessage(err, this.deps.store.file);
+      emit({ type: "error", message, fatal: true });
+      emit({ type: "done", reason: "error", result: message, numSteps: 0, usage: zero });
+    } finally {
+      this.deps.onMemoryChange(null);
+      this.busy = false;
+      queue.close();
+      // After the turn, never during it: embed its messages for recall search (if a model is loaded).
+      void this.memory.recall.embedPending?.().catch(() => {});
+      if (ran && !this.ended) this.scheduler.afterTurn(compacted);
+    }
+  }
+
+  /** Another session or process added to this conversation since our last turn: say so; the window reads them anyway. */
+  private pickUpOtherWriters(emit: (e: AgentEvent) => void): void {
+    const got = this.deps.store.messages.since(this.deps.agent.id, this.conversationId, this.seenThrough);
+    if (got.count === 0) return;
+    this.lastContextTokens = null;
+    emit({ type: "notice", code: "picked_up", message: `Picked up ${got.count} message${got.count === 1 ? "" : "s"} another session added to this conversation since this session's last turn.` });
+  }
+
+  private loopDeps(emit: (e: AgentEvent) => void, opts: SendOptions) {
     const warn = (message: string) => emit({ type: "notice", message });
     const start = this.sessionStart;
     this.sessionStart = undefined;
@@ -251,7 +383,7 @@ export class Agent implements AgentSession {
       ? (tool: Tool, args: unknown) =>
           decide({ tool, args, mode: "ask", allow: extra, deny: [], projectRoot: this.deps.projectRoot }).action === "allow"
       : undefined;
-    const deps = {
+    return {
       store: this.deps.store,
       agentId: this.deps.agent.id,
       conversationId: this.conversationId,
@@ -277,33 +409,21 @@ export class Agent implements AgentSession {
       contextWindow: this.contextWindow(),
       beginTurn: (turnId: number) => this.beginCheckpoint(turnId),
     };
-    runTurn(deps, text, opts, emit)
-      .catch((err: unknown) => {
-        // A bug or a store failure mid-turn: report it as an event instead of an unhandled rejection.
-        const message = storeFailureMessage(err, this.deps.store.file);
-        emit({ type: "error", message, fatal: true });
-        emit({ type: "done", reason: "error", result: message, numSteps: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } });
-      })
-      .finally(() => {
-        this.deps.onMemoryChange(null);
-        this.busy = false;
-        queue.close();
-        // After the turn, never during it: embed its messages for recall search (if a model is loaded).
-        void this.memory.recall.embedPending?.().catch(() => {});
-      });
-    return queue;
   }
 
   async compact(signal?: AbortSignal) {
     const events: AgentEvent[] = [];
     const result = await this.context.compact((e) => events.push(e), signal, true);
     if (result) this.lastContextTokens = result.tokensAfter;
+    // What left the window is distilled into memory too (when reflection is automatic).
+    if (result && result.evicted > 0) this.scheduler.afterCompaction();
     for (const e of events) if (e.type === "notice") this.deps.notify(e.message);
     return result;
   }
 
   newConversation(): void {
     this.conversationId = this.deps.store.agents.newConversation(this.deps.agent.id);
+    this.seenThrough = 0;
     this.lastContextTokens = null;
     this.sessionStart = "clear";
   }
@@ -351,12 +471,14 @@ export class Agent implements AgentSession {
     const id = resolveConversation(this.deps.store, this.deps.agent.id, conversationId, this.conversationId);
     this.deps.store.conversations.setCurrent(this.deps.agent.id, id);
     this.conversationId = id;
+    this.seenThrough = this.deps.store.messages.since(this.deps.agent.id, id, 0).maxId;
     this.lastContextTokens = null;
     return id;
   }
 
   fork(): string {
     this.conversationId = forkConversation(this.deps.store, this.deps.agent.id, this.conversationId);
+    this.seenThrough = this.deps.store.messages.since(this.deps.agent.id, this.conversationId, 0).maxId;
     this.lastContextTokens = null;
     return this.conversationId;
   }
@@ -413,6 +535,7 @@ export class Agent implements AgentSession {
   }
 
   close(): void {
+    this.scheduler.abort();
     this.processes.close();
     this.deps.onClose?.();
   }

@@ -29,6 +29,9 @@ export type ToolDisplay =
   | { kind: "plan"; steps: { step: string; status: "pending" | "in_progress" | "done" }[] };
 
 /** What started a reflection pass. */
+/** What a notice is about, for faces that show it differently (the TUI puts turn_waiting on its status line). */
+export type NoticeCode = "turn_waiting" | "turn_taken_over" | "picked_up";
+
 export type ReflectionTrigger = "turns" | "compaction" | "exit" | "manual" | "command" | "headless";
 
 /** How a reflection pass ended: `busy` = another process holds these messages, `capped` = the daily token cap. */
@@ -97,7 +100,7 @@ export type AgentEvent =
   | { type: "memory_pressure"; tokens: number; window: number }
   | { type: "retry"; attempt: number; delayMs: number; reason: string }
   | { type: "usage"; usage: Usage; contextTokens: number; contextWindow: number }
-  | { type: "notice"; message: string }
+  | { type: "notice"; message: string; code?: NoticeCode }
   /** A long wait inside a turn, e.g. the embedding model downloading on first use. */
   | { type: "progress"; what: string; percent: number; detail: string }
   | { type: "error"; message: string; fatal: boolean }

@@ -297,7 +297,17 @@ export class Project {
     return opts.fork ? forkConversation(this.store, agent.id, id) : id;
   }
 
-  session(agent: AgentRow, opts: { mode?: PermissionMode; newConversation?: boolean; resume?: string; fork?: boolean } = {}): Agent {
+  session(
+    agent: AgentRow,
+    opts: {
+      mode?: PermissionMode;
+      newConversation?: boolean;
+      resume?: string;
+      fork?: boolean;
+      /** A one-shot run (-p): reflection counts its turn towards `everyTurns` instead of reflecting at its end. */
+      oneShot?: boolean;
+    } = {},
+  ): Agent {
     const model = this.modelFor(agent);
     const config = this.config;
     // A URL that can never work is a configuration problem (exit 2), not a failed request after retries.
@@ -354,6 +364,13 @@ export class Project {
           createModel(config.reflection.model ?? sessionModel, o?.maxRetries === undefined ? config : { ...config, maxRetries: o.maxRetries }),
       },
       checkpoints: () => this.checkpoints(),
+      input: {
+        trusted: config.trust.trusted,
+        commands: () => this.extensions.commands,
+        skills: () => skills,
+        resources: this.mcp() ?? undefined,
+      },
+      reflectOnEnd: !opts.oneShot,
     });
   }
 

@@ -114,6 +114,10 @@ export function skillsSection(skills: { name: string; description: string }[]): 
   );
 }
 
+/** `/skill-name args`: the user chose the skill, so its instructions come with the message instead of a load_skill call. */
+export const SKILL_INVOKED = (name: string, content: string, args: string) =>
+  `The user invoked the skill "${name}". Follow its instructions.\n\n${content}${args ? `\n\n${args}` : ""}`;
+
 export const INTERRUPTED_TOOL_RESULT = "Interrupted by the user before this tool call finished.";
 /** Stands in for the middle of an oversized tool-call argument in the window (recall keeps the whole call). */
 export const ARGUMENT_CUT = (chars: number) =>

@@ -5,6 +5,7 @@ import type { RestorePlan, RewindOptions, RewindResult, TurnSummary } from "../c
 import type { ConversationSummary } from "../store/conversations.js";
 import type { FileAccess, ToolServerStatus } from "../tools/types.js";
 import type { PermissionMode } from "../permissions/types.js";
+import type { ExpandedInput } from "./input-types.js";
 
 export { PERMISSION_MODES, type PermissionMode } from "../permissions/types.js";
 
@@ -27,6 +28,10 @@ export interface SendOptions {
   model?: string;
   /** Read and write files through the host (an ACP client's fs methods) during this turn. */
   files?: FileAccess;
+  /** The input already expanded (the TUI expands first to show what was attached); otherwise send expands it. */
+  input?: ExpandedInput;
+  /** Called with the expanded input before the turn waits for its lease (a face shows the user's message then). */
+  onInput?: (input: ExpandedInput) => void;
 }
 
 export interface SessionInfo {
@@ -96,8 +101,18 @@ export interface AgentSession {
   reflect?(opts?: { trigger?: ReflectionTrigger; signal?: AbortSignal }): AsyncIterable<AgentEvent>;
   reflectionSchedule?(): ReflectionSchedule;
   setPermissionMode(mode: PermissionMode): void;
-  /** Run the SessionEnd hooks (when the face ends the session); absent where there are none. */
-  endSession?(reason: string): Promise<void>;
+  /** End the session: wait for its turns, let reflection save what was learned (bounded), run SessionEnd hooks. Once. */
+  endSession?(reason: string, opts?: { signal?: AbortSignal }): Promise<void>;
+  /** Events of reflection the session scheduled itself, between and after turns; returns an unsubscribe. */
+  onBackground?(listener: (e: AgentEvent) => void): () => void;
+  /** A reflection pass is running, or ending the session now would start one. */
+  reflectionPending?(): boolean;
+  /** Start a background pass now (events to onBackground's listeners); resolves when it ends. */
+  reflectInBackground?(trigger?: ReflectionTrigger): Promise<void>;
+  /** The `/name` commands input may start with (custom commands and skills), for a face's menu. */
+  inputCommands?(): { name: string; description: string; hint?: string; kind: "command" | "skill" }[];
+  /** What input becomes before the model reads it (custom command, skill, `@file`, `@server:uri`). */
+  expandInput?(raw: string, signal?: AbortSignal): Promise<ExpandedInput>;
   close(): void;
   // Checkpoints and sessions: optional so a face can run on a session without them.
   /** This conversation's turns (oldest first) with the files each changed. */

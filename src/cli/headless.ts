@@ -15,8 +15,8 @@ export interface HeadlessOptions {
   stderr?: NodeJS.WritableStream;
   /** Process start, so duration_ms covers start-up too. */
   startedAt?: number;
-  /** Per-turn options of an expanded custom command (allowed-tools, model). */
-  send?: Pick<SendOptions, "allowTools" | "model">;
+  /** The prompt as the session expanded it (with piped input appended); otherwise send expands `prompt`. */
+  input?: SendOptions["input"];
   /** Reflect on the conversation after the answer, before returning (--reflect). Without it -p never waits for reflection. */
   reflect?: boolean;
 }
@@ -52,15 +52,15 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
   }
   try {
     collector.requestBegan();
-    for await (const e of session.send(opts.prompt, { ...opts.send, signal: controller.signal })) {
+    for await (const e of session.send(opts.prompt, { input: opts.input, signal: controller.signal })) {
       collector.observe(e);
       emit(e);
     }
     if (opts.reflect && !controller.signal.aborted) await reflectAfter(session, collector, controller.signal, emit, err);
-  } finally {
+  } catch (e) {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
-    await session.endSession?.("exit");
+    throw e;
   }
 
   const result = collector.result({ agentId: info.agentId, conversationId: info.conversationId, model: info.model });
@@ -71,6 +71,14 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
   // Failures always reach stderr: scripts need to know why, whatever the output format.
   if (result.is_error && result.subtype !== "interrupted" && !opts.progress) {
     err.write(`letta-code: ${result.result || "the run failed"}\n`);
+  }
+  // The answer is out; the session's end may still reflect (when due) and runs SessionEnd hooks. A
+  // signal now stops that wait, not the answer.
+  try {
+    await session.endSession?.("exit", { signal: controller.signal });
+  } finally {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
   }
   if (result.subtype === "interrupted") {
     err.write("letta-code: interrupted; what was said so far is stored.\n");
@@ -109,6 +117,9 @@ export function eventPrinter(
     if (opts.progress) {
       const p = progressLine(e);
       if (p) err.write(`${p}\n`);
+    } else if (e.type === "notice" && e.code === "turn_waiting") {
+      // A run that seems to hang must say why, --verbose or not: another writer holds the conversation.
+      err.write(`letta-code: ${e.message}\n`);
     }
   };
 }

@@ -40,7 +40,6 @@ export async function startInteractive(project: Project, first: Agent, initialPr
     permissions: () => current.permissionRules(),
     extraSlash: [...extra.commands, mcpSlash.mcpCommand(mcp ?? noServers)],
     dynamicSlash: mcp ? () => mcpSlash.mcpPromptCommands(mcp) : undefined,
-    resources: mcp ?? undefined,
     initialPrompt,
     // `--resume` without an id: open on the session picker.
     initialCommand: opts.pickSession ? (opts.fork ? "/resume --fork" : "/resume") : undefined,

@@ -10,8 +10,6 @@ import { StoreError, storeFailureMessage } from "../store/db.js";
 import { findProjectRoot } from "../config/project.js";
 import { resolveConfig } from "../config/config.js";
 import { projectRecord, setTrust, TrustRecordError } from "../trust/record.js";
-import { matchCommand } from "../extensions/commands.js";
-import { expandCommand } from "../extensions/command-expand.js";
 
 /**
  * The TUI asks once per project, and only where the project's files ask for something elevating;
@@ -93,23 +91,12 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       warn('no prompt: give one with -p "..." or pipe text into letta-code.');
       return EXIT.usage;
     }
-    // `-p "/review src/app.ts"`: a custom command is expanded before the model sees it.
-    let send: { allowTools?: string[]; model?: string } | undefined;
-    const custom = matchCommand(text, project.extensions.commands);
-    if (custom) {
-      const open = project;
-      const x = await expandCommand(custom.command, custom.args, {
-        projectRoot: open.root,
-        trusted: open.config.trust.trusted,
-        shell: open.shellSettings(),
-      });
-      text = x.text;
-      for (const n of x.notices) open.notify(n);
-      send = { allowTools: x.allowedTools, model: x.model };
-    }
-    const prompt = text && piped ? `${text}\n\n<stdin>\n${piped}\n</stdin>` : text || piped;
-    const session = project.session(agent, { ...conversation, mode: flags.permissions?.mode });
-    return await runHeadless(session, { prompt, format: opts.outputFormat, progress: !!progress, startedAt, send, reflect: !!opts.reflect });
+    const session = project.session(agent, { ...conversation, mode: flags.permissions?.mode, oneShot: true });
+    // `-p "/review src/app.ts"`: the session expands the prompt (a custom command, a skill, `@file`); piped
+    // input is data beside it, never part of a command's arguments.
+    const expanded = await session.expandInput(text);
+    if (piped) expanded.text = expanded.text ? `${expanded.text}\n\n<stdin>\n${piped}\n</stdin>` : piped;
+    return await runHeadless(session, { prompt: text || piped, input: expanded, format: opts.outputFormat, progress: !!progress, startedAt, reflect: !!opts.reflect });
   } catch (err) {
     if (err instanceof NoModelError) {
       warn(err.message);

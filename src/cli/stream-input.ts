@@ -105,6 +105,8 @@ export async function runStreamInput(session: AgentSession, opts: StreamInputOpt
 
   await session.waitForTools?.();
   line(stream.init(initFields(session, "stream-json")));
+  // Reflection the session runs by itself between turns prints as it lands (outside any turn: turn_id null).
+  const unsubscribe = session.onBackground?.((e) => emit(e));
   let lastFailed = false;
   try {
     for (;;) {
@@ -133,7 +135,8 @@ export async function runStreamInput(session: AgentSession, opts: StreamInputOpt
     rl.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await session.endSession?.("exit");
+    await session.endSession?.("exit", signalled ? { signal: AbortSignal.abort() } : undefined);
+    unsubscribe?.();
   }
   if (signalled) {
     err.write("letta-code: interrupted; what was said so far is stored.\n");

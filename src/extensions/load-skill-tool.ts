@@ -24,22 +24,26 @@ export function createLoadSkillTool(skills: () => readonly Skill[]) {
       if (!skill) {
         throw new ToolError(`No skill named "${args.name}". Available skills: ${list.map((s) => s.name).join(", ") || "(none)"}.`);
       }
-      let body: string;
       try {
-        body = skillBody(skill);
+        return skillContent(skill);
       } catch (e) {
         throw new ToolError(`Could not read ${skill.file}: ${(e as Error).message}`);
       }
-      const files = skillFiles(skill).filter((f) => f !== "SKILL.md");
-      const where =
-        skill.scope === "project"
-          ? `Its folder is ${skill.dir} (inside the project).`
-          : `Its folder is ${skill.dir} (the user's; read_file can read files inside it by absolute path, read-only).`;
-      const list2 = files.length ? files.map((f) => `- ${join(skill.dir, f)}`).join("\n") : "(no other files)";
-      return {
-        content: `<skill name="${skill.name}">\n${body}\n</skill>\n${where}\nFiles in the skill's folder:\n${list2}`,
-        display: { kind: "text", text: `Loaded skill ${skill.name} (${files.length} other file${files.length === 1 ? "" : "s"})` },
-      };
     },
   });
+}
+
+/** A skill's instructions and folder as the model reads them: load_skill's result, and a `/skill-name` prompt's body. */
+export function skillContent(skill: Skill): { content: string; display: { kind: "text"; text: string } } {
+  const body = skillBody(skill);
+  const files = skillFiles(skill).filter((f) => f !== "SKILL.md");
+  const where =
+    skill.scope === "project"
+      ? `Its folder is ${skill.dir} (inside the project).`
+      : `Its folder is ${skill.dir} (the user's; read_file can read files inside it by absolute path, read-only).`;
+  const list = files.length ? files.map((f) => `- ${join(skill.dir, f)}`).join("\n") : "(no other files)";
+  return {
+    content: `<skill name="${skill.name}">\n${body}\n</skill>\n${where}\nFiles in the skill's folder:\n${list}`,
+    display: { kind: "text", text: `Loaded skill ${skill.name} (${files.length} other file${files.length === 1 ? "" : "s"})` },
+  };
 }

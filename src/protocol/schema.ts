@@ -106,7 +106,11 @@ export const compactionEvent = ev("compaction", {
 export const memoryPressureEvent = ev("memory_pressure", { tokens: z.number(), window: z.number() });
 export const retryEvent = ev("retry", { attempt: z.number(), delayMs: z.number(), reason: z.string() });
 export const usageEvent = ev("usage", { usage, contextTokens: z.number(), contextWindow: z.number() });
-export const noticeEvent = ev("notice", { message: z.string() });
+export const noticeEvent = ev("notice", {
+  message: z.string(),
+  /** Set for notices a program may act on: waiting for another writer's turn, taking over a dead one's, picking up what others appended. */
+  code: z.enum(["turn_waiting", "turn_taken_over", "picked_up"]).optional(),
+});
 export const progressEvent = ev("progress", { what: z.string(), percent: z.number(), detail: z.string() });
 /** Also the reply to a malformed input line (`fatal: false`, the session goes on). */
 export const errorEvent = ev("error", { message: z.string(), fatal: z.boolean() });

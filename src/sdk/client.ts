@@ -224,7 +224,17 @@ export class LettaClient {
     return { ids };
   }
 
+  /**
+   * End every session as the CLI does (turns in flight finish, reflection gets its bounded moment to
+   * save what was learned, SessionEnd hooks run), then close. `close()` stops at once instead.
+   */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.endSession("exit")));
+    this.close();
+  }
+
   close(): void {
+    for (const s of this.sessions.values()) s.close();
     this.sessions.clear();
     this.project.close();
   }

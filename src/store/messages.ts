@@ -102,6 +102,17 @@ export class MessageStore {
     ).map(toMessage);
   }
 
+  /** How many messages a conversation gained after `afterId`, and its newest id: what other writers appended meanwhile. */
+  since(agentId: string, conversationId: string, afterId: number): { count: number; maxId: number } {
+    const r = sql(this.db, "SELECT COUNT(*) AS n, COALESCE(MAX(id), ?) AS m FROM messages WHERE agent_id = ? AND conversation_id = ? AND id > ?").get(
+      afterId,
+      agentId,
+      conversationId,
+      afterId,
+    ) as { n: number; m: number };
+    return { count: r.n, maxId: r.m };
+  }
+
   /** Leave the window (the rows stay: recall memory keeps everything). */
   evict(ids: number[]): void {
     const stmt = sql(this.db, "UPDATE messages SET in_context = 0 WHERE id = ?");

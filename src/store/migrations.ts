@@ -278,6 +278,22 @@ CREATE TRIGGER passages_count_au AFTER UPDATE OF embedding, embedding_model ON p
 END;
 `,
   },
+  {
+    version: 8,
+    // One writer per conversation at a time: a turn holds this row (holder, pid, heartbeat) from its
+    // user message to its last stored message, so two processes' turns never interleave.
+    sql: `
+CREATE TABLE turn_leases (
+  conversation_id TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  acquired_at INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -39,6 +39,12 @@ export class ReflectionStore {
     return (sql(this.db, "SELECT COUNT(*) AS n FROM messages WHERE agent_id = ? AND id > ?").get(agentId, w) as { n: number }).n;
   }
 
+  /** User messages not yet reflected on: the turns counted against `everyTurns`, whichever process ran them. */
+  pendingUserTurns(agentId: string): number {
+    const w = this.watermark(agentId);
+    return (sql(this.db, "SELECT COUNT(*) AS n FROM messages WHERE agent_id = ? AND id > ? AND role = 'user'").get(agentId, w) as { n: number }).n;
+  }
+
   /**
    * Lease watermark+1 .. newest message. One write transaction (BEGIN IMMEDIATE), so two processes
    * racing here serialise and the second sees the first one's lease.

@@ -10,6 +10,7 @@ import { PassageStore } from "./passages.js";
 import { ReflectionStore } from "./reflection.js";
 import { SummaryStore } from "./summaries.js";
 import { TokenCalibrationStore } from "./token-calibration.js";
+import { TurnLeaseStore } from "./turn-leases.js";
 
 export const DB_FILE = "letta.db";
 
@@ -25,6 +26,7 @@ export class Store {
   readonly checkpoints: CheckpointStore;
   readonly conversations: ConversationStore;
   readonly tokenCalibration: TokenCalibrationStore;
+  readonly turnLeases: TurnLeaseStore;
 
   private constructor(
     readonly db: DB,
@@ -40,6 +42,7 @@ export class Store {
     this.checkpoints = new CheckpointStore(db);
     this.conversations = new ConversationStore(db);
     this.tokenCalibration = new TokenCalibrationStore(db);
+    this.turnLeases = new TurnLeaseStore(db);
   }
 
   /** `readonly`: for commands that only read (memory show, list, ...), so they work in a read-only .letta/. */

@@ -19,13 +19,12 @@ import {
   type PermissionMode,
 } from "../agent/session.js";
 import { APPROVAL_CHROME, ApprovalPrompt, previewLines, type ApprovalRequest } from "./approval.js";
-import { expandMentions } from "./attachments.js";
 import type { TurnSendOptions } from "./slash-commands.js";
-import { expandResources, type ResourceReader } from "./mcp-resources.js";
 import { editInEditor, type OpenEditor } from "./editor.js";
 import { InputHistory } from "./history.js";
 import { Input } from "./input.js";
-import { newId, type Attachment, type Item, type NoteLevel, type ToolItem } from "./items.js";
+import { newId, type Item, type NoteLevel, type ToolItem } from "./items.js";
+import type { ExpandedInput } from "../agent/input-types.js";
 import { emptyTurn, endTurn as endTurnView, interruptTurn, reduceTurn, type TurnState, type TurnStep } from "./turn-state.js";
 import { LinesView } from "./lines-view.js";
 import { CHOICE_CHROME, ChoiceList, type ChoiceRequest } from "./choice-list.js";
@@ -54,8 +53,6 @@ export interface TuiOptions {
   historyFile?: string;
   /** More slash commands (the CLI's own); one named like a built-in replaces it. */
   extraSlash?: SlashCommand[];
-  /** `@server:uri` MCP resources, read on submit and attached like `@path` files. */
-  resources?: ResourceReader;
   /** Commands that come and go while the TUI runs (MCP prompts), looked up when typed. */
   dynamicSlash?: () => SlashCommand[];
   /** Agent listing/switching/creation for /agents; absent → "unavailable". */
@@ -68,8 +65,6 @@ export interface TuiOptions {
   resumeLimit?: number;
   /** A first message to send right away (`letta-code "fix the failing test"`). */
   initialPrompt?: string;
-  /** Longest wait at quit for reflection to save what was learned (default 3000 ms); the rest is picked up next time. */
-  exitReflectionMs?: number;
   /** A slash command to run once at start (`--resume` without an id opens the picker). */
   initialCommand?: string;
   /** Run one GC after this long without activity, so V8 returns memory (default 6000; 0 disables). See idle-trim.ts. */
@@ -147,9 +142,8 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const exited = useRef(false);
   /** Quitting, waiting (briefly) for reflection to finish. */
   const leaving = useRef(false);
-  const reflectionRef = useRef<{ ac: AbortController; done: Promise<void> } | null>(null);
-  const turnsSinceReflection = useRef(0);
-  const compactedSinceReflection = useRef(false);
+  /** What started the running reflection pass: a manual one reports even when it learned nothing. */
+  const reflectionTrigger = useRef<ReflectionTrigger | null>(null);
   const capNoticeShown = useRef(false);
   const [idle] = useState(() => createIdleTrim(options.idleTrimMs ?? 6000));
   useEffect(() => {
@@ -216,82 +210,72 @@ export function App({ session: initialSession, options = {}, history: historyPro
     [inkExit, onExit],
   );
 
-  // ---- reflection (background; never delays a turn or the input) ----------
+  // ---- reflection (the session schedules it; shown as it lands) -----------
 
-  const startReflection = useCallback(
-    (trigger: ReflectionTrigger): Promise<void> => {
-      const s = sessionRef.current;
-      const manual = trigger === "manual";
-      if (!s.reflect) return Promise.resolve();
-      if (!manual && s.reflectionSchedule?.().mode !== "auto") return Promise.resolve();
-      if (reflectionRef.current) {
-        if (manual) note("dim", "Reflection is already running; what it learns appears as it lands.");
-        return reflectionRef.current.done;
+  const onReflectionEvent = useCallback(
+    (ev: AgentEvent) => {
+      if (ev.type === "reflection" && ev.phase === "start") {
+        reflectionTrigger.current = ev.trigger;
+        setReflecting(true);
+      } else if (ev.type === "memory_update") {
+        commit({ kind: "learned", id: newId(), verb: changeVerb(ev), label: ev.label, text: addedText(ev) || "(emptied)", undoId: ev.eventId });
+        refresh();
+      } else if (ev.type === "reflection" && ev.phase === "end") {
+        const manual = reflectionTrigger.current === "manual";
+        reflectionTrigger.current = null;
+        setReflecting(false);
+        refresh();
+        if (ev.status === "capped") {
+          if (manual || !capNoticeShown.current) note("warn", ev.message ?? "Reflection paused: daily token cap reached.", 'Raise "reflection.dailyTokenCap" in .letta/config.json to allow more.');
+          capNoticeShown.current = true;
+        } else if (ev.status === "failed") note("warn", ev.message ?? "Reflection failed.", "/reflect tries again.");
+        else if (manual && ev.status === "done" && ev.changes === 0) note("dim", `Reflected on ${ev.messagesReflected} messages: nothing durable to learn.`);
+        else if (manual && ev.status !== "done" && ev.status !== "interrupted") note(ev.status === "off" ? "warn" : "dim", ev.message ?? `Reflection: ${ev.status}.`);
       }
-      turnsSinceReflection.current = 0;
-      compactedSinceReflection.current = false;
-      const ac = new AbortController();
-      setReflecting(true);
-      const done = (async () => {
-        try {
-          for await (const ev of s.reflect!({ trigger, signal: ac.signal })) {
-            if (ev.type === "memory_update") {
-              commit({ kind: "learned", id: newId(), verb: changeVerb(ev), label: ev.label, text: addedText(ev) || "(emptied)", undoId: ev.eventId });
-              refresh();
-            } else if (ev.type === "reflection" && ev.phase === "end") {
-              if (ev.status === "capped") {
-                if (manual || !capNoticeShown.current) note("warn", ev.message ?? "Reflection paused: daily token cap reached.", 'Raise "reflection.dailyTokenCap" in .letta/config.json to allow more.');
-                capNoticeShown.current = true;
-              } else if (ev.status === "failed") note("warn", ev.message ?? "Reflection failed.", "/reflect tries again.");
-              else if (manual && ev.status === "done" && ev.changes === 0) note("dim", `Reflected on ${ev.messagesReflected} messages: nothing durable to learn.`);
-              else if (manual && ev.status !== "done" && ev.status !== "interrupted") note(ev.status === "off" ? "warn" : "dim", ev.message ?? `Reflection: ${ev.status}.`);
-            }
-          }
-        } catch (e) {
-          note("warn", `Reflection stopped: ${errMessage(e)}`);
-        } finally {
-          reflectionRef.current = null;
-          setReflecting(false);
-          refresh();
-        }
-      })();
-      reflectionRef.current = { ac, done };
-      return done;
     },
     [commit, note, refresh],
   );
+  useEffect(() => session.onBackground?.(onReflectionEvent), [session, onReflectionEvent]);
+
+  /** /reflect: a pass now, in the background (a refused one still ends with an event that says why). */
+  const startReflection = useCallback(
+    async (_trigger: ReflectionTrigger): Promise<void> => {
+      const s = sessionRef.current;
+      if (!s.reflectInBackground) return;
+      if (reflectionTrigger.current) note("dim", "Reflection is already running; what it learns appears as it lands.");
+      else reflectionTrigger.current = "manual";
+      await s.reflectInBackground("manual");
+    },
+    [note],
+  );
 
   /**
-   * Quit. With automatic reflection and unreflected turns, first give reflection a moment
-   * (at most exitReflectionMs) to save what was learned; a second quit leaves at once.
+   * Quit. The session's end gives reflection a moment (bounded) to save what was learned when it is
+   * due; a second quit leaves at once.
    */
+  const endAbort = useRef<AbortController | null>(null);
   const exit = useCallback(
     (code = 0) => {
       if (exited.current) return;
-      if (leaving.current) return leaveNow(code);
+      if (leaving.current) {
+        endAbort.current?.abort();
+        return leaveNow(code);
+      }
       const s = sessionRef.current;
-      const pending = reflectionRef.current !== null || (s.reflectionSchedule?.().mode === "auto" && turnsSinceReflection.current > 0);
-      if (!pending || !s.reflect) return leaveNow(code);
+      if (!s.reflectionPending?.() || !s.endSession) return leaveNow(code);
       leaving.current = true;
       turnRef.current?.ac.abort();
       approvalRef.current?.resolve({ decision: "no", reason: "the user quit" });
       setExitHint(false);
       setBusy({ label: "saving what was learned…", since: Date.now(), hint: "Ctrl-C leaves now" });
-      const run = reflectionRef.current?.done ?? startReflection("exit");
-      const limit = options.exitReflectionMs ?? 3000;
-      void Promise.race([run, new Promise((r) => setTimeout(r, limit))]).then(async () => {
-        const still = reflectionRef.current;
-        if (still) {
-          // Out of time: release the lease so the next session picks the rest up.
-          still.ac.abort();
-          await Promise.race([still.done, new Promise((r) => setTimeout(r, 500))]);
-        }
+      const ac = (endAbort.current = new AbortController());
+      void s.endSession("exit", { signal: ac.signal }).then(async () => {
         // Let Ink paint what was just learned first: it is the last frame left on screen.
         await new Promise((r) => setTimeout(r, 50));
         leaveNow(code);
       });
     },
-    [leaveNow, options.exitReflectionMs, startReflection],
+    [leaveNow],
   );
 
   // ---- a turn --------------------------------------------------------------
@@ -314,15 +298,9 @@ export function App({ session: initialSession, options = {}, history: historyPro
       if (!leaving.current) setBusy(null);
       refresh();
       idle.poke();
-      turnsSinceReflection.current++;
-      const schedule = sessionRef.current.reflectionSchedule?.();
-      if (!leaving.current && schedule?.mode === "auto") {
-        if (compactedSinceReflection.current) void startReflection("compaction");
-        else if (turnsSinceReflection.current >= schedule.everyTurns) void startReflection("turns");
-      }
       startNext.current();
     },
-    [apply, flushLive, idle, refresh, startReflection],
+    [apply, flushLive, idle, refresh],
   );
 
   const interrupt = useCallback(() => {
@@ -352,7 +330,8 @@ export function App({ session: initialSession, options = {}, history: historyPro
       idle.poke();
       switch (ev.type) {
         case "turn_start":
-          return;
+          // After a wait for another writer's turn the progress line goes back to the turn's own.
+          return setBusy((b) => (b ? { ...b, label: "thinking…", hint: "Esc to interrupt" } : b));
         case "assistant_delta":
         case "tool_output":
           apply(reduceTurn(viewRef.current, ev));
@@ -373,7 +352,6 @@ export function App({ session: initialSession, options = {}, history: historyPro
           return;
         }
         case "compaction":
-          compactedSinceReflection.current = true;
           setBusy((b) => (b ? { ...b, label: "thinking…" } : b));
           return note(
             "dim",
@@ -390,6 +368,8 @@ export function App({ session: initialSession, options = {}, history: historyPro
         case "usage":
           return setStats((s) => ({ ...s, contextTokens: ev.contextTokens, contextWindow: ev.contextWindow }));
         case "notice":
+          // Waiting for another writer's turn is a state, not news: the progress line says it until the turn starts.
+          if (ev.code === "turn_waiting") return setBusy((b) => ({ label: ev.message, since: b?.since ?? Date.now(), hint: "Esc to stop waiting" }));
           return note("info", ev.message);
         case "progress": {
           // A long wait inside the turn (e.g. the embedding model downloading): shown on the progress line.
@@ -416,24 +396,17 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const runTurn = useCallback(
     async (text: string, display?: string, turnOpts?: TurnSendOptions) => {
       const s = sessionRef.current;
-      let full = text;
-      let attachments: Attachment[] = [];
-      try {
-        ({ text: full, attachments } = expandMentions(text, s.info().projectRoot));
-      } catch (e) {
-        note("warn", `Could not attach files: ${errMessage(e)}`);
-      }
-      if (options.resources) {
-        const r = await expandResources(full, options.resources);
-        full = r.text;
-        attachments = [...attachments, ...r.attachments];
-        if (r.failed.length) note("warn", `Could not attach ${r.failed.join(", ")}`);
-      }
-      commit({ kind: "user", id: newId(), text: display ?? text, attachments });
       const turn: Turn = { ac: new AbortController(), interrupted: false };
       viewRef.current = emptyTurn();
       turnRef.current = turn;
       setBusy({ label: "thinking…", since: Date.now(), hint: "Esc to interrupt" });
+      // The session expands the input (a custom command, a skill, `@file`); the message shows with what it attached.
+      let shown = false;
+      const show = (input?: ExpandedInput) => {
+        if (shown) return;
+        shown = true;
+        commit({ kind: "user", id: newId(), text: display ?? text, attachments: input?.attachments ?? [] });
+      };
       const approve = (request: ApprovalRequest) =>
         new Promise<ApprovalDecision>((resolve) => {
           if (turnRef.current !== turn || turn.interrupted) return resolve({ decision: "no", reason: "interrupted by the user" });
@@ -442,8 +415,9 @@ export function App({ session: initialSession, options = {}, history: historyPro
           setApproval(approvalRef.current);
         });
       try {
-        for await (const ev of s.send(full, { ...turnOpts, signal: turn.ac.signal, approve })) {
+        for await (const ev of s.send(text, { ...turnOpts, signal: turn.ac.signal, approve, onInput: show })) {
           if (turnRef.current !== turn) break;
+          show();
           try {
             handleEvent(ev, turn);
           } catch (e) {
@@ -451,15 +425,17 @@ export function App({ session: initialSession, options = {}, history: historyPro
           }
         }
       } catch (e) {
+        show();
         if (turnRef.current === turn && !turn.ac.signal.aborted) {
           const msg = errMessage(e);
           note("error", msg, errorHint(msg, safeInfo(s)?.baseURL));
         }
       } finally {
+        show();
         endTurn(turn);
       }
     },
-    [commit, endTurn, flushLive, handleEvent, note, options.resources],
+    [commit, endTurn, flushLive, handleEvent, note],
   );
 
   // ---- slash commands ------------------------------------------------------

@@ -4,7 +4,6 @@
  */
 import type { Extensions } from "../extensions/extensions.js";
 import type { CustomCommand } from "../extensions/commands.js";
-import { expandCommand } from "../extensions/command-expand.js";
 import type { ShellSettings } from "../tools/types.js";
 import { BUILTIN_COMMANDS, findCommand, type SlashCommand } from "./slash-commands.js";
 import type { Span } from "./text-layout.js";
@@ -26,10 +25,9 @@ function customCommand(cmd: CustomCommand, view: ExtensionView): SlashCommand {
     name: cmd.name,
     usage: cmd.argumentHint,
     description: `${cmd.description} (${cmd.scope})`,
-    async run(args, ctx) {
-      const x = await expandCommand(cmd, args, { projectRoot: view.projectRoot, trusted: view.trusted, shell: view.shell });
-      for (const n of x.notices) ctx.note("warn", n);
-      ctx.send(x.text, `/${cmd.name}${args.trim() ? ` ${args.trim()}` : ""}`, { allowTools: x.allowedTools, model: x.model });
+    // The session expands it (as it does for every face); the TUI only lists and completes it.
+    run(args, ctx) {
+      ctx.send(`/${cmd.name}${args.trim() ? ` ${args.trim()}` : ""}`);
     },
   };
 }

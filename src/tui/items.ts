@@ -5,11 +5,8 @@ import type { Span } from "./text-layout.js";
 
 export type NoteLevel = "info" | "dim" | "ok" | "warn" | "error";
 
-export interface Attachment {
-  path: string;
-  bytes: number;
-  truncated: boolean;
-}
+export type { Attachment } from "../agent/input-types.js";
+import type { Attachment } from "../agent/input-types.js";
 
 export type ToolState = "running" | "awaiting_approval" | "done" | "error" | "cancelled" | "denied";
 

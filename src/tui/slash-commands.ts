@@ -51,7 +51,7 @@ export interface SlashContext {
   switchSession(session: AgentSession): void;
   setModel(name: string): void;
   /** Start a reflection pass in the background (changes appear as they land); resolves when it ends. */
-  reflect(trigger: "manual" | "compaction"): Promise<void>;
+  reflect(trigger: "manual"): Promise<void>;
   refresh(): void;
   exit(code?: number): void;
 }
@@ -263,9 +263,8 @@ const compact: SlashCommand = {
     const ev = await ctx.progress("compacting the conversation…", (signal) => ctx.session.compact(signal));
     ctx.refresh();
     if (!ev) return ctx.note("dim", "Nothing to compact yet.");
+    // What left the window is distilled into memory too: the session schedules that (automatic mode).
     ctx.note("ok", `Compacted: summarised ${ev.evicted} messages (${compactNumber(ev.tokensBefore)} → ${compactNumber(ev.tokensAfter)} tokens). They stay searchable in recall memory.`);
-    // What left the window is distilled into memory too (in the background, when reflection is automatic).
-    void ctx.reflect("compaction");
   },
 };
 

@@ -40,7 +40,10 @@ export async function harness(
         baseURL: server.url,
         contextWindow: o.contextWindow ?? opts.contextWindow,
         maxSteps: opts.maxSteps,
+        // The session reflects on its own in "auto" mode, and a background pass would take the next
+        // scripted reply: tests of reflection scheduling ask for "auto" themselves.
         ...opts.flags,
+        reflection: { mode: "manual", ...opts.flags?.reflection },
       },
     });
     open.push(project);

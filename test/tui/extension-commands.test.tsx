@@ -25,8 +25,9 @@ const command = (name: string, description: string, body: string, extra: object 
 
 describe("custom commands in the TUI", () => {
   it("appear in /help and completion with their description; running one sends the expanded text", async () => {
-    const extra = view({ commands: [command("git:commit", "Commit staged work", "Commit with message: $ARGUMENTS", { argumentHint: "<message>" })] });
-    const s = new FakeSession();
+    const commands = [command("git:commit", "Commit staged work", "Commit with message: $ARGUMENTS", { argumentHint: "<message>" })];
+    const extra = view({ commands });
+    const s = new FakeSession({ input: { trusted: false, commands: () => commands, skills: () => [] } });
     const app = renderApp(s, { extraSlash: extra.commands });
     await app.submit("/help");
     let f = await app.waitFor((f) => f.includes("Commands"));
@@ -45,8 +46,9 @@ describe("custom commands in the TUI", () => {
   });
 
   it('`letta-code "/greet Ada"` runs the custom command as the first message', async () => {
-    const extra = view({ commands: [command("greet", "Greet", "Say hello to $ARGUMENTS.")] });
-    const s = new FakeSession();
+    const commands = [command("greet", "Greet", "Say hello to $ARGUMENTS.")];
+    const extra = view({ commands });
+    const s = new FakeSession({ input: { trusted: false, commands: () => commands, skills: () => [] } });
     renderApp(s, { extraSlash: extra.commands, initialPrompt: "/greet Ada" });
     for (let i = 0; i < 100 && s.sent.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(s.sent[0]?.text).toBe("Say hello to Ada.");

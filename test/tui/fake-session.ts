@@ -14,6 +14,7 @@ import type {
 } from "../../src/agent/session.js";
 import type { Block, MemoryAccess, Passage } from "../../src/memory/access.js";
 import type { InstructionFile } from "../../src/agent/instructions.js";
+import { expandInput, type InputSources } from "../../src/agent/input-expansion.js";
 
 export type Script = AgentEvent[] | ((text: string, opts: SendOptions) => AsyncIterable<AgentEvent>);
 
@@ -130,7 +131,10 @@ export class FakeSession implements AgentSession {
   pace = 1;
   instructions: InstructionFile[] = [];
 
-  constructor(init: Partial<Pick<FakeSession, "transcript" | "model" | "mode" | "scripts" | "pace">> = {}) {
+  /** What input may name (custom commands, skills); expanded by the real input expansion, as the Agent does. */
+  input: Omit<InputSources, "projectRoot" | "shell"> = { trusted: false, commands: () => [], skills: () => [] };
+
+  constructor(init: Partial<Pick<FakeSession, "transcript" | "model" | "mode" | "scripts" | "pace" | "input">> = {}) {
     Object.assign(this, init);
   }
 
@@ -174,18 +178,30 @@ export class FakeSession implements AgentSession {
     return this.sent[this.sent.length - 1]?.opts?.signal;
   }
 
-  send(text: string, opts?: SendOptions): AsyncIterable<AgentEvent> {
-    this.sent.push({ text, opts });
-    const s = this.scripts.shift() ?? streamed(`echo: ${text}`);
-    if (typeof s === "function") return s(text, opts ?? {});
-    const pace = this.pace;
+  expandInput(raw: string) {
+    return expandInput(raw, { ...this.input, projectRoot: this.info().projectRoot, shell: { sandbox: false, allowUnsandboxed: true } });
+  }
+
+  /** Records what the model would receive: the input as the session layer expands it. */
+  send(raw: string, opts?: SendOptions): AsyncIterable<AgentEvent> {
+    const self = this;
     return (async function* () {
+      const input = opts?.input ?? (await self.expandInput(raw));
+      opts?.onInput?.(input);
+      for (const message of input.notices) yield { type: "notice", message } as AgentEvent;
+      const text = input.text;
+      self.sent.push({ text, opts });
+      const s = self.scripts.shift() ?? streamed(`echo: ${raw}`);
+      if (typeof s === "function") {
+        yield* s(text, opts ?? {});
+        return;
+      }
       for (const ev of s) {
         if (opts?.signal?.aborted) {
           yield done("interrupted");
           return;
         }
-        await sleep(pace);
+        await sleep(self.pace);
         yield ev;
       }
     })();

@@ -3,7 +3,7 @@ import { cleanup } from "ink-testing-library";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expandMentions } from "../../src/tui/attachments.js";
+import { expandMentions } from "../../src/agent/file-mentions.js";
 import { atToken, completePath } from "../../src/tui/completion.js";
 import { InputHistory } from "../../src/tui/history.js";
 import { FakeSession } from "./fake-session.js";

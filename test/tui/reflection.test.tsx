@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup } from "ink-testing-library";
 import type { AgentEvent, ReflectionTrigger } from "../../src/agent/events.js";
-import type { ReflectionSchedule } from "../../src/agent/session.js";
+import type { ReflectionSchedule, SendOptions } from "../../src/agent/session.js";
+import { ReflectionScheduler } from "../../src/agent/reflection-scheduler.js";
 import { aborted, FakeSession, sleep } from "./fake-session.js";
 import { renderApp, strip } from "./helpers.js";
 
@@ -10,12 +11,58 @@ afterEach(() => cleanup());
 const ZERO = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 type Pass = (signal?: AbortSignal) => AsyncIterable<AgentEvent>;
 
-/** A session whose reflect() plays scripted passes; the default pass learns one fact. */
+/**
+ * A session whose reflect() plays scripted passes (the default pass learns one fact), scheduled by the
+ * real session-layer scheduler as the Agent does; every turn counts as unreflected until a pass ran.
+ */
 class ReflectingSession extends FakeSession {
   passes: Pass[] = [];
   triggers: ReflectionTrigger[] = [];
   signals: AbortSignal[] = [];
   schedule: ReflectionSchedule = { mode: "auto", everyTurns: 3 };
+  endMs = 3000;
+  private unreflected = 0;
+  private scheduler = new ReflectionScheduler(
+    {
+      schedule: () => this.schedule,
+      pendingTurns: () => this.unreflected,
+      reflect: (o) => {
+        this.unreflected = 0;
+        return this.reflect(o);
+      },
+    },
+    { reflectOnEnd: true },
+  );
+
+  send(raw: string, opts?: SendOptions): AsyncIterable<AgentEvent> {
+    const events = super.send(raw, opts);
+    const self = this;
+    return (async function* () {
+      let compacted = false;
+      for await (const e of events) {
+        if (e.type === "compaction") compacted = true;
+        yield e;
+      }
+      self.unreflected++;
+      self.scheduler.afterTurn(compacted);
+    })();
+  }
+
+  onBackground(listener: (e: AgentEvent) => void) {
+    return this.scheduler.subscribe(listener);
+  }
+
+  reflectionPending() {
+    return this.scheduler.pendingAtEnd();
+  }
+
+  reflectInBackground(trigger: ReflectionTrigger = "manual") {
+    return this.scheduler.start(trigger);
+  }
+
+  async endSession(_reason: string, opts: { signal?: AbortSignal } = {}) {
+    await this.scheduler.end(this.endMs, opts.signal);
+  }
 
   reflectionSchedule(): ReflectionSchedule {
     return this.schedule;
@@ -117,7 +164,7 @@ describe("reflection in the TUI", () => {
     expect(app.frame().split("Reflection paused").length - 1).toBe(1);
   });
 
-  it("quitting waits for reflection of the unreflected turns, at most exitReflectionMs", async () => {
+  it("quitting waits for reflection of the unreflected turns, at most the session's end limit", async () => {
     const s = new ReflectingSession();
     const app = renderApp(s);
     await app.submit("remember: we use pnpm");
@@ -135,7 +182,8 @@ describe("reflection in the TUI", () => {
       await aborted(signal);
       yield { type: "reflection", phase: "end", status: "interrupted", messagesReflected: 0, changes: 0, usage: ZERO };
     });
-    const app2 = renderApp(slow, { exitReflectionMs: 200 });
+    slow.endMs = 200;
+    const app2 = renderApp(slow);
     await app2.submit("hello");
     await app2.waitFor((f) => f.includes("echo: hello"));
     const started = Date.now();

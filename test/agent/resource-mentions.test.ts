@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expandResources, mentionedResources } from "../../src/tui/mcp-resources.js";
+import { expandResources, mentionedResources } from "../../src/agent/resource-mentions.js";
 
 const reader = (texts: Record<string, string>) => ({
   serverNames: () => ["docs", "db"],

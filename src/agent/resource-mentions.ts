@@ -2,8 +2,8 @@
  * `@server:uri` mentions: on submit, each named MCP resource is read and appended to the message
  * like an `@path` file, capped the same way. A mention whose server is unknown stays text.
  */
-import type { Attachment } from "./items.js";
-import { ATTACH_CAP } from "./attachments.js";
+import type { Attachment } from "./input-types.js";
+import { ATTACH_CAP } from "./file-mentions.js";
 
 export interface ResourceReader {
   serverNames(): string[];

@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import type { Attachment } from "./items.js";
+import type { Attachment } from "./input-types.js";
 
 export const ATTACH_CAP = 100 * 1024;
 

@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Store } from "../store/store.js";
+import type { TurnLeaseHolder } from "../store/turn-leases.js";
+
+/** How often a turn refreshes its lease; a holder on another host is dead once silent for STALE_MS. */
+export const HEARTBEAT_MS = 1000;
+export const STALE_MS = 10_000;
+/** The wait is said after this long (a turn that frees the lease sooner goes unmentioned). */
+export const WAIT_NOTICE_MS = 1000;
+const POLL_MS = 25;
+
+const HOST = hostname();
+
+/** A holder on this machine whose process is gone is dead at once (kill -9 leaves no stuck conversation). */
+export function holderIsDead(h: TurnLeaseHolder, now = Date.now()): boolean {
+  if (h.host === HOST && h.pid !== process.pid) {
+    try {
+      process.kill(h.pid, 0);
+    } catch (e) {
+      // EPERM: the process exists (another user's); only ESRCH means it is gone.
+      if ((e as NodeJS.ErrnoException).code === "ESRCH") return true;
+    }
+  }
+  return now - h.heartbeatAt > STALE_MS;
+}
+
+export function waitingMessage(h: TurnLeaseHolder): string {
+  const where = h.host === HOST ? `pid ${h.pid}` : `pid ${h.pid} on ${h.host}`;
+  return `waiting for another letta-code turn on this conversation (${where})…`;
+}
+
+export interface HeldLease {
+  /** Another writer took the lease over while we held it (we stalled past STALE_MS). */
+  readonly lost: boolean;
+  release(): void;
+}
+
+/**
+ * Take the conversation's turn lease, waiting while a live holder has it. `onWaiting` is called once,
+ * after WAIT_NOTICE_MS, with whom we wait for. Resolves null when `signal` aborts first.
+ */
+export async function acquireTurnLease(
+  store: Store,
+  conversationId: string,
+  agentId: string,
+  opts: { signal?: AbortSignal; onWaiting?: (message: string) => void; onTakeOver?: (message: string) => void } = {},
+): Promise<HeldLease | null> {
+  const me = { holder: randomUUID(), pid: process.pid, host: HOST };
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    if (opts.signal?.aborted) return null;
+    const got = store.turnLeases.tryAcquire(conversationId, agentId, me, (h) => holderIsDead(h));
+    if (got.kind === "acquired") {
+      if (got.tookOverFrom) opts.onTakeOver?.(`took over this conversation from a letta-code turn that stopped (pid ${got.tookOverFrom.pid}).`);
+      return hold(store, conversationId, me.holder);
+    }
+    if (!told && Date.now() - started >= WAIT_NOTICE_MS) {
+      told = true;
+      opts.onWaiting?.(waitingMessage(got.by));
+    }
+    await sleep(POLL_MS, opts.signal);
+  }
+}
+
+function hold(store: Store, conversationId: string, holder: string): HeldLease {
+  let lost = false;
+  let released = false;
+  const timer = setInterval(() => {
+    try {
+      if (!store.turnLeases.heartbeat(conversationId, holder)) lost = true;
+    } catch {
+      // A busy or closed store misses one beat; the next one (or the release) settles it.
+    }
+  }, HEARTBEAT_MS);
+  // A heartbeat never keeps the process alive on its own.
+  timer.unref();
+  return {
+    get lost() {
+      return lost;
+    },
+    release() {
+      if (released) return;
+      released = true;
+      clearInterval(timer);
+      store.turnLeases.release(conversationId, holder);
+    },
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
