@@ -29,13 +29,12 @@ import type { ShellSettings } from "../tools/types.js";
 import { memoryTools } from "../tools/memory.js";
 import { codingTools } from "../tools/index.js";
 import { PermissionGateImpl } from "../permissions/gate.js";
-import { projectRecord, rememberAllowRule } from "../trust/record.js";
+import { rememberAllowRule } from "../trust/record.js";
 import { ignoredNotice } from "../trust/project-settings.js";
 import { InstructionFiles, type InstructionFile } from "./instructions.js";
 import { loadExtensions, type Extensions } from "../extensions/extensions.js";
 import { createLoadSkillTool } from "../extensions/load-skill-tool.js";
 import { Checkpoints } from "../checkpoints/checkpoints.js";
-import { checkpointSettings } from "../checkpoints/settings.js";
 import { forkConversation, resolveConversation } from "./conversations.js";
 import { loadMcpPlan, type McpFlags } from "../mcp/plan.js";
 import { McpManager } from "../mcp/manager.js";
@@ -61,8 +60,8 @@ export interface OpenProjectOptions {
   trusted?: boolean;
   /** Open the store read-only and create nothing: for commands that only read memory. */
   readonly?: boolean;
-  /** --mcp-config / --strict-mcp-config; `trusted`: the user trusted this project (its servers need no per-server approval). */
-  mcp?: McpFlags & { trusted?: boolean };
+  /** --mcp-config / --strict-mcp-config. */
+  mcp?: McpFlags;
   /** Test seam: replace the OpenAI-compatible client. */
   createModel?: (model: string, config: ResolvedConfig) => ModelClient;
 }
@@ -120,14 +119,7 @@ export class Project {
     private opts: OpenProjectOptions,
   ) {
     const env = opts.env ?? process.env;
-    const record = projectRecord(root, env);
-    this.config = resolveConfig({
-      projectRoot: root,
-      flags: opts.flags,
-      env,
-      trusted: opts.trusted ?? record.trust === "trusted",
-      remembered: record.allow,
-    });
+    this.config = resolveConfig({ projectRoot: root, flags: opts.flags, env, trusted: opts.trusted, mcp: opts.mcp, cwd: opts.cwd });
     refusePlantedLinks(root, lettaDir);
     if (!opts.readonly) ensureLettaDir(lettaDir);
     this.store = Store.open(lettaDir, { readonly: opts.readonly });
@@ -149,7 +141,7 @@ export class Project {
     // Named once per run: what the repository asked for and did not get, and what was malformed.
     if (!this.config.trust.trusted && this.config.trust.elevating.length) this.notice(ignoredNotice(this.config.trust.elevating));
     for (const w of this.config.warnings) this.notice(w);
-    this.extensions = loadExtensions({ projectRoot: root, env, trusted: this.config.trust.trusted });
+    this.extensions = loadExtensions({ projectRoot: root, env, hooks: this.config.hooks });
     for (const w of this.extensions.warnings) this.notice(w);
   }
 
@@ -277,7 +269,7 @@ export class Project {
 
   /** The project's checkpoints, opened (and pruned) on first use. */
   checkpoints(): Checkpoints {
-    this.checkpointStore ??= new Checkpoints(this.store, this.root, this.lettaDir, checkpointSettings(this.root, this.opts.env ?? process.env), (m) =>
+    this.checkpointStore ??= new Checkpoints(this.store, this.root, this.lettaDir, this.config.checkpoints, (m) =>
       this.notice(m),
     );
     return this.checkpointStore;
@@ -397,15 +389,9 @@ export class Project {
   mcp(): McpManager | null {
     if (this.mcpManager !== undefined) return this.mcpManager;
     const env = this.opts.env ?? process.env;
-    const plan = loadMcpPlan({
-      projectRoot: this.root,
-      env,
-      flags: this.opts.mcp,
-      cwd: this.opts.cwd,
-      // A trusted project's servers start without a question each (the trust prompt listed them); an
-      // untrusted project's only once the user approved that server.
-      trusted: this.opts.mcp?.trusted ?? this.config.trust.trusted,
-    });
+    // A trusted project's servers start without a question each (the trust prompt listed them); an
+    // untrusted project's only once the user approved that server.
+    const plan = loadMcpPlan({ mcp: this.config.mcp, projectRoot: this.root, env });
     this.mcpPending = plan.skipped.flatMap((s) => (s.needsApproval ? [s.needsApproval] : []));
     if (plan.start.length === 0 && plan.skipped.length === 0) return (this.mcpManager = null);
     return (this.mcpManager = new McpManager(plan, {

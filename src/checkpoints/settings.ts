@@ -1,4 +1,3 @@
-import { projectConfigPath, readConfigFileRaw, userConfigPath } from "../config/config.js";
 import type { CheckpointSettings } from "./types.js";
 
 export const DEFAULT_CHECKPOINT_SETTINGS: CheckpointSettings = {
@@ -13,11 +12,12 @@ const positive = (v: unknown): number | undefined => {
 };
 
 /**
- * `checkpoints: { maxAgeDays, maxSizeMB, maxFileMB }` in the user's or the project's config,
- * then LETTA_CODE_CHECKPOINT_MAX_AGE_DAYS / _MAX_MB. Only local storage limits, so a project's own
- * config may set them without trust. A malformed value falls back to the default.
+ * `checkpoints: { maxAgeDays, maxSizeMB, maxFileMB }` sections in precedence order (the resolver
+ * passes the user's, the project's and the local one's), then LETTA_CODE_CHECKPOINT_MAX_AGE_DAYS /
+ * _MAX_MB. Only local storage limits, so a project's own config may set them without trust. A
+ * malformed value falls back to the default.
  */
-export function checkpointSettings(projectRoot: string, env: NodeJS.ProcessEnv = process.env): CheckpointSettings {
+export function checkpointSettings(sections: readonly unknown[], env: NodeJS.ProcessEnv = process.env): CheckpointSettings {
   const s = { ...DEFAULT_CHECKPOINT_SETTINGS };
   const apply = (o: Record<string, unknown> | undefined) => {
     if (!o || typeof o !== "object") return;
@@ -27,13 +27,7 @@ export function checkpointSettings(projectRoot: string, env: NodeJS.ProcessEnv =
     const fileMb = positive(o.maxFileMB);
     if (fileMb) s.maxFileBytes = fileMb * 1024 * 1024;
   };
-  for (const file of [userConfigPath(env), projectConfigPath(projectRoot)]) {
-    try {
-      apply(readConfigFileRaw(file)?.raw.checkpoints as Record<string, unknown> | undefined);
-    } catch {
-      // A broken config file is reported where the main config is read.
-    }
-  }
+  for (const section of sections) apply(section as Record<string, unknown> | undefined);
   apply({ maxAgeDays: env.LETTA_CODE_CHECKPOINT_MAX_AGE_DAYS, maxSizeMB: env.LETTA_CODE_CHECKPOINT_MAX_MB });
   return s;
 }

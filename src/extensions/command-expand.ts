@@ -4,6 +4,7 @@ import type { ShellSettings } from "../tools/types.js";
 import { substituteArguments, type CustomCommand } from "./commands.js";
 import { runHookProcess } from "./hook-process.js";
 import { canonicalRule } from "../permissions/tool-aliases.js";
+import { elevatingApplies } from "../trust/project-settings.js";
 
 const SNIPPET = /!`([^`\n]+)`/g;
 const SNIPPET_TIMEOUT_MS = 30_000;
@@ -37,7 +38,7 @@ export async function expandCommand(
   opts: { projectRoot: string; trusted: boolean; shell: ShellSettings; signal?: AbortSignal },
 ): Promise<ExpandedCommand> {
   const notices: string[] = [];
-  const elevated = cmd.scope === "user" || opts.trusted;
+  const elevated = elevatingApplies(cmd.scope, opts.trusted);
   let text = substituteArguments(cmd.body, args).trim();
 
   const snippets = [...text.matchAll(SNIPPET)].map((m) => m[1]!);

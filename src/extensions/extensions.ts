@@ -1,5 +1,6 @@
 import { discoverCommands, type CustomCommand } from "./commands.js";
-import { loadHooks, type HookSpec } from "./hook-config.js";
+import type { HooksSection } from "../config/sections.js";
+import type { HookSpec } from "./hook-config.js";
 import { discoverSkills, type Skill } from "./skills.js";
 
 /** A project's hooks, custom commands and skills, found once when it is opened. */
@@ -13,9 +14,10 @@ export interface Extensions {
   warnings: string[];
 }
 
-export function loadExtensions(opts: { projectRoot: string; env?: NodeJS.ProcessEnv; trusted: boolean }): Extensions {
+/** `hooks`: the resolved config's section (trust already applied there). */
+export function loadExtensions(opts: { projectRoot: string; env?: NodeJS.ProcessEnv; hooks: HooksSection }): Extensions {
   const env = opts.env ?? process.env;
-  const hooks = loadHooks({ projectRoot: opts.projectRoot, env, trusted: opts.trusted });
+  const hooks = opts.hooks;
   const commands = discoverCommands(opts.projectRoot, env);
   const skills = discoverSkills(opts.projectRoot, env);
   return {

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { localConfigPath, projectConfigPath, readConfigFileRaw, userConfigPath } from "../config/config.js";
+import { userConfigPath } from "../config/paths.js";
+import type { ConfigOrigin } from "../config/sections.js";
 import { TOOL_ALIASES } from "../permissions/tool-aliases.js";
 
 export const HOOK_EVENTS = [
@@ -30,15 +31,8 @@ export interface HookSpec {
   timeoutMs: number;
   /** The config file it came from, for /hooks and every warning about it. */
   file: string;
-  scope: "user" | "project";
-}
-
-export interface LoadedHooks {
-  hooks: HookSpec[];
-  /** Malformed entries, each naming its file; the rest of the file still applies. */
-  warnings: string[];
-  /** Project files whose hooks were not loaded because the project is not trusted. */
-  skippedFiles: string[];
+  /** Whose file: the user's own hooks may be run differently from a (trusted) project's. */
+  scope: ConfigOrigin;
 }
 
 /** The hooks of one config file's `hooks` section, validated; problems are warnings, never a crash. */
@@ -87,38 +81,6 @@ export function parseHooksSection(raw: unknown, file: string, scope: HookSpec["s
     });
   }
   return { hooks, warnings };
-}
-
-/**
- * The hooks in force: the user's always; the project's two files only in a trusted project
- * (a cloned repository must not run commands on the user's machine by being opened).
- */
-export function loadHooks(opts: { projectRoot: string; env?: NodeJS.ProcessEnv; trusted: boolean }): LoadedHooks {
-  const env = opts.env ?? process.env;
-  const out: LoadedHooks = { hooks: [], warnings: [], skippedFiles: [] };
-  const files: [string, HookSpec["scope"]][] = [
-    [userConfigPath(env), "user"],
-    [projectConfigPath(opts.projectRoot), "project"],
-    [localConfigPath(opts.projectRoot), "project"],
-  ];
-  for (const [file, scope] of files) {
-    let raw: Record<string, unknown> | undefined;
-    try {
-      raw = readConfigFileRaw(file)?.raw;
-    } catch {
-      // The config resolver reports an unreadable file (and stops the run); nothing to add here.
-      continue;
-    }
-    if (raw?.hooks === undefined) continue;
-    if (scope === "project" && !opts.trusted) {
-      out.skippedFiles.push(file);
-      continue;
-    }
-    const parsed = parseHooksSection(raw.hooks, file, scope);
-    out.hooks.push(...parsed.hooks);
-    out.warnings.push(...parsed.warnings);
-  }
-  return out;
 }
 
 const compiled = new Map<string, RegExp | null>();

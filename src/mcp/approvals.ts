@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
 import { writeFileAtomic } from "../config/atomic-write.js";
 import { dirname, join, resolve } from "node:path";
-import { userConfigPath } from "../config/config.js";
+import { userConfigPath } from "../config/paths.js";
 import type { Approval, ApprovalDecision } from "./merge.js";
 
 /**

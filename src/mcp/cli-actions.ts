@@ -1,9 +1,10 @@
 import { join } from "node:path";
 import { findProjectRoot } from "../config/project.js";
-import { ConfigError, projectConfigPath, resolveConfig, userConfigPath } from "../config/config.js";
+import { ConfigError, projectConfigPath, resolveConfig, userConfigPath, type ResolvedConfig } from "../config/config.js";
+import { serverNames, writeServer } from "../config/server-file-edit.js";
 import type { ToolServerStatus } from "../tools/types.js";
 import { recordApproval, readApprovals } from "./approvals.js";
-import { MCP_JSON, projectServers, serverNames, transportOf, userServers, writeServer, type McpServerConfig } from "./config.js";
+import { MCP_JSON, transportOf, type McpServerConfig } from "./config.js";
 import { McpManager } from "./manager.js";
 import { fingerprint, type ApprovalDecision } from "./merge.js";
 import { loadMcpPlan } from "./plan.js";
@@ -33,6 +34,12 @@ interface Ctx {
 }
 
 const context = (): Ctx => ({ root: findProjectRoot(), env: process.env });
+
+/**
+ * The servers as a run of this project sees them, but as if untrusted: these commands show and
+ * decide each project server, so none may start just because the project is trusted.
+ */
+const resolved = (ctx: Ctx): ResolvedConfig => resolveConfig({ projectRoot: ctx.root, env: ctx.env, trusted: false, remembered: [] });
 
 /** Where `--scope` writes: the user's config.json, or the project's `.mcp.json` (the file Claude Code reads too). */
 function scopeFile(scope: string, ctx: Ctx): string {
@@ -100,7 +107,7 @@ export function mcpRemove(name: string, o: { scope?: string }): number {
 /** Record a decision on a project server (headless runs start approved ones only). */
 export function mcpDecide(name: string, decision: ApprovalDecision): number {
   const ctx = context();
-  const entry = projectServers(ctx.root)[name];
+  const entry = resolved(ctx).mcp.project[name];
   if (!entry) return usage(`no project MCP server "${name}" in ${join(ctx.root, MCP_JSON)} or ${projectConfigPath(ctx.root)}.`);
   if ("invalid" in entry) return usage(entry.invalid);
   recordApproval(ctx.root, name, decision, fingerprint(entry), ctx.env);
@@ -114,8 +121,8 @@ function describe(c: McpServerConfig): string {
 
 /** Connect to every server that would start, and say how each did (skipped ones with why). */
 async function statuses(ctx: Ctx): Promise<{ status: ToolServerStatus; config?: McpServerConfig }[]> {
-  const config = resolveConfig({ projectRoot: ctx.root, env: ctx.env });
-  const plan = loadMcpPlan({ projectRoot: ctx.root, env: ctx.env, trusted: false });
+  const config = resolved(ctx);
+  const plan = loadMcpPlan({ mcp: config.mcp, projectRoot: ctx.root, env: ctx.env });
   const manager = new McpManager(plan, {
     projectRoot: ctx.root,
     env: ctx.env,
@@ -153,8 +160,9 @@ export async function mcpList(o: { json?: boolean }): Promise<number> {
 
 export async function mcpGet(name: string): Promise<number> {
   const ctx = context();
-  const user = userServers(ctx.env)[name];
-  const project = projectServers(ctx.root)[name];
+  const { mcp } = resolved(ctx);
+  const user = mcp.user[name];
+  const project = mcp.project[name];
   if (!user && !project) return usage(`no MCP server "${name}". See letta-code mcp list.`);
   const row = (await statuses(ctx)).find((r) => r.status.name === name);
   for (const [scope, entry] of [["user", user], ["project", project]] as const) {

@@ -1,6 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { ConfigError, projectConfigPath, userConfigPath } from "../config/config.js";
+import { ConfigError } from "../config/layer.js";
 
 /** One server as written in a config file (`.mcp.json`, `mcpServers` in config.json, `--mcp-config`). */
 export type McpServerConfig =
@@ -12,7 +10,7 @@ export type McpScope = "user" | "project" | "flag";
 /** A server's entry as read, or why it could not be read (shown as a skipped server, not a crash). */
 export type ServerEntries = Record<string, McpServerConfig | { invalid: string }>;
 
-export const MCP_JSON = ".mcp.json";
+export { MCP_JSON } from "../config/paths.js";
 
 /**
  * `{ "mcpServers": { name: {...} } }` -> entries. A bad entry is kept as `{ invalid }` so the
@@ -67,70 +65,6 @@ function serverProblem(v: unknown): string | undefined {
   return undefined;
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new ConfigError(`${file} is not valid JSON: ${(err as Error).message}. Fix or remove it.`);
-  }
-}
-
-function mcpServersOf(file: string): ServerEntries {
-  if (!existsSync(file)) return {};
-  const o = readJson(file);
-  if (!o || typeof o !== "object" || Array.isArray(o)) throw new ConfigError(`${file} must hold a JSON object.`);
-  return parseServers((o as Record<string, unknown>).mcpServers, file);
-}
-
-export function userServers(env: NodeJS.ProcessEnv): ServerEntries {
-  return mcpServersOf(userConfigPath(env));
-}
-
-/**
- * `.mcp.json` (Claude Code's file) then `.letta/config.json`; the second wins on a name clash.
- * A broken project file must not stop the run: it comes back as one invalid entry.
- */
-export function projectServers(projectRoot: string): ServerEntries {
-  const out: ServerEntries = {};
-  for (const file of [join(projectRoot, MCP_JSON), projectConfigPath(projectRoot)]) {
-    try {
-      Object.assign(out, mcpServersOf(file));
-    } catch (err) {
-      out[`(${file})`] = { invalid: (err as Error).message };
-    }
-  }
-  return out;
-}
-
-/** `--mcp-config` values: inline JSON or a file path, each `{"mcpServers": {...}}` (or the bare map). */
-export function flagServers(values: readonly string[], cwd: string): ServerEntries {
-  const out: ServerEntries = {};
-  for (const value of values) {
-    const inline = value.trim().startsWith("{");
-    const where = inline ? "--mcp-config" : resolve(cwd, value);
-    let parsed: unknown;
-    if (inline) {
-      try {
-        parsed = JSON.parse(value);
-      } catch (err) {
-        throw new ConfigError(`--mcp-config: not valid JSON (${(err as Error).message}).`);
-      }
-    } else {
-      if (!existsSync(where)) throw new ConfigError(`--mcp-config: no such file ${where}.`);
-      parsed = readJson(where);
-    }
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new ConfigError(`${where} must hold a JSON object.`);
-    const o = parsed as Record<string, unknown>;
-    const servers = parseServers("mcpServers" in o ? o.mcpServers : o, where);
-    for (const [name, entry] of Object.entries(servers)) {
-      // Flag files are the user's own: a malformed one is a usage error, not a skipped server.
-      if ("invalid" in entry) throw new ConfigError(entry.invalid);
-      out[name] = entry;
-    }
-  }
-  return out;
-}
-
 /**
  * `${VAR}` and `${VAR:-default}` in every string of a server's config, as Claude Code does.
  * Unset variables without a default are collected so the server can be skipped with a clear reason.
@@ -170,23 +104,4 @@ export function visible(s: string): string {
 export function transportOf(config: McpServerConfig): "stdio" | "http" | "sse" {
   if (!("url" in config)) return "stdio";
   return config.type === "sse" ? "sse" : "http";
-}
-
-/** Add or replace one server in a config file's `mcpServers`, keeping everything else in the file. */
-export function writeServer(file: string, name: string, config: McpServerConfig | undefined): void {
-  const o = existsSync(file) ? (readJson(file) as Record<string, unknown>) : {};
-  if (!o || typeof o !== "object" || Array.isArray(o)) throw new ConfigError(`${file} must hold a JSON object.`);
-  const servers = { ...((o.mcpServers as Record<string, unknown> | undefined) ?? {}) };
-  if (config) servers[name] = config;
-  else delete servers[name];
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ ...o, mcpServers: servers }, null, 2)}\n`);
-}
-
-/** The raw `mcpServers` names of one file (for `mcp remove`, which must not need a valid entry). */
-export function serverNames(file: string): string[] {
-  if (!existsSync(file)) return [];
-  const o = readJson(file) as Record<string, unknown>;
-  const s = o && typeof o === "object" ? o.mcpServers : undefined;
-  return s && typeof s === "object" ? Object.keys(s) : [];
 }

@@ -30,7 +30,7 @@ export interface MergeInput {
   flagServers: ServerEntries;
   /** --strict-mcp-config: only the flag's servers. */
   strict: boolean;
-  /** The user trusted this project as a whole: its servers start unless one was denied. */
+  /** The project's servers were admitted as a whole (the resolver's trust rule): each starts unless denied. */
   trusted: boolean;
   approvals: Record<string, Approval>;
 }

@@ -1,4 +1,4 @@
-import { flagServers, projectServers, userServers } from "./config.js";
+import type { McpSection } from "../config/sections.js";
 import { readApprovals } from "./approvals.js";
 import { mergeServers, type MergeResult } from "./merge.js";
 
@@ -9,21 +9,15 @@ export interface McpFlags {
   strict?: boolean;
 }
 
-/** Read every scope's servers and the user's approvals, and decide which servers this run starts. */
-export function loadMcpPlan(opts: {
-  projectRoot: string;
-  env: NodeJS.ProcessEnv;
-  flags?: McpFlags;
-  cwd?: string;
-  trusted: boolean;
-}): MergeResult {
-  const strict = opts.flags?.strict === true;
+/** The resolved config's servers (trust already applied there) and the user's approvals: which servers this run starts. */
+export function loadMcpPlan(opts: { mcp: McpSection; projectRoot: string; env: NodeJS.ProcessEnv }): MergeResult {
+  const { mcp } = opts;
   return mergeServers({
-    userServers: strict ? {} : userServers(opts.env),
-    projectServers: strict ? {} : projectServers(opts.projectRoot),
-    flagServers: flagServers(opts.flags?.configs ?? [], opts.cwd ?? process.cwd()),
-    strict,
-    trusted: opts.trusted,
+    userServers: mcp.user,
+    projectServers: mcp.project,
+    flagServers: mcp.flag,
+    strict: mcp.strict,
+    trusted: mcp.projectAdmitted,
     approvals: readApprovals(opts.projectRoot, opts.env),
   });
 }

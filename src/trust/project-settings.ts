@@ -1,4 +1,6 @@
-import type { ConfigLayer } from "../config/config.js";
+import type { ConfigFile } from "../config/config-files.js";
+import type { ConfigLayer } from "../config/layer.js";
+import type { ConfigOrigin } from "../config/sections.js";
 
 /**
  * What a project's own files may set without the user's trust. Harmless settings (model name,
@@ -24,13 +26,16 @@ const MODE_STRICTNESS: Record<string, number> = { yolo: 0, "accept-edits": 1, as
 const DEFAULT_MODE = "ask";
 const sandboxStrictness = (v: unknown) => (v === true ? 2 : v === false ? 0 : 1);
 
+/** Sections that start programs; read by the resolver from the same files. */
+const PROGRAM_KEYS = ["mcpServers", "hooks"] as const;
+
 const show = (v: unknown) => {
   const s = JSON.stringify(v);
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 };
 
 /** Split one project file's layer into what applies untrusted and what waits for trust. */
-export function splitProjectLayer(
+function splitProjectLayer(
   layer: ConfigLayer,
   file: string,
   raw: Record<string, unknown> = {},
@@ -79,12 +84,46 @@ export function splitProjectLayer(
     harmless.permissions = perms;
   }
   // Settings other parts of letta-code read from the same files: they start programs.
-  for (const key of ["mcpServers", "hooks"]) {
+  for (const key of PROGRAM_KEYS) {
     if (raw[key] !== undefined && !(typeof raw[key] === "object" && raw[key] !== null && Object.keys(raw[key]).length === 0)) {
       note(key, Object.keys(raw[key] as object));
     }
   }
   return { harmless, elevating };
+}
+
+/**
+ * The trust rule, the one place it is decided: a setting from the user's own files always applies;
+ * an elevating one from the project's files (config.json, config.local.json, .mcp.json, its
+ * commands) only once the user trusted the project, in their record outside it.
+ */
+export function elevatingApplies(origin: ConfigOrigin, trusted: boolean): boolean {
+  return origin === "user" || trusted;
+}
+
+/** Sections only the user's own config may set, trusted project or not: see TeamSection and ServeSection. */
+export const USER_ONLY_KEYS = ["team", "serve"] as const;
+
+export interface AdmittedFile {
+  /** What of the file applies: all of it, or (untrusted) its harmless part; never a user-only section. */
+  applied: ConfigFile;
+  /** Its elevating settings, applied or not: for the notice, the trust prompt and `letta-code trust`. */
+  elevating: ElevatingSetting[];
+  /** User-only sections it tried to set (ignored, said once). */
+  userOnly: string[];
+}
+
+/** One config file through the trust rule. */
+export function admitFile(f: ConfigFile, trusted: boolean, user: ConfigLayer): AdmittedFile {
+  if (f.origin === "user") return { applied: f, elevating: [], userOnly: [] };
+  const raw = { ...f.raw };
+  const userOnly = USER_ONLY_KEYS.filter((k) => raw[k] !== undefined);
+  for (const k of userOnly) delete raw[k];
+  // .mcp.json's servers are asked about one by one (src/mcp/merge.ts), so they are not listed among what trust unlocks.
+  const { harmless, elevating } = splitProjectLayer(f.layer, f.file, f.mcpJson ? {} : raw, user);
+  if (elevatingApplies(f.origin, trusted)) return { applied: { ...f, raw }, elevating, userOnly };
+  for (const k of PROGRAM_KEYS) delete raw[k];
+  return { applied: { ...f, layer: harmless, raw }, elevating, userOnly };
 }
 
 /** One line naming what an untrusted project asked for, for the notice shown once per run. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
 import { writeFileAtomic } from "../config/atomic-write.js";
 import { dirname, join, resolve } from "node:path";
-import { userConfigPath } from "../config/config.js";
+import { userConfigPath } from "../config/paths.js";
 
 /**
  * The user's own record of the projects they trusted, and of the approvals they made permanent

@@ -153,8 +153,11 @@ describe("checkpoints and rewind (through the real store)", () => {
   });
 
   it("a repository over the size limit is not copied: a command's changes are listed, not restorable", async () => {
-    const h = await yolo();
-    writeFileSync(join(h.root, ".letta", "config.json"), JSON.stringify({ checkpoints: { maxSizeMB: 0.000001 } }));
+    const first = await yolo();
+    writeFileSync(join(first.root, ".letta", "config.json"), JSON.stringify({ checkpoints: { maxSizeMB: 0.000001 } }));
+    // Config is resolved once, when a project opens: open it again to read the limit.
+    const again = first.reopen({ mode: "yolo" });
+    const h = { ...first, ...again, agent: again.session as Agent };
     writeFileSync(join(h.root, "big.txt"), "original\n");
     h.server.enqueue({ toolCalls: [shell("echo changed > big.txt")] }, { text: "ran" });
     await collect(h.session, "change it with a command");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expandServer, flagServers, parseServers, visible } from "../../src/mcp/config.js";
+import { expandServer, parseServers, visible } from "../../src/mcp/config.js";
+import { flagServers } from "../../src/config/mcp-flags.js";
 import { fingerprint, mergeServers, type MergeInput } from "../../src/mcp/merge.js";
 
 const stdio = (command: string, args: string[] = []) => ({ command, args });
