@@ -357,7 +357,7 @@ export class Project {
       },
       checkpoints: () => this.checkpoints(),
       input: {
-        trusted: config.trust.trusted,
+        trusted: config.commands.projectElevated,
         commands: () => this.extensions.commands,
         skills: () => skills,
         resources: this.mcp() ?? undefined,

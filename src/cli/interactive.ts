@@ -17,12 +17,7 @@ export async function startInteractive(project: Project, first: Agent, initialPr
   const mcpSlash = await import("../tui/mcp-slash.js");
   const noServers = { servers: () => [], prompts: () => [], renderPrompt: async () => "" };
   let current: Agent = first;
-  const extra = extensionCommands({
-    extensions: project.extensions,
-    projectRoot: project.root,
-    trusted: project.config.trust.trusted,
-    shell: project.shellSettings(),
-  });
+  const extra = extensionCommands({ extensions: project.extensions });
   for (const n of extra.notices) project.notify(n);
   const open = (name: string, create: boolean): AgentSession => {
     const row = create ? project.createAgent(name) : project.resolveAgent(name, false);

@@ -4,7 +4,6 @@
  */
 import type { Extensions } from "../extensions/extensions.js";
 import type { CustomCommand } from "../extensions/commands.js";
-import type { ShellSettings } from "../tools/types.js";
 import { BUILTIN_COMMANDS, findCommand, type SlashCommand } from "./slash-commands.js";
 import type { Span } from "./text-layout.js";
 import { truncate } from "./text-layout.js";
@@ -15,12 +14,9 @@ const acc = (text: string): Span => ({ text, color: theme.accent });
 
 export interface ExtensionView {
   extensions: Extensions;
-  projectRoot: string;
-  trusted: boolean;
-  shell: ShellSettings;
 }
 
-function customCommand(cmd: CustomCommand, view: ExtensionView): SlashCommand {
+function customCommand(cmd: CustomCommand): SlashCommand {
   return {
     name: cmd.name,
     usage: cmd.argumentHint,
@@ -80,7 +76,7 @@ export function extensionCommands(view: ExtensionView): { commands: SlashCommand
       notices.push(`Custom command /${c.name} (${c.file}) has a built-in's name; the built-in /${c.name} is used.`);
       continue;
     }
-    commands.push(customCommand(c, view));
+    commands.push(customCommand(c));
   }
   return { commands, notices };
 }

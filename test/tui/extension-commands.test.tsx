@@ -4,13 +4,12 @@ import { extensionCommands } from "../../src/tui/extension-commands.js";
 import type { Extensions } from "../../src/extensions/extensions.js";
 import { FakeSession } from "./fake-session.js";
 import { KEY, renderApp } from "./helpers.js";
-import { tempDir } from "../helpers/temp.js";
 
 afterEach(() => cleanup());
 
 function view(ext: Partial<Extensions>) {
   const extensions: Extensions = { hooks: [], skippedHookFiles: [], commands: [], skills: [], warnings: [], ...ext };
-  return extensionCommands({ extensions, projectRoot: tempDir(), trusted: false, shell: { sandbox: false, allowUnsandboxed: true } });
+  return extensionCommands({ extensions });
 }
 
 const command = (name: string, description: string, body: string, extra: object = {}) => ({
