@@ -1,7 +1,7 @@
 import type { AgentEvent, ToolDisplay } from "./events.js";
 import { isExpectedError } from "../errors.js";
 import type { Approver } from "./session.js";
-import { settleApproval, type ApprovalDeps } from "./approval.js";
+import { settleApproval, type ApprovalDeps, type HookVerdict } from "./approval.js";
 import { ToolCallLifecycle, type ToolCallPhase } from "./tool-call-state.js";
 import { ESCALATED_RUN, INTERRUPTED_TOOL_RESULT, NAMELESS_TOOL_CALL } from "./prompts.js";
 import { parseToolArgs, type ToolRegistry } from "../tools/registry.js";
@@ -16,7 +16,7 @@ export type { PermissionGate } from "../permissions/types.js";
  * allow rule and yolo; its allow skips the approval prompt but never a deny rule or read-only mode.
  */
 export interface ToolCallHooks {
-  before(call: { id: string; name: string }, args: unknown, signal: AbortSignal): Promise<{ verdict?: "allow" | "deny" | "ask"; reason?: string }>;
+  before(call: { id: string; name: string }, args: unknown, signal: AbortSignal): Promise<HookVerdict>;
   /** Text to add to the result the model reads (a PostToolUse hook's exit-2 feedback), if any. */
   after(call: { id: string; name: string }, args: unknown, outcome: ToolCallOutcome, signal: AbortSignal): Promise<string | undefined>;
   /** An approval is waiting for the user. */
