@@ -9,6 +9,7 @@ import type { ConfigLayer } from "../config/config.js";
 import { ProtocolStream } from "../protocol/translate.js";
 import { AcpUpdates, STOP, toolKind } from "./updates.js";
 import { clientFiles } from "./client-files.js";
+import { permissionOptions } from "./permission-options.js";
 
 const MODE_NAMES: Record<PermissionMode, string> = {
   ask: "Ask before edits and commands",
@@ -106,11 +107,7 @@ export async function runAcp(flags: ConfigLayer): Promise<number> {
 
   const approver = (client: AgentContext, sessionId: string, s: LiveSession): Approver => async (req) => {
     const toolCall: acp.ToolCallUpdate = { toolCallId: req.id, ...s.updates.toolCallFields(req.id), kind: toolKind(req.name), status: "pending", rawInput: req.args };
-    const options: acp.PermissionOption[] = [
-        { optionId: "allow_once", name: "Allow", kind: "allow_once" },
-        { optionId: "allow_always", name: req.escalation ? "Allow, and stop sandboxing this session" : `Always allow ${req.suggestedRule}`, kind: "allow_always" },
-        { optionId: "reject_once", name: "Reject", kind: "reject_once" },
-    ];
+    const options = permissionOptions(req);
     const res = await client.request(acp.methods.client.session.requestPermission, { sessionId, toolCall, options });
     if (res.outcome.outcome !== "selected") return { decision: "no", reason: "the request was cancelled" };
     if (res.outcome.optionId === "allow_once") return { decision: "yes" };

@@ -86,6 +86,13 @@ export const HEADLESS_REFUSAL = (tool: string, rule: string, reason?: string) =>
 export const ESCALATED_RUN = "(the sandbox stopped this command; the user approved running it again outside the sandbox, with their full rights)\n";
 export const ESCALATION_DECLINED = "\n(The user was offered to run this again outside the sandbox and declined.)";
 
+/** The user answered no to an approval; their words, if any, go to the model as they wrote them. */
+export function USER_DECLINED(tool: string, reason?: string): string {
+  const said = reason?.trim();
+  const why = said ? ` The user said: ${/[.!?]$/.test(said) ? said : `${said}.`}` : "";
+  return `The user declined this ${tool} call.${why} Do not retry it unchanged.`;
+}
+
 export const HOOK_BLOCKED = (reason: string | undefined) =>
   `Not run: blocked by a PreToolUse hook the user configured.${reason ? `\n${reason}` : ""}\nDo not retry it unchanged.`;
 

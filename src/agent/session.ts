@@ -12,7 +12,7 @@ export { PERMISSION_MODES, type PermissionMode } from "../permissions/types.js";
 /** The user's answer to an approval_request. */
 export type ApprovalDecision =
   | { decision: "yes" }
-  /** Yes, and add the suggested rule to the project's allow rules so it is not asked again. */
+  /** Yes, and widen for good: remember the suggested rule, or for an escalation stop sandboxing the session (approval.ts alwaysEffect). */
   | { decision: "always" }
   | { decision: "no"; reason?: string };
 

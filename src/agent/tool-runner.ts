@@ -1,9 +1,11 @@
-import type { AgentEvent, ToolCallState, ToolDisplay } from "./events.js";
+import type { AgentEvent, ToolDisplay } from "./events.js";
 import { isExpectedError } from "../errors.js";
 import type { Approver } from "./session.js";
-import { ESCALATED_RUN, ESCALATION_DECLINED, HEADLESS_REFUSAL, HOOK_BLOCKED, INTERRUPTED_TOOL_RESULT, NAMELESS_TOOL_CALL } from "./prompts.js";
+import { settleApproval, type ApprovalDeps, type HookVerdict } from "./approval.js";
+import { ToolCallLifecycle, type ToolCallPhase } from "./tool-call-state.js";
+import { ESCALATED_RUN, INTERRUPTED_TOOL_RESULT, NAMELESS_TOOL_CALL } from "./prompts.js";
 import { parseToolArgs, type ToolRegistry } from "../tools/registry.js";
-import type { Tool, ToolContext } from "../tools/types.js";
+import type { Tool, ToolContext, ToolResult } from "../tools/types.js";
 
 import type { PermissionGate } from "../permissions/types.js";
 
@@ -14,12 +16,14 @@ export type { PermissionGate } from "../permissions/types.js";
  * allow rule and yolo; its allow skips the approval prompt but never a deny rule or read-only mode.
  */
 export interface ToolCallHooks {
-  before(call: { id: string; name: string }, args: unknown, signal: AbortSignal): Promise<{ verdict?: "allow" | "deny" | "ask"; reason?: string }>;
+  before(call: { id: string; name: string }, args: unknown, signal: AbortSignal): Promise<HookVerdict>;
   /** Text to add to the result the model reads (a PostToolUse hook's exit-2 feedback), if any. */
   after(call: { id: string; name: string }, args: unknown, outcome: ToolCallOutcome, signal: AbortSignal): Promise<string | undefined>;
   /** An approval is waiting for the user. */
   approvalWaiting(call: { id: string; name: string }, rule: string): void;
 }
+
+type FinalPhase = Extract<ToolCallPhase, { state: "done" | "error" | "denied" | "cancelled" }>;
 
 export interface ToolCallOutcome {
   content: string;
@@ -27,8 +31,9 @@ export interface ToolCallOutcome {
 }
 
 /**
- * One tool call's life: validating -> awaiting approval -> running -> done / error / cancelled.
- * Every failure becomes text the model can read; nothing here throws to the caller.
+ * One tool call's life (see tool-call-state): validating -> awaiting approval -> running -> done /
+ * error / denied / cancelled. Approval is settled in approval.ts; every failure becomes text the model
+ * can read, and nothing here throws to the caller.
  */
 export async function runToolCall(
   call: { id: string; name: string; arguments: string },
@@ -45,32 +50,6 @@ export async function runToolCall(
 ): Promise<ToolCallOutcome> {
   const { registry, gate, ctx, emit, hooks } = deps;
   let ranArgs: unknown;
-  const update = (state: ToolCallState, expected?: boolean) =>
-    emit({ type: "tool_update", id: call.id, name: call.name, state, ...(expected === undefined ? {} : { expected }) });
-  /**
-   * `denied`: refused by a rule, a hook, headless mode or the user (the model reads an error);
-   * `crash`: an error nobody expected, so the update says so.
-   */
-  const finish = async (
-    state: ToolCallOutcome["state"],
-    content: string,
-    display?: ToolDisplay,
-    how?: "denied" | "crash",
-  ): Promise<ToolCallOutcome> => {
-    // PostToolUse sees what ran, failed or not; a call that never ran has nothing to report.
-    if (hooks && ranArgs !== undefined && state !== "cancelled") {
-      const feedback = await hooks.after(call, ranArgs, { content, state }, ctx.signal);
-      if (feedback) content = `${content}\n\n${feedback}`;
-    }
-    // The final state first: a face commits the call when its result arrives.
-    if (how === "denied") update("denied");
-    else if (state === "error") update("error", how !== "crash");
-    else update(state);
-    emit({ type: "tool_result", id: call.id, name: call.name, state, content, display });
-    return { content, state };
-  };
-
-  const tool = registry.get(call.name);
   let parsedForEvent: unknown = call.arguments;
   try {
     parsedForEvent = JSON.parse(call.arguments || "{}");
@@ -78,81 +57,74 @@ export async function runToolCall(
     /* shown raw */
   }
   emit({ type: "tool_call", id: call.id, name: call.name, args: parsedForEvent, rawArgs: call.arguments });
-  update("validating");
-  if (!call.name.trim()) return finish("error", NAMELESS_TOOL_CALL(registry.names()));
-  if (!tool) {
-    return finish("error", `Unknown tool "${call.name}". Available tools: ${registry.names().join(", ")}.`);
-  }
+  const life = new ToolCallLifecycle(call, emit);
+
+  const finish = async (end: FinalPhase, content: string, display?: ToolDisplay): Promise<ToolCallOutcome> => {
+    const state = end.state === "denied" ? "error" : end.state;
+    // PostToolUse sees what ran, failed or not; a call that never ran has nothing to report.
+    if (hooks && ranArgs !== undefined && state !== "cancelled") {
+      const feedback = await hooks.after(call, ranArgs, { content, state }, ctx.signal);
+      if (feedback) content = `${content}\n\n${feedback}`;
+    }
+    // The final state first: a face commits the call when its result arrives.
+    life.to(end);
+    emit({ type: "tool_result", id: call.id, name: call.name, state, content, display });
+    return { content, state };
+  };
+  const failed = (content: string, display?: ToolDisplay) => finish({ state: "error", expected: true }, content, display);
+  const cancelled = (after?: ToolResult) =>
+    finish({ state: "cancelled" }, after ? `${INTERRUPTED_TOOL_RESULT}\n${after.content}` : INTERRUPTED_TOOL_RESULT, after?.display);
+
+  const tool = registry.get(call.name);
+  if (!call.name.trim()) return failed(NAMELESS_TOOL_CALL(registry.names()));
+  if (!tool) return failed(`Unknown tool "${call.name}". Available tools: ${registry.names().join(", ")}.`);
   const parsed = parseToolArgs(tool, call.arguments);
-  if (!parsed.ok) return finish("error", parsed.error);
+  if (!parsed.ok) return failed(parsed.error);
   const args = parsed.args;
 
-  if (ctx.signal.aborted) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
-  const hook: { verdict?: "allow" | "deny" | "ask"; reason?: string } = hooks ? await hooks.before(call, args, ctx.signal) : {};
-  if (ctx.signal.aborted) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
-  if (hook.verdict === "deny") return finish("error", HOOK_BLOCKED(hook.reason), undefined, "denied");
-  let verdict = gate.decide(tool, args);
-  if (verdict.action === "deny") return finish("error", `Permission denied: ${verdict.reason}`, undefined, "denied");
-  if (verdict.action === "ask" && (hook.verdict === "allow" || deps.turnAllows?.(tool, args))) verdict = { action: "allow", reason: "allowed by a hook or the command" };
-  if (verdict.action === "allow" && hook.verdict === "ask") verdict = { action: "ask", reason: hook.reason ?? "a PreToolUse hook asks for approval" };
-  if (verdict.action === "ask") {
-    const rule = gate.suggestRule(tool, args);
-    if (!deps.approve) return finish("error", HEADLESS_REFUSAL(tool.name, rule, verdict.reason), undefined, "denied");
-    const preview = (await safePreview(tool, args, ctx)) ?? { kind: "text" as const, text: call.arguments };
-    const request = { type: "approval_request" as const, id: call.id, name: tool.name, args, preview, suggestedRule: rule };
-    emit(request);
-    update("awaiting_approval");
-    hooks?.approvalWaiting(call, rule);
-    const answer = await Promise.race([deps.approve(request), aborted(ctx.signal)]);
-    if (!answer) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
-    if (answer.decision === "no") {
-      emit({ type: "approval_result", id: call.id, approved: false, reason: answer.reason });
-      const reason = answer.reason?.trim();
-      const why = reason ? ` The user said: ${/[.!?]$/.test(reason) ? reason : `${reason}.`}` : "";
-      return finish("error", `The user declined this ${tool.name} call.${why} Do not retry it unchanged.`, undefined, "denied");
-    }
-    if (answer.decision === "always") gate.remember(rule);
-    emit({ type: "approval_result", id: call.id, approved: true });
-  }
+  if (ctx.signal.aborted) return cancelled();
+  const hook = hooks ? await hooks.before(call, args, ctx.signal) : {};
+  if (ctx.signal.aborted) return cancelled();
+  const approval: ApprovalDeps = {
+    gate,
+    shell: ctx.shell,
+    approve: deps.approve,
+    signal: ctx.signal,
+    lifecycle: life,
+    emit,
+    waiting: (rule) => hooks?.approvalWaiting(call, rule),
+  };
+  const subject = { id: call.id, tool, args };
+  const preview = async () => (await safePreview(tool, args, ctx)) ?? { kind: "text" as const, text: call.arguments };
+  const first = await settleApproval(subject, { kind: "before_run", hook, turnAllows: deps.turnAllows, preview }, approval);
+  if (first.next === "cancel") return cancelled();
+  if (first.next === "deny") return finish({ state: "denied", by: first.by }, first.content);
 
   ranArgs = args;
-  update("running");
+  life.to({ state: "running", unsandboxed: false });
   // Commands can change any file: snapshot around an approved one so rewind covers it too.
   const snapshot = tool.kind === "exec" ? ctx.checkpoint?.beforeShell() : undefined;
   try {
     let result = await runWithSnapshot(tool, args, ctx, snapshot);
-    if (ctx.signal.aborted) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
+    if (ctx.signal.aborted) return cancelled(result);
     // The sandbox, not the command, was why it failed: someone at the keyboard may let it run outside.
-    if (result.display?.kind === "shell" && result.display.sandboxDenied && deps.approve && ctx.shell.sandbox) {
-      const request = {
-        type: "approval_request" as const,
-        id: call.id,
-        name: tool.name,
-        args,
-        preview: result.display,
-        suggestedRule: gate.suggestRule(tool, args),
-        escalation: true as const,
-      };
-      emit(request);
-      update("awaiting_approval");
-      hooks?.approvalWaiting(call, request.suggestedRule);
-      const answer = await Promise.race([deps.approve(request), aborted(ctx.signal)]);
-      if (!answer) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
-      emit({ type: "approval_result", id: call.id, approved: answer.decision !== "no", reason: answer.decision === "no" ? answer.reason : undefined });
-      if (answer.decision === "no") return finish("error", `${result.content}${ESCALATION_DECLINED}`, result.display, "denied");
-      // "always": the session's commands stop being sandboxed (the settings object is the session's own).
-      if (answer.decision === "always") ctx.shell.sandbox = false;
-      const unsandboxed = { ...ctx, shell: { ...ctx.shell, sandbox: false } };
-      update("running");
-      result = await runWithSnapshot(tool, args, unsandboxed, ctx.checkpoint?.beforeShell());
-      result = { ...result, content: `${ESCALATED_RUN}${result.content}` };
-      if (ctx.signal.aborted) return finish("cancelled", `${INTERRUPTED_TOOL_RESULT}\n${result.content}`, result.display);
+    if (result.stoppedBySandbox) {
+      const again = await settleApproval(subject, { kind: "sandbox_stopped", result }, approval);
+      if (again.next === "cancel") return cancelled(result);
+      if (again.next === "deny") return finish({ state: "denied", by: again.by }, again.content, result.display);
+      if (again.next === "unsandboxed") {
+        life.to({ state: "running", unsandboxed: true });
+        const unsandboxed = { ...ctx, shell: { ...ctx.shell, sandbox: false } };
+        result = await runWithSnapshot(tool, args, unsandboxed, ctx.checkpoint?.beforeShell());
+        result = { ...result, content: `${ESCALATED_RUN}${result.content}` };
+        if (ctx.signal.aborted) return cancelled(result);
+      }
     }
-    return finish(result.isError ? "error" : "done", result.content, result.display);
+    return result.isError ? failed(result.content, result.display) : finish({ state: "done" }, result.content, result.display);
   } catch (err) {
-    if (ctx.signal.aborted) return finish("cancelled", INTERRUPTED_TOOL_RESULT);
-    if (isExpectedError(err)) return finish("error", err.message);
-    return finish("error", `${tool.name} failed: ${(err as Error)?.message ?? String(err)}`, undefined, "crash");
+    if (ctx.signal.aborted) return cancelled();
+    if (isExpectedError(err)) return failed(err.message);
+    return finish({ state: "error", expected: false }, `${tool.name} failed: ${(err as Error)?.message ?? String(err)}`);
   }
 }
 
@@ -170,11 +142,4 @@ async function safePreview(tool: Tool, args: unknown, ctx: ToolContext): Promise
   } catch (err) {
     return { kind: "text", text: `(no preview: ${(err as Error).message})` };
   }
-}
-
-function aborted(signal: AbortSignal): Promise<null> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(null);
-    else signal.addEventListener("abort", () => resolve(null), { once: true });
-  });
 }

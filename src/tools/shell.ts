@@ -282,6 +282,7 @@ export const runShellTool = defineTool({
     return {
       content: `${note}${status}${body}${denial}`,
       isError: timedOut || interrupted,
+      ...(sandboxDenied ? { stoppedBySandbox: true } : {}),
       display: {
         kind: "shell",
         command: args.command,

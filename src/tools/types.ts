@@ -64,6 +64,11 @@ export interface ToolResult {
   display?: ToolDisplay;
   /** True when the tool failed in a way the model should read and correct. */
   isError?: boolean;
+  /**
+   * The sandbox, not the work, is why it failed (a command met the read-only file system or the
+   * missing network): the runner may offer to run it again outside. Typed here so nobody reads it from a display.
+   */
+  stoppedBySandbox?: boolean;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType> {

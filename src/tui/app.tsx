@@ -18,7 +18,8 @@ import {
   type ApprovalDecision,
   type PermissionMode,
 } from "../agent/session.js";
-import { APPROVAL_CHROME, ApprovalPrompt, previewLines, type ApprovalRequest } from "./approval.js";
+import { APPROVAL_CHROME, ApprovalPrompt, alwaysNote, previewLines, type ApprovalRequest } from "./approval.js";
+import { alwaysEffect } from "../agent/approval.js";
 import type { TurnSendOptions } from "./slash-commands.js";
 import { editInEditor, type OpenEditor } from "./editor.js";
 import { InputHistory } from "./history.js";
@@ -567,8 +568,8 @@ export function App({ session: initialSession, options = {}, history: historyPro
       approvalRef.current = null;
       setApproval(null);
       if (d.decision === "always") {
-        if (a.request.escalation) note("warn", "Commands run outside the sandbox for the rest of this session.");
-        else note("ok", `Won't ask again for ${a.request.suggestedRule} in this project.`);
+        const said = alwaysNote(alwaysEffect(a.request));
+        note(said.tone, said.text);
       }
       a.resolve(d);
     },

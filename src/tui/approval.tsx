@@ -4,7 +4,7 @@
  */
 import React, { memo, useCallback, useMemo, useRef, useState } from "react";
 import { Box, Text, useInput, type Key } from "ink";
-import type { AgentEvent } from "../agent/events.js";
+import { alwaysEffect, type AlwaysEffect, type ApprovalRequest } from "../agent/approval.js";
 import type { ApprovalDecision } from "../agent/session.js";
 import * as E from "./input-state.js";
 import { LinesView } from "./lines-view.js";
@@ -12,16 +12,23 @@ import { hardWrap, truncate, type Line } from "./text-layout.js";
 import { color, theme } from "./theme.js";
 import { displayRows, keyArgument, tailRows } from "./tool-view.js";
 
-export type ApprovalRequest = Extract<AgentEvent, { type: "approval_request" }>;
+export type { ApprovalRequest } from "../agent/approval.js";
 
 /** Rows the prompt takes besides the preview: borders, title, blank, 3 options, reason, hint. */
 export const APPROVAL_CHROME = 9;
 
 export function optionLabels(req: ApprovalRequest): string[] {
-  if (req.escalation) {
-    return ["Yes, run it again outside the sandbox", "Yes, and stop sandboxing commands for this session", "No, and tell the agent why"];
-  }
-  return ["Yes", `Yes, and don't ask again for ${req.suggestedRule} in this project`, "No, and tell the agent why"];
+  const always = alwaysEffect(req);
+  const alwaysLabel =
+    always.kind === "stop_sandboxing" ? "Yes, and stop sandboxing commands for this session" : `Yes, and don't ask again for ${always.rule} in this project`;
+  return [req.escalation ? "Yes, run it again outside the sandbox" : "Yes", alwaysLabel, "No, and tell the agent why"];
+}
+
+/** What the user is told after choosing "always": the effect the runner applies, in words. */
+export function alwaysNote(effect: AlwaysEffect): { tone: "warn" | "ok"; text: string } {
+  return effect.kind === "stop_sandboxing"
+    ? { tone: "warn", text: "Commands run outside the sandbox for the rest of this session." }
+    : { tone: "ok", text: `Won't ask again for ${effect.rule} in this project.` };
 }
 
 export function previewLines(req: ApprovalRequest, width: number, maxRows: number): Line[] {
