@@ -16,8 +16,10 @@ export interface SchedulerHost {
 export class ReflectionScheduler {
   private running: { ac: AbortController; done: Promise<void> } | null = null;
   private listeners = new Set<(e: AgentEvent) => void>();
-  /** This session's turns since its last pass began (a failing pass is not retried every turn). */
+  /** This session's turns since its last pass began (or since it opened). */
   private turnsSincePass = 0;
+  /** After a pass of its own the session waits `everyTurns` more turns, so a failing pass is not retried every turn. */
+  private passed = false;
 
   constructor(
     private host: SchedulerHost,
@@ -43,7 +45,8 @@ export class ReflectionScheduler {
     const s = this.host.schedule();
     if (s.mode !== "auto" || this.running) return;
     if (compacted) void this.start("compaction");
-    else if (this.turnsSincePass >= s.everyTurns && this.host.pendingTurns() >= s.everyTurns) void this.start("turns");
+    // Unreflected turns count whoever ran them: every 3rd one-shot -p run reflects.
+    else if ((!this.passed || this.turnsSincePass >= s.everyTurns) && this.host.pendingTurns() >= s.everyTurns) void this.start("turns");
   }
 
   /** A manual /compact evicted messages: reflect on them (automatic mode). */
@@ -55,6 +58,7 @@ export class ReflectionScheduler {
   start(trigger: ReflectionTrigger): Promise<void> {
     if (this.running) return this.running.done;
     this.turnsSincePass = 0;
+    this.passed = true;
     const ac = new AbortController();
     const done = (async () => {
       try {
