@@ -413,7 +413,15 @@ export class Agent implements AgentSession {
 
   async compact(signal?: AbortSignal) {
     const events: AgentEvent[] = [];
-    const result = await this.context.compact((e) => events.push(e), signal, true);
+    // Compaction rewrites the window: another writer's turn must not run meanwhile.
+    const lease = await acquireTurnLease(this.deps.store, this.conversationId, this.deps.agent.id, { signal, onWaiting: (m) => this.deps.notify(m) });
+    if (!lease) return null;
+    let result;
+    try {
+      result = await this.context.compact((e) => events.push(e), signal, true);
+    } finally {
+      lease.release();
+    }
     if (result) this.lastContextTokens = result.tokensAfter;
     // What left the window is distilled into memory too (when reflection is automatic).
     if (result && result.evicted > 0) this.scheduler.afterCompaction();
