@@ -146,8 +146,17 @@ function envInt(env: NodeJS.ProcessEnv, name: string, min: number): number | und
   return n;
 }
 
+/** `LETTA_CODE_REFLECTION=manual` (or off, auto): reflection's mode for this environment, e.g. a CI job that must not learn. */
+function envReflection(env: NodeJS.ProcessEnv): ConfigLayer["reflection"] {
+  const raw = env.LETTA_CODE_REFLECTION?.trim();
+  if (!raw) return undefined;
+  if (!REFLECTION_MODES.includes(raw as ReflectionMode)) throw new ConfigError(`LETTA_CODE_REFLECTION must be one of ${REFLECTION_MODES.join(", ")}, not "${raw}".`);
+  return { mode: raw as ReflectionMode };
+}
+
 export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
   return {
+    reflection: envReflection(env),
     requestTimeoutMs: envInt(env, "LETTA_CODE_TIMEOUT_MS", 1),
     maxRetries: envInt(env, "LETTA_CODE_MAX_RETRIES", 0),
     contextWindow: envInt(env, "LETTA_CODE_CONTEXT_WINDOW", 1),

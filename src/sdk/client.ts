@@ -12,7 +12,7 @@ import { ProtocolStream } from "../protocol/translate.js";
 
 /** Model settings default to the CLI's sources (LETTA_CODE_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, config files). */
 export interface ClientOptions
-  extends Pick<ConfigLayer, "model" | "baseURL" | "apiKey" | "contextWindow" | "maxSteps" | "maxRetries" | "embeddings"> {
+  extends Pick<ConfigLayer, "model" | "baseURL" | "apiKey" | "contextWindow" | "maxSteps" | "maxRetries" | "embeddings" | "reflection"> {
   /** An explicit `.letta` directory (absolute path). Default: `<project root>/.letta` of `cwd`. */
   dir?: string;
   /** Where to find the project when `dir` is not given (default: process.cwd()). */
@@ -86,6 +86,7 @@ export class LettaClient {
         maxSteps: opts.maxSteps,
         maxRetries: opts.maxRetries,
         embeddings: opts.embeddings,
+        reflection: opts.reflection,
       },
       onNotice: opts.onNotice,
       trusted: opts.trustProject,

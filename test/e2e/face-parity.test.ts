@@ -85,19 +85,19 @@ async function faceRun(run: (p: { root: string; home: string }) => Promise<void>
 
 const faces: Record<string, (p: { root: string; home: string }) => Promise<void>> = {
   "-p": async (p) => {
-    const r = await runCli(["-p", "/greet Ada", ...modelArgs()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    const r = await runCli(["-p", "/greet Ada", ...modelArgs()], { cwd: p.root, home: p.home, stdin: "ignore", env: { LETTA_CODE_REFLECTION: "" } });
     expect(r.stdout).toBe("Hello, Ada! I looked around first.\n");
   },
   "stream-json": async (p) => {
     const line = JSON.stringify({ type: "user", message: { role: "user", content: "/greet Ada" } });
-    const r = await runCli(["--input-format", "stream-json", "--output-format", "stream-json", ...modelArgs()], { cwd: p.root, home: p.home, stdin: `${line}\n` });
+    const r = await runCli(["--input-format", "stream-json", "--output-format", "stream-json", ...modelArgs()], { cwd: p.root, home: p.home, stdin: `${line}\n`, env: { LETTA_CODE_REFLECTION: "" } });
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.find((l) => l.type === "result")).toMatchObject({ result: "Hello, Ada! I looked around first." });
     // The reflection it ran by itself is in its stream too, outside any turn.
     expect(lines.some((l) => l.type === "reflection" && l.phase === "end" && l.status === "done")).toBe(true);
   },
   acp: async (p) => {
-    const child = spawn(process.execPath, [BIN, ...modelArgs(), "acp"], { cwd: p.root, env: cleanEnv(p.home), stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...modelArgs(), "acp"], { cwd: p.root, env: { ...cleanEnv(p.home), LETTA_CODE_REFLECTION: "" }, stdio: ["pipe", "pipe", "pipe"] });
     const exited = new Promise((r) => child.on("close", r));
     const updates: acp.SessionNotification[] = [];
     const app = acp.client({ name: "parity-editor" }).onNotification(acp.methods.client.session.update, ({ params }) => {
@@ -124,7 +124,7 @@ const faces: Record<string, (p: { root: string; home: string }) => Promise<void>
     await client.shutdown();
   },
   tui: async (p) => {
-    const project = Project.open({ cwd: p.root, env: cleanEnv(p.home), flags: { model: "scripted-model", baseURL: server.url } });
+    const project = Project.open({ cwd: p.root, env: { ...cleanEnv(p.home), LETTA_CODE_REFLECTION: "" }, flags: { model: "scripted-model", baseURL: server.url } });
     const session = project.session(project.resolveAgent());
     const exits: number[] = [];
     const r = render(

@@ -155,9 +155,13 @@ describe("letta-code reflect", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/reflection\.mode must be one of auto, manual, off/);
     writeFileSync(cfg, JSON.stringify({ reflection: { mode: "off" } }));
-    r = await runCli(["reflect", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    r = await runCli(["reflect", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", env: { LETTA_CODE_REFLECTION: "" } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/reflection is off/);
+    // The environment names the mode too, and a bad one is refused the same way.
+    r = await runCli(["reflect", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", env: { LETTA_CODE_REFLECTION: "never" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/LETTA_CODE_REFLECTION must be one of auto, manual, off, not "never"/);
   });
 
   it("an unknown --agent is a usage error listing the agents", async () => {

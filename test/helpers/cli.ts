@@ -31,6 +31,9 @@ export function cleanEnv(home: string): Record<string, string> {
     XDG_CONFIG_HOME: join(home, ".config"),
     XDG_CACHE_HOME: join(home, ".cache"),
     LETTA_CODE_EMBEDDING_PATH: join(home, "no-models"),
+    // A session reflects by itself every 3 turns, counted across runs: its requests would take scripted
+    // replies meant for turns. Tests of reflection set LETTA_CODE_REFLECTION ("" lets the config decide).
+    LETTA_CODE_REFLECTION: "manual",
   };
 }
 

@@ -15,7 +15,8 @@ const sent = () => JSON.stringify(server.requests.at(-1)!.body.messages);
 describe("SDK sessions", () => {
   it("userMessage continues a given session, forks one, and listSessions shows them", async () => {
     const dir = join(tempDir(), ".letta");
-    const client = createClient({ dir, model: "scripted-model", baseURL: server.url, embeddings: { localPath: join(tempDir(), "none") } });
+    // Reflection off: this test scripts every model reply of its turns (a session reflects every 3 turns by itself).
+    const client = createClient({ dir, model: "scripted-model", baseURL: server.url, embeddings: { localPath: join(tempDir(), "none") }, reflection: { mode: "manual" } });
     const agent = client.createAgent({ name: "sdk" });
     server.enqueue({ text: "about cats" });
     const first = await client.userMessage(agent.id, "tell me about cats");

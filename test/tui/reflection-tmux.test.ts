@@ -26,7 +26,7 @@ describe.skipIf(!tmux.present)(`reflection in the real TUI${tmux.note}`, () => {
       if (req.body.messages.some((m: { role: string }) => m.role === "tool")) return { text: "done" };
       return { toolCalls: [{ name: "core_memory_append", arguments: { label: "project", content: FACT, reason: "how to deploy" } }] };
     });
-    const env = { ...cleanEnv(p.home), TERM: "xterm-256color" };
+    const env = { ...cleanEnv(p.home), TERM: "xterm-256color", LETTA_CODE_REFLECTION: "" };
     const argv = [process.execPath, BIN, "--model", "scripted-model", "--base-url", server.url];
     const t = await TmuxSession.start({ command: cleanEnvCommand(argv, env), cwd: p.root, cols: 100, rows: 30 });
     await t.waitFor(TUI_READY, TUI_START_MS);
