@@ -1,10 +1,11 @@
 /** letta-code's public TypeScript API. */
 export { createClient, LettaClient } from "./sdk/client.js";
 export type { ClientOptions, AgentInfo, TurnMessage, TurnResult, UserMessageOptions, SessionSummary } from "./sdk/client.js";
-export type { AgentEvent, Usage, ToolDisplay } from "./agent/events.js";
 export { SCHEMA_VERSION as EVENT_SCHEMA_VERSION } from "./protocol/version.js";
-export type { PublicEvent, InitLine, ResultLine, OutputLine, InputLine } from "./protocol/schema.js";
-export type { AgentSession, ApprovalDecision, PermissionMode } from "./agent/session.js";
+// Public types only: the agent core's own AgentEvent (unstamped) and AgentSession (which streams
+// it, and which no public call hands out) stay internal so they may change without a version bump.
+export type { PublicEvent, InitLine, ResultLine, OutputLine, InputLine, Usage, ToolDisplay, ToolCallState, ApprovalRequest } from "./protocol/schema.js";
+export type { Approver, ApprovalDecision, PermissionMode } from "./agent/session.js";
 export type { Block, Passage, RecallMessage, PassageSearchOptions, MessageSearchOptions } from "./memory/access.js";
 export type { MemoryEvent } from "./memory/history-event.js";
 export type { MemoryActor, MemoryOrigin } from "./memory/origin.js";

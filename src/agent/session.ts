@@ -1,4 +1,4 @@
-import type { AgentEvent, ReflectionTrigger, Usage } from "./events.js";
+import type { AgentEvent, ApprovalRequest, ReflectionTrigger, Usage } from "./events.js";
 import type { MemoryAccess } from "../memory/access.js";
 import type { InstructionFile } from "./instructions.js";
 import type { RestorePlan, RewindOptions, RewindResult, TurnSummary } from "../checkpoints/types.js";
@@ -16,7 +16,7 @@ export type ApprovalDecision =
   | { decision: "always" }
   | { decision: "no"; reason?: string };
 
-export type Approver = (request: Extract<AgentEvent, { type: "approval_request" }>) => Promise<ApprovalDecision>;
+export type Approver = (request: ApprovalRequest) => Promise<ApprovalDecision>;
 
 export interface SendOptions {
   signal?: AbortSignal;

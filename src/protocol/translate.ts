@@ -1,5 +1,5 @@
-import type { AgentEvent } from "../agent/events.js";
-import type { Envelope, InitLine, PublicEvent, ResultLine } from "./schema.js";
+import type { Envelope, EventPayload } from "./events.js";
+import type { InitLine, PublicEvent, ResultLine } from "./schema.js";
 import { SCHEMA_VERSION } from "./version.js";
 
 type Unstamped<T> = T extends unknown ? Omit<T, keyof Envelope> : never;
@@ -30,13 +30,13 @@ export class ProtocolStream {
     return { schema_version: SCHEMA_VERSION, session_id: this.sessionId, turn_id: this.turn, seq: this.seq++, ts: new Date().toISOString() };
   }
 
-  event(e: AgentEvent): PublicEvent {
+  event(e: EventPayload): PublicEvent {
     if (e.type === "turn_start") {
       // A turn a hook blocked has no stored message: it still needs an id of its own.
       this.turn = e.turnId !== undefined ? String(e.turnId) : `local-${++this.localTurns}`;
       this.sessionId = e.conversationId;
     }
-    const out = { ...e, ...this.envelope() } as PublicEvent;
+    const out: PublicEvent = { ...e, ...this.envelope() };
     if (e.type === "done") {
       this.lastTurn = this.turn;
       this.turn = null;
@@ -45,7 +45,7 @@ export class ProtocolStream {
   }
 
   init(line: Unstamped<InitLine>): InitLine {
-    return { ...line, ...this.envelope() } as InitLine;
+    return { ...line, ...this.envelope() };
   }
 
   /** The result of the turn that just ended: it carries that turn's id, though `done` closed the turn. */

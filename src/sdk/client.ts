@@ -1,5 +1,5 @@
 import type { Agent } from "../agent/agent.js";
-import type { AgentEvent, Usage } from "../agent/events.js";
+import type { AgentEvent } from "../agent/events.js";
 import { Project } from "../agent/open-project.js";
 import { listConversations } from "../agent/conversations.js";
 import type { Approver, PermissionMode } from "../agent/session.js";
@@ -7,7 +7,7 @@ import type { Block, MessageSearchOptions, Passage, PassageSearchOptions, Recall
 import type { LoadProgress } from "../embeddings/types.js";
 import type { MemoryEvent } from "../memory/history-event.js";
 import type { ConfigLayer } from "../config/config.js";
-import type { PublicEvent } from "../protocol/schema.js";
+import type { PublicEvent, Usage } from "../protocol/schema.js";
 import { ProtocolStream } from "../protocol/translate.js";
 
 /** Model settings default to the CLI's sources (LETTA_CODE_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, config files). */
