@@ -29,8 +29,11 @@ export type ToolDisplay =
   | { kind: "plan"; steps: { step: string; status: "pending" | "in_progress" | "done" }[] };
 
 /** What started a reflection pass. */
-/** What a notice is about, for faces that show it differently (the TUI puts turn_waiting on its status line). */
-export type NoticeCode = "turn_waiting" | "turn_taken_over" | "picked_up";
+/**
+ * What a notice is about, for faces that show it differently (the TUI puts turn_waiting on its status
+ * line; `-p` prints turn_waiting and hook_failed on stderr even without --verbose).
+ */
+export type NoticeCode = "turn_waiting" | "turn_taken_over" | "picked_up" | "hook_failed";
 
 export type ReflectionTrigger = "turns" | "compaction" | "exit" | "manual" | "command" | "headless";
 

@@ -108,8 +108,11 @@ export const retryEvent = ev("retry", { attempt: z.number(), delayMs: z.number()
 export const usageEvent = ev("usage", { usage, contextTokens: z.number(), contextWindow: z.number() });
 export const noticeEvent = ev("notice", {
   message: z.string(),
-  /** Set for notices a program may act on: waiting for another writer's turn, taking over a dead one's, picking up what others appended. */
-  code: z.enum(["turn_waiting", "turn_taken_over", "picked_up"]).optional(),
+  /**
+   * Set for notices a program may act on: waiting for another writer's turn, taking over a dead one's,
+   * picking up what others appended, a hook that failed (a PreToolUse one blocked its call).
+   */
+  code: z.enum(["turn_waiting", "turn_taken_over", "picked_up", "hook_failed"]).optional(),
 });
 export const progressEvent = ev("progress", { what: z.string(), percent: z.number(), detail: z.string() });
 /** Also the reply to a malformed input line (`fatal: false`, the session goes on). */

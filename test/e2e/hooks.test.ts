@@ -103,15 +103,26 @@ describe("hooks", () => {
     expect(seen.tool_response.content).toContain("hello-from-tool");
   });
 
-  it("a hanging hook is killed at its timeout, shown, and the run goes on", async () => {
+  it("a hanging PreToolUse hook is killed at its timeout and blocks the call it guards, said on stderr without --verbose", async () => {
     const p = withUserHooks({ PreToolUse: hook("sleep 30", "", 1) });
     shellThenAnswer("touch ran-anyway");
     const t = Date.now();
-    const r = await runCli(["-p", "go", "--yolo", "--verbose", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    const r = await runCli(["-p", "go", "--yolo", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(r.code).toBe(0);
     expect(Date.now() - t).toBeLessThan(10_000);
+    expect(existsSync(join(p.root, "ran-anyway"))).toBe(false);
+    expect(r.stderr).toMatch(/^letta-code: PreToolUse hook "sleep 30" .* timed out after 1 s and was killed; the call it guards was blocked\.$/m);
+    expect(toolResults().at(-1)).toMatch(/Not run: .*timed out after 1 s/s);
+  });
+
+  it("a hanging or crashing hook of another event is killed and shown, and the run goes on (fails open)", async () => {
+    const p = withUserHooks({ PostToolUse: hook("sleep 30", "", 1), UserPromptSubmit: hook("kill -SEGV $$") });
+    shellThenAnswer("touch ran-anyway");
+    const r = await runCli(["-p", "go", "--yolo", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
     expect(existsSync(join(p.root, "ran-anyway"))).toBe(true);
-    expect(r.stderr).toMatch(/timed out after 1 s/);
+    expect(r.stderr).toMatch(/^letta-code: PostToolUse hook .* timed out after 1 s and was killed; going on without it\.$/m);
+    expect(r.stderr).toMatch(/^letta-code: UserPromptSubmit hook .* crashed \(killed by SIGSEGV\); going on without it\.$/m);
   });
 
   it("a failing hook (exit 1) is a visible warning, not a block", async () => {
