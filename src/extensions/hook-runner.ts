@@ -28,7 +28,7 @@ export type HookWarn = (message: string, code?: "hook_failed") => void;
 
 /** The user's own hooks run as the user; a project's are the repository's code (hook-process.ts). */
 export function hookOwner(h: HookSpec): HookOwner {
-  return h.scope === "user" ? "user" : "project";
+  return h.scope === "project" ? "project" : "user";
 }
 
 /** Events whose plain stdout (exit 0) goes into the model's context. */

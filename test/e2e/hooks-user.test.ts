@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,6 +99,31 @@ describe.skipIf(!bwrap.present)(`the user's hooks run as the user, outside the s
       const lines = r.stderr.split("\n").filter((l) => l.includes("missing-check.sh"));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^letta-code: PreToolUse hook .* could not start .*blocked/);
+    });
+
+    it("hooks in an untracked .letta/config.local.json are the user's too; a committed one is the repository's", async () => {
+      const p = setup({});
+      put(join(p.root, ".letta", "config.local.json"), JSON.stringify({ hooks: { UserPromptSubmit: hook('touch ~/local-hook-ran; echo "local context"') } }));
+      openUp(p.root, p.home);
+      server.enqueue({ text: "ok" });
+      let r = await runCli(["-p", "hi", "--sandbox", "on", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", wrap });
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(join(p.home, "local-hook-ran"))).toBe(true);
+      expect(server.requests.at(-1)!.body.messages.at(-1).content).toContain("local context");
+
+      // The same file committed to the repository: not the user's, so it waits for trust like config.json.
+      const q = setup({});
+      spawnSync("rm", ["-rf", join(q.root, ".git")]);
+      put(join(q.root, ".letta", "config.local.json"), JSON.stringify({ hooks: { UserPromptSubmit: hook("touch ~/committed-hook-ran") } }));
+      const git = (...args: string[]) => expect(spawnSync("git", args, { cwd: q.root, encoding: "utf8" }).status).toBe(0);
+      git("init", "-q");
+      git("add", "-f", ".letta/config.local.json");
+      openUp(q.root, q.home);
+      server.enqueue({ text: "ok" });
+      r = await runCli(["-p", "hi", "--sandbox", "on", "--verbose", ...model()], { cwd: q.root, home: q.home, stdin: "ignore", wrap });
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(join(q.home, "committed-hook-ran"))).toBe(false);
+      expect(r.stderr).toMatch(/config\.local\.json.*tracked by git/);
     });
   });
 });

@@ -152,21 +152,56 @@ describe("hooks", () => {
     expect(server.requests.length - start).toBe(4);
   });
 
-  it("a project's hooks run only once the project is trusted; untrusted they are named", async () => {
+  it("a project's hooks run only in a trusted project, once the user approved that exact set; a change asks again", async () => {
     const p = tempProject();
     mkdirSync(join(p.root, ".letta"));
-    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ hooks: { UserPromptSubmit: hook('touch "$CLAUDE_PROJECT_DIR/hooked"') } }));
-    server.enqueue({ text: "ok" });
-    let r = await runCli(["-p", "hi", "--verbose", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    const write = (command: string) => writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ hooks: { UserPromptSubmit: hook(command) } }));
+    write('touch "$CLAUDE_PROJECT_DIR/hooked"');
+    const run = (...extra: string[]) => {
+      server.enqueue({ text: "ok" });
+      return runCli(["-p", "hi", ...extra, ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    };
+    const cli = (...args: string[]) => runCli(args, { cwd: p.root, home: p.home, stdin: "ignore" });
+    let r = await run("--verbose");
     expect(r.code).toBe(0);
     expect(existsSync(join(p.root, "hooked"))).toBe(false);
     expect(r.stderr).toMatch(/not trusted.*hooks \["UserPromptSubmit"\]/);
 
-    expect((await runCli(["trust", "--yes"], { cwd: p.root, home: p.home, stdin: "ignore" })).code).toBe(0);
-    server.enqueue({ text: "ok" });
-    r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    // Trusted, but this set was never approved: headless says so once, without --verbose.
+    expect((await cli("trust", "--yes")).code).toBe(0);
+    r = await run();
+    expect(existsSync(join(p.root, "hooked"))).toBe(false);
+    expect(r.stderr.match(/not approved yet, so they do not run.*letta-code hooks approve/g)).toHaveLength(1);
+
+    const list = await cli("hooks", "list");
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/This project's hooks .*not approved yet, project trusted: they do not run/);
+    expect(list.stdout).toContain('UserPromptSubmit: touch "$CLAUDE_PROJECT_DIR/hooked"');
+    const approve = await cli("hooks", "approve");
+    expect(approve.code).toBe(0);
+    expect(approve.stdout).toContain('UserPromptSubmit: touch "$CLAUDE_PROJECT_DIR/hooked"');
+    r = await run();
     expect(r.code).toBe(0);
     expect(existsSync(join(p.root, "hooked"))).toBe(true);
+    expect(r.stderr).toBe("");
+    // The approval lives in the user's config directory, not in the project.
+    expect(existsSync(join(p.home, ".config", "letta-code", "hook-approvals.json"))).toBe(true);
+
+    write('touch "$CLAUDE_PROJECT_DIR/changed"');
+    r = await run();
+    expect(existsSync(join(p.root, "changed"))).toBe(false);
+    expect(r.stderr).toMatch(/changed since you decided on them, so they do not run/);
+    expect((await cli("hooks", "deny")).code).toBe(0);
+    r = await run();
+    expect(existsSync(join(p.root, "changed"))).toBe(false);
+    expect(r.stderr).toMatch(/do not run: you declined them/);
+  });
+
+  it("`hooks approve` with no project hooks is a usage error naming the files", async () => {
+    const p = tempProject();
+    const r = await runCli(["hooks", "approve"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/have no hooks to approve/);
   });
 
   it("SessionEnd hooks run when a -p run ends, with the reason", async () => {
