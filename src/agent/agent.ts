@@ -23,7 +23,7 @@ import { ToolRegistry } from "../tools/registry.js";
 import type { ShellSettings, Tool, ToolServerStatus, ToolSource } from "../tools/types.js";
 import type { InstructionFile } from "./instructions.js";
 import { decide } from "../permissions/policy.js";
-import { HookRunner } from "../extensions/hook-runner.js";
+import { HookRunner, type HookWarn } from "../extensions/hook-runner.js";
 import type { HookSpec } from "../extensions/hook-config.js";
 import { turnHooks } from "../extensions/turn-hooks.js";
 import type { Checkpoints } from "../checkpoints/checkpoints.js";
@@ -209,7 +209,7 @@ export class Agent implements AgentSession {
 
   private async preCompact(trigger: "manual" | "auto", emit: (e: AgentEvent) => void): Promise<void> {
     if (!this.hooks?.has("PreCompact")) return;
-    await this.hooks.run("PreCompact", { trigger, custom_instructions: "" }, { warn: (message) => emit({ type: "notice", message }) });
+    await this.hooks.run("PreCompact", { trigger, custom_instructions: "" }, { warn: (message, code) => emit({ type: "notice", message, ...(code ? { code } : {}) }) });
   }
 
   instructionFiles(): InstructionFile[] {
@@ -374,7 +374,7 @@ export class Agent implements AgentSession {
   }
 
   private loopDeps(emit: (e: AgentEvent) => void, opts: SendOptions) {
-    const warn = (message: string) => emit({ type: "notice", message });
+    const warn: HookWarn = (message, code) => emit({ type: "notice", message, ...(code ? { code } : {}) });
     const start = this.sessionStart;
     this.sessionStart = undefined;
     const hooks = this.hooks ? turnHooks(this.hooks, { projectRoot: this.deps.projectRoot, warn, sessionStart: () => start }) : undefined;

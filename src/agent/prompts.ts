@@ -96,6 +96,10 @@ export function USER_DECLINED(tool: string, reason?: string): string {
 export const HOOK_BLOCKED = (reason: string | undefined) =>
   `Not run: blocked by a PreToolUse hook the user configured.${reason ? `\n${reason}` : ""}\nDo not retry it unchanged.`;
 
+/** The reason a model reads when a PreToolUse guard could not run: the user must fix the hook, retrying will not help. */
+export const GUARD_FAILED = (failures: string[]) =>
+  `${failures.join("\n")}\nA guard that cannot run blocks what it guards. Tell the user their hook needs fixing; do not retry the call until it is.`;
+
 /** A PostToolUse hook's exit-2 feedback about a finished call. */
 export const POST_TOOL_FEEDBACK = (text: string) => `[PostToolUse hook feedback]\n${text}`;
 

@@ -117,8 +117,9 @@ export function eventPrinter(
     if (opts.progress) {
       const p = progressLine(e);
       if (p) err.write(`${p}\n`);
-    } else if (e.type === "notice" && e.code === "turn_waiting") {
-      // A run that seems to hang must say why, --verbose or not: another writer holds the conversation.
+    } else if (e.type === "notice" && (e.code === "turn_waiting" || e.code === "hook_failed")) {
+      // Said --verbose or not: a run that seems to hang (another writer holds the conversation), and a
+      // broken hook, which the user must hear about even when nothing else is printed.
       err.write(`letta-code: ${e.message}\n`);
     }
   };

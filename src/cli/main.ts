@@ -12,6 +12,7 @@ import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
 import { attachReflectCommand } from "./reflect-command.js";
 import { exitCodeAfterOutput, flushStdStreams, guardStdStreams } from "./std-streams.js";
 import { attachMcpCommand } from "./mcp-command.js";
+import { attachHooksCommand } from "./hooks-command.js";
 import { attachAcpCommand } from "../acp/command.js";
 
 function packageVersion(): string {
@@ -56,6 +57,7 @@ export async function main(argv: string[]): Promise<void> {
   attachRewindCommand(program, (c) => (code = c));
   attachSessionsCommand(program, (c) => (code = c));
   attachMcpCommand(program, (c) => (code = c));
+  attachHooksCommand(program, (c) => (code = c));
   attachAcpCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });

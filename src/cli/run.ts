@@ -10,6 +10,8 @@ import { StoreError, storeFailureMessage } from "../store/db.js";
 import { findProjectRoot } from "../config/project.js";
 import { resolveConfig } from "../config/config.js";
 import { projectRecord, setTrust, TrustRecordError } from "../trust/record.js";
+import { recordHookApproval } from "../trust/hook-approvals.js";
+import { projectHooksNotice } from "../extensions/hook-approval-text.js";
 
 /**
  * The TUI asks once per project, and only where the project's files ask for something elevating;
@@ -22,6 +24,18 @@ async function askTrustOnce(flags: ConfigLayer): Promise<void> {
   if (!elevating.length) return;
   const { askTrust } = await import("../tui/trust-prompt.js");
   setTrust(root, (await askTrust(root, elevating)) ? "trusted" : "untrusted");
+}
+
+/**
+ * A trusted project's hook set runs only once the user approved that exact set: the TUI asks before
+ * the chat opens, and the answer is remembered outside the project until the set changes.
+ */
+async function askHookApprovalOnce(flags: ConfigLayer): Promise<void> {
+  const root = findProjectRoot();
+  const set = resolveConfig({ projectRoot: root, flags }).hooks.project;
+  if (!set || set.state !== "pending") return;
+  const { askHookApproval } = await import("../tui/hook-approval.js");
+  recordHookApproval(root, (await askHookApproval(set)) ? "approved" : "denied", set.fingerprint);
 }
 
 /** Decide headless vs. interactive, open the project and run; returns the exit code. */
@@ -42,7 +56,10 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
   stdinPromise.catch(() => undefined);
   let project: Project | undefined;
   try {
-    if (interactive) await askTrustOnce(flags);
+    if (interactive) {
+      await askTrustOnce(flags);
+      await askHookApprovalOnce(flags);
+    }
     project = Project.open({
       flags,
       mcp: { configs: opts.mcpConfig, strict: opts.strictMcpConfig },
@@ -50,6 +67,9 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       // stderr here would tear through Ink's screen.
       onEmbeddingProgress: progress ? embeddingProgressPrinter() : undefined,
     });
+    const hookSet = project.config.hooks.project;
+    // Headless, nobody can approve: say once, --verbose or not, that the project's hooks were left out (--verbose shows it as a notice).
+    if (!interactive && !progress && hookSet && hookSet.state !== "approved") warn(projectHooksNotice(hookSet));
     const agent = project.resolveAgent(flags.agent);
     const conversation = {
       newConversation: opts.new,

@@ -2,7 +2,9 @@ import type { PermissionMode } from "../agent/session.js";
 import { checkpointSettings } from "../checkpoints/settings.js";
 import type { CheckpointSettings } from "../checkpoints/types.js";
 import type { EmbeddingSettings } from "../embeddings/types.js";
-import { parseHooksSection } from "../extensions/hook-config.js";
+import { parseHooksSection, type HookSpec } from "../extensions/hook-config.js";
+import { hookSetFingerprint, readHookApproval, type HookSetApproval } from "../trust/hook-approvals.js";
+import { isTrackedByGit } from "./git-tracked.js";
 import { parseServers, type ServerEntries } from "../mcp/config.js";
 import type { McpFlags } from "../mcp/plan.js";
 import { validateRules } from "../permissions/policy.js";
@@ -79,6 +81,8 @@ export interface ResolveOptions {
   cwd?: string;
   /** `letta-code serve`'s --port / --host / --token. */
   serve?: ServeSection;
+  /** The user's decision on the project's hook set. Default: from their record (outside the project). */
+  hookApproval?: HookSetApproval;
 }
 
 /**
@@ -97,6 +101,8 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
   const project = readConfigFile(projectConfigPath(root), "project");
   const local = readConfigFile(localConfigPath(root), "local");
   const mcpJson = readMcpJson(mcpJsonPath(root));
+  // config.local.json is this machine's, the user's own, unless the repository committed it.
+  const localIsUsers = local?.raw.hooks !== undefined && !isTrackedByGit(root, local.file);
 
   const elevating: ElevatingSetting[] = [];
   const refused: string[] = [];
@@ -105,7 +111,8 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
     if (!f) continue;
     const a = admitFile(f, trusted, user?.layer ?? {});
     applied.set(f, a.applied);
-    elevating.push(...a.elevating);
+    // The user's own hooks are not the project's to ask for: trust neither lists nor unlocks them.
+    elevating.push(...a.elevating.filter((e) => !(f === local && localIsUsers && e.key === "hooks")));
     for (const key of a.userOnly) refused.push(`${f.file}: "${key}" is read only from your own config (${userConfigPath(env)}); ignored here.`);
   }
   const settingsFiles = [user, project, local].flatMap((f) => (f ? [applied.get(f)!] : []));
@@ -161,7 +168,7 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
     permissions: { mode, allow: [...new Set(allow)], deny: [...new Set(deny)] },
     embeddings,
     reflection,
-    hooks: hooksSection([user, project, local], applied),
+    hooks: hooksSection({ user, project, local, localIsUsers }, applied, opts.hookApproval ?? readHookApproval(root, env)),
     mcp: mcpSection({ user, mcpJson, project }, applied, opts),
     checkpoints: checkpointSettings(settingsFiles.map((f) => f.raw.checkpoints), env),
     commands: { projectElevated: elevatingApplies("project", trusted) },
@@ -174,20 +181,42 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
   };
 }
 
-/** A file whose `hooks` the rule withheld is named, not parsed: its mistakes are the repository's business until trusted. */
-function hooksSection(files: (ConfigFile | undefined)[], applied: Map<ConfigFile, ConfigFile>): HooksSection {
+/**
+ * The user's hooks and an untracked config.local.json's always apply: they are the user's code. A
+ * project's (config.json, a config.local.json git tracks) only in a trusted project, and only once
+ * the user approved that exact set. A file whose `hooks` the trust rule withheld is named, not
+ * parsed: its mistakes are the repository's business until trusted.
+ */
+function hooksSection(
+  files: { user?: ConfigFile; project?: ConfigFile; local?: ConfigFile; localIsUsers: boolean },
+  applied: Map<ConfigFile, ConfigFile>,
+  approval: HookSetApproval | undefined,
+): HooksSection {
   const out: HooksSection = { hooks: [], warnings: [], skippedFiles: [] };
-  for (const f of files) {
-    if (f?.raw.hooks === undefined) continue;
-    const admitted = applied.get(f)!.raw.hooks;
-    if (admitted === undefined) {
-      out.skippedFiles.push(f.file);
-      continue;
-    }
-    const parsed = parseHooksSection(admitted, f.file, f.origin);
-    out.hooks.push(...parsed.hooks);
+  const read = (f: ConfigFile, raw: unknown, scope: HookSpec["scope"]) => {
+    const parsed = parseHooksSection(raw, f.file, scope);
     out.warnings.push(...parsed.warnings);
+    return parsed.hooks;
+  };
+  const { user, project, local } = files;
+  const own = local?.raw.hooks !== undefined && files.localIsUsers ? local : undefined;
+  if (user?.raw.hooks !== undefined) out.hooks.push(...read(user, user.raw.hooks, "user"));
+  const repo: HookSpec[] = [];
+  for (const f of [project, own ? undefined : local]) {
+    if (f?.raw.hooks === undefined) continue;
+    if (f === local) out.warnings.push(`${f.file} is tracked by git, so it is the repository's file, not yours: its hooks run only like .letta/config.json's.`);
+    const admitted = applied.get(f)!.raw.hooks;
+    if (admitted === undefined) out.skippedFiles.push(f.file);
+    else repo.push(...read(f, admitted, "project"));
   }
+  if (repo.length) {
+    const fingerprint = hookSetFingerprint(repo);
+    const decided = approval?.fingerprint === fingerprint ? approval.decision : undefined;
+    const set = { hooks: repo, fingerprint, state: decided ?? "pending", changed: !!approval && !decided } as const;
+    out.project = set;
+    if (set.state === "approved") out.hooks.push(...repo);
+  }
+  if (own) out.hooks.push(...read(own, own.raw.hooks, "local"));
   return out;
 }
 

@@ -9,12 +9,27 @@ import type { ServerEntries } from "../mcp/config.js";
 export type ConfigOrigin = "user" | "project" | "local";
 
 export interface HooksSection {
-  /** In order user, project, local; each hook keeps its scope (user hooks may later run outside the sandbox). */
+  /**
+   * The hooks that run, in order user, project, local. Scope `user` and `local` (an untracked
+   * config.local.json) are the user's own and run as the user; `project` ones (config.json, or a
+   * config.local.json git tracks) are the repository's and run sandboxed, and only approved.
+   */
   hooks: HookSpec[];
   /** Malformed entries of admitted files, each naming its file. */
   warnings: string[];
   /** Project files whose hooks were withheld because the project is not trusted (not even validated). */
   skippedFiles: string[];
+  /** A trusted project's hooks, which run only once the user approved this exact set (said once per run until then). */
+  project?: ProjectHookSet;
+}
+
+export interface ProjectHookSet {
+  hooks: HookSpec[];
+  /** Of the exact set (src/trust/hook-approvals.ts): what an approval is recorded against. */
+  fingerprint: string;
+  /** `pending`: never decided, or `changed` since the user decided. */
+  state: "approved" | "denied" | "pending";
+  changed: boolean;
 }
 
 export interface McpSection {

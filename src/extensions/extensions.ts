@@ -1,6 +1,7 @@
 import { discoverCommands, type CustomCommand } from "./commands.js";
 import type { HooksSection } from "../config/sections.js";
 import type { HookSpec } from "./hook-config.js";
+import { projectHooksNotice } from "./hook-approval-text.js";
 import { discoverSkills, type Skill } from "./skills.js";
 
 /** A project's hooks, custom commands and skills, found once when it is opened. */
@@ -25,6 +26,11 @@ export function loadExtensions(opts: { projectRoot: string; env?: NodeJS.Process
     skippedHookFiles: hooks.skippedFiles,
     commands: commands.commands,
     skills: skills.skills,
-    warnings: [...hooks.warnings, ...commands.warnings, ...skills.warnings],
+    warnings: [
+      ...hooks.warnings,
+      ...(hooks.project && hooks.project.state !== "approved" ? [projectHooksNotice(hooks.project)] : []),
+      ...commands.warnings,
+      ...skills.warnings,
+    ],
   };
 }

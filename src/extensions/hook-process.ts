@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { realpathSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { detectSandbox, wrapSandboxed } from "../permissions/sandbox.js";
 import type { ShellSettings } from "../tools/types.js";
 
@@ -15,15 +16,30 @@ export interface HookProcessResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** The signal that killed the hook's shell itself, if one did. */
+  signal?: NodeJS.Signals;
   /** Set when the hook could not be started (or was refused: sandbox required but missing). */
   error?: string;
   sandboxed: boolean;
   ms: number;
 }
 
-/** The shell command line, sandboxed like run_shell when the sandbox is on. */
-export async function planHookLaunch(command: string, root: string, shell: ShellSettings): Promise<{ file: string; args: string[]; sandboxed: boolean } | { error: string }> {
-  if (!shell.sandbox) return { file: "bash", args: ["-c", command], sandboxed: false };
+/**
+ * Whose code a hook is. The user's own (their config, an untracked config.local.json) runs as they
+ * would run it from their shell: outside the sandbox, with their environment, so a hook writing to
+ * ~/.claude or calling ~/bin/check.sh works. A project's hooks are the repository's code and run
+ * like its commands: sandboxed when the sandbox is on.
+ */
+export type HookOwner = "user" | "project";
+
+/** The shell command line: the user's hooks as they are, a project's sandboxed like run_shell when the sandbox is on. */
+export async function planHookLaunch(
+  command: string,
+  root: string,
+  shell: ShellSettings,
+  owner: HookOwner = "project",
+): Promise<{ file: string; args: string[]; sandboxed: boolean } | { error: string }> {
+  if (owner === "user" || !shell.sandbox) return { file: "bash", args: ["-c", command], sandboxed: false };
   const status = await detectSandbox();
   if (status.available) {
     const [file, ...args] = wrapSandboxed(command, root, status.bwrap);
@@ -40,7 +56,7 @@ export async function planHookLaunch(command: string, root: string, shell: Shell
 export async function runHookProcess(
   command: string,
   input: string,
-  opts: { projectRoot: string; timeoutMs: number; shell: ShellSettings; env?: Record<string, string>; signal?: AbortSignal },
+  opts: { projectRoot: string; timeoutMs: number; shell: ShellSettings; owner?: HookOwner; env?: Record<string, string>; signal?: AbortSignal },
 ): Promise<HookProcessResult> {
   const started = performance.now();
   let root = opts.projectRoot;
@@ -49,7 +65,8 @@ export async function runHookProcess(
   } catch {
     // keep the given path; spawn reports it
   }
-  const launch = await planHookLaunch(command, root, opts.shell);
+  const owner = opts.owner ?? "project";
+  const launch = await planHookLaunch(command, root, opts.shell, owner);
   const base = { stdout: "", stderr: "", timedOut: false, exitCode: null };
   if ("error" in launch) return { ...base, error: launch.error, sandboxed: false, ms: performance.now() - started };
   return new Promise((resolve) => {
@@ -63,7 +80,7 @@ export async function runHookProcess(
         // Its own process group: a timeout kills what the hook started too.
         detached: true,
         stdio: ["pipe", "pipe", "pipe"],
-        env: { ...process.env, CLAUDE_PROJECT_DIR: root, LETTA_PROJECT_DIR: root, LETTA_CODE: "1", ...opts.env },
+        env: { ...hookEnv(owner), CLAUDE_PROJECT_DIR: root, LETTA_PROJECT_DIR: root, LETTA_CODE: "1", ...opts.env },
       });
     } catch (e) {
       return resolve({ ...base, error: (e as Error).message, sandboxed: launch.sandboxed, ms: performance.now() - started });
@@ -75,6 +92,7 @@ export async function runHookProcess(
         // already gone
       }
     };
+    let died: NodeJS.Signals | undefined;
     const finish = (exitCode: number | null, error?: string) => {
       if (settled) return;
       settled = true;
@@ -82,7 +100,7 @@ export async function runHookProcess(
       opts.signal?.removeEventListener("abort", onAbort);
       child.stdout?.destroy();
       child.stderr?.destroy();
-      resolve({ exitCode, ...out, timedOut, error, sandboxed: launch.sandboxed, ms: performance.now() - started });
+      resolve({ exitCode, ...out, timedOut, ...(died ? { signal: died } : {}), error, sandboxed: launch.sandboxed, ms: performance.now() - started });
     };
     const stop = () => {
       kill("SIGTERM");
@@ -103,7 +121,9 @@ export async function runHookProcess(
     child.stderr!.on("data", collect("stderr"));
     child.on("error", (e) => finish(null, e.message));
     child.on("exit", (code, signal) => {
-      const exitCode = code ?? (signal ? 128 : null);
+      // As a shell reports a child killed by a signal: 128 + its number.
+      const exitCode = code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : null);
+      if (signal) died = signal;
       // Pipes may still be held by a background child: read what is there, then stop.
       child.on("close", () => finish(exitCode));
       setTimeout(() => finish(exitCode), DRAIN_MS).unref();
@@ -112,4 +132,15 @@ export async function runHookProcess(
     child.stdin!.on("error", () => undefined);
     child.stdin!.end(input);
   });
+}
+
+/**
+ * The environment a hook starts with, the one place it is built. The user's hooks get the user's
+ * whole environment, as Claude Code gives them. A project's hooks get the same today.
+ * MERGE(child-env): a project's hooks are repository code; build their environment from the
+ * child-environment policy (src/config/child-env.ts) here, like run_shell's.
+ */
+export function hookEnv(owner: HookOwner): NodeJS.ProcessEnv {
+  if (owner === "user") return { ...process.env };
+  return { ...process.env };
 }

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import type { ShellSettings } from "../tools/types.js";
 import { matchesTool, type HookEvent, type HookSpec } from "./hook-config.js";
-import { runHookProcess, type HookProcessResult } from "./hook-process.js";
+import { runHookProcess, type HookOwner, type HookProcessResult } from "./hook-process.js";
 
 export type PermissionVerdict = "allow" | "deny" | "ask";
 
@@ -16,6 +16,19 @@ export interface HookOutcome {
   permissionReason?: string;
   /** Text for the model: plain stdout (UserPromptSubmit, SessionStart) or `additionalContext`. */
   context: string[];
+  /**
+   * Hooks that could not give a verdict: they did not start, timed out or crashed (each named, with
+   * why). A PreToolUse guard in this state blocks its call; other events go on without it.
+   */
+  failed: string[];
+}
+
+/** A warning about a hook; `hook_failed` ones are shown in every face, `-p` without --verbose included. */
+export type HookWarn = (message: string, code?: "hook_failed") => void;
+
+/** The user's own hooks run as the user; a project's are the repository's code (hook-process.ts). */
+export function hookOwner(h: HookSpec): HookOwner {
+  return h.scope === "project" ? "project" : "user";
 }
 
 /** Events whose plain stdout (exit 0) goes into the model's context. */
@@ -50,15 +63,16 @@ export class HookRunner {
 
   /**
    * Run the event's hooks with `fields` added to the common input. Failures (a crash, a timeout,
-   * an unexpected exit code, unreadable JSON) are passed to `warn` and never stop the run.
+   * an unexpected exit code, unreadable JSON) are passed to `warn` and never throw; the ones that
+   * left no verdict are in `failed` too, for the caller to fail closed on.
    */
   async run(
     event: HookEvent,
     fields: Record<string, unknown>,
-    opts: { toolName?: string; signal?: AbortSignal; warn: (message: string) => void },
+    opts: { toolName?: string; signal?: AbortSignal; warn: HookWarn },
   ): Promise<HookOutcome> {
     const hooks = this.matching(event, opts.toolName);
-    const outcome: HookOutcome = { ran: hooks.length, context: [] };
+    const outcome: HookOutcome = { ran: hooks.length, context: [], failed: [] };
     if (!hooks.length) return outcome;
     const input = JSON.stringify({
       session_id: this.opts.sessionId(),
@@ -69,7 +83,13 @@ export class HookRunner {
     });
     const results = await Promise.all(
       hooks.map((h) =>
-        runHookProcess(h.command, input, { projectRoot: this.opts.projectRoot, timeoutMs: h.timeoutMs, shell: this.opts.shell, signal: opts.signal }),
+        runHookProcess(h.command, input, {
+          projectRoot: this.opts.projectRoot,
+          timeoutMs: h.timeoutMs,
+          shell: this.opts.shell,
+          owner: hookOwner(h),
+          signal: opts.signal,
+        }),
       ),
     );
     // Interrupted: the hooks were killed on purpose, nothing to report or decide.
@@ -96,18 +116,24 @@ function interpret(
   outcome: HookOutcome,
   blocks: string[],
   reasons: string[],
-  warn: (m: string) => void,
+  warn: HookWarn,
 ): void {
   const name = describeHook(hook);
-  if (r.error) return warn(`${name} could not run: ${r.error}. Going on without it.`);
-  if (r.timedOut) return warn(`${name} timed out after ${hook.timeoutMs / 1000} s and was killed. Going on without it.`);
   const stderr = r.stderr.trim();
+  const broken = brokenHook(hook, r, stderr);
+  if (broken) {
+    outcome.failed.push(`${name} ${broken}`);
+    // A guard that cannot run must not let through what it guards: Claude Code fails open here, we do not.
+    const then = event === "PreToolUse" ? "the call it guards was blocked" : "going on without it";
+    return warn(`${name} ${broken}; ${then}.`, "hook_failed");
+  }
   if (r.exitCode === 2) {
     blocks.push(stderr || `blocked by ${name} (it gave no reason on stderr)`);
     return;
   }
   if (r.exitCode !== 0) {
-    return warn(`${name} failed (exit code ${r.exitCode})${stderr ? `: ${firstLines(stderr)}` : ""}. Going on.`);
+    // Claude Code's contract: any other exit code is the hook's own non-blocking error, which hooks written for it rely on.
+    return warn(`${name} failed (exit code ${r.exitCode})${stderr ? `: ${firstLines(stderr)}` : ""}. Going on.`, "hook_failed");
   }
   const stdout = r.stdout.trim();
   if (!stdout) return;
@@ -133,7 +159,7 @@ function readJson(
   outcome: HookOutcome,
   blocks: string[],
   reasons: string[],
-  warn: (m: string) => void,
+  warn: HookWarn,
 ): void {
   const reason = typeof json.reason === "string" ? json.reason : undefined;
   if (typeof json.systemMessage === "string" && json.systemMessage.trim()) warn(`${name}: ${json.systemMessage.trim()}`);
@@ -155,6 +181,21 @@ function readJson(
   // `continue: false` means "stop here": for a Stop hook that is what happens anyway (a block would mean go on).
   if (json.continue === false && event !== "Stop") blocks.push(typeof json.stopReason === "string" ? json.stopReason : reason || `stopped by ${name}`);
   if (typeof specific.additionalContext === "string" && specific.additionalContext.trim()) outcome.context.push(specific.additionalContext.trim());
+}
+
+/**
+ * Why a hook left no verdict, if it did: it could not be started (a spawn error, or the shell's 126
+ * "not executable" / 127 "not found"), it timed out, or it died of a signal (the shell reports 128+n).
+ * A hook that ran and exited 1 did give one: Claude Code's non-blocking error.
+ */
+function brokenHook(hook: HookSpec, r: HookProcessResult, stderr: string): string | undefined {
+  const said = stderr ? `: ${firstLines(stderr, 1)}` : "";
+  if (r.error) return `could not start: ${r.error}`;
+  if (r.timedOut) return `timed out after ${hook.timeoutMs / 1000} s and was killed`;
+  if (r.exitCode === 126 || r.exitCode === 127) return `could not start (exit code ${r.exitCode})${said}`;
+  if (r.signal) return `crashed (killed by ${r.signal})${said}`;
+  if (r.exitCode === null || r.exitCode >= 128) return `crashed (${r.exitCode === null ? "no exit code" : `exit code ${r.exitCode}: killed by a signal`})${said}`;
+  return undefined;
 }
 
 function firstLines(s: string, n = 3): string {

@@ -1,7 +1,8 @@
 import type { TurnHooks } from "../agent/loop.js";
 import { hookContextSection, POST_TOOL_FEEDBACK } from "../agent/prompts.js";
-import type { HookRunner } from "./hook-runner.js";
+import type { HookRunner, HookWarn } from "./hook-runner.js";
 import { hookToolInput } from "./hook-runner.js";
+import { GUARD_FAILED } from "../agent/prompts.js";
 
 /**
  * The loop's view of the user's hooks for one turn. `warn` reaches the user (a notice in the
@@ -9,7 +10,7 @@ import { hookToolInput } from "./hook-runner.js";
  */
 export function turnHooks(
   runner: HookRunner,
-  opts: { projectRoot: string; warn: (m: string) => void; sessionStart?: () => "startup" | "clear" | undefined },
+  opts: { projectRoot: string; warn: HookWarn; sessionStart?: () => "startup" | "clear" | undefined },
 ): TurnHooks {
   const warn = opts.warn;
   const hooks: TurnHooks = {};
@@ -43,6 +44,8 @@ export function turnHooks(
           { toolName: call.name, signal, warn },
         );
         if (r.blocked !== undefined) return { verdict: "deny", reason: r.blocked };
+        // Fail closed: a guard that did not start, hung or crashed gave no verdict, and no verdict is not an allow.
+        if (r.failed.length) return { verdict: "deny", reason: GUARD_FAILED(r.failed) };
         return { verdict: r.permission, reason: r.permissionReason };
       },
       async after(call, args, outcome, signal) {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -45,8 +46,8 @@ const elevatingSections: {
   { kind: "sandbox off", config: { sandbox: false }, key: "sandbox", view: (c) => c.sandbox, untrusted: "auto", trusted: false },
   { kind: "sandbox network", config: { sandbox: { network: true } }, key: "sandbox.network", view: (c) => c.sandboxNetwork, untrusted: false, trusted: true },
   { kind: "embedding download host", config: { embeddings: { remoteHost: "http://evil.example/" } }, key: "embeddings.remoteHost", view: (c) => c.embeddings.remoteHost, untrusted: undefined, trusted: "http://evil.example/" },
-  { kind: "hooks", config: { hooks }, key: "hooks", view: (c) => c.hooks.hooks.map((h) => [h.command, h.scope]), untrusted: [], trusted: [["echo hi", "project"]] },
-  { kind: "hooks (config.local.json keeps its scope)", file: ".letta/config.local.json", config: { hooks }, key: "hooks", view: (c) => c.hooks.hooks.map((h) => [h.command, h.scope]), untrusted: [], trusted: [["echo hi", "local"]] },
+  // Trusted, a project's hooks still wait for the user's approval of the exact set (below).
+  { kind: "hooks", config: { hooks }, key: "hooks", view: (c) => [c.hooks.hooks.length, c.hooks.project?.state], untrusted: [0, undefined], trusted: [0, "pending"] },
   { kind: "MCP servers", config: { mcpServers: servers }, key: "mcpServers", view: (c) => planOf(c).start.map((s) => s.name), untrusted: [], trusted: ["repo"] },
   { kind: "permission mode (config.local.json)", file: ".letta/config.local.json", config: { permissions: { mode: "accept-edits" } }, key: "permissions.mode", view: (c) => c.permissions.mode, untrusted: undefined, trusted: "accept-edits" },
 ];
@@ -61,6 +62,29 @@ describe("the trust rule, one for every section", () => {
       for (const c of [p.untrusted, p.trusted]) expect(c.trust.elevating.map((e) => [e.key, e.file])).toEqual([[row.key, join(p.root, file)]]);
     });
   }
+
+  it("a trusted project's hooks run once the user approved that exact set; a changed set waits again", () => {
+    const p = project({ ".letta/config.json": { hooks } });
+    const set = p.trusted.hooks.project!;
+    const run = (fingerprint: string) =>
+      resolveConfig({ projectRoot: p.root, env: { HOME: p.home }, trusted: true, hookApproval: { decision: "approved", fingerprint, at: "" } }).hooks;
+    expect(run(set.fingerprint).hooks.map((h) => [h.command, h.scope])).toEqual([["echo hi", "project"]]);
+    const other = run("0000000000000000");
+    expect(other.hooks).toEqual([]);
+    expect(other.project).toMatchObject({ state: "pending", changed: true });
+  });
+
+  it("an untracked config.local.json's hooks are the user's: they apply untrusted, scope local, and are not elevating; a tracked one is the project's", () => {
+    const p = project({ ".letta/config.local.json": { hooks } });
+    expect(p.untrusted.hooks.hooks.map((h) => [h.command, h.scope])).toEqual([["echo hi", "local"]]);
+    expect(p.untrusted.trust.elevating).toEqual([]);
+    expect(spawnSync("bash", ["-c", "git init -q && git add -f .letta/config.local.json"], { cwd: p.root }).status).toBe(0);
+    const tracked = resolveConfig({ projectRoot: p.root, env: { HOME: p.home }, trusted: false });
+    expect(tracked.hooks.hooks).toEqual([]);
+    expect(tracked.hooks.skippedFiles).toEqual([join(p.root, ".letta", "config.local.json")]);
+    expect(tracked.hooks.warnings[0]).toMatch(/tracked by git/);
+    expect(tracked.trust.elevating.map((e) => e.key)).toEqual(["hooks"]);
+  });
 
   it("an untrusted project's withheld hook file is named, not parsed (its mistakes are not reported)", () => {
     const p = project({ ".letta/config.json": { hooks: { NoSuchEvent: [] } } });

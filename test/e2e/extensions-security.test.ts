@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -42,6 +43,9 @@ describe.each(users)("what a cloned repository cannot do $who", ({ wrap }) => {
     put(join(p.root, ".letta", "config.json"), JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: "command", command: "touch hook-ran" }] }] } }));
     put(join(p.root, ".letta", "config.local.json"), JSON.stringify({ hooks: { SessionStart: [{ hooks: [{ type: "command", command: "touch local-hook-ran" }] }] } }));
     put(join(p.root, ".claude", "commands", "x.md"), "!`touch snippet-ran`\n");
+    // As a clone brings it: committed. (An untracked config.local.json is the user's own: hooks-user.test.ts.)
+    rmSync(join(p.root, ".git"), { recursive: true });
+    expect(spawnSync("bash", ["-c", "git init -q && git add -f .letta/config.local.json"], { cwd: p.root }).status).toBe(0);
     openUp(p.root);
     server.enqueue({ text: "ok" }, { text: "ok" });
     let r = await runCli(["-p", "hi", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", wrap });
