@@ -126,6 +126,7 @@ async function statuses(ctx: Ctx): Promise<{ status: ToolServerStatus; config?: 
   const manager = new McpManager(plan, {
     projectRoot: ctx.root,
     env: ctx.env,
+    environment: config.shellEnvironmentPolicy,
     startupTimeoutMs: config.mcpStartupTimeoutMs,
     toolTimeoutMs: config.mcpToolTimeoutMs,
     notice: () => undefined,

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 import { detectSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, wrapSandboxed } from "../permissions/sandbox.js";
-import { commandEnvironment } from "../config/credentials.js";
+import { childEnvironment } from "../config/child-env.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
 import { supervisedArgs } from "./supervise.js";
 import { describeBinary, OutputSniffer } from "./binary.js";
@@ -103,6 +103,14 @@ export function resetShellNotices(): void {
   fallback = new ShellProcesses();
 }
 
+/** The policy's environment with our hints on top, except where the user `set` a name themselves. */
+function commandEnv(ctx: ToolContext, hints: Record<string, string>): Record<string, string> {
+  const policy = ctx.shell.environment;
+  const env = childEnvironment(policy, process.env);
+  for (const [k, v] of Object.entries(hints)) if (!(policy && k in policy.set)) env[k] = v;
+  return env;
+}
+
 interface Launch {
   file: string;
   args: string[];
@@ -188,7 +196,7 @@ export const runShellTool = defineTool({
       reject: false,
       stripFinalNewline: false,
       encoding: "buffer",
-      env: commandEnvironment(process.env, launch.sandboxed ? SANDBOX_ENV : NON_INTERACTIVE_ENV),
+      env: commandEnv(ctx, launch.sandboxed ? SANDBOX_ENV : NON_INTERACTIVE_ENV),
       extendEnv: false,
     });
     // A failed write to the lifeline (the supervisor is gone) is no error of ours.
