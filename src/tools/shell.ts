@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
-import { detectSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, wrapSandboxed } from "../permissions/sandbox.js";
+import { detectSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, sandboxedLaunch } from "../permissions/sandbox.js";
 import { childEnvironment } from "../config/child-env.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
 import { supervisedArgs } from "./supervise.js";
@@ -116,14 +116,17 @@ interface Launch {
   args: string[];
   sandboxed: boolean;
   note: string;
+  /** After the command exited: undo what the sandbox left on the host. */
+  release?: () => void;
 }
 
 async function planLaunch(command: string, ctx: ToolContext, root: string): Promise<Launch> {
   if (!ctx.shell.sandbox) return { file: "bash", args: supervisedArgs(command), sandboxed: false, note: "" };
   const status = await detectSandbox();
   if (status.available) {
-    const [file, ...args] = wrapSandboxed(command, root, status.bwrap, { network: ctx.shell.network ?? false });
-    return { file, args, sandboxed: true, note: "" };
+    const { argv, release } = sandboxedLaunch(command, root, status.bwrap, { network: ctx.shell.network ?? false });
+    const [file, ...args] = argv;
+    return { file: file!, args, sandboxed: true, note: "", release };
   }
   if (processesOf(ctx).firstNotice("sandbox-missing")) {
     const fallback = ctx.shell.allowUnsandboxed
@@ -261,6 +264,7 @@ export const runShellTool = defineTool({
       ctx.signal.removeEventListener("abort", onAbort);
       if (pid !== undefined) processes.untrack(pid);
       sub.stdin?.destroy();
+      launch.release?.();
     }
     // The group's other members may outlive the shell after a kill; make sure they go too.
     if ((timedOut || interrupted) && pid !== undefined) {
