@@ -369,7 +369,7 @@ export class Project {
   /** How shell commands (run_shell, hooks, command snippets) run in this project. */
   shellSettings(): ShellSettings {
     const c = this.config;
-    return { sandbox: c.sandbox !== false, allowUnsandboxed: c.sandbox === "auto", network: c.sandboxNetwork };
+    return { sandbox: c.sandbox !== false, allowUnsandboxed: c.sandbox === "auto", network: c.sandboxNetwork, environment: c.shellEnvironmentPolicy };
   }
 
   /** A notice for the user, shown in the running turn (or the next one). */
@@ -397,6 +397,7 @@ export class Project {
     return (this.mcpManager = new McpManager(plan, {
       projectRoot: this.root,
       env,
+      environment: this.config.shellEnvironmentPolicy,
       startupTimeoutMs: this.config.mcpStartupTimeoutMs,
       toolTimeoutMs: this.config.mcpToolTimeoutMs,
       notice: (m) => this.notice(m),

@@ -10,6 +10,7 @@ import type { McpFlags } from "../mcp/plan.js";
 import { validateRules } from "../permissions/policy.js";
 import { admitFile, elevatingApplies, type ElevatingSetting } from "../trust/project-settings.js";
 import { projectRecord } from "../trust/record.js";
+import { parsePolicy, type ShellEnvironmentPolicy } from "./child-env.js";
 import { readConfigFile, readMcpJson, type ConfigFile } from "./config-files.js";
 import {
   DEFAULT_BASE_URL,
@@ -55,6 +56,8 @@ export interface ResolvedConfig {
   team?: TeamSection;
   /** Only from the user's own config and `letta-code serve`'s flags. */
   serve?: ServeSection;
+  /** What the model's commands, MCP servers and project hooks inherit; only from the user's own config. */
+  shellEnvironmentPolicy: ShellEnvironmentPolicy;
   /** Which files were read, for `--verbose` and error messages. */
   sources: string[];
   /** Where the endpoint came from: shown when a (trusted) project moved it. */
@@ -174,6 +177,7 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
     commands: { projectElevated: elevatingApplies("project", trusted) },
     team: user ? teamFor(user.raw.team, user.file, root) : undefined,
     serve: serveSettings(user?.raw.serve, user?.file, opts.serve),
+    shellEnvironmentPolicy: parsePolicy(user?.raw.shellEnvironmentPolicy, user?.file),
     sources: [user, project, local].flatMap((f) => (f ? [f.file] : [])),
     baseURLSource,
     trust: { trusted, elevating },

@@ -4,10 +4,11 @@ import { ConfigError, projectConfigPath, resolveConfig, userConfigPath, type Res
 import { serverNames, writeServer } from "../config/server-file-edit.js";
 import type { ToolServerStatus } from "../tools/types.js";
 import { recordApproval, readApprovals } from "./approvals.js";
-import { MCP_JSON, transportOf, type McpServerConfig } from "./config.js";
+import { MCP_JSON, transportOf, visible, type McpServerConfig } from "./config.js";
 import { McpManager } from "./manager.js";
 import { fingerprint, type ApprovalDecision } from "./merge.js";
 import { loadMcpPlan } from "./plan.js";
+import { describeVariable, serverVariables } from "./variables.js";
 
 /** Exit codes as the rest of the CLI uses them. */
 const OK = 0;
@@ -112,7 +113,16 @@ export function mcpDecide(name: string, decision: ApprovalDecision): number {
   if ("invalid" in entry) return usage(entry.invalid);
   recordApproval(ctx.root, name, decision, fingerprint(entry), ctx.env);
   out(`${decision} project MCP server "${name}" for ${ctx.root}: ${describe(entry)}`);
+  printVariables(entry, ctx.env);
   return OK;
+}
+
+/** The user's variables the server's config names, values masked: what approving hands it. */
+function printVariables(c: McpServerConfig, env: NodeJS.ProcessEnv): void {
+  const vars = serverVariables(c, env);
+  if (!vars.length) return;
+  out("  variables it receives from your environment:");
+  for (const v of vars) out(`    ${describeVariable(v)}`);
 }
 
 function describe(c: McpServerConfig): string {
@@ -126,6 +136,7 @@ async function statuses(ctx: Ctx): Promise<{ status: ToolServerStatus; config?: 
   const manager = new McpManager(plan, {
     projectRoot: ctx.root,
     env: ctx.env,
+    environment: config.shellEnvironmentPolicy,
     startupTimeoutMs: config.mcpStartupTimeoutMs,
     toolTimeoutMs: config.mcpToolTimeoutMs,
     notice: () => undefined,
@@ -174,6 +185,9 @@ export async function mcpGet(name: string): Promise<number> {
     out(`${name} (${scope})`);
     out(`  transport: ${transportOf(entry)}`);
     out(`  ${"url" in entry ? `url: ${entry.url}` : `command: ${describe(entry)}`}`);
+    const given = "url" in entry ? Object.keys(entry.headers ?? {}).map((k) => `header ${k}`) : Object.keys(entry.env ?? {}).map((k) => `env ${k}`);
+    if (given.length) out(`  sets: ${visible(given.join(", "))}`);
+    printVariables(entry, ctx.env);
     if (scope === "project") {
       const a = readApprovals(ctx.root, ctx.env)[name];
       out(`  approval: ${!a ? "not decided yet" : a.fingerprint === fingerprint(entry) ? a.decision : `${a.decision}, but the config changed since`}`);

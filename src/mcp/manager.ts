@@ -1,3 +1,4 @@
+import { childEnvironment, type ShellEnvironmentPolicy } from "../config/child-env.js";
 import type { Tool, ToolServerStatus, ToolSource } from "../tools/types.js";
 import { expandServer, transportOf } from "./config.js";
 import { McpConnection } from "./connection.js";
@@ -10,6 +11,8 @@ export const DEFAULT_MCP_TOOL_TIMEOUT_MS = 120_000;
 export interface McpManagerOptions {
   projectRoot: string;
   env: NodeJS.ProcessEnv;
+  /** What a stdio server inherits of `env` (the shell's policy); its own `env` entries apply on top. */
+  environment?: ShellEnvironmentPolicy;
   startupTimeoutMs?: number;
   toolTimeoutMs?: number;
   /** One-time messages for the user (TUI notice, `notice` event, stderr with --verbose). */
@@ -71,7 +74,9 @@ export class McpManager implements ToolSource {
 
   /** Start one more server (the user approved it in this session). */
   add(server: PlannedServer): void {
-    const { config, missing } = expandServer(server.config, this.opts.env);
+    const { config: expanded, missing } = expandServer(server.config, this.opts.env);
+    // The SDK would pass only a few names of its choosing; the user's policy decides instead.
+    const config = "url" in expanded ? expanded : { ...expanded, env: { ...childEnvironment(this.opts.environment, this.opts.env), ...expanded.env } };
     this.skipped = this.skipped.filter((s) => s.name !== server.name);
     if (missing.length) {
       const reason = `environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not set`;

@@ -166,6 +166,29 @@ export function readOnlyInProject(root: string): string[] {
   return out;
 }
 
+/**
+ * `.git` at the project root when there is none: a command could `git init` there and set
+ * `core.fsmonitor` or a hook, which the next git on the host (the user's, or ours) would run. A
+ * read-only empty tmpfs stands in its place. bwrap makes the mount point on the host, as an empty
+ * directory; see `sandboxedLaunch` for taking it away again. A root the command cannot write to
+ * needs nothing (and bwrap could not make the mount point there).
+ */
+function missingGitDir(root: string): string | undefined {
+  const git = path.join(root, ".git");
+  try {
+    fs.lstatSync(git);
+    return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") return undefined;
+  }
+  try {
+    fs.accessSync(root, fs.constants.W_OK);
+  } catch {
+    return undefined;
+  }
+  return git;
+}
+
 /** With network allowed, name resolution must survive the private /run (systemd-resolved keeps resolv.conf there). */
 function resolverUnderRun(): string[] {
   try {
@@ -181,25 +204,64 @@ function resolverUnderRun(): string[] {
  * argv running `command` with a read-only view of the system, a writable project, a private /tmp
  * and /run, no capabilities and (unless `opts.network`) no network. The project's .letta/ stays
  * read-only: it is the memory store the agent process has open, and only the memory tools should
- * change it. .git/ stays read-only: hooks and config (core.fsmonitor, …) run code the next time the
- * user runs git outside the sandbox.
+ * change it. .git/ stays read-only, and a missing one cannot be made: hooks and config
+ * (core.fsmonitor, …) run code the next time the user runs git outside the sandbox.
  */
 export function wrapSandboxed(command: string, projectRoot: string, bwrap = "bwrap", opts: SandboxOptions = {}): string[] {
-  let root = path.resolve(projectRoot);
+  return sandboxArgv(command, realRoot(projectRoot), bwrap, opts).argv;
+}
+
+function realRoot(projectRoot: string): string {
+  const root = path.resolve(projectRoot);
   try {
-    root = fs.realpathSync(root);
+    return fs.realpathSync(root);
   } catch {
     // Keep the lexical path; bwrap will report it if it does not exist.
+    return root;
   }
+}
+
+/** Sandboxes of this process standing on a `.git` placeholder, per placeholder path. */
+const placeholderUsers = new Map<string, number>();
+
+/**
+ * `wrapSandboxed`, plus `release()` to call once the command has exited: the last sandbox of this
+ * process on a `.git` placeholder removes it, if it is still the empty directory bwrap made (the
+ * user may have run `git init` on the host meanwhile). Without the call the empty directory stays,
+ * still read-only to the next sandbox: safe, just untidy.
+ */
+export function sandboxedLaunch(command: string, projectRoot: string, bwrap = "bwrap", opts: SandboxOptions = {}): { argv: string[]; release: () => void } {
+  const { argv, placeholder } = sandboxArgv(command, realRoot(projectRoot), bwrap, opts);
+  if (!placeholder) return { argv, release: () => undefined };
+  placeholderUsers.set(placeholder, (placeholderUsers.get(placeholder) ?? 0) + 1);
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    const left = (placeholderUsers.get(placeholder) ?? 1) - 1;
+    if (left > 0) return void placeholderUsers.set(placeholder, left);
+    placeholderUsers.delete(placeholder);
+    try {
+      if (fs.lstatSync(placeholder).isDirectory() && fs.readdirSync(placeholder).length === 0) fs.rmdirSync(placeholder);
+    } catch {
+      // Already gone, or no longer ours to remove.
+    }
+  };
+  return { argv, release };
+}
+
+function sandboxArgv(command: string, root: string, bwrap: string, opts: SandboxOptions): { argv: string[]; placeholder?: string } {
   const argv = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
   // /tmp and /run before the project bind: a project under either must not be hidden by the fresh
   // tmpfs. /run holds daemons' sockets (dbus, databases), reachable even without a network.
   argv.push("--tmpfs", "/tmp", "--tmpfs", "/run", "--bind", root, root);
   for (const p of [...readOnlyInProject(root), ...userStateInProject(root)]) argv.push("--ro-bind", p, p);
+  const placeholder = missingGitDir(root);
+  if (placeholder) argv.push("--tmpfs", placeholder, "--remount-ro", placeholder);
   if (!opts.network) argv.push("--unshare-net");
   else argv.push(...resolverUnderRun());
   argv.push(...ISOLATION, "--die-with-parent", "--new-session", "--chdir", root, "bash", "-c", command);
-  return argv;
+  return { argv, placeholder };
 }
 
 // What commands print when the sandbox, not the command, is why they failed.

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
+import { HOST_GIT_ENV, hostGitArgs } from "./host-git.js";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -129,7 +130,7 @@ function translate(pattern: string, dialect: "pcre" | "rust"): string | null {
  * (one per file searched) into a pipe each wake this process, which on two cores costs about as much CPU as
  * the search itself. Null when it could not run, was stopped, or printed more than MAX_OUTPUT.
  */
-function run(cmd: string, args: string[], cwd: string, signal: AbortSignal): Promise<{ code: number; out: string } | null> {
+function run(cmd: string, args: string[], cwd: string, signal: AbortSignal, env?: Record<string, string>): Promise<{ code: number; out: string } | null> {
   let fd: number;
   const file = path.join(os.tmpdir(), `letta-grep-${process.pid}-${randomBytes(6).toString("hex")}`);
   try {
@@ -147,7 +148,7 @@ function run(cmd: string, args: string[], cwd: string, signal: AbortSignal): Pro
       if (!unlinked) tryUnlink(file);
       resolve(r);
     };
-    const child = spawn(cmd, args, { cwd, signal, stdio: ["ignore", fd, "ignore"] });
+    const child = spawn(cmd, args, { cwd, signal, stdio: ["ignore", fd, "ignore"], ...(env ? { env: { ...process.env, ...env } } : {}) });
     // A missing program or an abort ('close' may follow; the first settles it).
     child.on("error", () => done(null));
     child.on("close", (code) => {
@@ -276,15 +277,12 @@ async function gitGrep(req: NativeGrepRequest): Promise<NativeGrep | null> {
   // Pathspec globs have no braces; picomatch's would be read literally.
   if (req.glob && /[{}]/.test(req.glob)) return null;
   const spec = req.glob ? `:(glob)${req.baseRel ? `${req.baseRel}/` : ""}${req.glob}` : req.baseRel || ".";
+  const safety = await hostGitArgs(req.root);
+  const git = (args: string[]) => run("git", [...safety, ...args], req.root, req.signal, HOST_GIT_ENV);
   const [listing, found] = await Promise.all([
     // Tracked files with the size the index last saw (--debug: no stat per file from here) and untracked ones (?).
-    run("git", ["ls-files", "-t", "--debug", "--cached", "--others", "--exclude-standard", "--", spec], req.root, req.signal),
-    run(
-      "git",
-      ["grep", "--threads", searchThreads(), "-z", "--count", "-I", "--untracked", "--perl-regexp", ...(req.ignoreCase ? ["--ignore-case"] : []), "-e", toPcre(req.pattern)!, "--", spec],
-      req.root,
-      req.signal,
-    ),
+    git(["ls-files", "-t", "--debug", "--cached", "--others", "--exclude-standard", "--", spec]),
+    git(["grep", "--threads", searchThreads(), "-z", "--count", "-I", "--untracked", "--perl-regexp", ...(req.ignoreCase ? ["--ignore-case"] : []), "-e", toPcre(req.pattern)!, "--", spec]),
   ]);
   // Outside a repository (or a regex PCRE rejects) git exits 128; 1 is "no match".
   if (!listing || listing.code !== 0 || !found || (found.code !== 0 && found.code !== 1)) return null;
@@ -321,7 +319,7 @@ async function gitGrep(req: NativeGrepRequest): Promise<NativeGrep | null> {
   for (const rel of unsearched) counts.delete(rel);
   // Which tracked files are gone from the working tree costs git a stat per file: asked only when printed.
   const fileCount = async () => {
-    const gone = await run("git", ["ls-files", "-z", "--deleted", "--", spec], req.root, req.signal);
+    const gone = await git(["ls-files", "-z", "--deleted", "--", spec]);
     if (!gone || gone.code !== 0) return files.filter((f) => fs.existsSync(path.join(req.root, f))).length;
     return files.length - new Set(parseList(gone.out).filter((f) => present.has(f))).size;
   };

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
-import { detectSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, wrapSandboxed } from "../permissions/sandbox.js";
-import { commandEnvironment } from "../config/credentials.js";
+import { detectSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, sandboxedLaunch } from "../permissions/sandbox.js";
+import { childEnvironment } from "../config/child-env.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
 import { supervisedArgs } from "./supervise.js";
 import { describeBinary, OutputSniffer } from "./binary.js";
@@ -103,19 +103,30 @@ export function resetShellNotices(): void {
   fallback = new ShellProcesses();
 }
 
+/** The policy's environment with our hints on top, except where the user `set` a name themselves. */
+function commandEnv(ctx: ToolContext, hints: Record<string, string>): Record<string, string> {
+  const policy = ctx.shell.environment;
+  const env = childEnvironment(policy, process.env);
+  for (const [k, v] of Object.entries(hints)) if (!(policy && k in policy.set)) env[k] = v;
+  return env;
+}
+
 interface Launch {
   file: string;
   args: string[];
   sandboxed: boolean;
   note: string;
+  /** After the command exited: undo what the sandbox left on the host. */
+  release?: () => void;
 }
 
 async function planLaunch(command: string, ctx: ToolContext, root: string): Promise<Launch> {
   if (!ctx.shell.sandbox) return { file: "bash", args: supervisedArgs(command), sandboxed: false, note: "" };
   const status = await detectSandbox();
   if (status.available) {
-    const [file, ...args] = wrapSandboxed(command, root, status.bwrap, { network: ctx.shell.network ?? false });
-    return { file, args, sandboxed: true, note: "" };
+    const { argv, release } = sandboxedLaunch(command, root, status.bwrap, { network: ctx.shell.network ?? false });
+    const [file, ...args] = argv;
+    return { file: file!, args, sandboxed: true, note: "", release };
   }
   if (processesOf(ctx).firstNotice("sandbox-missing")) {
     const fallback = ctx.shell.allowUnsandboxed
@@ -188,7 +199,7 @@ export const runShellTool = defineTool({
       reject: false,
       stripFinalNewline: false,
       encoding: "buffer",
-      env: commandEnvironment(process.env, launch.sandboxed ? SANDBOX_ENV : NON_INTERACTIVE_ENV),
+      env: commandEnv(ctx, launch.sandboxed ? SANDBOX_ENV : NON_INTERACTIVE_ENV),
       extendEnv: false,
     });
     // A failed write to the lifeline (the supervisor is gone) is no error of ours.
@@ -253,6 +264,7 @@ export const runShellTool = defineTool({
       ctx.signal.removeEventListener("abort", onAbort);
       if (pid !== undefined) processes.untrack(pid);
       sub.stdin?.destroy();
+      launch.release?.();
     }
     // The group's other members may outlive the shell after a kill; make sure they go too.
     if ((timedOut || interrupted) && pid !== undefined) {

@@ -4,6 +4,7 @@ import type { ToolDisplay } from "../agent/events.js";
 import type { MemoryAccess } from "../memory/access.js";
 import type { MemoryActor } from "../memory/origin.js";
 import type { ShellProcesses } from "./shell-processes.js";
+import type { ShellEnvironmentPolicy } from "../config/child-env.js";
 
 /** Permission class: decides whether a call runs freely, asks, or is refused (see permissions/policy). */
 export type ToolKind = "read" | "write" | "exec" | "memory";
@@ -15,6 +16,8 @@ export interface ShellSettings {
   allowUnsandboxed: boolean;
   /** Let sandboxed commands reach the network (default false: no network inside the sandbox). */
   network?: boolean;
+  /** What commands inherit of letta-code's environment (default: all but secret-looking names). */
+  environment?: ShellEnvironmentPolicy;
 }
 
 /**

@@ -101,8 +101,8 @@ export function elevatingApplies(origin: ConfigOrigin, trusted: boolean): boolea
   return origin === "user" || trusted;
 }
 
-/** Sections only the user's own config may set, trusted project or not: see TeamSection and ServeSection. */
-export const USER_ONLY_KEYS = ["team", "serve"] as const;
+/** Sections only the user's own config may set, trusted project or not: see TeamSection, ServeSection and ShellEnvironmentPolicy. */
+export const USER_ONLY_KEYS = ["team", "serve", "shellEnvironmentPolicy"] as const;
 
 export interface AdmittedFile {
   /** What of the file applies: all of it, or (untrusted) its harmless part; never a user-only section. */

@@ -6,6 +6,7 @@
 import React from "react";
 import { Text } from "ink";
 import { visible, type McpServerConfig } from "../mcp/config.js";
+import { describeVariable, serverVariables } from "../mcp/variables.js";
 import { theme } from "./theme.js";
 import { askYesNo, YesNoPrompt } from "./yes-no-prompt.js";
 
@@ -24,11 +25,12 @@ const extras = (c: McpServerConfig): string[] => {
 
 export function McpApprovalPrompt({ server, onAnswer }: { server: McpApprovalQuestion; onAnswer: (approved: boolean) => void }) {
   const more = extras(server.config);
+  const variables = serverVariables(server.config, process.env);
   return (
     <YesNoPrompt
       title={`This project wants to start the MCP server "${server.name}"`}
       options={["Yes, start this server", "No, never start it"]}
-      footer={`Remembered for this project (asked again if its command changes) · \`letta-code mcp approve|deny ${server.name}\``}
+      footer={`Remembered for this project (asked again if its command or variables change) · \`letta-code mcp approve|deny ${server.name}\``}
       onAnswer={onAnswer}
     >
       <Text>
@@ -38,6 +40,13 @@ export function McpApprovalPrompt({ server, onAnswer }: { server: McpApprovalQue
         <Text key={i} color={theme.warn}>
           {"  "}
           {line}
+        </Text>
+      ))}
+      {variables.length > 0 && <Text>It receives these variables of yours:</Text>}
+      {variables.map((v) => (
+        <Text key={v.name} color={theme.warn}>
+          {"  "}
+          {describeVariable(v)}
         </Text>
       ))}
       <Text dimColor>It comes from the project's files: start it only if you trust what it runs.</Text>

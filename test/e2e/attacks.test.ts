@@ -1,11 +1,17 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { runCli, tempProject } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
+import { BWRAP_INSTALL, requireProgram } from "../helpers/requires.js";
+
+const bwrap = requireProgram("bwrap", BWRAP_INSTALL);
+const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+/** Root, and (when we are root) nobody too: what holds must not depend on root's rights. */
+const users: { who: string; wrap?: string[] }[] = [{ who: "as the current user" }, ...(process.getuid?.() === 0 ? [{ who: "as nobody", wrap: NOBODY }] : [])];
 
 // Each test is an attack a cloned, hostile repository can make with files it ships and a model it
 // has talked into its plan; each asserts what the user would notice if the attack worked.
@@ -147,5 +153,77 @@ describe("an untrusted project's 'stricter' settings that are looser than the us
     const r = await runCli(["-p", "hi", "--yolo", ...model()], { cwd: p.root, home: p.home, env: { PATH: bin }, stdin: "ignore" });
     expect(r.code).toBe(0);
     expect(existsSync(join(p.root, "pwned"))).toBe(false);
+  });
+});
+
+describe.each(users)("a project that is not a git repository, $who", ({ wrap }) => {
+  /** The project and HOME handed to nobody, so its own git trusts what it made (safe.directory). */
+  function notARepository() {
+    const p = tempProject();
+    rmSync(join(p.root, ".git"), { recursive: true });
+    writeFileSync(join(p.root, "a.txt"), "needle\n");
+    if (wrap) {
+      const own = (d: string) => {
+        chownSync(d, 65534, 65534);
+        for (const e of readdirSync(d)) {
+          const f = join(d, e);
+          if (lstatSync(f).isDirectory()) own(f);
+          else chownSync(f, 65534, 65534);
+        }
+      };
+      own(p.root);
+    }
+    return p;
+  }
+  const markers = (root: string) => ["FSMONITOR-RAN", "HOOK-RAN", "FILTER-RAN"].filter((m) => existsSync(join(root, m)));
+  /** What a command sets in a `.git` it made, for the next git run on the host. */
+  const plant = [
+    "git config core.fsmonitor \"touch $PWD/FSMONITOR-RAN; false\"",
+    "mkdir -p hooks && printf '#!/bin/sh\\ntouch HOOK-RAN\\n' > hooks/post-index-change && chmod +x hooks/post-index-change",
+    "git config core.hooksPath hooks",
+    "git config filter.evil.clean \"touch $PWD/FILTER-RAN; cat\" && echo '* filter=evil' > .gitattributes",
+  ].join(" && ");
+
+  it.skipIf(!bwrap.present)(`a sandboxed command cannot create .git for letta-code's own git to run later${bwrap.note}`, async () => {
+    const p = notARepository();
+    server.enqueue(
+      { toolCalls: [{ name: "run_shell", arguments: { command: `git init -q 2>&1; ${plant}; ls -a` } }] },
+      { toolCalls: [{ name: "grep", arguments: { pattern: "needle" } }] },
+      { text: "done" },
+    );
+    const r = await runCli(["-p", "set up git", "--yolo", "--sandbox", "on", ...model()], {
+      cwd: p.root,
+      home: p.home,
+      env: { LETTA_CODE_GREP_BACKEND: "git" },
+      stdin: "ignore",
+      wrap,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const shell = server.requests.at(-2)!.body.messages.filter((m: { role: string }) => m.role === "tool").at(-1)?.content as string;
+    expect(shell).toContain("Read-only file system");
+    expect(lastToolResult()).toContain("a.txt");
+    expect(markers(p.root)).toEqual([]);
+    // The read-only stand-in bwrap needed is gone again: no empty .git is left in the user's project.
+    expect(existsSync(join(p.root, ".git"))).toBe(false);
+  });
+
+  it("a .git made outside the sandbox cannot make letta-code's own git run its fsmonitor, hooks or filters", async () => {
+    const p = notARepository();
+    // The user ran this one unsandboxed: it is theirs. What it leaves in .git must not run again, unasked, from our search.
+    server.enqueue(
+      { toolCalls: [{ name: "run_shell", arguments: { command: `git init -q && git add a.txt && ${plant}` } }] },
+      { toolCalls: [{ name: "grep", arguments: { pattern: "needle" } }] },
+      { text: "done" },
+    );
+    const r = await runCli(["-p", "set up git", "--yolo", "--sandbox", "off", ...model()], {
+      cwd: p.root,
+      home: p.home,
+      env: { LETTA_CODE_GREP_BACKEND: "git" },
+      stdin: "ignore",
+      wrap,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastToolResult()).toContain("a.txt");
+    expect(markers(p.root)).toEqual([]);
   });
 });

@@ -297,6 +297,42 @@ describe("project-scoped servers (trust)", () => {
   });
 });
 
+describe("the user's variables a project server's config names", () => {
+  it("mcp get and mcp approve show them (values masked), and a change in them asks again", async () => {
+    const p = tempProject();
+    const marker = join(p.root, "started.pid");
+    const write = (env: Record<string, string>) =>
+      writeFileSync(join(p.root, ".mcp.json"), JSON.stringify({ mcpServers: { repo: testServer("serve", { MCP_PIDFILE: marker, ...env }) } }));
+    write({ GH: "${GITHUB_TOKEN}", MODE: "${REPO_MODE:-dev}" });
+    const env = { GITHUB_TOKEN: "ghp_do_not_show", AWS_SECRET_ACCESS_KEY: "aws_do_not_show" };
+    const cli = (args: string[]) => runCli(args, { cwd: p.root, home: p.home, env, stdin: "ignore" });
+
+    let r = await cli(["mcp", "get", "repo"]);
+    expect(r.stdout).toMatch(/sets: env MCP_PIDFILE, env GH, env MODE/);
+    expect(r.stdout).toMatch(/GITHUB_TOKEN=•••• → env GH/);
+    expect(r.stdout).toMatch(/REPO_MODE \(not set\) → env MODE/);
+    expect(r.stdout).not.toContain("ghp_do_not_show");
+
+    r = await cli(["mcp", "approve", "repo"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/variables it receives from your environment:\n\s+GITHUB_TOKEN=•••• → env GH/);
+    llm.enqueue({ text: "started" });
+    r = await cli(["-p", "hi", "--verbose", ...model()]);
+    expect(r.stderr).not.toMatch(/"repo" \(project\) skipped/);
+    expect(existsSync(marker)).toBe(true);
+
+    // Same command, one more of the user's secrets asked for: approved no longer.
+    write({ GH: "${GITHUB_TOKEN}", MODE: "${REPO_MODE:-dev}", AWS: "${AWS_SECRET_ACCESS_KEY}" });
+    llm.enqueue({ text: "skipped" });
+    r = await cli(["-p", "hi", "--verbose", ...model()]);
+    expect(r.stderr).toMatch(/"repo" \(project\) skipped: project server changed since you decided/);
+    r = await cli(["mcp", "get", "repo"]);
+    expect(r.stdout).toMatch(/approval: approved, but the config changed since/);
+    expect(r.stdout).toMatch(/AWS_SECRET_ACCESS_KEY=•••• → env AWS/);
+    expect(r.stdout).not.toContain("aws_do_not_show");
+  });
+});
+
 describe("letta-code mcp", () => {
   it("add, list, get and remove servers; bad input exits 2 with a clear message", async () => {
     const p = tempProject();

@@ -3,7 +3,8 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
-import { detectSandbox, resetSandboxDetection, wrapSandboxed } from "../../src/permissions/sandbox.js";
+import { spawnSync } from "node:child_process";
+import { detectSandbox, resetSandboxDetection, sandboxedLaunch, wrapSandboxed } from "../../src/permissions/sandbox.js";
 import { resetShellNotices, runShellTool } from "../../src/tools/shell.js";
 import type { ToolContext } from "../../src/tools/types.js";
 import { BWRAP_INSTALL, requireProgram } from "../helpers/requires.js";
@@ -77,6 +78,35 @@ describe("the sandbox's argv", () => {
     expect(argv).not.toContain("--unshare-net");
     for (const flag of ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--disable-userns"]) expect(argv).toContain(flag);
     expect(argv.join(" ")).toContain("--cap-drop ALL");
+  });
+});
+
+describe.skipIf(!bwrap.present)(`a project without .git${bwrap.note}`, () => {
+  const run = (argv: string[]) => spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+
+  it("gets a read-only stand-in, taken away by the last sandbox that stood on it", async () => {
+    await requireBwrap();
+    const a = sandboxedLaunch("git init -q . 2>&1; mkdir .git/hooks 2>&1; echo done", root, "bwrap");
+    const b = sandboxedLaunch("true", root, "bwrap");
+    const r = run(a.argv);
+    expect(r.stdout).toContain("Read-only file system");
+    expect(r.stdout).toContain("done");
+    expect(fs.readdirSync(path.join(root, ".git"))).toEqual([]);
+    a.release();
+    // Another sandbox of this process still stands on it.
+    expect(fs.existsSync(path.join(root, ".git"))).toBe(true);
+    b.release();
+    b.release();
+    expect(fs.existsSync(path.join(root, ".git"))).toBe(false);
+  });
+
+  it("keeps a .git the user made on the host meanwhile", async () => {
+    await requireBwrap();
+    const launch = sandboxedLaunch("true", root, "bwrap");
+    expect(run(launch.argv).status).toBe(0);
+    fs.writeFileSync(path.join(root, ".git", "HEAD"), "ref: refs/heads/main\n");
+    launch.release();
+    expect(fs.readFileSync(path.join(root, ".git", "HEAD"), "utf8")).toContain("main");
   });
 });
 
