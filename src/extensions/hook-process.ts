@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { constants as osConstants } from "node:os";
-import { detectSandbox, wrapSandboxed } from "../permissions/sandbox.js";
+import { detectSandbox, sandboxedLaunch } from "../permissions/sandbox.js";
+import { childEnvironment } from "../config/child-env.js";
 import type { ShellSettings } from "../tools/types.js";
 
 /** What a hook may print that we keep (each stream); the rest is counted, not stored. */
@@ -38,12 +39,14 @@ export async function planHookLaunch(
   root: string,
   shell: ShellSettings,
   owner: HookOwner = "project",
-): Promise<{ file: string; args: string[]; sandboxed: boolean } | { error: string }> {
+): Promise<{ file: string; args: string[]; sandboxed: boolean; release?: () => void } | { error: string }> {
   if (owner === "user" || !shell.sandbox) return { file: "bash", args: ["-c", command], sandboxed: false };
   const status = await detectSandbox();
   if (status.available) {
-    const [file, ...args] = wrapSandboxed(command, root, status.bwrap);
-    return { file: file!, args, sandboxed: true };
+    // Released when the hook exits: the last sandbox takes its .git stand-in away again.
+    const { argv, release } = sandboxedLaunch(command, root, status.bwrap);
+    const [file, ...args] = argv;
+    return { file: file!, args, sandboxed: true, release };
   }
   if (!shell.allowUnsandboxed) return { error: `not run: sandboxing is required but unavailable (${status.reason ?? "bubblewrap missing"})` };
   return { file: "bash", args: ["-c", command], sandboxed: false };
@@ -80,9 +83,10 @@ export async function runHookProcess(
         // Its own process group: a timeout kills what the hook started too.
         detached: true,
         stdio: ["pipe", "pipe", "pipe"],
-        env: { ...hookEnv(owner), CLAUDE_PROJECT_DIR: root, LETTA_PROJECT_DIR: root, LETTA_CODE: "1", ...opts.env },
+        env: { ...hookEnv(owner, opts.shell), CLAUDE_PROJECT_DIR: root, LETTA_PROJECT_DIR: root, LETTA_CODE: "1", ...opts.env },
       });
     } catch (e) {
+      launch.release?.();
       return resolve({ ...base, error: (e as Error).message, sandboxed: launch.sandboxed, ms: performance.now() - started });
     }
     const kill = (sig: NodeJS.Signals) => {
@@ -96,6 +100,7 @@ export async function runHookProcess(
     const finish = (exitCode: number | null, error?: string) => {
       if (settled) return;
       settled = true;
+      launch.release?.();
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
       child.stdout?.destroy();
@@ -136,11 +141,10 @@ export async function runHookProcess(
 
 /**
  * The environment a hook starts with, the one place it is built. The user's hooks get the user's
- * whole environment, as Claude Code gives them. A project's hooks get the same today.
- * MERGE(child-env): a project's hooks are repository code; build their environment from the
- * child-environment policy (src/config/child-env.ts) here, like run_shell's.
+ * whole environment, as Claude Code gives them. A project's hooks (and its commands' snippets) are
+ * repository code: they get what run_shell's commands get, the child-environment policy's.
  */
-export function hookEnv(owner: HookOwner): NodeJS.ProcessEnv {
+export function hookEnv(owner: HookOwner, shell: ShellSettings): NodeJS.ProcessEnv {
   if (owner === "user") return { ...process.env };
-  return { ...process.env };
+  return childEnvironment(shell.environment, process.env);
 }
