@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { runCli, tempProject } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
+import { BWRAP_INSTALL, requireProgram } from "../helpers/requires.js";
 
 // Each test is an attack a cloned, hostile repository can make with files it ships and a model it
 // has talked into its plan; each asserts what the user would notice if the attack worked.
@@ -100,23 +101,32 @@ describe("links a repository plants in .letta/", () => {
   });
 });
 
+// The sandboxed half needs bubblewrap: without it that case skips by name and the unsandboxed one still runs.
+const bwrap = requireProgram("bwrap", BWRAP_INSTALL);
+
 describe("the user's key and the commands a repository gets run", () => {
-  it("a command (the repository's test script, say) does not find OPENAI_API_KEY in its environment, sandboxed or not", async () => {
+  async function keySeenBy(sandbox: "on" | "off") {
     const p = tempProject();
     writeFileSync(join(p.root, "test.sh"), 'echo "key=${OPENAI_API_KEY:-none} home=${HOME:+set}"\n');
-    for (const sandbox of ["off", "on"]) {
-      server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: "bash test.sh" } }] }, { text: "done" });
-      const r = await runCli(["-p", "run the tests", "--yolo", "--sandbox", sandbox, ...model()], {
-        cwd: p.root,
-        home: p.home,
-        env: { OPENAI_API_KEY: "sk-user-secret" },
-        stdin: "ignore",
-      });
-      expect(r.code).toBe(0);
-      expect(lastToolResult()).toContain("key=none home=set");
-      // The model is still called with it: only the commands lose it.
-      expect(server.requests.at(-1)!.headers.authorization).toBe("Bearer sk-user-secret");
-    }
+    server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: "bash test.sh" } }] }, { text: "done" });
+    const r = await runCli(["-p", "run the tests", "--yolo", "--sandbox", sandbox, ...model()], {
+      cwd: p.root,
+      home: p.home,
+      env: { OPENAI_API_KEY: "sk-user-secret" },
+      stdin: "ignore",
+    });
+    expect(r.code).toBe(0);
+    expect(lastToolResult()).toContain("key=none home=set");
+    // The model is still called with it: only the commands lose it.
+    expect(server.requests.at(-1)!.headers.authorization).toBe("Bearer sk-user-secret");
+  }
+
+  it("a command (the repository's test script, say) does not find OPENAI_API_KEY in its environment, unsandboxed", async () => {
+    await keySeenBy("off");
+  });
+
+  it.skipIf(!bwrap.present)(`a sandboxed command does not find OPENAI_API_KEY in its environment either${bwrap.note}`, async () => {
+    await keySeenBy("on");
   });
 });
 
