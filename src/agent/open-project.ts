@@ -158,15 +158,27 @@ export class Project {
       const found = this.store.agents.byName(wanted) ?? this.store.agents.get(wanted);
       if (found) return found;
       if (!create) throw new Error(`No agent named "${wanted}" in ${this.lettaDir}. Agents: ${this.agentNames()}.`);
-      return this.createAgent(wanted);
+      return this.createOrFind(wanted);
     }
     const first = this.store.agents.list()[0];
     if (!first && this.opts.readonly) throw new NoAgentYetError(`No agent in ${this.lettaDir} yet; it is created on the first run.`);
-    return first ?? this.createAgent(DEFAULT_AGENT_NAME);
+    return first ?? this.createOrFind(DEFAULT_AGENT_NAME);
   }
 
   createAgent(name: string, memory: Record<string, string> = {}): AgentRow {
     return seedAgent(this.store, name, { model: this.config.model, memory });
+  }
+
+  /** First runs started together in a new project race to create the agent: the loser takes the winner's. */
+  private createOrFind(name: string): AgentRow {
+    try {
+      return this.createAgent(name);
+    } catch (err) {
+      // Whatever the failure said, an agent of that name now there is the one to use.
+      const found = this.store.agents.byName(name);
+      if (found) return found;
+      throw err;
+    }
   }
 
   agentNames(): string {
