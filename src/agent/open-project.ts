@@ -40,6 +40,7 @@ import { loadMcpPlan, type McpFlags } from "../mcp/plan.js";
 import { McpManager } from "../mcp/manager.js";
 import { recordApproval } from "../mcp/approvals.js";
 import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
+import { lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-endpoint.js";
 
 export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
 
@@ -79,11 +80,12 @@ export class NoAgentYetError extends Error {}
 
 
 export class NoModelError extends Error {
-  constructor() {
+  constructor(detail?: string) {
     super(
       "No model configured. Set one with --model NAME, the LETTA_CODE_MODEL environment variable, " +
         'or "model" in .letta/config.json (project) or ~/.config/letta-code/config.json (user). ' +
-        "For a local server also set --base-url / OPENAI_BASE_URL (e.g. http://localhost:11434/v1 for Ollama).",
+        "For a local server also set --base-url / OPENAI_BASE_URL (e.g. http://localhost:11434/v1 for Ollama)." +
+        (detail ? ` ${detail}` : ""),
     );
     this.name = "NoModelError";
   }
@@ -112,6 +114,7 @@ export class Project {
   /** Made on the first session (undefined: not yet; null: no servers configured). */
   private mcpManager?: McpManager | null;
   private mcpPending: PlannedServer[] = [];
+  private lastSession?: Agent;
 
   private constructor(
     readonly root: string,
@@ -272,11 +275,21 @@ export class Project {
     };
   }
 
-  /** Which model an agent runs: flag/env/config first, then what the agent last used. */
+  /**
+   * Which model, at which endpoint: a configured model (flag, env, config) at the configured base URL;
+   * else the pair this project last ran with (src/config/last-endpoint.ts), never its model alone.
+   */
+  endpointFor(_agent?: AgentRow): Endpoint {
+    const c = this.config;
+    if (c.model) return { model: c.model, baseURL: c.baseURL };
+    const env = this.opts.env ?? process.env;
+    const last = lastEndpoint(this.root, env);
+    if (last && (c.baseURLSource === "default" || last.baseURL.replace(/\/+$/, "") === c.baseURL)) return last;
+    throw new NoModelError(last ? `(${last.model} was last used here at ${last.baseURL}, not at ${c.baseURL}.)` : undefined);
+  }
+
   modelFor(agent: AgentRow): string {
-    const model = this.opts.flags?.model ?? this.config.model ?? agent.settings.model;
-    if (!model) throw new NoModelError();
-    return model;
+    return this.endpointFor(agent).model;
   }
 
   /** The project's checkpoints, opened (and pruned) on first use. */
@@ -312,8 +325,9 @@ export class Project {
       oneShot?: boolean;
     } = {},
   ): Agent {
-    const model = this.modelFor(agent);
-    const config = this.config;
+    const endpoint = this.endpointFor(agent);
+    const model = endpoint.model;
+    const config: ResolvedConfig = endpoint.baseURL === this.config.baseURL ? this.config : { ...this.config, baseURL: endpoint.baseURL };
     // A URL that can never work is a configuration problem (exit 2), not a failed request after retries.
     const urlProblem = this.opts.createModel ? undefined : baseURLProblem(config.baseURL);
     if (urlProblem) throw new ConfigError(`the model endpoint (${BASE_URL_FROM[config.baseURLSource]}) ${urlProblem}`);
@@ -337,7 +351,7 @@ export class Project {
     const userSkillDirs = skills.filter((s) => s.scope === "user").map((s) => s.dir);
     const agentRow = { ...agent, conversationId: this.conversationFor(agent, opts) };
     const sink = this.sinks.add(agent.id);
-    return new Agent({
+    const session = new Agent({
       store: this.store,
       agent: agentRow,
       projectRoot: this.root,
@@ -376,6 +390,8 @@ export class Project {
       },
       reflectOnEnd: !opts.oneShot,
     });
+    this.lastSession = session;
+    return session;
   }
 
   /** How shell commands (run_shell, hooks, command snippets) run in this project. */
@@ -430,6 +446,7 @@ export class Project {
   }
 
   close(): void {
+    this.rememberEndpoint();
     this.checkpointStore?.close();
     void this.mcpManager?.close();
     this.store.close();
@@ -443,6 +460,21 @@ export class Project {
     const closing = mcp?.close();
     this.close();
     await closing;
+  }
+
+  /**
+   * The pair the last session ended with (after a /model switch too), so a plain next run goes to the
+   * same place. An endpoint a project's own config chose is that config's to repeat, not ours.
+   */
+  private rememberEndpoint(): void {
+    const info = this.lastSession?.info();
+    this.lastSession = undefined;
+    if (!info || this.opts.createModel || this.config.baseURLSource === "project") return;
+    try {
+      rememberEndpoint(this.root, { model: info.model, baseURL: info.baseURL }, this.opts.env ?? process.env);
+    } catch {
+      // Only a convenience for the next run; an unwritable config dir must not fail this one.
+    }
   }
 
   /** To the host's callback, and into the running turn's event stream (or the next turn's). */
