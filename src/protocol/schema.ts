@@ -49,7 +49,8 @@ const finalToolState = z.enum(["done", "error", "cancelled"]);
 const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...envelope, ...shape });
 
-export const turnStartEvent = ev("turn_start", { agentId: z.string(), conversationId: z.string(), turnId: z.number().optional() });
+// The turn's id is the envelope's `turn_id` (a string, what `rewind` takes), the one name for it on every line.
+export const turnStartEvent = ev("turn_start", { agentId: z.string(), conversationId: z.string() });
 export const assistantDeltaEvent = ev("assistant_delta", { text: z.string() });
 export const assistantMessageEvent = ev("assistant_message", { text: z.string(), messageId: z.string() });
 export const toolCallEvent = ev("tool_call", { id: z.string(), name: z.string(), args: z.unknown(), rawArgs: z.string() });

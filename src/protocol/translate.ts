@@ -36,7 +36,9 @@ export class ProtocolStream {
       this.turn = e.turnId !== undefined ? String(e.turnId) : `local-${++this.localTurns}`;
       this.sessionId = e.conversationId;
     }
-    const out = { ...e, ...this.envelope() } as PublicEvent;
+    // turn_start's internal numeric turnId travels as the envelope's string turn_id only.
+    const { turnId: _internal, ...rest } = e as AgentEvent & { turnId?: number };
+    const out = { ...rest, ...this.envelope() } as PublicEvent;
     if (e.type === "done") {
       this.lastTurn = this.turn;
       this.turn = null;
