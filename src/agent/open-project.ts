@@ -14,6 +14,7 @@ import { AgentArchivalMemory } from "../memory/archival.js";
 import { AgentRecallMemory } from "../memory/recall.js";
 import { agentBlocks, layeredBlocks } from "../memory/block-source.js";
 import { UserMemory, userLettaDir } from "../memory/user-memory.js";
+import { userCacheDir } from "../config/user-dirs.js";
 import type { MemoryAccess } from "../memory/access.js";
 import { MemoryHistory } from "../memory/history.js";
 import type { MemoryChangeListener } from "./reflection.js";
@@ -41,6 +42,7 @@ import { McpManager } from "../mcp/manager.js";
 import { recordApproval } from "../mcp/approvals.js";
 import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
 import { lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-endpoint.js";
+import { firstOnThisMachine } from "../config/once-marker.js";
 
 export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
 
@@ -54,6 +56,12 @@ export interface OpenProjectOptions {
   /** One-time notices for the user (embedding fallback, sandbox missing). */
   onNotice?: (message: string) => void;
   onEmbeddingProgress?: (p: LoadProgress) => void;
+  /**
+   * Notices a CLI shows only with --verbose: the project's ignored settings (the user already
+   * answered) and, after its first time on this machine, the embedding model being offline.
+   * Default (the SDK, the TUI): every notice.
+   */
+  quietNotices?: { ignoredSettings?: boolean; embeddingOffline?: boolean };
   /**
    * Whether the project's own elevating settings apply. Default: the user's trust record decides
    * (`letta-code trust`); the SDK may pass true for a project its program vouches for.
@@ -139,10 +147,14 @@ export class Project {
         const event: AgentEvent = { type: "progress", what: "embedding model", percent: Math.round(p.progress), detail: p.file };
         this.sinks.toAll(event);
       },
-      onNotice: (m) => this.notice(m),
+      onNotice: (m) => {
+        if (!opts.quietNotices?.embeddingOffline || firstOnThisMachine(userCacheDir(env), "embedding-offline-noticed")) this.notice(m);
+      },
     });
     // Named once per run: what the repository asked for and did not get, and what was malformed.
-    if (!this.config.trust.trusted && this.config.trust.elevating.length) this.notice(ignoredNotice(this.config.trust.elevating));
+    if (!this.config.trust.trusted && this.config.trust.elevating.length && !opts.quietNotices?.ignoredSettings) {
+      this.notice(ignoredNotice(this.config.trust.elevating));
+    }
     for (const w of this.config.warnings) this.notice(w);
     this.extensions = loadExtensions({ projectRoot: root, env, hooks: this.config.hooks });
     for (const w of this.extensions.warnings) this.notice(w);

@@ -9,6 +9,7 @@ import { attachRewindCommand } from "./rewind-command.js";
 import { attachSessionsCommand } from "./sessions-command.js";
 import { flagProblems } from "./flag-checks.js";
 import { nearMissCommand } from "./near-miss.js";
+import { setVerbose } from "./verbosity.js";
 import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
 import { attachReflectCommand } from "./reflect-command.js";
 import { exitCodeAfterOutput, flushStdStreams, guardStdStreams } from "./std-streams.js";
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<void> {
   program.hook("preAction", () => {
     const o = program.opts() as CliOptions;
     if (o.debug) o.verbose = true;
+    setVerbose(!!o.verbose);
     if (o.cd !== undefined) {
       try {
         process.chdir(o.cd);

@@ -49,6 +49,8 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       // Notices reach the TUI and the headless progress printer as events; writing them to
       // stderr here would tear through Ink's screen.
       onEmbeddingProgress: progress ? embeddingProgressPrinter() : undefined,
+      // The TUI shows each once in its transcript; elsewhere they are diagnostics (--verbose).
+      quietNotices: { ignoredSettings: !interactive && !opts.verbose, embeddingOffline: !opts.verbose },
     });
     const agent = project.resolveAgent(flags.agent);
     const conversation = {
