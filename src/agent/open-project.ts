@@ -14,6 +14,7 @@ import { AgentArchivalMemory } from "../memory/archival.js";
 import { AgentRecallMemory } from "../memory/recall.js";
 import { agentBlocks, layeredBlocks } from "../memory/block-source.js";
 import { UserMemory, userLettaDir } from "../memory/user-memory.js";
+import { userCacheDir } from "../config/user-dirs.js";
 import type { MemoryAccess } from "../memory/access.js";
 import { MemoryHistory } from "../memory/history.js";
 import type { MemoryChangeListener } from "./reflection.js";
@@ -40,6 +41,8 @@ import { loadMcpPlan, type McpFlags } from "../mcp/plan.js";
 import { McpManager } from "../mcp/manager.js";
 import { recordApproval } from "../mcp/approvals.js";
 import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
+import { lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-endpoint.js";
+import { firstOnThisMachine } from "../config/once-marker.js";
 
 export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
 
@@ -53,6 +56,12 @@ export interface OpenProjectOptions {
   /** One-time notices for the user (embedding fallback, sandbox missing). */
   onNotice?: (message: string) => void;
   onEmbeddingProgress?: (p: LoadProgress) => void;
+  /**
+   * Notices a CLI shows only with --verbose: the project's ignored settings (the user already
+   * answered) and, after its first time on this machine, the embedding model being offline.
+   * Default (the SDK, the TUI): every notice.
+   */
+  quietNotices?: { ignoredSettings?: boolean; embeddingOffline?: boolean };
   /**
    * Whether the project's own elevating settings apply. Default: the user's trust record decides
    * (`letta-code trust`); the SDK may pass true for a project its program vouches for.
@@ -79,11 +88,12 @@ export class NoAgentYetError extends Error {}
 
 
 export class NoModelError extends Error {
-  constructor() {
+  constructor(detail?: string) {
     super(
       "No model configured. Set one with --model NAME, the LETTA_CODE_MODEL environment variable, " +
         'or "model" in .letta/config.json (project) or ~/.config/letta-code/config.json (user). ' +
-        "For a local server also set --base-url / OPENAI_BASE_URL (e.g. http://localhost:11434/v1 for Ollama).",
+        "For a local server also set --base-url / OPENAI_BASE_URL (e.g. http://localhost:11434/v1 for Ollama)." +
+        (detail ? ` ${detail}` : ""),
     );
     this.name = "NoModelError";
   }
@@ -112,6 +122,7 @@ export class Project {
   /** Made on the first session (undefined: not yet; null: no servers configured). */
   private mcpManager?: McpManager | null;
   private mcpPending: PlannedServer[] = [];
+  private lastSession?: Agent;
 
   private constructor(
     readonly root: string,
@@ -136,10 +147,14 @@ export class Project {
         const event: AgentEvent = { type: "progress", what: "embedding model", percent: Math.round(p.progress), detail: p.file };
         this.sinks.toAll(event);
       },
-      onNotice: (m) => this.notice(m),
+      onNotice: (m) => {
+        if (!opts.quietNotices?.embeddingOffline || firstOnThisMachine(userCacheDir(env), "embedding-offline-noticed")) this.notice(m);
+      },
     });
     // Named once per run: what the repository asked for and did not get, and what was malformed.
-    if (!this.config.trust.trusted && this.config.trust.elevating.length) this.notice(ignoredNotice(this.config.trust.elevating));
+    if (!this.config.trust.trusted && this.config.trust.elevating.length && !opts.quietNotices?.ignoredSettings) {
+      this.notice(ignoredNotice(this.config.trust.elevating));
+    }
     for (const w of this.config.warnings) this.notice(w);
     this.extensions = loadExtensions({ projectRoot: root, env, hooks: this.config.hooks });
     for (const w of this.extensions.warnings) this.notice(w);
@@ -158,15 +173,27 @@ export class Project {
       const found = this.store.agents.byName(wanted) ?? this.store.agents.get(wanted);
       if (found) return found;
       if (!create) throw new Error(`No agent named "${wanted}" in ${this.lettaDir}. Agents: ${this.agentNames()}.`);
-      return this.createAgent(wanted);
+      return this.createOrFind(wanted);
     }
     const first = this.store.agents.list()[0];
     if (!first && this.opts.readonly) throw new NoAgentYetError(`No agent in ${this.lettaDir} yet; it is created on the first run.`);
-    return first ?? this.createAgent(DEFAULT_AGENT_NAME);
+    return first ?? this.createOrFind(DEFAULT_AGENT_NAME);
   }
 
   createAgent(name: string, memory: Record<string, string> = {}): AgentRow {
     return seedAgent(this.store, name, { model: this.config.model, memory });
+  }
+
+  /** First runs started together in a new project race to create the agent: the loser takes the winner's. */
+  private createOrFind(name: string): AgentRow {
+    try {
+      return this.createAgent(name);
+    } catch (err) {
+      // Whatever the failure said, an agent of that name now there is the one to use.
+      const found = this.store.agents.byName(name);
+      if (found) return found;
+      throw err;
+    }
   }
 
   agentNames(): string {
@@ -260,11 +287,21 @@ export class Project {
     };
   }
 
-  /** Which model an agent runs: flag/env/config first, then what the agent last used. */
+  /**
+   * Which model, at which endpoint: a configured model (flag, env, config) at the configured base URL;
+   * else the pair this project last ran with (src/config/last-endpoint.ts), never its model alone.
+   */
+  endpointFor(_agent?: AgentRow): Endpoint {
+    const c = this.config;
+    if (c.model) return { model: c.model, baseURL: c.baseURL };
+    const env = this.opts.env ?? process.env;
+    const last = lastEndpoint(this.root, env);
+    if (last && (c.baseURLSource === "default" || last.baseURL.replace(/\/+$/, "") === c.baseURL)) return last;
+    throw new NoModelError(last ? `(${last.model} was last used here at ${last.baseURL}, not at ${c.baseURL}.)` : undefined);
+  }
+
   modelFor(agent: AgentRow): string {
-    const model = this.opts.flags?.model ?? this.config.model ?? agent.settings.model;
-    if (!model) throw new NoModelError();
-    return model;
+    return this.endpointFor(agent).model;
   }
 
   /** The project's checkpoints, opened (and pruned) on first use. */
@@ -300,8 +337,9 @@ export class Project {
       oneShot?: boolean;
     } = {},
   ): Agent {
-    const model = this.modelFor(agent);
-    const config = this.config;
+    const endpoint = this.endpointFor(agent);
+    const model = endpoint.model;
+    const config: ResolvedConfig = endpoint.baseURL === this.config.baseURL ? this.config : { ...this.config, baseURL: endpoint.baseURL };
     // A URL that can never work is a configuration problem (exit 2), not a failed request after retries.
     const urlProblem = this.opts.createModel ? undefined : baseURLProblem(config.baseURL);
     if (urlProblem) throw new ConfigError(`the model endpoint (${BASE_URL_FROM[config.baseURLSource]}) ${urlProblem}`);
@@ -325,7 +363,7 @@ export class Project {
     const userSkillDirs = skills.filter((s) => s.scope === "user").map((s) => s.dir);
     const agentRow = { ...agent, conversationId: this.conversationFor(agent, opts) };
     const sink = this.sinks.add(agent.id);
-    return new Agent({
+    const session = new Agent({
       store: this.store,
       agent: agentRow,
       projectRoot: this.root,
@@ -364,6 +402,8 @@ export class Project {
       },
       reflectOnEnd: !opts.oneShot,
     });
+    this.lastSession = session;
+    return session;
   }
 
   /** How shell commands (run_shell, hooks, command snippets) run in this project. */
@@ -419,6 +459,7 @@ export class Project {
   }
 
   close(): void {
+    this.rememberEndpoint();
     this.checkpointStore?.close();
     void this.mcpManager?.close();
     this.store.close();
@@ -432,6 +473,21 @@ export class Project {
     const closing = mcp?.close();
     this.close();
     await closing;
+  }
+
+  /**
+   * The pair the last session ended with (after a /model switch too), so a plain next run goes to the
+   * same place. An endpoint a project's own config chose is that config's to repeat, not ours.
+   */
+  private rememberEndpoint(): void {
+    const info = this.lastSession?.info();
+    this.lastSession = undefined;
+    if (!info || this.opts.createModel || this.config.baseURLSource === "project") return;
+    try {
+      rememberEndpoint(this.root, { model: info.model, baseURL: info.baseURL }, this.opts.env ?? process.env);
+    } catch {
+      // Only a convenience for the next run; an unwritable config dir must not fail this one.
+    }
   }
 
   /** To the host's callback, and into the running turn's event stream (or the next turn's). */

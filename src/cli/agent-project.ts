@@ -1,6 +1,7 @@
 import { Project } from "../agent/open-project.js";
 import type { AgentRow } from "../store/agents.js";
 import { EXIT } from "./headless.js";
+import { quietNotices } from "./verbosity.js";
 
 const warn = (s: string) => process.stderr.write(`letta-code: ${s}\n`);
 
@@ -21,7 +22,7 @@ export async function withAgentProject(
 ): Promise<number> {
   let project: Project | undefined;
   try {
-    project = Project.open({ onNotice: (m) => warn(m) });
+    project = Project.open({ onNotice: (m) => warn(m), quietNotices: quietNotices() });
     const unknown = unknownAgent(project, agentName);
     if (unknown) {
       warn(unknown);

@@ -7,9 +7,13 @@ import { validateRules } from "../permissions/policy.js";
  */
 export function flagProblems(o: CliOptions): string[] {
   const problems: string[] = [];
-  if (o.yolo && o.permissionMode && o.permissionMode !== "yolo") {
-    problems.push(`--yolo contradicts --permission-mode ${o.permissionMode}: give one of them.`);
+  const yolo = o.yolo ? "--yolo" : o.dangerouslySkipPermissions ? "--dangerously-skip-permissions" : undefined;
+  if (yolo && o.permissionMode && o.permissionMode !== "yolo") {
+    problems.push(`${yolo} contradicts --permission-mode ${o.permissionMode}: give one of them.`);
   }
+  if (o.fullAuto && yolo) problems.push(`--full-auto asks before unsandboxed commands; ${yolo} never asks: give one of them.`);
+  if (o.fullAuto && o.permissionMode && o.permissionMode !== "accept-edits") problems.push(`--full-auto contradicts --permission-mode ${o.permissionMode}: give one of them.`);
+  if (o.fullAuto && (o.sandbox === "off" || o.sandbox === "auto" || o.sandbox === "prefer")) problems.push(`--full-auto runs commands in the sandbox; it contradicts --sandbox ${o.sandbox}.`);
   const resuming = o.resume !== undefined && o.resume !== false;
   if (o.new && (o.continue || resuming)) problems.push(`--new starts a fresh conversation; it contradicts ${o.continue ? "--continue" : "--resume"}.`);
   if (o.continue && resuming) problems.push("--continue and --resume both choose the conversation: give one of them.");

@@ -114,6 +114,8 @@ export function eventPrinter(
 ): (e: AgentEvent) => void {
   return (e) => {
     if (opts.format === "stream-json") line(stream.event(e));
+    // Unprinted, the stream still follows the turn: the json result names the turn it finished.
+    else stream.event(e);
     if (opts.progress) {
       const p = progressLine(e);
       if (p) err.write(`${p}\n`);

@@ -8,6 +8,8 @@ import { attachSkillsCommand } from "./skills-command.js";
 import { attachRewindCommand } from "./rewind-command.js";
 import { attachSessionsCommand } from "./sessions-command.js";
 import { flagProblems } from "./flag-checks.js";
+import { nearMissCommand } from "./near-miss.js";
+import { setVerbose } from "./verbosity.js";
 import { parseSandboxMode, type ConfigLayer } from "../config/config.js";
 import { attachReflectCommand } from "./reflect-command.js";
 import { exitCodeAfterOutput, flushStdStreams, guardStdStreams } from "./std-streams.js";
@@ -15,13 +17,16 @@ import { attachMcpCommand } from "./mcp-command.js";
 import { attachHooksCommand } from "./hooks-command.js";
 import { attachAcpCommand } from "../acp/command.js";
 
+class UsageError extends Error {}
+
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
 
 /** CLI flags as a config layer (the strongest one). */
 export function flagsToConfig(o: CliOptions): ConfigLayer {
-  const mode = o.yolo ? "yolo" : o.permissionMode;
+  const mode = o.yolo || o.dangerouslySkipPermissions ? "yolo" : o.fullAuto ? "accept-edits" : o.permissionMode;
+  if (o.fullAuto && o.sandbox === undefined) o.sandbox = "on";
   return {
     model: o.model,
     baseURL: o.baseUrl,
@@ -40,7 +45,20 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram(packageVersion());
   let code: number = EXIT.ok;
   program.exitOverride();
-  program.action(async (prompt: string | undefined, opts: CliOptions) => {
+  // Before any action, subcommands included: -C moves where the project is found; --debug is --verbose.
+  program.hook("preAction", () => {
+    const o = program.opts() as CliOptions;
+    if (o.debug) o.verbose = true;
+    setVerbose(!!o.verbose);
+    if (o.cd !== undefined) {
+      try {
+        process.chdir(o.cd);
+      } catch (err) {
+        throw new UsageError(`-C/--cd ${o.cd}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : (err as Error).message}.`);
+      }
+    }
+  });
+  const run = async (prompt: string | undefined, opts: CliOptions) => {
     const problems = flagProblems(opts);
     if (problems.length) {
       for (const p of problems) process.stderr.write(`letta-code: ${p}\n`);
@@ -49,7 +67,32 @@ export async function main(argv: string[]): Promise<void> {
     }
     const { runCli } = await import("./run.js");
     code = await runCli(opts, flagsToConfig(opts), prompt);
+  };
+  program.action(async (prompt: string | undefined, opts: CliOptions) => {
+    const meant = prompt !== undefined && opts.prompt === undefined ? nearMissCommand(prompt, program.commands.map((c) => c.name())) : undefined;
+    if (meant) {
+      process.stderr.write(`letta-code: unknown command "${prompt}". Did you mean \`letta-code ${meant}\`? (For a one-word prompt, use -p "${prompt}".)\n`);
+      code = EXIT.usage;
+      return;
+    }
+    await run(prompt, opts);
   });
+  // Codex's spelling of -p: `letta-code exec "fix the test"`.
+  program
+    .command("exec")
+    .description("run one turn headless and print the answer (the same as -p)")
+    .argument("[prompt]", "the prompt (stdin, if piped, is added)")
+    .action(async (prompt: string | undefined) => {
+      const opts = program.opts() as CliOptions;
+      if (typeof opts.prompt === "string" && prompt !== undefined) {
+        process.stderr.write('letta-code: give the prompt once: either exec "..." or -p "...".\n');
+        code = EXIT.usage;
+        return;
+      }
+      if (prompt !== undefined) opts.prompt = prompt;
+      else opts.prompt ??= true;
+      await run(undefined, opts);
+    });
   attachMemoryCommand(program, (c) => (code = c));
   attachTrustCommand(program, (c) => (code = c));
   attachSkillsCommand(program, (c) => (code = c));
@@ -62,7 +105,10 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
-    if (err instanceof CommanderError) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`letta-code: ${err.message}\n`);
+      code = EXIT.usage;
+    } else if (err instanceof CommanderError) {
       const ok = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(err.code);
       code = ok ? EXIT.ok : EXIT.usage;
     } else {

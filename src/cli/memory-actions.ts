@@ -10,6 +10,7 @@ import type { MemoryCtx } from "./memory-command.js";
 import { EXIT } from "./headless.js";
 import { embeddingProgressPrinter } from "./progress.js";
 import { exportAgentsMd, exportJson, importMemory } from "./memory-transfer.js";
+import { quietNotices } from "./verbosity.js";
 import { describeInsert } from "../memory/insert-report.js";
 import { eventDiff, eventSubject, logLine, wantsColor } from "./history-format.js";
 
@@ -29,6 +30,7 @@ export async function openMemory(
     const opened = Project.open({
       readonly,
       onNotice: (m) => process.stderr.write(`letta-code: ${m}\n`),
+      quietNotices: quietNotices(),
       onEmbeddingProgress: embeddingProgressPrinter(),
     });
     project = opened;

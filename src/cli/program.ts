@@ -20,6 +20,13 @@ export interface CliOptions {
   sandboxNetwork?: boolean;
   verbose?: boolean;
   yolo?: boolean;
+  /** Claude Code's spelling of --yolo. */
+  dangerouslySkipPermissions?: boolean;
+  /** Codex's: edits in the workspace without asking, commands sandboxed. */
+  fullAuto?: boolean;
+  /** Claude Code's spelling of --verbose. */
+  debug?: boolean;
+  cd?: string;
   permissionMode?: PermissionMode;
   allowedTools?: string[];
   disallowedTools?: string[];
@@ -92,7 +99,11 @@ export function buildProgram(version: string): Command {
     )
     .option("--sandbox-network", "let sandboxed commands reach the network")
     .option("--verbose", "progress and diagnostics on stderr, even when it is not a terminal")
+    .option("--debug", "same as --verbose")
+    .option("-C, --cd <dir>", "run in this directory (the project is found from there)")
     .option("--yolo", "allow every tool call without asking (same as --permission-mode yolo)")
+    .option("--dangerously-skip-permissions", "same as --yolo")
+    .option("--full-auto", "edit files without asking, commands in the sandbox (--permission-mode accept-edits --sandbox on)")
     .addOption(
       new Option("--permission-mode <mode>", "ask | accept-edits | yolo | read-only").choices(PERMISSION_MODES),
     )

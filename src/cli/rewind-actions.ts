@@ -115,6 +115,12 @@ export async function runRewind(turn: string | undefined, o: RewindFlags, agentN
   return withRewindDeps(agentName, o.session, async (deps) => {
     if (o.list) return list(deps, !!o.json);
     const opts = { code: !o.conversationOnly, conversation: !o.codeOnly, memory: !!o.memory, force: !!o.yes };
+    // A second rewind of the same turn would "succeed" at nothing; like an unknown id, it is a usage error.
+    const row = deps.store.checkpoints.get(id);
+    if (row?.rewoundAt && row.agentId === deps.agentId && row.conversationId === deps.conversationId) {
+      warn(`turn ${id} was already rewound (${row.rewoundAt.replace("T", " ").slice(0, 16)}); \`letta-code rewind --list\` shows the turns left.`);
+      return EXIT.usage;
+    }
     let r = rewind(deps, id, opts);
     if (r.needsConfirmation) {
       if (!(await confirm(r.needsConfirmation))) {

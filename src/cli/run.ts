@@ -66,6 +66,9 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
       // Notices reach the TUI and the headless progress printer as events; writing them to
       // stderr here would tear through Ink's screen.
       onEmbeddingProgress: progress ? embeddingProgressPrinter() : undefined,
+      // The TUI shows each once in its transcript and stream-json carries them as events (data, not
+      // chatter); on the stderr of -p they are diagnostics (--verbose).
+      quietNotices: { ignoredSettings: !interactive && !opts.verbose && opts.outputFormat !== "stream-json", embeddingOffline: !opts.verbose },
     });
     const hookSet = project.config.hooks.project;
     // Headless, nobody can approve: say once, --verbose or not, that the project's hooks were left out (--verbose shows it as a notice).

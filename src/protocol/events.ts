@@ -55,17 +55,24 @@ const reflectionStatus = z.enum(["done", "nothing", "busy", "capped", "off", "fa
  * One event from one shape: the payload the core emits, and the same stamped for the wire with
  * `type` first, then the envelope, then the payload's own fields (the published order).
  */
-function event<T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
+function event<T extends string, S extends z.ZodRawShape, I extends z.ZodRawShape = {}>(type: T, shape: S, internal?: I) {
   const literal = z.literal(type);
-  return { payload: z.object({ type: literal, ...shape }), stamped: z.object({ type: literal, ...envelope, ...shape }) };
+  return {
+    payload: z.object({ type: literal, ...shape, ...(internal ?? ({} as I)) }),
+    stamped: z.object({ type: literal, ...envelope, ...shape }),
+  };
 }
 
-const turnStart = event("turn_start", {
-  agentId: z.string(),
-  conversationId: z.string(),
-  /** The id of the turn's user message, what `letta-code rewind <turn-id>` takes; absent when a hook blocked the turn. */
-  turnId: z.number().optional(),
-});
+// The turn's id is the envelope's `turn_id` (a string, what `rewind` takes), the one name for it on every
+// line: the core's numeric turnId is internal, and ProtocolStream moves it there.
+const turnStart = event(
+  "turn_start",
+  { agentId: z.string(), conversationId: z.string() },
+  {
+    /** The id of the turn's user message; absent when a hook blocked the turn (it stored none). */
+    turnId: z.number().optional(),
+  },
+);
 const assistantDelta = event("assistant_delta", { text: z.string() });
 const assistantMessage = event("assistant_message", { text: z.string(), messageId: z.string() });
 const toolCall = event("tool_call", { id: z.string(), name: z.string(), args: z.unknown(), rawArgs: z.string() });

@@ -33,8 +33,10 @@ export class ProtocolStream {
   event(e: EventPayload): PublicEvent {
     if (e.type === "turn_start") {
       // A turn a hook blocked has no stored message: it still needs an id of its own.
-      this.turn = e.turnId !== undefined ? String(e.turnId) : `local-${++this.localTurns}`;
+      const { turnId, ...pub } = e;
+      this.turn = turnId !== undefined ? String(turnId) : `local-${++this.localTurns}`;
       this.sessionId = e.conversationId;
+      return { ...pub, ...this.envelope() };
     }
     const out: PublicEvent = { ...e, ...this.envelope() };
     if (e.type === "done") {

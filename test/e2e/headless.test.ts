@@ -125,7 +125,7 @@ describe("letta-code -p", () => {
     const r = await runCli(["-p", "go", "--output-format", "stream-json", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines[0]).toMatchObject({ type: "init", schema_version: 1, model: "scripted-model" });
+    expect(lines[0]).toMatchObject({ type: "init", schema_version: 2, model: "scripted-model" });
     expect(lines.filter((l) => l.type === "assistant_delta").map((l) => l.text).join("")).toBe("streamed answer");
     expect(lines.at(-2)).toMatchObject({ type: "done", reason: "answer" });
     expect(lines.at(-1)).toMatchObject({ type: "result", result: "streamed answer", is_error: false });

@@ -126,6 +126,20 @@ describe("letta-code rewind", () => {
     }
   });
 
+  it("rewinding a turn already rewound says so (exit 2) instead of reporting success again", async () => {
+    const p = tempProject();
+    server.enqueue({ text: "first" }, { text: "second" });
+    await cli(p, ["-p", "one", ...model()]);
+    await cli(p, ["-p", "two", ...model()]);
+    const turn = String((await listTurns(p)).turns.at(-1)!.turn_id);
+    let r = await cli(p, ["rewind", turn, "--yes"]);
+    expect(r.code).toBe(0);
+    r = await cli(p, ["rewind", turn, "--yes"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(new RegExp(`turn ${turn} was already rewound`));
+  });
+
   it("shows pruning in --list: turns older than the configured age are marked, their files no longer restorable", async () => {
     const p = tempProject();
     server.enqueue({ toolCalls: [{ name: "write_file", arguments: { path: "old.txt", content: "x\n" } }] }, { text: "ok" });

@@ -15,6 +15,9 @@ describe("the published event schema", () => {
     const start = s.event({ type: "turn_start", agentId: "a", conversationId: "conv-1", turnId: 7 });
     const delta = s.event({ type: "assistant_delta", text: "hi" });
     expect(start).toMatchObject({ schema_version: SCHEMA_VERSION, session_id: "conv-1", turn_id: "7", seq: 0 });
+    // One name and one type for a turn's id: the envelope's string turn_id, no numeric turnId beside it.
+    expect(start).not.toHaveProperty("turnId");
+    expect(outputLineProblem(start)).toBeUndefined();
     expect(delta).toMatchObject({ turn_id: "7", seq: 1 });
     expect(outputLineProblem(delta)).toBeUndefined();
     const { seq: _seq, ...noSeq } = delta;

@@ -54,7 +54,7 @@ describe("the package, from other processes", () => {
     const dir = join(repo, "test", ".tmp-self-ref");
     mkdirSync(dir, { recursive: true });
     const out = await script(`import { createClient, EVENT_SCHEMA_VERSION } from "letta-code"; console.log(typeof createClient, EVENT_SCHEMA_VERSION);`, dir);
-    expect(out.trim()).toBe("function 1");
+    expect(out.trim()).toBe("function 2");
   });
 
   it("two processes writing to one project at once lose nothing and leave the database intact", async () => {
