@@ -84,7 +84,7 @@ export const memoryUpdateEvent = ev("memory_update", {
   before: z.string(),
   after: z.string(),
   eventId: z.string().optional(),
-  actor: z.enum(["agent", "reflection", "user"]).optional(),
+  actor: z.enum(["agent", "reflection", "user", "api"]).optional(),
   reason: z.string().optional(),
 });
 const reflectionTrigger = z.enum(["turns", "compaction", "exit", "manual", "command", "headless"]);
