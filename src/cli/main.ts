@@ -13,6 +13,7 @@ import { attachReflectCommand } from "./reflect-command.js";
 import { exitCodeAfterOutput, flushStdStreams, guardStdStreams } from "./std-streams.js";
 import { attachMcpCommand } from "./mcp-command.js";
 import { attachAcpCommand } from "../acp/command.js";
+import { attachServeCommand } from "./serve-command.js";
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -57,6 +58,7 @@ export async function main(argv: string[]): Promise<void> {
   attachSessionsCommand(program, (c) => (code = c));
   attachMcpCommand(program, (c) => (code = c));
   attachAcpCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
+  attachServeCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
