@@ -73,6 +73,8 @@ export interface AgentDeps {
   takeNotices?: () => string[];
   /** The user's (and a trusted project's) hooks. */
   hooks?: HookSpec[];
+  /** The agent's own base instructions in place of letta-code's (an agent made through the Letta API). */
+  basePrompt?: () => string | undefined;
   /** Skill names and descriptions for the system prompt. */
   skills?: () => { name: string; description: string }[];
   /** Folders outside the project read_file may read (user-level skills). */
@@ -132,6 +134,7 @@ export class Agent implements AgentSession {
       model: () => this.model,
       instructions: deps.instructions,
       skills: deps.skills,
+      basePrompt: deps.basePrompt,
       beforeCompact: (trigger, emit) => this.preCompact(trigger, emit),
     });
     this.seenThrough = deps.store.messages.since(deps.agent.id, this.conversationId, 0).maxId;

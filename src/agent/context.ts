@@ -49,6 +49,8 @@ export interface ContextDeps {
   instructions?: () => InstructionFile[];
   /** Skills (name and description only: load_skill brings the rest). */
   skills?: () => { name: string; description: string }[];
+  /** The agent's own base instructions (a Letta API agent's `system`), read fresh for every step; else letta-code's. */
+  basePrompt?: () => string | undefined;
   /** PreCompact hooks, before any summary is made. */
   beforeCompact?: (trigger: "manual" | "auto", emit: (e: AgentEvent) => void) => Promise<void>;
 }
@@ -108,7 +110,7 @@ export class ContextManager {
     });
     const instructions = instructionsSection(this.deps.instructions?.() ?? [], INSTRUCTION_FILE_CAP);
     const skills = skillsSection(this.deps.skills?.() ?? []);
-    const parts = [SYSTEM_PROMPT, todaySection(new Date()), ...(instructions ? [instructions] : []), ...(skills ? [skills] : []), memory];
+    const parts = [this.deps.basePrompt?.() || SYSTEM_PROMPT, todaySection(new Date()), ...(instructions ? [instructions] : []), ...(skills ? [skills] : []), memory];
     if (summary) parts.push(summarySection(summary.summary, summary.evictedCount));
     return parts.join("\n\n");
   }

@@ -6,9 +6,9 @@ import { ensureLettaDir, findProjectRoot, LETTA_DIR } from "../config/project.js
 import { refusePlantedLinks } from "../config/letta-dir-links.js";
 import { ConfigError, resolveConfig, type ConfigLayer, type ResolvedConfig } from "../config/config.js";
 import { Store } from "../store/store.js";
-import type { AgentRow } from "../store/agents.js";
+import type { AgentProfile, AgentRow } from "../store/agents.js";
 import { AgentCoreMemory } from "../memory/core-memory.js";
-import { DEFAULT_AGENT_NAME, seedAgent } from "./agent-seeding.js";
+import { DEFAULT_AGENT_NAME, seedAgent, type BlockSeed } from "./agent-seeding.js";
 import { TurnSinks, type TurnSink } from "./turn-sinks.js";
 import { AgentArchivalMemory } from "../memory/archival.js";
 import { AgentRecallMemory } from "../memory/recall.js";
@@ -28,7 +28,7 @@ import { baseURLProblem } from "../llm/endpoint-url.js";
 import type { ModelClient } from "../llm/types.js";
 import type { ShellSettings } from "../tools/types.js";
 import { memoryTools } from "../tools/memory.js";
-import { codingTools } from "../tools/index.js";
+import { codingTools, type AnyTool } from "../tools/index.js";
 import { PermissionGateImpl } from "../permissions/gate.js";
 import { rememberAllowRule } from "../trust/record.js";
 import { ignoredNotice } from "../trust/project-settings.js";
@@ -180,8 +180,18 @@ export class Project {
     return first ?? this.createOrFind(DEFAULT_AGENT_NAME);
   }
 
-  createAgent(name: string, memory: Record<string, string> = {}): AgentRow {
-    return seedAgent(this.store, name, { model: this.config.model, memory });
+  createAgent(
+    name: string,
+    memory: Record<string, string> = {},
+    opts: { blocks?: BlockSeed[]; profile?: AgentProfile; model?: string } = {},
+  ): AgentRow {
+    return seedAgent(this.store, name, { model: opts.model ?? this.config.model, memory, blocks: opts.blocks, profile: opts.profile });
+  }
+
+  /** Delete an agent and everything it owns (blocks, messages, passages); its memory history stays. */
+  deleteAgent(agentId: string): boolean {
+    this.memories.delete(agentId);
+    return this.store.agents.delete(agentId);
   }
 
   /** First runs started together in a new project race to create the agent: the loser takes the winner's. */
@@ -335,6 +345,10 @@ export class Project {
       fork?: boolean;
       /** A one-shot run (-p): reflection counts its turn towards `everyTurns` instead of reflecting at its end. */
       oneShot?: boolean;
+      /** Which built-in tools the session offers (default all); `serve` offers read and memory tools unless told more. */
+      tools?: (tool: AnyTool) => boolean;
+      /** Offer the project's MCP servers' tools (default true). */
+      mcp?: boolean;
     } = {},
   ): Agent {
     const endpoint = this.endpointFor(agent);
@@ -375,8 +389,9 @@ export class Project {
       model,
       contextWindowOverride: config.contextWindow,
       maxSteps: config.maxSteps,
-      tools: [...memoryTools, ...codingTools, ...(skills.length ? [createLoadSkillTool(() => skills)] : [])],
-      toolSource: this.mcp() ?? undefined,
+      tools: [...memoryTools, ...codingTools, ...(skills.length ? [createLoadSkillTool(() => skills)] : [])].filter(opts.tools ?? (() => true)),
+      toolSource: opts.mcp === false ? undefined : (this.mcp() ?? undefined),
+      basePrompt: () => this.store.agents.get(agent.id)?.profile.system,
       gate,
       shell: this.shellSettings(),
       notify: (m) => this.notice(m),

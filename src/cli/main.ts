@@ -16,6 +16,7 @@ import { exitCodeAfterOutput, flushStdStreams, guardStdStreams } from "./std-str
 import { attachMcpCommand } from "./mcp-command.js";
 import { attachHooksCommand } from "./hooks-command.js";
 import { attachAcpCommand } from "../acp/command.js";
+import { attachServeCommand } from "./serve-command.js";
 
 class UsageError extends Error {}
 
@@ -102,6 +103,7 @@ export async function main(argv: string[]): Promise<void> {
   attachMcpCommand(program, (c) => (code = c));
   attachHooksCommand(program, (c) => (code = c));
   attachAcpCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
+  attachServeCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

@@ -114,7 +114,7 @@ const memoryUpdate = event("memory_update", {
   after: z.string(),
   /** The history event of this change (for `memory undo <id>`), its actor and reason, when recorded. */
   eventId: z.string().optional(),
-  actor: z.enum(["agent", "reflection", "user"]).optional(),
+  actor: z.enum(["agent", "reflection", "user", "api"]).optional(),
   reason: z.string().optional(),
 });
 /** The background pass that distils conversations into memory. */

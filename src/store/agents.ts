@@ -8,12 +8,22 @@ export interface AgentSettings {
   contextWindow?: number;
 }
 
+/** What the Letta API keeps about an agent beyond what a session needs (set through `letta-code serve`). */
+export interface AgentProfile {
+  description?: string;
+  tags?: string[];
+  /** The agent's own base instructions, in place of letta-code's (memory and instructions still follow). */
+  system?: string;
+  metadata?: Record<string, unknown>;
+}
+
 export interface AgentRow {
   id: string;
   name: string;
   settings: AgentSettings;
   conversationId: string;
   createdAt: string;
+  profile: AgentProfile;
 }
 
 interface RawAgent {
@@ -22,6 +32,7 @@ interface RawAgent {
   settings: string;
   conversation_id: string;
   created_at: string;
+  profile: string;
 }
 
 const toRow = (r: RawAgent): AgentRow => ({
@@ -30,6 +41,7 @@ const toRow = (r: RawAgent): AgentRow => ({
   settings: JSON.parse(r.settings) as AgentSettings,
   conversationId: r.conversation_id,
   createdAt: r.created_at,
+  profile: JSON.parse(r.profile || "{}") as AgentProfile,
 });
 
 export function newId(prefix: string): string {
@@ -39,17 +51,26 @@ export function newId(prefix: string): string {
 export class AgentStore {
   constructor(private db: DB) {}
 
-  create(name: string, settings: AgentSettings = {}): AgentRow {
+  create(name: string, settings: AgentSettings = {}, profile: AgentProfile = {}): AgentRow {
     const row: AgentRow = {
       id: newId("agent"),
       name,
       settings,
       conversationId: newId("conv"),
       createdAt: nowIso(),
+      profile,
     };
-    sql(this.db, "INSERT INTO agents (id, name, settings, conversation_id, created_at) VALUES (?, ?, ?, ?, ?)")
-      .run(row.id, row.name, JSON.stringify(settings), row.conversationId, row.createdAt);
+    sql(this.db, "INSERT INTO agents (id, name, settings, conversation_id, created_at, profile) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(row.id, row.name, JSON.stringify(settings), row.conversationId, row.createdAt, JSON.stringify(profile));
     return row;
+  }
+
+  rename(id: string, name: string): void {
+    sql(this.db, "UPDATE agents SET name = ? WHERE id = ?").run(name, id);
+  }
+
+  setProfile(id: string, profile: AgentProfile): void {
+    sql(this.db, "UPDATE agents SET profile = ? WHERE id = ?").run(JSON.stringify(profile), id);
   }
 
   get(id: string): AgentRow | undefined {

@@ -94,6 +94,18 @@ export class MessageStore {
     ).map(toMessage);
   }
 
+  /**
+   * One page of a conversation's messages by id, for cursor pagination (the Letta API's message list):
+   * ids strictly between `after` and `before`, in the order asked, at most `limit`.
+   */
+  page(agentId: string, conversationId: string, opts: { after?: number; before?: number; limit: number; ascending: boolean }): StoredMessage[] {
+    const order = opts.ascending ? "ASC" : "DESC";
+    return (
+      sql(this.db, `SELECT ${COLUMNS} FROM messages m WHERE agent_id = ? AND conversation_id = ? AND id > ? AND id < ? ORDER BY id ${order} LIMIT ?`)
+        .all(agentId, conversationId, opts.after ?? 0, opts.before ?? Number.MAX_SAFE_INTEGER, opts.limit) as RawMessage[]
+    ).map(toMessage);
+  }
+
   /** An agent's messages with ids in [from, to] across all its conversations, oldest first, at most `limit`. */
   range(agentId: string, from: number, to: number, limit: number): StoredMessage[] {
     return (

@@ -294,6 +294,38 @@ CREATE TABLE turn_leases (
 );
 `,
   },
+  {
+    version: 9,
+    // The HTTP API (`letta-code serve`) is a writer of its own: memory changes it makes are recorded as
+    // actor 'api'. SQLite cannot widen a CHECK in place, so the table is rebuilt with its rows and
+    // seq values (AUTOINCREMENT carries on from the copied maximum). Agents gain the fields the Letta
+    // API keeps about them (description, tags, system prompt, metadata), as one JSON object.
+    sql: `
+CREATE TABLE memory_events_v9 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  at TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  actor TEXT NOT NULL CHECK (actor IN ('agent','reflection','user','api')),
+  kind TEXT NOT NULL CHECK (kind IN ('block','passage')),
+  op TEXT NOT NULL,
+  label TEXT,
+  passage_id TEXT,
+  before TEXT,
+  after TEXT,
+  reason TEXT,
+  undoes TEXT
+);
+INSERT INTO memory_events_v9 (seq, id, at, agent_id, actor, kind, op, label, passage_id, before, after, reason, undoes)
+  SELECT seq, id, at, agent_id, actor, kind, op, label, passage_id, before, after, reason, undoes FROM memory_events;
+DROP TABLE memory_events;
+ALTER TABLE memory_events_v9 RENAME TO memory_events;
+CREATE INDEX memory_events_agent ON memory_events(agent_id, seq);
+CREATE INDEX memory_events_label ON memory_events(agent_id, label, seq);
+
+ALTER TABLE agents ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -142,6 +142,23 @@ export class PassageStore {
     ).map(toPassage);
   }
 
+  /**
+   * One page of an agent's passages by id, for cursor pagination (the Letta API's archival list):
+   * ids strictly between `after` and `before`, in the order asked, at most `limit`; `contains` keeps
+   * passages whose text holds it (case-insensitive).
+   */
+  page(agentId: string, opts: { after?: number; before?: number; limit: number; ascending: boolean; contains?: string }): Passage[] {
+    const order = opts.ascending ? "ASC" : "DESC";
+    const like = opts.contains ? `%${opts.contains.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    return (
+      sql(
+        this.db,
+        `SELECT id, text, tags, created_at FROM passages WHERE agent_id = ? AND id > ? AND id < ?
+           AND (? IS NULL OR text LIKE ? ESCAPE '\\') ORDER BY id ${order} LIMIT ?`,
+      ).all(agentId, opts.after ?? 0, opts.before ?? Number.MAX_SAFE_INTEGER, like, like, opts.limit) as RawPassage[]
+    ).map(toPassage);
+  }
+
   /** BM25 ranking (best first) of passages matching the filter; returns ids with their rank order. */
   lexical(agentId: string, query: string, filter: PassageFilter, limit: number): { id: number; score: number }[] {
     const match = ftsQuery(query);

@@ -6,9 +6,10 @@
 /**
  * Who changed memory, and why: recorded with every memory change so the user can read the history
  * and undo what was learned. A tool call in a turn is the `agent`; the background distillation pass
- * is `reflection`; the CLI, TUI and SDK acting for the person are `user`.
+ * is `reflection`; the CLI, TUI and SDK acting for the person are `user`; a client of `letta-code serve`
+ * (the Letta HTTP API) is `api`.
  */
-export type MemoryActor = "agent" | "reflection" | "user";
+export type MemoryActor = "agent" | "reflection" | "user" | "api";
 
 export interface Block {
   label: string;
