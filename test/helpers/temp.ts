@@ -12,6 +12,8 @@ export function tempDir(prefix = "letta-test-"): string {
   return d;
 }
 
+// A CLI a test just stopped (a TUI in tmux) may still be writing its last files as it exits: retry
+// the removal a little instead of failing the test on ENOTEMPTY.
 afterEach(() => {
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
+  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 });
