@@ -137,7 +137,7 @@ export class Agent implements AgentSession {
       basePrompt: deps.basePrompt,
       beforeCompact: (trigger, emit) => this.preCompact(trigger, emit),
     });
-    this.seenThrough = deps.store.messages.since(deps.agent.id, this.conversationId, 0).maxId;
+    this.seenThrough = deps.store.messages.newestIn(deps.agent.id, this.conversationId);
     this.scheduler = new ReflectionScheduler(
       {
         schedule: () => this.reflectionSchedule(),
@@ -350,7 +350,7 @@ export class Agent implements AgentSession {
         ran = true;
         await runTurn(this.loopDeps(emit, { ...opts, allowTools: input.allowTools ?? opts.allowTools, model: input.model ?? opts.model }), input.text, opts, emit);
       } finally {
-        this.seenThrough = this.deps.store.messages.since(this.deps.agent.id, this.conversationId, this.seenThrough).maxId;
+        this.seenThrough = this.deps.store.messages.newestIn(this.deps.agent.id, this.conversationId);
         lease.release();
       }
     } catch (err: unknown) {
@@ -482,14 +482,14 @@ export class Agent implements AgentSession {
     const id = resolveConversation(this.deps.store, this.deps.agent.id, conversationId, this.conversationId);
     this.deps.store.conversations.setCurrent(this.deps.agent.id, id);
     this.conversationId = id;
-    this.seenThrough = this.deps.store.messages.since(this.deps.agent.id, id, 0).maxId;
+    this.seenThrough = this.deps.store.messages.newestIn(this.deps.agent.id, id);
     this.lastContextTokens = null;
     return id;
   }
 
   fork(): string {
     this.conversationId = forkConversation(this.deps.store, this.deps.agent.id, this.conversationId);
-    this.seenThrough = this.deps.store.messages.since(this.deps.agent.id, this.conversationId, 0).maxId;
+    this.seenThrough = this.deps.store.messages.newestIn(this.deps.agent.id, this.conversationId);
     this.lastContextTokens = null;
     return this.conversationId;
   }

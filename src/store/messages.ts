@@ -114,6 +114,11 @@ export class MessageStore {
     ).map(toMessage);
   }
 
+  /** A conversation's newest message id (0 when empty): one index seek, for a session opening on it. */
+  newestIn(agentId: string, conversationId: string): number {
+    return (sql(this.db, "SELECT COALESCE(MAX(id), 0) AS m FROM messages WHERE agent_id = ? AND conversation_id = ?").get(agentId, conversationId) as { m: number }).m;
+  }
+
   /** How many messages a conversation gained after `afterId`, and its newest id: what other writers appended meanwhile. */
   since(agentId: string, conversationId: string, afterId: number): { count: number; maxId: number } {
     const r = sql(this.db, "SELECT COUNT(*) AS n, COALESCE(MAX(id), ?) AS m FROM messages WHERE agent_id = ? AND conversation_id = ? AND id > ?").get(
