@@ -10,7 +10,7 @@
  * a test can read the exit code (and any crash output) from the screen.
  */
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach } from "vitest";
@@ -174,12 +174,83 @@ export class TmuxSession {
     this.killed = true;
     live.delete(this);
     // Synchronous on purpose: it must also work from a process 'exit' handler.
+    const tree = this.paneProcesses();
     try {
       execFileSync("tmux", ["-S", this.socket, "kill-server"], { env: tmuxEnv(), stdio: "ignore", timeout: 5000 });
     } catch {
       // already gone
     }
+    // The CLI ends its session on SIGHUP (it may still write .letta/ for a moment): wait for it, so
+    // the test's temp project is removed after the last write, not during it.
+    waitGone(tree, 8000);
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The pane's process and all its descendants, read from /proc (empty when tmux or /proc is gone). */
+  private paneProcesses(): number[] {
+    let root: number;
+    try {
+      root = Number(execFileSync("tmux", ["-S", this.socket, "display-message", "-p", "-t", TARGET, "#{pane_pid}"], { env: tmuxEnv(), encoding: "utf8", timeout: 5000 }).trim());
+    } catch {
+      return [];
+    }
+    if (!Number.isInteger(root) || root <= 0) return [];
+    const children = new Map<number, number[]>();
+    for (const entry of safeReaddir("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // Field 4 of /proc/PID/stat is the parent; the name (field 2) may hold spaces, so split after its ')'.
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      } catch {
+        // exited while we looked
+      }
+    }
+    const out: number[] = [];
+    const todo = [root];
+    while (todo.length) {
+      const pid = todo.pop()!;
+      out.push(pid);
+      todo.push(...(children.get(pid) ?? []));
+    }
+    return out;
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Running, not a zombie nobody reaps yet (a container's pid 1 may never reap one). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Block until every pid has exited, at most `timeoutMs`; then SIGKILL what is left. */
+function waitGone(pids: number[], timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  let left = pids.filter(alive);
+  while (left.length && Date.now() < deadline) {
+    Atomics.wait(nap, 0, 0, 25);
+    left = left.filter(alive);
+  }
+  for (const pid of left) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
   }
 }
 
