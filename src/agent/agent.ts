@@ -8,9 +8,10 @@ import type {
   SessionStats,
   TranscriptEntry,
 } from "./session.js";
-import { ContextManager, isPressureNotice } from "./context.js";
+import { ContextManager } from "./context.js";
 import { EventQueue } from "./event-queue.js";
 import { runTurn } from "./loop.js";
+import { transcriptEntries } from "./transcript.js";
 import { runReflection, utcDay, type MemoryChangeListener } from "./reflection.js";
 import type { ReflectionSettings } from "../config/config.js";
 import type { ModelClient } from "../llm/types.js";
@@ -441,21 +442,10 @@ export class Agent implements AgentSession {
 
   /** The last `limit` exchanges (a user message and everything after it), oldest first. */
   recentTranscript(limit: number): TranscriptEntry[] {
-    const rows = this.deps.store.messages.tail(this.deps.agent.id, this.conversationId, Math.max(40, limit * 12));
-    const hidden = this.rewoundFilter();
-    const entries: TranscriptEntry[] = rows
-      .filter((r) => r.role !== "system" && !isPressureNotice(r) && !(r.role === "assistant" && !r.content) && !hidden(r.id))
-      .map((r) => ({
-        role: r.role as TranscriptEntry["role"],
-        content: r.content,
-        toolName: r.toolName,
-        createdAt: r.createdAt,
-      }));
-    // Start at a user message so the view never opens on an orphaned tool result.
-    let start = entries.length;
-    for (let seen = 0; start > 0 && seen < limit; ) if (entries[--start].role === "user") seen++;
-    while (start < entries.length && entries[start].role !== "user") start++;
-    return entries.slice(start);
+    const { id: agentId } = this.deps.agent;
+    const rows = this.deps.store.messages.tail(agentId, this.conversationId, Math.max(40, limit * 12));
+    const failures = rows.length ? this.deps.store.turnFailures.between(agentId, this.conversationId, rows[0].id, Number.MAX_SAFE_INTEGER) : [];
+    return transcriptEntries(rows, failures, this.rewoundFilter(), limit);
   }
 
   turns() {

@@ -58,7 +58,12 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
   const done = (reason: Extract<AgentEvent, { type: "done" }>["reason"], result: string) =>
     emit({ type: "done", reason, result, numSteps: steps, usage });
 
-  const append = (m: Parameters<Store["messages"]["append"]>[1]) => store.messages.append(agentId, m);
+  let lastMessageId = 0;
+  const append = (m: Parameters<Store["messages"]["append"]>[1]) => {
+    const stored = store.messages.append(agentId, m);
+    lastMessageId = stored.id;
+    return stored;
+  };
   let content = text;
   if (deps.hooks?.promptSubmit) {
     const got = await deps.hooks.promptSubmit(text, signal);
@@ -121,6 +126,8 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
       }
       if (interrupted) return done("interrupted", partial);
       const message = err instanceof Error ? err.message : String(err);
+      // Kept for the resumed transcript (beside the conversation, never sent to the model).
+      store.turnFailures.record(agentId, conversationId, lastMessageId, message);
       emit({ type: "error", message, fatal: true });
       return done("error", message);
     }

@@ -70,9 +70,12 @@ export interface ReflectionSchedule {
 }
 
 export interface TranscriptEntry {
-  role: "user" | "assistant" | "tool";
+  /** "error": a turn's model request failed here (`content` is the reason); never part of the model's history. */
+  role: "user" | "assistant" | "tool" | "error";
   content: string;
   toolName?: string;
+  /** A tool entry's arguments, as the call gave them (parsed JSON, or the raw text when it was not JSON). */
+  toolArgs?: unknown;
   createdAt: string;
 }
 

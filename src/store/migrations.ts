@@ -326,6 +326,22 @@ CREATE INDEX memory_events_label ON memory_events(agent_id, label, seq);
 ALTER TABLE agents ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
 `,
   },
+  {
+    version: 10,
+    // A turn whose model request failed leaves a mark where it happened, for the resumed transcript.
+    // Its own table, not a message row: nothing that builds the model's context ever reads it.
+    sql: `
+CREATE TABLE turn_failures (
+  id INTEGER PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  conversation_id TEXT NOT NULL,
+  after_message_id INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX turn_failures_conversation ON turn_failures(agent_id, conversation_id, after_message_id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -10,6 +10,7 @@ import { PassageStore } from "./passages.js";
 import { ReflectionStore } from "./reflection.js";
 import { SummaryStore } from "./summaries.js";
 import { TokenCalibrationStore } from "./token-calibration.js";
+import { TurnFailureStore } from "./turn-failures.js";
 import { TurnLeaseStore } from "./turn-leases.js";
 
 export const DB_FILE = "letta.db";
@@ -27,6 +28,7 @@ export class Store {
   readonly conversations: ConversationStore;
   readonly tokenCalibration: TokenCalibrationStore;
   readonly turnLeases: TurnLeaseStore;
+  readonly turnFailures: TurnFailureStore;
 
   private constructor(
     readonly db: DB,
@@ -43,6 +45,7 @@ export class Store {
     this.conversations = new ConversationStore(db);
     this.tokenCalibration = new TokenCalibrationStore(db);
     this.turnLeases = new TurnLeaseStore(db);
+    this.turnFailures = new TurnFailureStore(db);
   }
 
   /** `readonly`: for commands that only read (memory show, list, ...), so they work in a read-only .letta/. */

@@ -34,6 +34,18 @@ export function keyArgument(args: unknown): string {
   return "";
 }
 
+/** What a call line names: the key argument, and for read_file the lines asked for. */
+export function callSummary(name: string, args: unknown): string {
+  const arg = keyArgument(args);
+  if (name !== "read_file" || !args || typeof args !== "object") return arg;
+  const { offset, limit } = args as { offset?: unknown; limit?: unknown };
+  const from = typeof offset === "number" ? offset : undefined;
+  const count = typeof limit === "number" ? limit : undefined;
+  if (count !== undefined) return `${arg} (lines ${from ?? 1}–${(from ?? 1) + count - 1})`;
+  if (from !== undefined) return `${arg} (from line ${from})`;
+  return arg;
+}
+
 const ICON: Record<ToolItem["state"], [string, ColorName]> = {
   running: ["◌", theme.tool],
   awaiting_approval: ["?", theme.warn],
@@ -45,7 +57,7 @@ const ICON: Record<ToolItem["state"], [string, ColorName]> = {
 
 export function toolHeader(item: ToolItem, width: number): Line {
   const [icon, c] = ICON[item.state];
-  const arg = keyArgument(item.args);
+  const arg = callSummary(item.name, item.args);
   const head: Span[] = [{ text: `${icon} `, color: c }, { text: item.name, bold: true }];
   if (arg) head.push({ text: " " + truncate(arg, Math.max(10, width - item.name.length - 3)), dim: false, color: theme.accent });
   return head;

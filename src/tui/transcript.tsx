@@ -12,7 +12,7 @@ import { markdownToLines } from "./markdown.js";
 import { memoryChangeLines } from "./memory-view.js";
 import { indentLines, textLines, truncate, wrapSpans, type Line, type Span } from "./text-layout.js";
 import { theme, type ColorName } from "./theme.js";
-import { toolLines } from "./tool-view.js";
+import { callSummary, toolLines } from "./tool-view.js";
 
 const NOTE: Record<NoteLevel, [string, ColorName | undefined, boolean]> = {
   info: ["ℹ ", theme.accent, false],
@@ -47,12 +47,17 @@ function resumedLines(entries: TranscriptEntry[], width: number): Line[] {
     rows.push([]);
     if (e.role === "user") rows.push(...userLines(e.content, width));
     else if (e.role === "assistant") rows.push(...assistantLines(e.content, width));
-    else
+    else if (e.role === "error") rows.push(...noteLines("error", `request failed: ${e.content}`, width));
+    else {
+      // The call, not its output: a read_file result's first line is the file's, not what was read.
+      const name = e.toolName ?? "tool";
+      const arg = callSummary(name, e.toolArgs);
       rows.push([
         { text: "● ", dim: true },
-        { text: e.toolName ?? "tool", bold: true, dim: true },
-        { text: " " + truncate(e.content.split("\n")[0] ?? "", Math.max(10, width - 4 - (e.toolName?.length ?? 4))), dim: true },
+        { text: name, bold: true, dim: true },
+        ...(arg ? [{ text: " " + truncate(arg, Math.max(10, width - 3 - name.length)), dim: true }] : []),
       ]);
+    }
   }
   rows.push([], [{ text: "── end of resumed conversation " + "─".repeat(Math.max(0, Math.min(width, 60) - 31)), dim: true }]);
   return rows;

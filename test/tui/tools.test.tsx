@@ -70,6 +70,19 @@ describe("tool views", () => {
     expect(f).not.toContain("running…");
   });
 
+  it("a read_file call line names the lines it asked for", async () => {
+    const s = new FakeSession();
+    s.script([
+      { type: "tool_call", id: "t1", name: "read_file", args: { path: "src/main.ts", offset: 40, limit: 20 }, rawArgs: "" },
+      { type: "tool_result", id: "t1", name: "read_file", state: "done", content: "    40→const a = 1;" },
+      done(),
+    ]);
+    const app = renderApp(s);
+    await app.submit("read it");
+    const f = await app.waitFor((f) => f.includes("● read_file"));
+    expect(f).toContain("● read_file src/main.ts (lines 40–59)");
+  });
+
   it("shows write_file results as a coloured unified diff, capped", async () => {
     const body = Array.from({ length: 40 }, (_, i) => `+line ${i}`).join("\n");
     const big = `@@ -0,0 +1,40 @@\n${body}`;

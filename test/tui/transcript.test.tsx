@@ -56,7 +56,7 @@ describe("transcript", () => {
       transcript: [
         { role: "user", content: "earlier question", createdAt: "2025-01-01" },
         { role: "assistant", content: "earlier **answer**", createdAt: "2025-01-01" },
-        { role: "tool", content: "ok: 3 files", toolName: "list_files", createdAt: "2025-01-01" },
+        { role: "tool", content: "ok: 3 files", toolName: "list_files", toolArgs: { path: "src" }, createdAt: "2025-01-01" },
       ],
     });
     const app = renderApp(s);
@@ -64,7 +64,8 @@ describe("transcript", () => {
     expect(f).toContain("resumed conversation");
     expect(f).toContain("› earlier question");
     expect(f).toContain("● earlier answer");
-    expect(f).toContain("list_files ok: 3 files");
+    // A tool line names the call (what a user asked about), as the live call line does.
+    expect(f).toContain("list_files src");
   });
 
   it("shows errors from the agent and from send() with what to do, without crashing", async () => {
