@@ -16,7 +16,8 @@ describe("migration 9: the API as a memory writer", () => {
       CREATE TABLE memory_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, at TEXT NOT NULL, agent_id TEXT NOT NULL,
         actor TEXT NOT NULL CHECK (actor IN ('agent','reflection','user')), kind TEXT NOT NULL CHECK (kind IN ('block','passage')), op TEXT NOT NULL,
         label TEXT, passage_id TEXT, before TEXT, after TEXT, reason TEXT, undoes TEXT);
-      ALTER TABLE agents DROP COLUMN profile;`);
+      ALTER TABLE agents DROP COLUMN profile;
+      DROP TABLE turn_failures;`);
     const insert = raw.prepare("INSERT INTO memory_events (id, at, agent_id, actor, kind, op, label, passage_id, before, after, reason, undoes) VALUES (@id, @at, @agent_id, @actor, @kind, @op, @label, @passage_id, @before, @after, @reason, @undoes)");
     insert.run(event("e1", "user"));
     insert.run(event("e2", "agent"));
