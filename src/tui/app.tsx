@@ -115,7 +115,10 @@ export function App({ session: initialSession, options = {}, history: historyPro
     [clearView, exit, reflect, refresh, setModel, switchSession, turn.progress, turn.runTurn],
   );
   const { agents, permissions, dynamicSlash, openEditor } = options;
-  const { runSlash, choice, prefill, suspended } = useSlash({ agents, permissions, dynamicSlash, openEditor, commands, sessionRef, commit, note, repaint, isBusy: turn.isBusy, actions });
+  const sizeRef = useRef(size);
+  sizeRef.current = size;
+  const terminal = useCallback(() => sizeRef.current, []);
+  const { runSlash, choice, prefill, suspended } = useSlash({ agents, permissions, dynamicSlash, openEditor, commands, sessionRef, commit, note, repaint, isBusy: turn.isBusy, terminal, actions });
 
   const submit = useCallback(
     (text: string) => {
