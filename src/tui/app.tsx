@@ -39,6 +39,7 @@ import { color, theme } from "./theme.js";
 import { FinishedItems } from "./transcript.js";
 import { useExit } from "./use-exit.js";
 import { useReflection } from "./use-reflection.js";
+import { useReleaseRows } from "./use-release.js";
 import { useSlash } from "./use-slash.js";
 import { useStatus } from "./use-status.js";
 import { useTranscript } from "./use-transcript.js";
@@ -195,6 +196,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
     () => liveLines(turn.liveTools, turn.stream, width, transcript.expanded, liveBudget),
     [turn.liveTools, turn.stream, width, transcript.expanded, liveBudget],
   );
+  useReleaseRows({ promptRows: approvalRows + choiceRows, otherRows: chrome + live.length, rows: size.rows, width, done: transcript.done, repaint });
 
   return (
     <Box flexDirection="column">
