@@ -109,7 +109,8 @@ export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: 
         return EXIT.usage;
       }
     }
-    const piped = input.binary ? `(binary input, ${input.binary}; not included)` : input.text;
+    // The pipe's final newline ends its last line; kept, it would become a blank line before </stdin>.
+    const piped = input.binary ? `(binary input, ${input.binary}; not included)` : input.text.replace(/\r?\n$/, "");
     if (!text.trim() && !piped.trim()) {
       warn('no prompt: give one with -p "..." or pipe text into letta-code.');
       return EXIT.usage;

@@ -330,8 +330,9 @@ ALTER TABLE agents ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
     version: 10,
     // A turn whose model request failed leaves a mark where it happened, for the resumed transcript.
     // Its own table, not a message row: nothing that builds the model's context ever reads it.
+    // IF NOT EXISTS: a store taken back to an earlier version by hand (tests do) replays it harmlessly.
     sql: `
-CREATE TABLE turn_failures (
+CREATE TABLE IF NOT EXISTS turn_failures (
   id INTEGER PRIMARY KEY,
   agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
   conversation_id TEXT NOT NULL,
@@ -339,7 +340,7 @@ CREATE TABLE turn_failures (
   message TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
-CREATE INDEX turn_failures_conversation ON turn_failures(agent_id, conversation_id, after_message_id);
+CREATE INDEX IF NOT EXISTS turn_failures_conversation ON turn_failures(agent_id, conversation_id, after_message_id);
 `,
   },
 ];

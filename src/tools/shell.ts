@@ -164,12 +164,13 @@ export const runShellTool = defineTool({
   async preview(args, ctx) {
     const sandboxed = ctx.shell.sandbox && (await detectSandbox()).available;
     // Not run yet: a plain preview of the command (a shell display would read as a finished, killed run).
+    // A plain sentence: a command may hold parentheses of its own, a note in parentheses nests them.
     const where = !sandboxed
-      ? "in the project directory"
+      ? "runs in the project directory"
       : ctx.shell.network
-        ? "in the sandbox (read-only system, network allowed)"
-        : "in the sandbox (read-only system, no network)";
-    return { kind: "text", text: `$ ${args.command}\n(runs ${where})` };
+        ? "runs in the sandbox: read-only system, network allowed"
+        : "runs in the sandbox: read-only system, no network";
+    return { kind: "text", text: `$ ${args.command}\n${where}` };
   },
   async run(args, ctx) {
     let timeout = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;

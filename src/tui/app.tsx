@@ -39,6 +39,7 @@ import { color, theme } from "./theme.js";
 import { FinishedItems } from "./transcript.js";
 import { useExit } from "./use-exit.js";
 import { useReflection } from "./use-reflection.js";
+import { useReleaseRows } from "./use-release.js";
 import { useSlash } from "./use-slash.js";
 import { useStatus } from "./use-status.js";
 import { useTranscript } from "./use-transcript.js";
@@ -115,7 +116,10 @@ export function App({ session: initialSession, options = {}, history: historyPro
     [clearView, exit, reflect, refresh, setModel, switchSession, turn.progress, turn.runTurn],
   );
   const { agents, permissions, dynamicSlash, openEditor } = options;
-  const { runSlash, choice, prefill, suspended } = useSlash({ agents, permissions, dynamicSlash, openEditor, commands, sessionRef, commit, note, repaint, isBusy: turn.isBusy, actions });
+  const sizeRef = useRef(size);
+  sizeRef.current = size;
+  const terminal = useCallback(() => sizeRef.current, []);
+  const { runSlash, choice, prefill, suspended } = useSlash({ agents, permissions, dynamicSlash, openEditor, commands, sessionRef, commit, note, repaint, isBusy: turn.isBusy, terminal, actions });
 
   const submit = useCallback(
     (text: string) => {
@@ -192,6 +196,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
     () => liveLines(turn.liveTools, turn.stream, width, transcript.expanded, liveBudget),
     [turn.liveTools, turn.stream, width, transcript.expanded, liveBudget],
   );
+  useReleaseRows({ promptRows: approvalRows + choiceRows, otherRows: chrome + live.length, rows: size.rows, width, done: transcript.done, repaint });
 
   return (
     <Box flexDirection="column">

@@ -8,6 +8,12 @@ export type NoteLevel = "info" | "dim" | "ok" | "warn" | "error";
 export type { Attachment } from "../agent/input-types.js";
 import type { Attachment } from "../agent/input-types.js";
 
+/**
+ * One row of a panel: spans (continuation rows indented 2 columns), or spans with the hanging
+ * indent its layout needs (a description column, a list under a label).
+ */
+export type PanelRow = Span[] | { spans: Span[]; hang: number };
+
 export type ToolState = "running" | "awaiting_approval" | "done" | "error" | "cancelled" | "denied";
 
 export interface ToolItem {
@@ -36,7 +42,7 @@ export type Item =
   /** A memory change made by the background reflection pass. */
   | { kind: "learned"; id: number; verb: string; label: string; text: string; undoId?: string }
   /** Output of a slash command: rows of spans, wrapped at render time. */
-  | { kind: "panel"; id: number; title?: string; rows: Span[][] }
+  | { kind: "panel"; id: number; title?: string; rows: PanelRow[] }
   | { kind: "resumed"; id: number; entries: TranscriptEntry[] };
 
 let nextId = 1;

@@ -4,6 +4,7 @@
  */
 import type { McpPromptInfo } from "../mcp/manager.js";
 import type { ToolServerStatus } from "../tools/types.js";
+import type { PanelRow } from "./items.js";
 import type { SlashCommand } from "./slash-commands.js";
 import { truncate, type Span } from "./text-layout.js";
 import { theme, type ColorName } from "./theme.js";
@@ -33,7 +34,9 @@ export function mcpCommand(view: McpView): SlashCommand {
       if (servers.length === 0) {
         return ctx.note("dim", "No MCP servers configured.", "Add one with: letta-code mcp add <name> -- <command> [args...]");
       }
-      const rows: Span[][] = [];
+      const rows: PanelRow[] = [];
+      // A list under its server: wrapped rows line up under the list's first entry, not at the margin.
+      const listed = (label: string, text: string, style: Omit<Span, "text">): PanelRow => ({ spans: [{ ...style, text: `  ${label}${text}` }], hang: 2 + label.length });
       for (const s of servers) {
         rows.push([
           { text: s.name, bold: true },
@@ -41,9 +44,9 @@ export function mcpCommand(view: McpView): SlashCommand {
           { text: s.state, color: STATE_COLOR[s.state] },
           dim(s.state === "connected" ? ` · ${s.tools.length} tool${s.tools.length === 1 ? "" : "s"}` : ""),
         ]);
-        if (s.error) rows.push([{ text: `  ${truncate(s.error, 300)}`, color: theme.warn }]);
-        if (s.tools.length) rows.push([dim(`  tools: ${truncate(s.tools.map((t) => `mcp__${s.name}__${t}`).join(", "), 400)}`)]);
-        if (s.prompts.length) rows.push([dim(`  prompts: ${s.prompts.map((p) => `/mcp__${s.name}__${p}`).join(", ")}`)]);
+        if (s.error) rows.push(listed("", truncate(s.error, 300), { color: theme.warn }));
+        if (s.tools.length) rows.push(listed("tools: ", truncate(s.tools.map((t) => `mcp__${s.name}__${t}`).join(", "), 400), { dim: true }));
+        if (s.prompts.length) rows.push(listed("prompts: ", s.prompts.map((p) => `/mcp__${s.name}__${p}`).join(", "), { dim: true }));
       }
       rows.push([dim("letta-code mcp add|remove|approve|deny manages servers · rules like mcp__<server>__* allow a whole server")]);
       ctx.panel("MCP servers", rows);

@@ -7,7 +7,8 @@ import type { AgentSession, PermissionMode, SendOptions } from "../agent/session
 
 /** What a slash command may set for the one turn it starts (a custom command's allowed-tools, model). */
 export type TurnSendOptions = Pick<SendOptions, "allowTools" | "model">;
-import type { NoteLevel } from "./items.js";
+import type { NoteLevel, PanelRow } from "./items.js";
+import type { TermSize } from "./terminal.js";
 import { initPrompt, rememberPrompt } from "./prompts.js";
 import { instructionFileLabel } from "../agent/instructions.js";
 import { compactNumber, contextBar } from "./status-line.js";
@@ -16,6 +17,7 @@ import { theme } from "./theme.js";
 import { eventSubject } from "../memory/history-event.js";
 import type { ChoiceRequest } from "./choice-list.js";
 import { SESSION_COMMANDS } from "./session-commands.js";
+import { helpCommand } from "./help-command.js";
 
 export interface AgentSwitcher {
   list(): { name: string; id: string; current: boolean }[];
@@ -36,7 +38,9 @@ export interface SlashContext {
   agents?: AgentSwitcher;
   permissions?: () => PermissionsView;
   note(level: NoteLevel, text: string, hint?: string): void;
-  panel(title: string | undefined, rows: Span[][]): void;
+  panel(title: string | undefined, rows: PanelRow[]): void;
+  /** The terminal's size now (a panel that lists a lot fits itself to it). */
+  terminal(): TermSize;
   /** Start a turn with `text`; `display` is what the transcript shows as the user's message. */
   send(text: string, display?: string, opts?: TurnSendOptions): void;
   /** Run a long operation with a progress line (and Esc to cancel). */
@@ -66,23 +70,6 @@ export interface SlashCommand {
   run(args: string, ctx: SlashContext): void | Promise<void>;
 }
 
-export const KEY_HELP: [string, string][] = [
-  ["Enter", "send the message"],
-  ["Ctrl-J · Alt+Enter · \\ Enter", "insert a newline (multi-line input); pasted text keeps its newlines"],
-  ["↑ / ↓", "previous / next message from history (kept in .letta/history.jsonl)"],
-  ["Tab", "complete /commands and @paths"],
-  ["@path", "attach a file (its contents are sent with the message, up to 100 KB)"],
-  ["Esc", "interrupt the agent (the partial answer stays)"],
-  ["Esc Esc", "on an empty input: rewind (undo a turn's code and/or conversation)"],
-  ["Ctrl-C", "clear the input / interrupt; twice within 2 s exits"],
-  ["Shift+Tab", "cycle the permission mode (ask → accept-edits → yolo → read-only)"],
-  ["Ctrl-O", "toggle full output of the last tool call"],
-  ["Ctrl-L", "clear the screen"],
-  ["Ctrl-A / Ctrl-E", "start / end of line"],
-  ["Ctrl-U / Ctrl-K", "delete to start / end of line"],
-  ["Ctrl-W · Alt+Backspace", "delete the previous word"],
-];
-
 const dim = (text: string): Span => ({ text, dim: true });
 const acc = (text: string): Span => ({ text, color: theme.accent });
 
@@ -90,22 +77,6 @@ function usageBar(chars: number, limit: number): Span[] {
   const { bar, pct, color } = contextBar(chars, limit, 8);
   return [{ text: bar, color }, dim(` ${chars}/${limit} chars (${pct}%)`)];
 }
-
-const help: SlashCommand = {
-  name: "help",
-  aliases: ["?"],
-  description: "list commands and key bindings",
-  whileBusy: true,
-  run(_args, ctx) {
-    const rows: Span[][] = [];
-    const w = Math.max(...ctx.commands.map((c) => `/${c.name}${c.usage ? " " + c.usage : ""}`.length)) + 2;
-    for (const c of ctx.commands) rows.push([acc(`/${c.name}${c.usage ? " " + c.usage : ""}`.padEnd(w)), { text: c.description }]);
-    rows.push([], [{ text: "Keys", bold: true }]);
-    const kw = Math.max(...KEY_HELP.map(([k]) => k.length)) + 2;
-    for (const [k, d] of KEY_HELP) rows.push([acc(k.padEnd(kw)), { text: d }]);
-    ctx.panel("Commands", rows);
-  },
-};
 
 const memory: SlashCommand = {
   name: "memory",
@@ -402,7 +373,7 @@ const exit: SlashCommand = {
   },
 };
 
-export const BUILTIN_COMMANDS: readonly SlashCommand[] = [help, memory, search, forget, remember, compact, clear, ...SESSION_COMMANDS, model, agents, init, reflect, permissions, cost, exit];
+export const BUILTIN_COMMANDS: readonly SlashCommand[] = [helpCommand, memory, search, forget, remember, compact, clear, ...SESSION_COMMANDS, model, agents, init, reflect, permissions, cost, exit];
 
 /** Built-ins plus extras (an extra with a built-in's name replaces it). */
 export function commandList(extra: readonly SlashCommand[] = []): SlashCommand[] {

@@ -141,12 +141,13 @@ function sameStyle(a: Span, b: Span): boolean {
 }
 
 /**
- * Greedy word wrap of styled spans into rows of at most `width` columns.
+ * Greedy word wrap of styled spans into rows of at most `firstWidth` columns, then `restWidth`
+ * (narrower when the caller indents continuation rows: a hanging indent).
  * Whitespace at a break is dropped; words longer than the width are split hard.
  * Newlines inside spans are not expected (callers split lines first).
  */
-export function wrapSpans(spans: Span[], width: number): Line[] {
-  width = Math.max(1, width);
+export function wrapSpans(spans: Span[], firstWidth: number, restWidth = firstWidth): Line[] {
+  let width = Math.max(1, firstWidth);
   const lines: Line[] = [];
   let cur: Line = [];
   let curW = 0;
@@ -154,6 +155,7 @@ export function wrapSpans(spans: Span[], width: number): Line[] {
     lines.push(cur);
     cur = [];
     curW = 0;
+    width = Math.max(1, restWidth);
   };
   for (const tok of tokenize(spans)) {
     const w = stringWidth(tok.text);
@@ -242,4 +244,11 @@ export function textLines(text: string, width: number, style: Omit<Span, "text">
   const out: Line[] = [];
   for (const raw of text.split("\n")) out.push(...wrapSpans([{ ...style, text: raw }], width));
   return out;
+}
+
+/** Word-wrap into `width` columns with continuation rows indented by `hang` columns (a hanging indent). */
+export function hangingLines(spans: Span[], width: number, hang: number): Line[] {
+  hang = Math.max(0, Math.min(hang, width - 10));
+  const pad = " ".repeat(hang);
+  return wrapSpans(spans, width, width - hang).map((l, i) => (i === 0 ? l : [{ text: pad }, ...l]));
 }

@@ -10,7 +10,7 @@ import type { Item, NoteLevel } from "./items.js";
 import { LinesView } from "./lines-view.js";
 import { markdownToLines } from "./markdown.js";
 import { memoryChangeLines } from "./memory-view.js";
-import { indentLines, textLines, truncate, wrapSpans, type Line, type Span } from "./text-layout.js";
+import { hangingLines, indentLines, textLines, truncate, wrapSpans, type Line, type Span } from "./text-layout.js";
 import { theme, type ColorName } from "./theme.js";
 import { callSummary, toolLines } from "./tool-view.js";
 
@@ -117,7 +117,11 @@ export function itemLines(item: Item, width: number, expanded = false): Line[] {
     case "panel": {
       const rows: Line[] = [];
       if (item.title) rows.push([{ text: item.title, bold: true, color: theme.accent }]);
-      for (const r of item.rows) rows.push(...indentLines(wrapSpans(r, width - 2), [{ text: "  " }], [{ text: "    " }]));
+      // Every row fits `width`: a continuation row wider than the pane would wrap again, to column 0.
+      for (const r of item.rows) {
+        const [spans, hang] = Array.isArray(r) ? [r, 2] : [r.spans, r.hang];
+        rows.push(...indentLines(hangingLines(spans, width - 2, hang), [{ text: "  " }], [{ text: "  " }]));
+      }
       return rows;
     }
     case "resumed":

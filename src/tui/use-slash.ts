@@ -10,6 +10,7 @@ import { editInEditor, type OpenEditor } from "./editor.js";
 import { newId, type Item, type NoteLevel } from "./items.js";
 import { errMessage, errorHint } from "./session-view.js";
 import { findCommand, parseSlash, type AgentSwitcher, type PermissionsView, type SlashCommand, type SlashContext } from "./slash-commands.js";
+import type { TermSize } from "./terminal.js";
 
 export interface SlashDeps {
   commands: readonly SlashCommand[];
@@ -23,6 +24,7 @@ export interface SlashDeps {
   note(level: NoteLevel, text: string, hint?: string): void;
   repaint(): void;
   isBusy(): boolean;
+  terminal(): TermSize;
   /** What a command may do to the rest of the TUI. */
   actions: Pick<SlashContext, "send" | "progress" | "clearView" | "switchSession" | "setModel" | "reflect" | "refresh" | "exit">;
 }
@@ -33,7 +35,7 @@ export interface PendingChoice {
   resolve(i: number | null): void;
 }
 
-export function useSlash({ commands, dynamicSlash, agents, permissions, openEditor, sessionRef, commit, note, repaint, isBusy, actions }: SlashDeps) {
+export function useSlash({ commands, dynamicSlash, agents, permissions, openEditor, sessionRef, commit, note, repaint, isBusy, terminal, actions }: SlashDeps) {
   const [choice, setChoice] = useState<PendingChoice | null>(null);
   const [prefill, setPrefill] = useState<{ text: string; seq: number } | undefined>(undefined);
   /** The keyboard is handed to an external editor. */
@@ -91,6 +93,7 @@ export function useSlash({ commands, dynamicSlash, agents, permissions, openEdit
         permissions,
         note,
         panel: (title, rows) => commit({ kind: "panel", id: newId(), title, rows }),
+        terminal,
         editText,
         choose,
         setInput: (t) => setPrefill((p) => ({ text: t, seq: (p?.seq ?? 0) + 1 })),
@@ -102,7 +105,7 @@ export function useSlash({ commands, dynamicSlash, agents, permissions, openEdit
         note("error", `/${cmd.name} failed: ${msg}`, errorHint(msg));
       }
     },
-    [agents, choose, commands, commit, dynamicSlash, editText, isBusy, note, permissions, sessionRef, actions],
+    [agents, choose, commands, commit, dynamicSlash, editText, isBusy, note, permissions, sessionRef, terminal, actions],
   );
 
   return { runSlash, choice, prefill, suspended };

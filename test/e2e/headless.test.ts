@@ -66,8 +66,8 @@ describe("letta-code -p", () => {
     });
     expect(r.code).toBe(0);
     const user = server.requests.at(-1)!.body.messages.at(-1);
-    expect(user.content).toContain("why does this fail?");
-    expect(user.content).toContain("DATABASE_URL is not set");
+    // Exactly this: the prompt, then the piped text in its wrapper, with no blank line before </stdin>.
+    expect(user.content).toBe("why does this fail?\n\n<stdin>\nError: DATABASE_URL is not set\n    at connect (db.js:3)\n</stdin>");
   });
 
   it("uses piped stdin as the prompt when -p has no text", async () => {

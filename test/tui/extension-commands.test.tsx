@@ -28,10 +28,10 @@ describe("custom commands in the TUI", () => {
     const extra = view({ commands });
     const s = new FakeSession({ input: { trusted: false, commands: () => commands, skills: () => [] } });
     const app = renderApp(s, { extraSlash: extra.commands });
+    app.setSize(120, 60); // /help in full: usage then description, in the description column
     await app.submit("/help");
     let f = await app.waitFor((f) => f.includes("Commands"));
-    expect(f).toContain("/git:commit <message>");
-    expect(f).toContain("Commit staged work (project)");
+    expect(f).toMatch(/\/git:commit +<message> Commit staged work \(project\)/);
     await app.press("/git:");
     expect(app.frame()).toContain("/git:commit");
     await app.press(KEY.tab);

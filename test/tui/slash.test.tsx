@@ -14,6 +14,7 @@ afterEach(() => cleanup());
 describe("slash commands", () => {
   it("/help lists the commands and key bindings", async () => {
     const app = renderApp(new FakeSession());
+    app.setSize(120, 60); // room for all of it (help-layout.test.tsx has smaller panes)
     await app.submit("/help");
     const f = await app.waitFor((f) => f.includes("Commands"));
     for (const c of ["/memory", "/remember", "/search", "/forget", "/compact", "/clear", "/model", "/agents", "/init", "/permissions", "/cost", "/exit"]) {
