@@ -41,7 +41,7 @@ import { loadMcpPlan, type McpFlags } from "../mcp/plan.js";
 import { McpManager } from "../mcp/manager.js";
 import { recordApproval } from "../mcp/approvals.js";
 import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
-import { lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-endpoint.js";
+import { configuredEndpoint, lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-endpoint.js";
 import { firstOnThisMachine } from "../config/once-marker.js";
 
 export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
@@ -303,10 +303,10 @@ export class Project {
    */
   endpointFor(_agent?: AgentRow): Endpoint {
     const c = this.config;
-    if (c.model) return { model: c.model, baseURL: c.baseURL };
     const env = this.opts.env ?? process.env;
+    const found = configuredEndpoint(c, this.root, env);
+    if (found) return found;
     const last = lastEndpoint(this.root, env);
-    if (last && (c.baseURLSource === "default" || last.baseURL.replace(/\/+$/, "") === c.baseURL)) return last;
     throw new NoModelError(last ? `(${last.model} was last used here at ${last.baseURL}, not at ${c.baseURL}.)` : undefined);
   }
 
