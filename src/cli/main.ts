@@ -18,6 +18,7 @@ import { attachHooksCommand } from "./hooks-command.js";
 import { attachAcpCommand } from "../acp/command.js";
 import { attachServeCommand } from "./serve-command.js";
 import { attachDoctorCommand } from "./doctor-command.js";
+import { attachConfigCommand } from "./config-command.js";
 
 class UsageError extends Error {}
 
@@ -106,6 +107,7 @@ export async function main(argv: string[]): Promise<void> {
   attachAcpCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   attachServeCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   attachDoctorCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
+  attachConfigCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
