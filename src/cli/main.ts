@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { CommanderError } from "commander";
 import { buildProgram, type CliOptions } from "./program.js";
 import { EXIT } from "./headless.js";
@@ -40,7 +40,22 @@ export function flagsToConfig(o: CliOptions): ConfigLayer {
     sandbox: o.sandbox === undefined ? undefined : parseSandboxMode(o.sandbox === true ? "on" : o.sandbox),
     sandboxNetwork: o.sandboxNetwork,
     permissions: { mode, allow: o.allowedTools, deny: o.disallowedTools },
+    addDirs: o.addDir?.map(addDir),
+    systemPrompt: o.systemPrompt,
+    appendSystemPrompt: o.appendSystemPrompt,
   };
+}
+
+/** An --add-dir folder as the real path the sandbox binds and the file tools confine to; a missing one is a usage error. */
+function addDir(dir: string): string {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    throw new UsageError(`--add-dir ${dir}: no such directory.`);
+  }
+  if (!statSync(real).isDirectory()) throw new UsageError(`--add-dir ${dir}: not a directory.`);
+  return real;
 }
 
 export async function main(argv: string[]): Promise<void> {

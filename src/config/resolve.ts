@@ -59,6 +59,10 @@ export interface ResolvedConfig {
   serve?: ServeSection;
   /** What the model's commands, MCP servers and project hooks inherit; only from the user's own config. */
   shellEnvironmentPolicy: ShellEnvironmentPolicy;
+  /** --add-dir folders (real paths), --system-prompt, --append-system-prompt: from the flags only. */
+  addDirs: string[];
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
   /** Which files were read, for `--verbose` and error messages. */
   sources: string[];
   /** Where the endpoint came from: shown when a (trusted) project moved it. */
@@ -188,6 +192,9 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
     team: user ? teamFor(user.raw.team, user.file, root) : undefined,
     serve: serveSettings(user?.raw.serve, user?.file, opts.serve),
     shellEnvironmentPolicy: parsePolicy(user?.raw.shellEnvironmentPolicy, user?.file),
+    addDirs: opts.flags?.addDirs ?? [],
+    systemPrompt: opts.flags?.systemPrompt,
+    appendSystemPrompt: opts.flags?.appendSystemPrompt,
     sources: [user, project, local].flatMap((f) => (f ? [f.file] : [])),
     baseURLSource,
     origins,
