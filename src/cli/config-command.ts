@@ -10,7 +10,6 @@ export function attachConfigCommand(program: Command, flags: () => ConfigLayer, 
     .command("config")
     .description("show the resolved config and where each value came from; get or set one value")
     .option("--json", "as JSON")
-    .showHelpAfterError("(run letta-code config --help for usage)")
     .action(async (o: { json?: boolean }) => {
       const { runConfigList } = await import("./config-actions.js");
       setCode(runConfigList(flags(), o));
@@ -49,5 +48,4 @@ export function attachConfigCommand(program: Command, flags: () => ConfigLayer, 
       const { runConfigSet } = await import("./config-actions.js");
       setCode(runConfigSet(flags(), key, value, chosen[0] ?? "user"));
     });
-  for (const c of config.commands) c.showHelpAfterError(`(run letta-code config ${c.name()} --help for usage)`);
 }

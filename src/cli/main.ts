@@ -1,5 +1,5 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
-import { CommanderError } from "commander";
+import { CommanderError, type Command } from "commander";
 import { buildProgram, type CliOptions } from "./program.js";
 import { EXIT } from "./headless.js";
 import { attachMemoryCommand } from "./memory-command.js";
@@ -56,6 +56,18 @@ function addDir(dir: string): string {
   }
   if (!statSync(real).isDirectory()) throw new UsageError(`--add-dir ${dir}: not a directory.`);
   return real;
+}
+
+/**
+ * A subcommand inherits the root's "(run letta-code --help …)" line; its usage error (a missing
+ * argument, an unknown option) should point at its own help instead: `letta-code memory add --help`.
+ */
+function pointUsageErrorsAtOwnHelp(cmd: Command, path: string[] = []): void {
+  for (const sub of cmd.commands) {
+    const here = [...path, sub.name()];
+    sub.showHelpAfterError(`(run letta-code ${here.join(" ")} --help for usage)`);
+    pointUsageErrorsAtOwnHelp(sub, here);
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -123,6 +135,7 @@ export async function main(argv: string[]): Promise<void> {
   attachServeCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   attachDoctorCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   attachConfigCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
+  pointUsageErrorsAtOwnHelp(program);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
