@@ -80,6 +80,8 @@ export interface AgentDeps {
   skills?: () => { name: string; description: string }[];
   /** Folders outside the project read_file may read (user-level skills). */
   readRoots?: () => readonly string[];
+  /** --add-dir folders, read and written like the project. */
+  addDirs?: readonly string[];
   reflection?: ReflectionHost;
   /** The project's checkpoints (opened on first use); absent: turns are not checkpointed. */
   checkpoints?: () => Checkpoints;
@@ -404,6 +406,7 @@ export class Agent implements AgentSession {
         memory: this.memory,
         shell: this.deps.shell,
         readRoots: this.deps.readRoots,
+        addDirs: this.deps.addDirs,
         files: opts.files,
         processes: this.processes,
         // The project forwards notices into this turn's stream (and to the host's callback).

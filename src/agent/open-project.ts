@@ -1,3 +1,4 @@
+import { customBasePrompt } from "./prompts.js";
 import { dirname, join, resolve } from "node:path";
 import { Agent } from "./agent.js";
 import type { AgentEvent } from "./events.js";
@@ -41,7 +42,7 @@ import { loadMcpPlan, type McpFlags } from "../mcp/plan.js";
 import { McpManager } from "../mcp/manager.js";
 import { recordApproval } from "../mcp/approvals.js";
 import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
-import { lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-endpoint.js";
+import { configuredEndpoint, lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-endpoint.js";
 import { firstOnThisMachine } from "../config/once-marker.js";
 
 export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
@@ -303,10 +304,10 @@ export class Project {
    */
   endpointFor(_agent?: AgentRow): Endpoint {
     const c = this.config;
-    if (c.model) return { model: c.model, baseURL: c.baseURL };
     const env = this.opts.env ?? process.env;
+    const found = configuredEndpoint(c, this.root, env);
+    if (found) return found;
     const last = lastEndpoint(this.root, env);
-    if (last && (c.baseURLSource === "default" || last.baseURL.replace(/\/+$/, "") === c.baseURL)) return last;
     throw new NoModelError(last ? `(${last.model} was last used here at ${last.baseURL}, not at ${c.baseURL}.)` : undefined);
   }
 
@@ -377,6 +378,7 @@ export class Project {
     const userSkillDirs = skills.filter((s) => s.scope === "user").map((s) => s.dir);
     const agentRow = { ...agent, conversationId: this.conversationFor(agent, opts) };
     const sink = this.sinks.add(agent.id);
+    const custom = customBasePrompt(config);
     const session = new Agent({
       store: this.store,
       agent: agentRow,
@@ -391,7 +393,8 @@ export class Project {
       maxSteps: config.maxSteps,
       tools: [...memoryTools, ...codingTools, ...(skills.length ? [createLoadSkillTool(() => skills)] : [])].filter(opts.tools ?? (() => true)),
       toolSource: opts.mcp === false ? undefined : (this.mcp() ?? undefined),
-      basePrompt: () => this.store.agents.get(agent.id)?.profile.system,
+      // --system-prompt wins over an API agent's own `system`; without flags, that or letta-code's.
+      basePrompt: () => (config.systemPrompt !== undefined ? custom : (this.store.agents.get(agent.id)?.profile.system ?? custom)),
       gate,
       shell: this.shellSettings(),
       notify: (m) => this.notice(m),
@@ -402,6 +405,7 @@ export class Project {
       skills: () => skills,
       // A user-level skill lives outside the project: read_file may read inside its folder, nothing else.
       readRoots: () => userSkillDirs,
+      addDirs: config.addDirs,
       reflection: {
         settings: config.reflection,
         memoryFor: (onChange) => this.reflectionMemory(agent.id, onChange),
@@ -424,7 +428,7 @@ export class Project {
   /** How shell commands (run_shell, hooks, command snippets) run in this project. */
   shellSettings(): ShellSettings {
     const c = this.config;
-    return { sandbox: c.sandbox !== false, allowUnsandboxed: c.sandbox === "auto", network: c.sandboxNetwork, environment: c.shellEnvironmentPolicy };
+    return { sandbox: c.sandbox !== false, allowUnsandboxed: c.sandbox === "auto", network: c.sandboxNetwork, environment: c.shellEnvironmentPolicy, addDirs: c.addDirs };
   }
 
   /** A notice for the user, shown in the running turn (or the next one). */

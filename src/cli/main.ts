@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { CommanderError } from "commander";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { CommanderError, type Command } from "commander";
 import { buildProgram, type CliOptions } from "./program.js";
 import { EXIT } from "./headless.js";
 import { attachMemoryCommand } from "./memory-command.js";
@@ -17,6 +17,8 @@ import { attachMcpCommand } from "./mcp-command.js";
 import { attachHooksCommand } from "./hooks-command.js";
 import { attachAcpCommand } from "../acp/command.js";
 import { attachServeCommand } from "./serve-command.js";
+import { attachDoctorCommand } from "./doctor-command.js";
+import { attachConfigCommand } from "./config-command.js";
 
 class UsageError extends Error {}
 
@@ -38,7 +40,34 @@ export function flagsToConfig(o: CliOptions): ConfigLayer {
     sandbox: o.sandbox === undefined ? undefined : parseSandboxMode(o.sandbox === true ? "on" : o.sandbox),
     sandboxNetwork: o.sandboxNetwork,
     permissions: { mode, allow: o.allowedTools, deny: o.disallowedTools },
+    addDirs: o.addDir?.map(addDir),
+    systemPrompt: o.systemPrompt,
+    appendSystemPrompt: o.appendSystemPrompt,
   };
+}
+
+/** An --add-dir folder as the real path the sandbox binds and the file tools confine to; a missing one is a usage error. */
+function addDir(dir: string): string {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    throw new UsageError(`--add-dir ${dir}: no such directory.`);
+  }
+  if (!statSync(real).isDirectory()) throw new UsageError(`--add-dir ${dir}: not a directory.`);
+  return real;
+}
+
+/**
+ * A subcommand inherits the root's "(run letta-code --help …)" line; its usage error (a missing
+ * argument, an unknown option) should point at its own help instead: `letta-code memory add --help`.
+ */
+function pointUsageErrorsAtOwnHelp(cmd: Command, path: string[] = []): void {
+  for (const sub of cmd.commands) {
+    const here = [...path, sub.name()];
+    sub.showHelpAfterError(`(run letta-code ${here.join(" ")} --help for usage)`);
+    pointUsageErrorsAtOwnHelp(sub, here);
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -104,6 +133,9 @@ export async function main(argv: string[]): Promise<void> {
   attachHooksCommand(program, (c) => (code = c));
   attachAcpCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   attachServeCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
+  attachDoctorCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
+  attachConfigCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
+  pointUsageErrorsAtOwnHelp(program);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

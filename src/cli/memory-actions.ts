@@ -156,7 +156,7 @@ export async function openMemory(
       },
       async add(text, o) {
         const r = await mem.archival.insert(text, { tags: o.tag?.split(",").map((t) => t.trim()) });
-        out(describeInsert(r, "#"));
+        out(describeInsert(r));
         return EXIT.ok;
       },
       remove(ids) {

@@ -33,6 +33,9 @@ export interface CliOptions {
   reflect?: boolean;
   mcpConfig?: string[];
   strictMcpConfig?: boolean;
+  addDir?: string[];
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
 }
 
 export const positiveInt = (name: string) => (v: string) => {
@@ -112,6 +115,9 @@ export function buildProgram(version: string): Command {
     .option("--reflect", "headless: after the answer, distil the conversation into memory before exiting (usage reported apart)")
     .option("--mcp-config <file|json>", 'MCP servers from a file or inline JSON ({"mcpServers": {...}}; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option("--strict-mcp-config", "use only the --mcp-config servers (ignore user and project ones)")
+    .option("--add-dir <dir>", "another folder the agent may read and write, confined like the project (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--system-prompt <text>", "use this instead of letta-code's own instructions (memory, tools and instruction files stay)")
+    .option("--append-system-prompt <text>", "add this to the end of the system prompt")
     .showHelpAfterError("(run letta-code --help for usage)")
     .allowExcessArguments(false);
   program.addHelpText(

@@ -51,3 +51,18 @@ export function rememberEndpoint(root: string, endpoint: Endpoint, env: NodeJS.P
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`, 0o600);
 }
+
+/**
+ * Which model at which endpoint a run uses: the configured model at the configured base URL, else
+ * the pair this project last ran with when the base URL was not moved elsewhere. undefined: none.
+ */
+export function configuredEndpoint(
+  c: { model?: string; baseURL: string; baseURLSource: string },
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Endpoint | undefined {
+  if (c.model) return { model: c.model, baseURL: c.baseURL };
+  const last = lastEndpoint(root, env);
+  if (last && (c.baseURLSource === "default" || last.baseURL.replace(/\/+$/, "") === c.baseURL)) return last;
+  return undefined;
+}

@@ -27,6 +27,11 @@ export interface ConfigLayer {
   embeddings?: Partial<EmbeddingSettings>;
   /** The background pass that distils conversations into memory (harmless: it only edits memory). */
   reflection?: Partial<ReflectionSettings>;
+  /** --add-dir: folders besides the project the agent may read and write. Flags only: never read from a file. */
+  addDirs?: string[];
+  /** --system-prompt / --append-system-prompt (flags only, see customBasePrompt in src/agent/prompts.ts). */
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
 }
 
 export type ReflectionMode = "auto" | "manual" | "off";

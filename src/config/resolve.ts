@@ -23,6 +23,7 @@ import {
   type SandboxMode,
 } from "./layer.js";
 import { flagServers } from "./mcp-flags.js";
+import { originsOf, type ValueOrigin } from "./keys.js";
 import { localConfigPath, mcpJsonPath, projectConfigPath, userConfigPath } from "./paths.js";
 import type { CommandsSection, HooksSection, McpSection, ServeSection, TeamSection } from "./sections.js";
 import { serveSettings, teamFor } from "./user-sections.js";
@@ -58,10 +59,16 @@ export interface ResolvedConfig {
   serve?: ServeSection;
   /** What the model's commands, MCP servers and project hooks inherit; only from the user's own config. */
   shellEnvironmentPolicy: ShellEnvironmentPolicy;
+  /** --add-dir folders (real paths), --system-prompt, --append-system-prompt: from the flags only. */
+  addDirs: string[];
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
   /** Which files were read, for `--verbose` and error messages. */
   sources: string[];
   /** Where the endpoint came from: shown when a (trusted) project moved it. */
   baseURLSource: "default" | "user" | "project" | "env" | "flag";
+  /** Where each of `letta-code config`'s keys came from (src/config/keys.ts): the strongest layer that set it, after the trust rule. */
+  origins: Record<string, ValueOrigin>;
   trust: {
     trusted: boolean;
     /** Elevating settings of the project's files: ignored when untrusted, applied when trusted. */
@@ -129,6 +136,13 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
     { source: "flag", layer: opts.flags ?? {} },
   ];
   const layers = named.map((n) => n.layer);
+  const origins = originsOf([
+    { origin: { source: "user", file: user?.file }, layer: named[0]!.layer },
+    { origin: { source: "project", file: project?.file }, layer: named[1]!.layer },
+    { origin: { source: "local", file: local?.file }, layer: named[2]!.layer },
+    { origin: { source: "env" }, layer: named[4]!.layer },
+    { origin: { source: "flag" }, layer: named[5]!.layer },
+  ]);
   const pick = <K extends keyof ConfigLayer>(k: K): ConfigLayer[K] => {
     let v: ConfigLayer[K] = undefined;
     for (const l of layers) if (l[k] !== undefined) v = l[k];
@@ -178,8 +192,12 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
     team: user ? teamFor(user.raw.team, user.file, root) : undefined,
     serve: serveSettings(user?.raw.serve, user?.file, opts.serve),
     shellEnvironmentPolicy: parsePolicy(user?.raw.shellEnvironmentPolicy, user?.file),
+    addDirs: opts.flags?.addDirs ?? [],
+    systemPrompt: opts.flags?.systemPrompt,
+    appendSystemPrompt: opts.flags?.appendSystemPrompt,
     sources: [user, project, local].flatMap((f) => (f ? [f.file] : [])),
     baseURLSource,
+    origins,
     trust: { trusted, elevating },
     warnings,
   };

@@ -6,9 +6,9 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * One sentence saying what an insert really did. A long text of repeated lines is split into many
  * identical pieces that are stored once: "954 passages: 1, 1, 1, …" would claim otherwise.
  */
-export function describeInsert(r: InsertResult, idPrefix = ""): string {
+export function describeInsert(r: InsertResult): string {
   const list = (ids: number[], max = 10) => {
-    const shown = ids.slice(0, max).map((id) => `${idPrefix}${id}`).join(", ");
+    const shown = ids.slice(0, max).map((id) => `#${id}`).join(", ");
     return ids.length > max ? `${shown}, … (${ids.length - max} more)` : shown;
   };
   if (r.stored.length === 0) {

@@ -44,6 +44,40 @@ export class MemoryFileError extends Error {
   }
 }
 
+const KIND: Record<string, string> = {
+  array: "a list",
+  object: "an object",
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+};
+
+/** Where in the file, as a person counts: `block 2's "limit"`, `passage 1's "createdAt"`, `"blocks"`. */
+function plainPath(path: PropertyKey[]): string {
+  if (path.length === 0) return "the file";
+  const [section, index, field] = path;
+  const item = section === "blocks" ? "block" : section === "passages" ? "passage" : String(section);
+  if (typeof index !== "number") return `"${String(section)}"`;
+  return field === undefined ? `${item} ${index + 1}` : `${item} ${index + 1}'s "${path.slice(2).map(String).join(".")}"`;
+}
+
+/** One zod issue in our words: which field, what is wrong with it (zod's own wording is for programmers). */
+function plainIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const where = plainPath(issue.path);
+  let value: unknown = raw;
+  for (const k of issue.path) value = value === null || typeof value !== "object" ? undefined : (value as Record<PropertyKey, unknown>)[k];
+  if (issue.path.length === 0) return 'the file must hold one JSON object with "blocks" and "passages" lists';
+  if (issue.code === "invalid_type") {
+    if (value === undefined) return `${where} is missing`;
+    return `${where} must be ${KIND[issue.expected] ?? issue.expected}`;
+  }
+  if (issue.code === "too_small") return `${where} must be ${issue.origin === "string" ? "non-empty" : "a positive whole number"}`;
+  // Our own refinements already say it plainly ("is empty", "is not a date", "holds more characters than its limit").
+  if (issue.code === "custom") return `${where} ${issue.message}`;
+  return `${where} is not what an export holds there`;
+}
+
 /** Validates a whole export before anything is written, naming the first bad field. */
 export function parseMemoryExport(text: string, source: string): MemoryExport {
   let raw: unknown;
@@ -54,9 +88,7 @@ export function parseMemoryExport(text: string, source: string): MemoryExport {
   }
   const parsed = exportSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length ? issue.path.join(".") : "the top level";
-    throw new MemoryFileError(`${source} is not a letta-code memory export: ${where} ${issue.message}. Nothing was imported.`);
+    throw new MemoryFileError(`${source} is not a letta-code memory export: ${plainIssue(parsed.error.issues[0]!, raw)}. Nothing was imported.`);
   }
   const labels = new Set<string>();
   for (const b of parsed.data.blocks) {

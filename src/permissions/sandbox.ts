@@ -14,6 +14,8 @@ export interface SandboxStatus {
 export interface SandboxOptions {
   /** Share the host's network namespace (default false: no network at all). */
   network?: boolean;
+  /** --add-dir folders: bound writable like the project, their .git and .letta read-only. */
+  writable?: readonly string[];
 }
 
 export const INSTALL_HINT = "install it with `apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap` (Fedora)";
@@ -255,7 +257,8 @@ function sandboxArgv(command: string, root: string, bwrap: string, opts: Sandbox
   // /tmp and /run before the project bind: a project under either must not be hidden by the fresh
   // tmpfs. /run holds daemons' sockets (dbus, databases), reachable even without a network.
   argv.push("--tmpfs", "/tmp", "--tmpfs", "/run", "--bind", root, root);
-  for (const p of [...readOnlyInProject(root), ...userStateInProject(root)]) argv.push("--ro-bind", p, p);
+  for (const d of opts.writable ?? []) argv.push("--bind", d, d);
+  for (const p of [root, ...(opts.writable ?? [])].flatMap((r) => [...readOnlyInProject(r), ...userStateInProject(r)])) argv.push("--ro-bind", p, p);
   const placeholder = missingGitDir(root);
   if (placeholder) argv.push("--tmpfs", placeholder, "--remount-ro", placeholder);
   if (!opts.network) argv.push("--unshare-net");

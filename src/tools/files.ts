@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { ToolDisplay } from "../agent/events.js";
 import { displayPath, resolveInProject } from "../permissions/paths.js";
 import { resolveForRead } from "../permissions/read-roots.js";
+import { resolveInWorkspace } from "../permissions/workspace-roots.js";
 import { formatBytes } from "./output-cap.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
 
@@ -197,7 +198,7 @@ export const readFileTool = defineTool({
   kind: "read",
   ruleSubject: (args) => args.path,
   async run(args, ctx) {
-    const abs = resolveForRead(ctx.projectRoot, args.path, ctx.readRoots?.());
+    const abs = resolveForRead(ctx.projectRoot, args.path, [...(ctx.readRoots?.() ?? []), ...(ctx.addDirs ?? [])]);
     const rel = displayPath(ctx.projectRoot, abs);
     const st = await statOrNull(abs);
     if (!st) throw notFound(ctx, args.path, abs);
@@ -280,7 +281,7 @@ const writeSchema = z.object({
 });
 
 async function planWrite(args: z.infer<typeof writeSchema>, ctx: ToolContext): Promise<PlannedWrite> {
-  const abs = resolveInProject(ctx.projectRoot, args.path, { forWrite: true });
+  const abs = resolveInWorkspace(ctx.projectRoot, args.path, { forWrite: true }, ctx.addDirs);
   const rel = displayPath(ctx.projectRoot, abs);
   const st = await statOrNull(abs);
   if (st?.isDirectory()) throw new ToolError(`${args.path} is a directory; give a file path`);
@@ -353,7 +354,7 @@ function notFoundHint(text: string, needle: string): string {
 }
 
 async function planEdit(args: z.infer<typeof editSchema>, ctx: ToolContext): Promise<PlannedWrite & { count: number; line: number }> {
-  const abs = resolveInProject(ctx.projectRoot, args.path, { forWrite: true });
+  const abs = resolveInWorkspace(ctx.projectRoot, args.path, { forWrite: true }, ctx.addDirs);
   const rel = displayPath(ctx.projectRoot, abs);
   const st = await statOrNull(abs);
   if (!st) {

@@ -124,7 +124,7 @@ async function planLaunch(command: string, ctx: ToolContext, root: string): Prom
   if (!ctx.shell.sandbox) return { file: "bash", args: supervisedArgs(command), sandboxed: false, note: "" };
   const status = await detectSandbox();
   if (status.available) {
-    const { argv, release } = sandboxedLaunch(command, root, status.bwrap, { network: ctx.shell.network ?? false });
+    const { argv, release } = sandboxedLaunch(command, root, status.bwrap, { network: ctx.shell.network ?? false, writable: ctx.shell.addDirs });
     const [file, ...args] = argv;
     return { file: file!, args, sandboxed: true, note: "", release };
   }

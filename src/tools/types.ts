@@ -18,6 +18,8 @@ export interface ShellSettings {
   network?: boolean;
   /** What commands inherit of letta-code's environment (default: all but secret-looking names). */
   environment?: ShellEnvironmentPolicy;
+  /** --add-dir folders: writable inside the sandbox, like the project. */
+  addDirs?: readonly string[];
 }
 
 /**
@@ -44,6 +46,8 @@ export interface ToolContext {
   onOutput?: (chunk: string) => void;
   /** Folders outside the project that read_file may read, read-only (user-level skills). */
   readRoots?: () => readonly string[];
+  /** --add-dir folders (real paths): read and written like the project, under the same confinement. */
+  addDirs?: readonly string[];
   /** One-time notices for the user (e.g. "sandbox unavailable"). */
   notify?: (message: string) => void;
   checkpoint?: CheckpointHooks;

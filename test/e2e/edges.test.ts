@@ -182,7 +182,7 @@ describe("honest reports", () => {
     const r = await runCli(["-p", "remember this", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(r.code).toBe(0);
     const tool = (server.requests.at(-1)!.body.messages as { role: string; content: string }[]).find((m) => m.role === "tool")!;
-    expect(tool.content).toMatch(/^Stored in archival memory as 2 new passages: \d+, \d+; \d+ repeated pieces of the text were not stored twice\.$/);
+    expect(tool.content).toMatch(/^Stored in archival memory as 2 new passages: #\d+, #\d+; \d+ repeated pieces of the text were not stored twice\.$/);
     const list = await runCli(["memory", "list"], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(list.stdout.trim().split("\n")).toHaveLength(2);
   });

@@ -67,7 +67,7 @@ describe("memory export / import", () => {
     );
     r = await mem(p, "import", bad);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("passages.1.createdAt is not a date. Nothing was imported.");
+    expect(r.stderr).toContain(`passage 2's "createdAt" is not a date. Nothing was imported.`);
     const after = JSON.parse((await mem(p, "export")).stdout);
     expect(after.passages).toEqual([]);
     expect(after.blocks.find((b: { label: string }) => b.label === "project").value).toBe("");
@@ -75,6 +75,25 @@ describe("memory export / import", () => {
     r = await mem(p, "import", join(p.root, "missing.json"));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot read .*missing\.json/);
+  });
+
+  it("a file of the wrong shape is said in our words (which file, which field, what is wrong), never zod's", async () => {
+    const p = tempProject();
+    const cases: [unknown, string][] = [
+      [[1, 2], 'the file must hold one JSON object with "blocks" and "passages" lists'],
+      [{ passages: [] }, '"blocks" is missing'],
+      [{ blocks: [{ label: 1, value: "", limit: 10 }], passages: [] }, `block 1's "label" must be text`],
+      [{ blocks: [], passages: [{ text: "x", createdAt: "2026-01-01", tags: "a" }] }, `passage 1's "tags" must be a list`],
+      [{ blocks: [{ label: "a", value: "", limit: 0 }], passages: [] }, `block 1's "limit" must be a positive whole number`],
+    ];
+    const file = join(p.root, "wrong.json");
+    for (const [data, said] of cases) {
+      writeFileSync(file, JSON.stringify(data));
+      const r = await mem(p, "import", file);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`letta-code: ${file} is not a letta-code memory export: ${said}. Nothing was imported.\n`);
+      expect(r.stderr).not.toMatch(/Invalid input|expected \w+, received/);
+    }
   });
 
   it("--agents-md writes the project block and convention passages, and never overwrites a file it did not write without --force", async () => {

@@ -118,12 +118,12 @@ describe("what an insert reports", () => {
     expect(r.stored).toEqual(r.ids);
     expect(new Set(r.ids).size).toBe(r.ids.length);
     expect(mem.count()).toBe(1 + r.stored.length);
-    expect(describeInsert(r)).toMatch(new RegExp(`^Stored in archival memory as ${r.stored.length} new passages?: [\\d, ]+; ${r.pieces - r.ids.length} repeated pieces of the text were not stored twice\\.$`));
+    expect(describeInsert(r)).toMatch(new RegExp(`^Stored in archival memory as ${r.stored.length} new passages?: [#\\d, ]+; ${r.pieces - r.ids.length} repeated pieces of the text were not stored twice\\.$`));
     const mixed = await mem.insert(`${para("We release on Tuesdays")}\n\n${para("Staging deploys nightly")}`);
     expect(mixed.alreadyStored).toEqual(before.ids);
     expect(mixed.stored).toHaveLength(1);
-    expect(describeInsert(mixed)).toMatch(/as 1 new passage: \d+; 1 piece already there/);
-    expect(describeInsert(await mem.insert(text))).toMatch(/^Already in archival memory \(passages? [\d, ]+\); not stored twice\.$/);
+    expect(describeInsert(mixed)).toMatch(/as 1 new passage: #\d+; 1 piece already there/);
+    expect(describeInsert(await mem.insert(text))).toMatch(/^Already in archival memory \(passages? [#\d, ]+\); not stored twice\.$/);
     s.close();
   });
 });

@@ -1,0 +1,71 @@
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
+import { runCli, tempProject } from "../helpers/cli.js";
+
+let server: ScriptedServer;
+beforeAll(async () => {
+  server = await startScriptedServer();
+});
+afterAll(() => server.close());
+
+/** A port nothing listens on: bound once to learn a free number, then closed. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+type P = ReturnType<typeof tempProject>;
+const cli = (p: P, args: string[]) => runCli(args, { cwd: p.root, home: p.home, stdin: "ignore" });
+
+describe("letta-code doctor", () => {
+  it("with the scripted server: the endpoint is reachable, every required check passes (exit 0), nothing is sent as a prompt", async () => {
+    const p = tempProject();
+    const before = server.requests.length;
+    const r = await cli(p, ["doctor", "--model", "scripted-model", "--base-url", server.url]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✓ endpoint: scripted-model at .*: reachable$/m);
+    expect(r.stdout).toMatch(/^✓ store: .*not created yet/m);
+    // cleanEnv points the embedding model at an empty folder: the lexical fallback is shown, as a warning only.
+    expect(r.stdout).toMatch(/^! embeddings: .*lexical/m);
+    expect(r.stdout).toContain("All required checks passed.");
+    expect(server.requests.length).toBe(before);
+  });
+
+  it("an endpoint on a closed port is unreachable: ✗, what to fix, exit 1; --json says the same", async () => {
+    const p = tempProject();
+    const url = `http://127.0.0.1:${await closedPort()}/v1`;
+    const r = await cli(p, ["doctor", "--model", "m", "--base-url", url]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✗ endpoint: m at .*: unreachable \(ECONNREFUSED\)$/m);
+    expect(r.stdout).toMatch(/fix: start the model server, or point --base-url/);
+    const j = await cli(p, ["doctor", "--json", "--model", "m", "--base-url", url]);
+    expect(j.code).toBe(1);
+    const out = JSON.parse(j.stdout) as { ok: boolean; checks: { name: string; ok: boolean; required: boolean; fix?: string }[] };
+    expect(out.ok).toBe(false);
+    expect(out.checks.map((c) => c.name)).toEqual(["endpoint", "sandbox", "embeddings", "store", "ripgrep"]);
+    expect(out.checks[0]).toMatchObject({ name: "endpoint", ok: false, required: true });
+  });
+
+  it("no model configured is a failed check that says how to set one", async () => {
+    const p = tempProject();
+    const r = await cli(p, ["doctor"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ endpoint: no model configured/);
+    expect(r.stdout).toContain("--model NAME");
+  });
+
+  it("an existing store is opened and checked: schema version and integrity", async () => {
+    const p = tempProject();
+    server.enqueue({ text: "hi" });
+    expect((await cli(p, ["-p", "hi", "--model", "scripted-model", "--base-url", server.url])).code).toBe(0);
+    const r = await cli(p, ["doctor", "--base-url", server.url]);
+    expect(r.stdout).toMatch(/^✓ store: .*letta\.db opens, schema version \d+, integrity ok$/m);
+    // The pair this project last ran with is the one checked, as a run would use it.
+    expect(r.stdout).toMatch(/^✓ endpoint: scripted-model at /m);
+    expect(r.code).toBe(0);
+  });
+});
