@@ -41,7 +41,6 @@ export function useReleaseRows(opts: { promptRows: number; otherRows: number; ro
     const was = open.current;
     open.current = null;
     if (was && transcriptRows(done, width) + was.promptRows + was.otherRows > rows) repaint();
-    // Only the prompt's closing matters; `done` is read as it is then.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Only the prompt's opening and closing matter; the rest is read as it is then.
   }, [promptRows]);
 }
