@@ -168,13 +168,13 @@ export class Agent implements AgentSession {
    * End the session once (later calls do nothing): wait for the turns in flight, give reflection a
    * bounded moment to save what was learned, then run the SessionEnd hooks.
    */
-  async endSession(reason: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  async endSession(reason: string, opts: { signal?: AbortSignal; warn?: HookWarn } = {}): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     await this.turnChain;
     await this.scheduler.end(this.deps.endReflectionMs ?? 3000, opts.signal);
     if (!this.hooks?.has("SessionEnd")) return;
-    await this.hooks.run("SessionEnd", { reason }, { warn: (m) => this.deps.notify(m) });
+    await this.hooks.run("SessionEnd", { reason }, { warn: opts.warn ?? ((m) => this.deps.notify(m)) });
   }
 
   /** Events of the background reflection the session schedules itself (memory_update, reflection). */

@@ -105,7 +105,8 @@ export interface AgentSession {
   reflectionSchedule?(): ReflectionSchedule;
   setPermissionMode(mode: PermissionMode): void;
   /** End the session: wait for its turns, let reflection save what was learned (bounded), run SessionEnd hooks. Once. */
-  endSession?(reason: string, opts?: { signal?: AbortSignal }): Promise<void>;
+  /** `warn`: where the SessionEnd hooks' warnings go (a face that has printed its last event says them itself); default: the project's notices. */
+  endSession?(reason: string, opts?: { signal?: AbortSignal; warn?: (message: string, code?: "hook_failed") => void }): Promise<void>;
   /** Events of reflection the session scheduled itself, between and after turns; returns an unsubscribe. */
   onBackground?(listener: (e: AgentEvent) => void): () => void;
   /** A reflection pass is running, or ending the session now would start one. */

@@ -16,7 +16,7 @@ export async function runDoctor(flags: ConfigLayer, o: { json?: boolean }): Prom
     return EXIT.usage;
   }
   // The endpoint and the embedding model wait on I/O: run them side by side.
-  const [endpoint, sandbox, embeddings] = await Promise.all([endpointCheck(config, root, env), sandboxCheck(config), embeddingsCheck(config)]);
+  const [endpoint, sandbox, embeddings] = await Promise.all([endpointCheck(config, root, env), sandboxCheck(config), embeddingsCheck(config, root)]);
   const checks: Check[] = [endpoint, sandbox, embeddings, storeCheck(root), ripgrepCheck()];
   const ok = checks.every((c) => c.ok || !c.required);
   if (o.json) {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/resolve.js";
 import { configuredEndpoint } from "../config/last-endpoint.js";
 import { LETTA_DIR } from "../config/project.js";
@@ -92,8 +92,12 @@ export async function sandboxCheck(config: ResolvedConfig): Promise<Check> {
   };
 }
 
-export async function embeddingsCheck(config: ResolvedConfig): Promise<Check> {
-  const provider = new EmbedderProvider(config.embeddings);
+export async function embeddingsCheck(config: ResolvedConfig, root: string): Promise<Check> {
+  // As the project opens it: a config's paths are relative to the project.
+  const emb = { ...config.embeddings };
+  if (emb.localPath) emb.localPath = resolve(root, emb.localPath);
+  if (emb.cacheDir) emb.cacheDir = resolve(root, emb.cacheDir);
+  const provider = new EmbedderProvider(emb);
   const embedder = await provider.get();
   if (embedder) return { name: "embeddings", ok: true, required: false, detail: `${provider.settings.model} loads (${embedder.dim} dimensions)` };
   return {

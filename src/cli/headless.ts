@@ -75,7 +75,12 @@ export async function runHeadless(session: AgentSession, opts: HeadlessOptions):
   // The answer is out; the session's end may still reflect (when due) and runs SessionEnd hooks. A
   // signal now stops that wait, not the answer.
   try {
-    await session.endSession?.("exit", { signal: controller.signal });
+    // No turn follows to carry a notice: a failed SessionEnd hook is one line on stderr now, as other
+    // hook_failed notices are (and, with --verbose, any other warning of those hooks).
+    const warn = (message: string, code?: "hook_failed") => {
+      if (code === "hook_failed" || opts.progress) err.write(`letta-code: ${message}\n`);
+    };
+    await session.endSession?.("exit", { signal: controller.signal, warn });
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);

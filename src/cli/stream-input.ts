@@ -135,7 +135,11 @@ export async function runStreamInput(session: AgentSession, opts: StreamInputOpt
     rl.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await session.endSession?.("exit", signalled ? { signal: AbortSignal.abort() } : undefined);
+    // After the last result line: a failed SessionEnd hook is said on stderr, as -p says it.
+    const warn = (message: string, code?: "hook_failed") => {
+      if (code === "hook_failed" || opts.progress) err.write(`letta-code: ${message}\n`);
+    };
+    await session.endSession?.("exit", { ...(signalled ? { signal: AbortSignal.abort() } : {}), warn });
     unsubscribe?.();
   }
   if (signalled) {

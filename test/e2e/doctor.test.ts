@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -48,6 +49,21 @@ describe("letta-code doctor", () => {
     expect(out.ok).toBe(false);
     expect(out.checks.map((c) => c.name)).toEqual(["endpoint", "sandbox", "embeddings", "store", "ripgrep"]);
     expect(out.checks[0]).toMatchObject({ name: "endpoint", ok: false, required: true });
+  });
+
+  it("a server that refuses the key is an auth failure, said with what to set", async () => {
+    const p = tempProject();
+    const refusing = createHttpServer((_req, res) => res.writeHead(401, { "content-type": "application/json" }).end('{"error":{"message":"bad key"}}'));
+    await new Promise<void>((r) => refusing.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(refusing.address() as { port: number }).port}/v1`;
+      const r = await runCli(["doctor", "--model", "m", "--base-url", url], { cwd: p.root, home: p.home, stdin: "ignore", env: { OPENAI_API_KEY: "sk-wrong" } });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^✗ endpoint: m at .*: the server refused the API key \(HTTP 401\)$/m);
+      expect(r.stdout).toContain("fix: set OPENAI_API_KEY");
+    } finally {
+      await new Promise((r) => refusing.close(r));
+    }
   });
 
   it("no model configured is a failed check that says how to set one", async () => {
