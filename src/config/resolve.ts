@@ -38,6 +38,7 @@ export interface ResolvedConfig {
   apiKey?: string;
   contextWindow?: number;
   maxSteps: number;
+  subagentConcurrency: number;
   maxRetries?: number;
   requestTimeoutMs?: number;
   agent?: string;
@@ -161,6 +162,7 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
     apiKey: pick("apiKey"),
     contextWindow: pick("contextWindow"),
     maxSteps: pick("maxSteps") ?? DEFAULT_MAX_STEPS,
+    subagentConcurrency: pick("subagentConcurrency") ?? 4,
     maxRetries: pick("maxRetries"),
     requestTimeoutMs: pick("requestTimeoutMs"),
     agent: pick("agent"),
