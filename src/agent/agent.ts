@@ -589,6 +589,10 @@ export class Agent implements AgentSession {
     return this.deps.toolSource?.servers() ?? [];
   }
 
+  subagents(): readonly SubagentDefinition[] {
+    return this.deps.subagents?.agents() ?? [];
+  }
+
   async waitForTools(signal?: AbortSignal): Promise<void> {
     await this.deps.toolSource?.ready(signal);
   }

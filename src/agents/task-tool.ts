@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SUBAGENT_FAILED, taskToolDescription, UNKNOWN_SUBAGENT } from "../agent/prompts.js";
 import { defineTool, ToolError, type Tool } from "../tools/types.js";
+import type { Approver } from "../agent/session.js";
 import type { SubagentDefinition } from "./definitions.js";
 import { runSubagent, type SubagentHost } from "./runner.js";
 import { TASK_TOOL } from "./tool-names.js";
@@ -54,6 +55,16 @@ const params = z
  */
 export function createTaskTool(opts: { agents: () => readonly SubagentDefinition[]; host: () => SubagentHost; concurrency: number }): Tool {
   const limiter = new Limiter(Math.max(1, opts.concurrency));
+  // Faces ask one question at a time: subagents running side by side take turns at the user.
+  let asking: Promise<unknown> = Promise.resolve();
+  const oneAtATime = (approve: Approver | undefined, signal: AbortSignal): Approver | undefined =>
+    approve &&
+    ((request) => {
+      // A question whose run was interrupted while it waited is never put to the user.
+      const answer = asking.then(() => (signal.aborted ? { decision: "no" as const, reason: "interrupted" } : approve(request)));
+      asking = answer.catch(() => undefined);
+      return answer;
+    });
   return defineTool({
     name: TASK_TOOL,
     description: taskToolDescription([...opts.agents()]),
@@ -74,14 +85,14 @@ export function createTaskTool(opts: { agents: () => readonly SubagentDefinition
           parentCallId: ctx.call.id,
           signal: ctx.signal,
           emit: ctx.call.emit,
-          approve: ctx.call.approve,
+          approve: oneAtATime(ctx.call.approve, ctx.signal),
           turnAllows: ctx.call.turnAllows,
           checkpoint: ctx.checkpoint,
         });
         const link = `[subagent ${def.name}, conversation ${run.conversationId}]`;
         const failed = run.reason === "error" || run.reason === "step_limit" || run.reason === "loop_detected";
         const content = failed ? `${SUBAGENT_FAILED(def.name, run.answer)}\n${link}` : `${run.answer}\n\n${link}`;
-        return { content, isError: failed, usage: run.usage, display: { kind: "text", text: `${def.name}: ${args.description}\n${run.answer}` } };
+        return { content, isError: failed, usage: run.usage, display: { kind: "text", text: run.answer } };
       } finally {
         limiter.release();
       }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Project } from "../../src/agent/open-project.js";
 import type { AgentEvent } from "../../src/agent/events.js";
+import type { ConfigLayer } from "../../src/config/config.js";
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { tempDir } from "../helpers/temp.js";
 
@@ -29,7 +30,7 @@ tools:
 You are FINDER-PROMPT. Find what you are asked to.
 `;
 
-async function setup(opts: { trusted?: boolean; agents?: Record<string, string>; mode?: "ask" | "read-only" } = {}) {
+async function setup(opts: { trusted?: boolean; agents?: Record<string, string>; mode?: "ask" | "read-only"; flags?: ConfigLayer } = {}) {
   const server = await startScriptedServer();
   open.push(server);
   const root = tempDir("letta-sub-");
@@ -46,7 +47,7 @@ async function setup(opts: { trusted?: boolean; agents?: Record<string, string>;
     env: { HOME: home, LETTA_CODE_EMBEDDING_PATH: join(root, "no-models") },
     trusted: opts.trusted ?? true,
     onNotice: (m) => notices.push(m),
-    flags: { model: "scripted-model", baseURL: server.url, reflection: { mode: "manual" } },
+    flags: { model: "scripted-model", baseURL: server.url, reflection: { mode: "manual" }, ...opts.flags },
   });
   open.push(project);
   const session = project.session(project.resolveAgent(), { mode: opts.mode ?? "ask" });
@@ -82,6 +83,66 @@ function route(
 }
 
 describe("subagents", () => {
+  it("one failing subagent does not fail the other", async () => {
+    const h = await setup();
+    route(
+      h.server,
+      [
+        { agent: "reviewer", prompt: "review" },
+        { agent: "finder", prompt: "find" },
+      ],
+      (r) => (systemOf(r).includes("REVIEWER-PROMPT") ? { error: { status: 400, body: { error: { message: "reviewer exploded" } } } } : { text: "finder found it" }),
+    );
+    const events = await collect(h.session.send("go"));
+    const results = events.filter((e): e is Extract<AgentEvent, { type: "tool_result" }> => e.type === "tool_result");
+    expect(results.find((r) => r.id === "task_0")).toMatchObject({ state: "error" });
+    expect(results.find((r) => r.id === "task_0")!.content).toMatch(/subagent "reviewer" failed: .*reviewer exploded/s);
+    expect(results.find((r) => r.id === "task_1")).toMatchObject({ state: "done" });
+    expect(results.find((r) => r.id === "task_1")!.content).toContain("finder found it");
+    const done = events.find((e) => e.type === "done");
+    expect(done && done.type === "done" && done.result).toBe("main: all done");
+  });
+
+  it("a subagent's approval request reaches the parent's approver, labelled with its name", async () => {
+    const runner = `---\nname: runner\ndescription: runs commands\ntools: Bash\n---\nYou are RUNNER-PROMPT.\n`;
+    const h = await setup({ agents: { "runner.md": runner } });
+    let step = 0;
+    route(h.server, [{ agent: "runner", prompt: "run it" }], () =>
+      step++ === 0 ? { toolCalls: [{ id: "sh1", name: "run_shell", arguments: { command: "touch made-by-subagent" } }] } : { text: "could not" },
+    );
+    const asked: { id: string; agent?: string; parent?: string; name: string }[] = [];
+    const events = await collect(
+      h.session.send("go", {
+        approve: async (req) => {
+          asked.push({ id: req.id, agent: req.agent, parent: req.parent_tool_use_id, name: req.name });
+          return { decision: "no", reason: "not now" };
+        },
+      }),
+    );
+    expect(asked).toEqual([{ id: "task_0/sh1", agent: "runner", parent: "task_0", name: "run_shell" }]);
+    const request = events.find((e) => e.type === "approval_request");
+    expect(request).toMatchObject({ agent: "runner", parent_tool_use_id: "task_0", id: "task_0/sh1" });
+    expect(existsSync(join(h.root, "made-by-subagent"))).toBe(false);
+    const nested = events.find((e) => e.type === "subagent" && e.event.type === "tool_result");
+    expect(nested && nested.type === "subagent" && nested.event.type === "tool_result" && nested.event.content).toMatch(/not now/);
+  });
+
+  it("runs one subagent at a time with subagentConcurrency 1", async () => {
+    const h = await setup({ flags: { subagentConcurrency: 1 } });
+    const starts: number[] = [];
+    route(
+      h.server,
+      [
+        { agent: "reviewer", prompt: "a" },
+        { agent: "finder", prompt: "b" },
+      ],
+      () => (starts.push(Date.now()), { text: "ok", delayMs: 400 }),
+    );
+    await collect(h.session.send("go"));
+    expect(starts).toHaveLength(2);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(400);
+  });
+
   it("two definitions from .claude/agents run in one step, at the same time, each with its own prompt and only its tools", async () => {
     const h = await setup();
     const subStarts: number[] = [];
