@@ -292,6 +292,27 @@ describe("subagents", () => {
     expect(existsSync(join(h.root, "hacked.txt"))).toBe(false);
     expect(toolNames(h.server.requests.find(isExplore)!)).toEqual(["archival_memory_search", "conversation_search", "grep", "list_files", "read_file"]);
   });
+
+  it("a subagent never has more than the parent's mode: general-purpose under read-only cannot write", async () => {
+    const h = await setup({ mode: "read-only" });
+    let step = 0;
+    const isGeneral = (r: RecordedRequest) => systemOf(r).includes("You are a subagent of a coding agent");
+    const main = mainOnly([{ agent: "general-purpose", prompt: "write a file" }]);
+    h.server.setFallback((r) =>
+      !isGeneral(r) ? main(r) : step++ === 0 ? { toolCalls: [{ id: "w1", name: "write_file", arguments: { path: "out.txt", content: "x" } }] } : { text: "could not" },
+    );
+    const events = await collect(h.session.send("go"));
+    // It has the parent's tools (write_file among them, task not), and the parent's read-only mode refuses the write.
+    const tools = toolNames(h.server.requests.find(isGeneral)!);
+    expect(tools).toContain("write_file");
+    expect(tools).not.toContain("task");
+    const nested = events.find((e) => e.type === "subagent" && e.event.type === "tool_result");
+    expect(nested && nested.type === "subagent" && nested.event.type === "tool_result" && nested.event.content).toMatch(/read-only/);
+    expect(existsSync(join(h.root, "out.txt"))).toBe(false);
+    // Its run is in recall: the parent can search what the subagent was asked.
+    const found = await h.project.memory(h.session.info().agentId).recall.search("write a file");
+    expect(found.some((m) => m.content.includes("write a file"))).toBe(true);
+  });
 });
 
 function mainOnly(calls: { agent: string; prompt: string }[]) {
