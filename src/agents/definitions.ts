@@ -10,14 +10,38 @@ import { subagentToolNames } from "./tool-names.js";
 export type SubagentMemory = "read" | "write" | "none";
 export const SUBAGENT_MEMORY: readonly SubagentMemory[] = ["read", "write", "none"];
 
+export type SubagentMode = "ask" | "accept-edits" | "yolo" | "read-only" | "dont-ask";
+/** Claude Code's permission modes (and ours) as ours. */
+const MODES: Readonly<Record<string, SubagentMode>> = {
+  default: "ask",
+  ask: "ask",
+  acceptedits: "accept-edits",
+  "accept-edits": "accept-edits",
+  bypasspermissions: "yolo",
+  yolo: "yolo",
+  plan: "read-only",
+  "read-only": "read-only",
+  dontask: "dont-ask",
+  "dont-ask": "dont-ask",
+};
+
 export interface SubagentDefinition {
   name: string;
   description: string;
   /** Our tool names; undefined: the parent's tools (minus `task`). */
   tools?: string[];
+  /** Taken out of `tools` or of the parent's (Claude Code's `disallowedTools`). */
+  disallowedTools?: string[];
   /** A model id; undefined: the parent's (`inherit`, and Claude Code's `sonnet`/`opus`/`haiku`, which name no model here). */
   model?: string;
   memory: SubagentMemory;
+  /**
+   * A stricter permission mode for its calls (Claude Code's `permissionMode`): the stricter of this and the
+   * parent's decides; `dont-ask` refuses what would ask. Never looser than the parent.
+   */
+  permissionMode?: SubagentMode;
+  /** Most model steps of one run (Claude Code's `maxTurns`); never more than the parent's step limit. */
+  maxSteps?: number;
   /** The system prompt. */
   prompt: string;
   scope: "built-in" | "user" | "project";
@@ -77,8 +101,10 @@ function markdownFiles(dir: string): string[] {
 }
 
 /** One definition file; a FrontmatterError names what is wrong (with its line where there is one). */
-export function parseDefinition(text: string, file: string, scope: "user" | "project"): { definition: SubagentDefinition; warnings: string[] } {
+export function parseDefinition(text: string, file: string, scope: "user" | "project"): { definition: SubagentDefinition | null; warnings: string[] } {
   const { data, body } = parseFrontmatter(text);
+  // Claude Code's way to keep a definition without using it.
+  if (fieldString(data, "disabled")?.trim().toLowerCase() === "true") return { definition: null, warnings: [] };
   const lineOf = (key: string) => {
     const i = text.replace(/\r\n/g, "\n").split("\n").findIndex((l) => l.startsWith(`${key}:`));
     return i >= 0 ? `line ${i + 1}: ` : "";
@@ -91,13 +117,24 @@ export function parseDefinition(text: string, file: string, scope: "user" | "pro
   const memoryRaw = (fieldString(data, "memory") ?? "read").trim().toLowerCase() as SubagentMemory;
   if (!SUBAGENT_MEMORY.includes(memoryRaw)) throw new FrontmatterError(`${lineOf("memory")}"memory" must be read, write or none, not "${memoryRaw}"`);
   const model = fieldString(data, "model")?.trim();
+  const modeRaw = fieldString(data, "permissionMode")?.trim();
+  const permissionMode = modeRaw ? MODES[modeRaw.toLowerCase()] : undefined;
+  if (modeRaw && !permissionMode) throw new FrontmatterError(`${lineOf("permissionMode")}unknown permissionMode "${modeRaw}" (default, acceptEdits, plan, dontAsk, bypassPermissions)`);
+  const turnsRaw = fieldString(data, "maxTurns")?.trim();
+  const maxSteps = turnsRaw ? Number(turnsRaw) : undefined;
+  if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps >= 1)) throw new FrontmatterError(`${lineOf("maxTurns")}"maxTurns" must be a whole number of at least 1`);
   const warnings: string[] = [];
+  const unknown: string[] = [];
   let tools: string[] | undefined;
-  if (data.tools !== undefined) {
+  // `tools:` left empty is no list at all (YAML null); `tools: []` is no tools.
+  if (data.tools !== undefined && data.tools !== "") {
     const mapped = subagentToolNames(fieldList(data, "tools"));
     tools = mapped.tools;
-    if (mapped.unknown.length) warnings.push(`${file}: tools ${mapped.unknown.join(", ")} do not exist here; agent "${name}" runs without them.`);
+    unknown.push(...mapped.unknown);
   }
+  const disallowed = subagentToolNames(fieldList(data, "disallowedTools"));
+  unknown.push(...disallowed.unknown);
+  if (unknown.length) warnings.push(`${file}: tools ${unknown.join(", ")} do not exist here; agent "${name}" runs without them.`);
   return {
     definition: {
       name,
@@ -105,6 +142,9 @@ export function parseDefinition(text: string, file: string, scope: "user" | "pro
       tools,
       model: !model || ["inherit", "sonnet", "opus", "haiku"].includes(model.toLowerCase()) ? undefined : model,
       memory: memoryRaw,
+      ...(disallowed.tools.length ? { disallowedTools: disallowed.tools } : {}),
+      ...(permissionMode ? { permissionMode } : {}),
+      ...(maxSteps ? { maxSteps } : {}),
       prompt: body.trim(),
       scope,
       file,
@@ -137,7 +177,7 @@ export function discoverSubagents(
         if (statSync(file).size > MAX_BYTES) throw new FrontmatterError(`larger than ${MAX_BYTES / 1024} KB`);
         const got = parseDefinition(readFileSync(file, "utf8"), file, scope);
         warnings.push(...got.warnings);
-        byName.set(got.definition.name, got.definition);
+        if (got.definition) byName.set(got.definition.name, got.definition);
       } catch (err) {
         if (!(err instanceof FrontmatterError)) throw err;
         warnings.push(`${file}: ${err.message}; agent skipped.`);

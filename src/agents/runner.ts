@@ -5,7 +5,8 @@ import { runTurn, type TurnHooks } from "../agent/loop.js";
 import { subagentSection, SUBAGENT_NO_ANSWER } from "../agent/prompts.js";
 import type { ModelClient } from "../llm/types.js";
 import type { MemoryAccess } from "../memory/access.js";
-import type { PermissionGate } from "../permissions/types.js";
+import type { ModeGate, PermissionGate, PermissionMode } from "../permissions/types.js";
+import { decide } from "../permissions/policy.js";
 import { newId } from "../store/agents.js";
 import type { Store } from "../store/store.js";
 import { ToolRegistry } from "../tools/registry.js";
@@ -20,6 +21,12 @@ export const editsMemory = (tool: Tool) => tool.kind === "memory" && !MEMORY_REA
 
 /** Which of the parent's tools a subagent gets: exactly its list, or the parent's (minus `task`) as its memory access allows. */
 export function subagentAllows(def: SubagentDefinition): (tool: Tool) => boolean {
+  const own = ownTools(def);
+  const denied = new Set(def.disallowedTools ?? []);
+  return (tool) => own(tool) && !denied.has(tool.name);
+}
+
+function ownTools(def: SubagentDefinition): (tool: Tool) => boolean {
   const memoryOk = (memory: SubagentMemory, tool: Tool) =>
     tool.kind !== "memory" || (memory === "write" ? true : memory === "read" ? !editsMemory(tool) : false);
   if (!def.tools) return (tool) => tool.name !== TASK_TOOL && memoryOk(def.memory, tool);
@@ -41,7 +48,7 @@ export interface SubagentHost {
   tools: readonly Tool[];
   toolSource?: ToolSource;
   /** The parent's gate: a subagent never gets more than the parent's mode and rules. */
-  gate: PermissionGate;
+  gate: ModeGate;
   toolContext: Omit<ToolContext, "signal" | "onOutput" | "memory" | "call" | "checkpoint">;
   hooks?: TurnHooks["tool"];
   maxSteps: number;
@@ -54,12 +61,24 @@ export interface SubagentRun {
   usage: Usage;
 }
 
-/** The parent's gate, narrowed: a tool outside the subagent's set, or a memory edit it may not make, is refused. */
-function narrowedGate(parent: PermissionGate, def: SubagentDefinition, allows: (t: Tool) => boolean): PermissionGate {
+const RANK = { allow: 0, ask: 1, deny: 2 } as const;
+
+/**
+ * The parent's gate, narrowed: a tool outside the subagent's set is refused, and a stricter mode of its
+ * own (`permissionMode`) is applied over the parent's: the stricter of the two decisions wins, so a
+ * definition can only take rights away.
+ */
+function narrowedGate(parent: ModeGate, def: SubagentDefinition, allows: (t: Tool) => boolean, projectRoot: string): PermissionGate {
   return {
     decide(tool, args) {
       if (!allows(tool)) return { action: "deny", reason: `the subagent "${def.name}" may not use ${tool.name}` };
-      return parent.decide(tool, args);
+      const theirs = parent.decide(tool, args);
+      const mode = def.permissionMode;
+      if (!mode || theirs.action === "deny") return theirs;
+      const asMode: PermissionMode = mode === "dont-ask" ? "ask" : mode;
+      let own = decide({ tool, args, mode: asMode, allow: [...parent.allow], deny: [...parent.deny], projectRoot });
+      if (mode === "dont-ask" && own.action === "ask") own = { ...own, action: "deny", reason: `the subagent "${def.name}" runs with permissionMode dontAsk: ${own.reason}` };
+      return RANK[own.action] > RANK[theirs.action] ? own : theirs;
     },
     suggestRule: (tool, args) => parent.suggestRule(tool, args),
     remember: (rule) => parent.remember(rule),
@@ -128,9 +147,9 @@ export async function runSubagent(
       context,
       registry,
       toolSource,
-      gate: narrowedGate(host.gate, def, allows),
+      gate: narrowedGate(host.gate, def, allows, host.projectRoot),
       toolContext: { ...host.toolContext, memory: host.memory },
-      maxSteps: host.maxSteps,
+      maxSteps: Math.min(host.maxSteps, def.maxSteps ?? host.maxSteps),
       contextWindow,
       hooks: host.hooks ? { tool: host.hooks } : undefined,
       turnAllows: run.turnAllows,

@@ -76,7 +76,8 @@ export function createTaskTool(opts: { agents: () => readonly SubagentDefinition
     async run(args, ctx) {
       const name = (args.agent ?? args.subagent_type)!;
       const agents = opts.agents();
-      const def = agents.find((d) => d.name === name);
+      // Claude Code's model may say "Explore" for our "explore".
+      const def = agents.find((d) => d.name === name) ?? agents.find((d) => d.name.toLowerCase() === name.toLowerCase());
       if (!def) throw new ToolError(UNKNOWN_SUBAGENT(name, agents.map((d) => d.name)));
       if (!ctx.call) throw new ToolError("Subagents can only be started from an agent's turn.");
       if (!(await limiter.acquire(ctx.signal))) return { content: "Interrupted before the subagent started." };

@@ -9,7 +9,7 @@ const EXTRA: Readonly<Record<string, string>> = { TodoWrite: "update_plan", Note
 
 /**
  * A definition's `tools` in our names: Claude Code's (Read, Bash, …) mapped, ours and `mcp__server__tool`
- * kept, `Task` dropped (subagents start no subagents), anything else reported as unknown.
+ * kept, `Task`/`Agent` dropped (subagents start no subagents), anything else reported as unknown.
  */
 export function subagentToolNames(listed: string[]): { tools: string[]; unknown: string[] } {
   const tools: string[] = [];
@@ -17,7 +17,8 @@ export function subagentToolNames(listed: string[]): { tools: string[]; unknown:
   for (const raw of listed) {
     // `Bash(git diff:*)` in a tool list names the tool; the pattern is a permission rule's business.
     const name = raw.trim().replace(/\(.*\)$/s, "");
-    if (!name || name === "Task" || name === TASK_TOOL) continue;
+    // `Agent` is Claude Code's current name for its Task tool.
+    if (!name || name === "Task" || name === "Agent" || name === TASK_TOOL) continue;
     const ours = Object.hasOwn(EXTRA, name) ? EXTRA[name]! : canonicalToolName(name);
     if (name.startsWith("mcp__") || BUILTIN_TOOL_NAMES.includes(ours)) {
       if (!tools.includes(ours)) tools.push(ours);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Project } from "../../src/agent/open-project.js";
 import type { AgentEvent } from "../../src/agent/events.js";
 import type { ConfigLayer } from "../../src/config/config.js";
+import type { PermissionMode } from "../../src/agent/session.js";
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { tempDir } from "../helpers/temp.js";
 
@@ -30,7 +31,7 @@ tools:
 You are FINDER-PROMPT. Find what you are asked to.
 `;
 
-async function setup(opts: { trusted?: boolean; agents?: Record<string, string>; mode?: "ask" | "read-only"; flags?: ConfigLayer } = {}) {
+async function setup(opts: { trusted?: boolean; agents?: Record<string, string>; mode?: PermissionMode; flags?: ConfigLayer } = {}) {
   const server = await startScriptedServer();
   open.push(server);
   const root = tempDir("letta-sub-");
@@ -312,6 +313,22 @@ describe("subagents", () => {
     // Its run is in recall: the parent can search what the subagent was asked.
     const found = await h.project.memory(h.session.info().agentId).recall.search("write a file");
     expect(found.some((m) => m.content.includes("write a file"))).toBe(true);
+  });
+
+  it("a definition's stricter permissionMode holds under a yolo parent; its disallowedTools are not offered", async () => {
+    const planner = `---\nname: planner\ndescription: plans\npermissionMode: plan\ndisallowedTools: Bash\n---\nYou are PLANNER-PROMPT.\n`;
+    const h = await setup({ mode: "yolo", agents: { "planner.md": planner } });
+    let step = 0;
+    route(h.server, [{ agent: "planner", prompt: "plan" }], () =>
+      step++ === 0 ? { toolCalls: [{ id: "w1", name: "write_file", arguments: { path: "plan.txt", content: "x" } }] } : { text: "planned" },
+    );
+    const events = await collect(h.session.send("go"));
+    const sub = h.server.requests.find((r) => systemOf(r).includes("PLANNER-PROMPT"))!;
+    expect(toolNames(sub)).not.toContain("run_shell");
+    expect(toolNames(sub)).toContain("write_file");
+    const nested = events.find((e) => e.type === "subagent" && e.event.type === "tool_result");
+    expect(nested && nested.type === "subagent" && nested.event.type === "tool_result" && nested.event.state).toBe("error");
+    expect(existsSync(join(h.root, "plan.txt"))).toBe(false);
   });
 });
 
