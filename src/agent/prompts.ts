@@ -213,3 +213,7 @@ export const taskToolDescription = (agents: { name: string; description: string 
 export const SUBAGENT_NO_ANSWER = "The subagent finished without an answer.";
 export const SUBAGENT_FAILED = (name: string, why: string) => `The subagent "${name}" failed: ${why}`;
 export const UNKNOWN_SUBAGENT = (name: string, known: string[]) => `No subagent named "${name}". Available: ${known.join(", ")}.`;
+export const SUBAGENT_TOOL_REFUSED = (name: string, tool: string) => `the subagent "${name}" may not use ${tool}`;
+export const SUBAGENT_DONT_ASK = (name: string, why: string) => `the subagent "${name}" runs with permissionMode dontAsk: ${why}`;
+export const SUBAGENT_NOT_STARTED = "Interrupted before the subagent started.";
+export const SUBAGENT_OUTSIDE_TURN = "Subagents can only be started from an agent's turn.";

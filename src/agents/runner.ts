@@ -2,7 +2,7 @@ import type { AgentEvent, ApprovalRequest, Usage } from "../agent/events.js";
 import type { Approver } from "../agent/session.js";
 import { ContextManager } from "../agent/context.js";
 import { runTurn, type TurnHooks } from "../agent/loop.js";
-import { subagentSection, SUBAGENT_NO_ANSWER } from "../agent/prompts.js";
+import { subagentSection, SUBAGENT_DONT_ASK, SUBAGENT_NO_ANSWER, SUBAGENT_TOOL_REFUSED } from "../agent/prompts.js";
 import type { ModelClient } from "../llm/types.js";
 import type { MemoryAccess } from "../memory/access.js";
 import type { ModeGate, PermissionGate, PermissionMode } from "../permissions/types.js";
@@ -71,13 +71,13 @@ const RANK = { allow: 0, ask: 1, deny: 2 } as const;
 function narrowedGate(parent: ModeGate, def: SubagentDefinition, allows: (t: Tool) => boolean, projectRoot: string): PermissionGate {
   return {
     decide(tool, args) {
-      if (!allows(tool)) return { action: "deny", reason: `the subagent "${def.name}" may not use ${tool.name}` };
+      if (!allows(tool)) return { action: "deny", reason: SUBAGENT_TOOL_REFUSED(def.name, tool.name) };
       const theirs = parent.decide(tool, args);
       const mode = def.permissionMode;
       if (!mode || theirs.action === "deny") return theirs;
       const asMode: PermissionMode = mode === "dont-ask" ? "ask" : mode;
       let own = decide({ tool, args, mode: asMode, allow: [...parent.allow], deny: [...parent.deny], projectRoot });
-      if (mode === "dont-ask" && own.action === "ask") own = { ...own, action: "deny", reason: `the subagent "${def.name}" runs with permissionMode dontAsk: ${own.reason}` };
+      if (mode === "dont-ask" && own.action === "ask") own = { ...own, action: "deny", reason: SUBAGENT_DONT_ASK(def.name, own.reason) };
       return RANK[own.action] > RANK[theirs.action] ? own : theirs;
     },
     suggestRule: (tool, args) => parent.suggestRule(tool, args),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SUBAGENT_FAILED, taskToolDescription, UNKNOWN_SUBAGENT } from "../agent/prompts.js";
+import { SUBAGENT_FAILED, SUBAGENT_NOT_STARTED, SUBAGENT_OUTSIDE_TURN, taskToolDescription, UNKNOWN_SUBAGENT } from "../agent/prompts.js";
 import { defineTool, ToolError, type Tool } from "../tools/types.js";
 import type { Approver } from "../agent/session.js";
 import type { SubagentDefinition } from "./definitions.js";
@@ -79,8 +79,8 @@ export function createTaskTool(opts: { agents: () => readonly SubagentDefinition
       // Claude Code's model may say "Explore" for our "explore".
       const def = agents.find((d) => d.name === name) ?? agents.find((d) => d.name.toLowerCase() === name.toLowerCase());
       if (!def) throw new ToolError(UNKNOWN_SUBAGENT(name, agents.map((d) => d.name)));
-      if (!ctx.call) throw new ToolError("Subagents can only be started from an agent's turn.");
-      if (!(await limiter.acquire(ctx.signal))) return { content: "Interrupted before the subagent started." };
+      if (!ctx.call) throw new ToolError(SUBAGENT_OUTSIDE_TURN);
+      if (!(await limiter.acquire(ctx.signal))) return { content: SUBAGENT_NOT_STARTED };
       try {
         const run = await runSubagent(opts.host(), def, args.prompt, {
           parentCallId: ctx.call.id,
