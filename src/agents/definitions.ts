@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fieldList, fieldString, FrontmatterError, parseFrontmatter } from "../extensions/frontmatter.js";
 import { userConfigDir, userHome } from "../extensions/hook-config.js";
 import { outsideProject } from "../extensions/inside-project.js";
@@ -84,6 +84,19 @@ export function subagentDirs(projectRoot: string, env: NodeJS.ProcessEnv, truste
     { dir: join(userConfigDir(env), "agents"), scope: "user" as const },
     { dir: join(userHome(env), ".claude", "agents"), scope: "user" as const },
   ];
+}
+
+/**
+ * The project's own definition files, for the trust prompt: a definition is a system prompt and a tool list
+ * the repository chose, so it waits for trust like hooks do. A folder that is also the user's (a project at
+ * the home directory) is the user's and not listed.
+ */
+export function projectDefinitionFiles(projectRoot: string, env: NodeJS.ProcessEnv): { dir: string; files: string[] }[] {
+  const userDirs = new Set(subagentDirs(projectRoot, env, false).map((d) => resolve(d.dir)));
+  return subagentDirs(projectRoot, env, true)
+    .filter((d) => d.scope === "project" && !userDirs.has(resolve(d.dir)))
+    .map((d) => ({ dir: d.dir, files: markdownFiles(d.dir) }))
+    .filter((d) => d.files.length > 0);
 }
 
 const MAX_BYTES = 256 * 1024;

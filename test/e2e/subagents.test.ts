@@ -61,6 +61,9 @@ describe("subagents through the CLI", () => {
     expect(rows.map((a) => a.name)).toEqual(["general-purpose", "explore", "finder"]);
     expect(rows.find((a) => a.name === "finder")).toMatchObject({ scope: "user", tools: ["read_file", "grep"], path: join(p.home, ".claude", "agents", "finder.md") });
     expect(r.stderr).toMatch(/bad\.md: line 3/);
+    // Trust names them among what the project asks for.
+    const ask = await runCli(["trust"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(ask.stdout + ask.stderr).toMatch(/subagents = planted\s+\(.*\.claude\/agents\)/);
     const trust = await runCli(["trust", "--yes"], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(trust.code).toBe(0);
     const after = await runCli(["agents"], { cwd: p.root, home: p.home, stdin: "ignore" });
