@@ -44,7 +44,7 @@ export interface SubagentHost {
   model(): ModelClient;
   createModel(model: string): ModelClient;
   contextWindow(model: string): number;
-  /** The parent's built-in tools (the task tool among them) and its late tools (MCP). */
+  /** The parent's built-in tools and its late tools (MCP); the task tool is not among them (depth 1). */
   tools: readonly Tool[];
   toolSource?: ToolSource;
   /** The parent's gate: a subagent never gets more than the parent's mode and rules. */
@@ -122,6 +122,7 @@ export async function runSubagent(
     store: host.store,
     agentId: host.agentId,
     blocks: () => (def.memory === "none" ? [] : host.memory.core.list()),
+    ...(def.memory === "none" ? { memory: false as const } : {}),
     conversationId: () => conversationId,
     tools: () => registry.schemas,
     contextWindow: () => contextWindow,

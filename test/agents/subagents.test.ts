@@ -273,6 +273,18 @@ describe("subagents", () => {
     expect(memory.core.get("project")?.value).toBe("Convention: tabs, never spaces.");
   });
 
+  it("a memory: none subagent has no memory in its prompt and no memory tools", async () => {
+    const blind = `---\nname: blind\ndescription: sees nothing\nmemory: none\n---\nYou are BLIND-PROMPT.\n`;
+    const h = await setup({ agents: { "blind.md": blind } });
+    h.project.memory(h.session.info().agentId).core.set("project", "Convention: tabs, never spaces.");
+    route(h.server, [{ agent: "blind", prompt: "look" }], () => ({ text: "ok" }));
+    await collect(h.session.send("go"));
+    const sub = h.server.requests.find((r) => systemOf(r).includes("BLIND-PROMPT"))!;
+    expect(systemOf(sub)).not.toContain("Convention: tabs");
+    expect(toolNames(sub).filter((t) => /memory|conversation_search|update_plan/.test(t))).toEqual([]);
+    expect(toolNames(sub)).toContain("read_file");
+  });
+
   it("a write by a read-only subagent is refused", async () => {
     const h = await setup({ mode: "ask" });
     let step = 0;
