@@ -7,7 +7,7 @@ import type { Agent } from "../agent/agent.js";
 import { PERMISSION_MODES, type Approver, type PermissionMode } from "../agent/session.js";
 import type { ConfigLayer } from "../config/config.js";
 import { ProtocolStream } from "../protocol/translate.js";
-import { AcpUpdates, STOP, toolKind } from "./updates.js";
+import { AcpUpdates, STOP, title, toolKind } from "./updates.js";
 import { clientFiles } from "./client-files.js";
 import { permissionOptions } from "./permission-options.js";
 
@@ -106,7 +106,10 @@ export async function runAcp(flags: ConfigLayer): Promise<number> {
   };
 
   const approver = (client: AgentContext, sessionId: string, s: LiveSession): Approver => async (req) => {
-    const toolCall: acp.ToolCallUpdate = { toolCallId: req.id, ...s.updates.toolCallFields(req.id), kind: toolKind(req.name), status: "pending", rawInput: req.args };
+    // A subagent's question is about its task call (the client knows no nested calls), titled with who asks and what.
+    const toolCall: acp.ToolCallUpdate = req.parent_tool_use_id
+      ? { toolCallId: req.parent_tool_use_id, title: `${req.agent ?? "subagent"}: ${title(req.name, req.args)}`, kind: toolKind(req.name), rawInput: req.args }
+      : { toolCallId: req.id, ...s.updates.toolCallFields(req.id), kind: toolKind(req.name), status: "pending", rawInput: req.args };
     const options = permissionOptions(req);
     const res = await client.request(acp.methods.client.session.requestPermission, { sessionId, toolCall, options });
     if (res.outcome.outcome !== "selected") return { decision: "no", reason: "the request was cancelled" };

@@ -36,8 +36,12 @@ function argPath(args: unknown): string | undefined {
   return typeof p === "string" && p ? p : undefined;
 }
 
-function title(name: string, args: unknown): string {
+export function title(name: string, args: unknown): string {
   const a = (args ?? {}) as Record<string, unknown>;
+  if (name === "task") {
+    const who = typeof a.agent === "string" ? a.agent : typeof a.subagent_type === "string" ? a.subagent_type : "subagent";
+    return `Task ${who}${typeof a.description === "string" && a.description ? `: ${a.description}` : ""}`;
+  }
   if (name === "run_shell" && typeof a.command === "string") return `Run ${a.command}`;
   const path = argPath(args);
   if (name === "read_file" && path) return `Read ${path}`;
@@ -55,6 +59,8 @@ const text = (t: string) => ({ type: "content" as const, content: { type: "text"
  */
 export class AcpUpdates {
   private calls = new Map<string, { name: string; title: string; abs?: string; oldText?: string | null }>();
+  /** Each running task call's subagent: its tool calls so far, the content of the parent's tool call. */
+  private subagents = new Map<string, { id: string; title: string; state: string }[]>();
 
   constructor(private projectRoot: string) {}
 
@@ -98,6 +104,8 @@ export class AcpUpdates {
         const plan = this.plan(e);
         return plan ? [...out, plan] : out;
       }
+      case "subagent":
+        return this.subagentUpdate(e);
       case "memory_update":
         return [
           {
@@ -133,6 +141,25 @@ export class AcpUpdates {
     if (d?.kind === "diff") return [text(`\`\`\`diff\n${d.diff}\n\`\`\``)];
     if (d?.kind === "text") return [text(d.text)];
     return [text(e.content)];
+  }
+
+  /**
+   * A subagent's work is the content of its task call (ACP has no nested tool calls): one line per
+   * call it made, with its state, re-sent whole as it changes.
+   */
+  private subagentUpdate(e: Extract<PublicEvent, { type: "subagent" }>): SessionUpdate[] {
+    const steps = this.subagents.get(e.parent_tool_use_id) ?? [];
+    this.subagents.set(e.parent_tool_use_id, steps);
+    const inner = e.event;
+    if (inner.type === "tool_call") steps.push({ id: inner.id, title: title(inner.name, inner.args), state: "running" });
+    else if (inner.type === "tool_result" || inner.type === "tool_update") {
+      const step = steps.find((s) => s.id === inner.id);
+      if (!step || step.state === inner.state) return [];
+      step.state = inner.state;
+    } else return [];
+    const mark: Record<string, string> = { done: "✓", error: "✗", denied: "✗", cancelled: "⊘", awaiting_approval: "?" };
+    const lines = steps.map((s) => `${mark[s.state] ?? "…"} ${s.title}`).join("\n");
+    return [{ sessionUpdate: "tool_call_update", toolCallId: e.parent_tool_use_id, status: "in_progress", content: [text(`${e.agent}:\n${lines}`)] }];
   }
 
   /** An update_plan result as ACP's own plan view. */

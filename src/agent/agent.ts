@@ -36,6 +36,10 @@ import { acquireTurnLease } from "./turn-lease.js";
 import { expandInput, type InputSources } from "./input-expansion.js";
 import type { ExpandedInput } from "./input-types.js";
 import { ReflectionScheduler } from "./reflection-scheduler.js";
+import type { SubagentDefinition } from "../agents/definitions.js";
+import { createTaskTool } from "../agents/task-tool.js";
+import type { SubagentHost } from "../agents/runner.js";
+import type { LoopDeps } from "./loop.js";
 
 import type { ModeGate } from "../permissions/types.js";
 
@@ -96,6 +100,8 @@ export interface AgentDeps {
   reflectOnEnd?: boolean;
   /** Longest wait at the session's end for reflection to save what was learned (default 3000 ms). */
   endReflectionMs?: number;
+  /** Subagents the `task` tool may start (absent: no task tool), and how many run at once. */
+  subagents?: { agents: () => readonly SubagentDefinition[]; concurrency: number };
 }
 
 /** The one agent core behind the TUI, the headless runner and the SDK. */
@@ -120,13 +126,19 @@ export class Agent implements AgentSession {
   /** The newest message of the conversation this session has seen: anything after it came from another writer. */
   private seenThrough = 0;
   private ended = false;
+  /** The running turn's loop wiring, which a subagent started in it borrows. */
+  private turnLoop?: LoopDeps;
   private reflectionUsage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
   constructor(private deps: AgentDeps) {
     this.memory = deps.memory;
     this.model = deps.createModel(deps.model);
     this.conversationId = deps.agent.conversationId;
-    this.registry = new ToolRegistry(deps.tools);
+    const subagents = deps.subagents;
+    const tools = subagents
+      ? [...deps.tools, createTaskTool({ agents: subagents.agents, host: () => this.subagentHost(), concurrency: subagents.concurrency })]
+      : deps.tools;
+    this.registry = new ToolRegistry(tools);
     this.context = new ContextManager({
       store: deps.store,
       agentId: deps.agent.id,
@@ -389,7 +401,7 @@ export class Agent implements AgentSession {
       ? (tool: Tool, args: unknown) =>
           decide({ tool, args, mode: "ask", allow: extra, deny: [], projectRoot: this.deps.projectRoot }).action === "allow"
       : undefined;
-    return {
+    return (this.turnLoop = {
       store: this.deps.store,
       agentId: this.deps.agent.id,
       conversationId: this.conversationId,
@@ -415,6 +427,28 @@ export class Agent implements AgentSession {
       maxSteps: this.deps.maxSteps,
       contextWindow: this.contextWindow(),
       beginTurn: (turnId: number) => this.beginCheckpoint(turnId),
+    });
+  }
+
+  /** What a subagent started in this turn borrows: the store, memory, model, tools, gate and hooks of its parent. */
+  private subagentHost(): SubagentHost {
+    const loop = this.turnLoop;
+    if (!loop) throw new Error("a subagent starts only inside a turn");
+    const { memory: _memory, ...toolContext } = loop.toolContext;
+    return {
+      store: this.deps.store,
+      agentId: this.deps.agent.id,
+      projectRoot: this.deps.projectRoot,
+      memory: this.memory,
+      model: () => loop.model,
+      createModel: (m) => this.deps.createModel(m),
+      contextWindow: (m) => contextWindowFor(m, this.deps.contextWindowOverride),
+      tools: [...this.deps.tools],
+      toolSource: this.deps.toolSource,
+      gate: this.deps.gate,
+      toolContext,
+      hooks: loop.hooks?.tool,
+      maxSteps: this.deps.maxSteps,
     };
   }
 
@@ -546,6 +580,10 @@ export class Agent implements AgentSession {
 
   mcpServers(): ToolServerStatus[] {
     return this.deps.toolSource?.servers() ?? [];
+  }
+
+  subagents(): readonly SubagentDefinition[] {
+    return this.deps.subagents?.agents() ?? [];
   }
 
   async waitForTools(signal?: AbortSignal): Promise<void> {

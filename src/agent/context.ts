@@ -51,6 +51,8 @@ export interface ContextDeps {
   skills?: () => { name: string; description: string }[];
   /** The agent's own base instructions (a Letta API agent's `system`), read fresh for every step; else letta-code's. */
   basePrompt?: () => string | undefined;
+  /** false: no memory section at all (a subagent with `memory: none`); default: the blocks and counts. */
+  memory?: false;
   /** PreCompact hooks, before any summary is made. */
   beforeCompact?: (trigger: "manual" | "auto", emit: (e: AgentEvent) => void) => Promise<void>;
 }
@@ -110,7 +112,13 @@ export class ContextManager {
     });
     const instructions = instructionsSection(this.deps.instructions?.() ?? [], INSTRUCTION_FILE_CAP);
     const skills = skillsSection(this.deps.skills?.() ?? []);
-    const parts = [this.deps.basePrompt?.() || SYSTEM_PROMPT, todaySection(new Date()), ...(instructions ? [instructions] : []), ...(skills ? [skills] : []), memory];
+    const parts = [
+      this.deps.basePrompt?.() || SYSTEM_PROMPT,
+      todaySection(new Date()),
+      ...(instructions ? [instructions] : []),
+      ...(skills ? [skills] : []),
+      ...(this.deps.memory === false ? [] : [memory]),
+    ];
     if (summary) parts.push(summarySection(summary.summary, summary.evictedCount));
     return parts.join("\n\n");
   }

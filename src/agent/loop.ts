@@ -158,27 +158,48 @@ export async function runTurn(deps: LoopDeps, text: string, opts: SendOptions, e
       continue;
     }
 
-    for (const call of turn.toolCalls) {
-      const outcome = signal.aborted
-        ? { content: INTERRUPTED_TOOL_RESULT, state: "cancelled" as const }
-        : await runToolCall(call, {
+    const runCall = (call: (typeof turn.toolCalls)[number]) =>
+      signal.aborted
+        ? Promise.resolve({ content: INTERRUPTED_TOOL_RESULT, state: "cancelled" as const, usage: undefined })
+        : runToolCall(call, {
             registry: deps.registry,
             gate: deps.gate,
-            ctx: { ...deps.toolContext, checkpoint, signal, onOutput: (chunk) => emit({ type: "tool_output", id: call.id, chunk }) },
+            ctx: {
+              ...deps.toolContext,
+              checkpoint,
+              signal,
+              onOutput: (chunk) => emit({ type: "tool_output", id: call.id, chunk }),
+              call: { id: call.id, emit, approve: opts.approve, turnAllows: deps.turnAllows },
+            },
             approve: opts.approve,
             emit,
             hooks: deps.hooks?.tool,
             turnAllows: deps.turnAllows,
           });
-      // Every call gets its result stored, even when cancelled: the API rejects unanswered calls.
-      append({
-        conversationId,
-        role: "tool",
-        content: outcome.content,
-        toolCallId: call.id,
-        toolName: call.name,
-        tokens: approxTokens(outcome.content) + 4,
+    // Calls of a concurrent tool (subagents) next to each other in a step start together; results are stored in call order.
+    const calls = turn.toolCalls;
+    for (let i = 0; i < calls.length; ) {
+      let j = i + 1;
+      if (deps.registry.get(calls[i].name)?.concurrent) while (j < calls.length && deps.registry.get(calls[j].name)?.concurrent) j++;
+      const outcomes = await Promise.all(calls.slice(i, j).map(runCall));
+      outcomes.forEach((outcome, k) => {
+        const call = calls[i + k];
+        if (outcome.usage) {
+          usage.promptTokens += outcome.usage.promptTokens;
+          usage.completionTokens += outcome.usage.completionTokens;
+          usage.totalTokens = usage.promptTokens + usage.completionTokens;
+        }
+        // Every call gets its result stored, even when cancelled: the API rejects unanswered calls.
+        append({
+          conversationId,
+          role: "tool",
+          content: outcome.content,
+          toolCallId: call.id,
+          toolName: call.name,
+          tokens: approxTokens(outcome.content) + 4,
+        });
       });
+      i = j;
     }
     if (signal.aborted) return done("interrupted", lastText);
 

@@ -44,6 +44,7 @@ import { recordApproval } from "../mcp/approvals.js";
 import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
 import { configuredEndpoint, lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-endpoint.js";
 import { firstOnThisMachine } from "../config/once-marker.js";
+import { discoverSubagents, type SubagentDefinition } from "../agents/definitions.js";
 
 export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
 
@@ -109,6 +110,8 @@ export class Project {
   readonly config: ResolvedConfig;
   /** Hooks, custom commands and skills found at open (project hooks only when trusted). */
   readonly extensions: Extensions;
+  /** The subagents the `task` tool may start: built-ins, the user's, and a trusted project's. */
+  readonly subagents: SubagentDefinition[];
   private embedder: EmbedderProvider;
   /**
    * Each live session's running turn, for events raised outside the loop (downloads, notices, memory
@@ -159,6 +162,9 @@ export class Project {
     for (const w of this.config.warnings) this.notice(w);
     this.extensions = loadExtensions({ projectRoot: root, env, hooks: this.config.hooks });
     for (const w of this.extensions.warnings) this.notice(w);
+    const subagents = discoverSubagents(root, { env, trusted: this.config.trust.trusted });
+    this.subagents = subagents.agents;
+    for (const w of subagents.warnings) this.notice(w);
   }
 
   static open(opts: OpenProjectOptions = {}): Project {
@@ -420,6 +426,7 @@ export class Project {
         resources: this.mcp() ?? undefined,
       },
       reflectOnEnd: !opts.oneShot,
+      subagents: { agents: () => this.subagents, concurrency: config.subagentConcurrency },
     });
     this.lastSession = session;
     return session;

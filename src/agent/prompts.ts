@@ -204,3 +204,37 @@ export function reflectionRequest(memory: string, transcript: string, note: stri
 
 export const REFLECTION_TRUNCATED_NOTE = (shown: number, total: number) =>
   `; ${shown} of ${total} messages, the rest comes in a later pass`;
+
+// Subagents (src/agents/): a helper the main agent delegates one task to, in a fresh context.
+
+export const GENERAL_PURPOSE_PROMPT = `You are a subagent of a coding agent: it handed you one task. Do the task with your tools, then answer
+with what the main agent needs: the result, the files and lines that matter, anything you could not do. Your final answer
+is all it sees of your work, so make it complete and concise. You cannot ask the user questions.`;
+
+export const EXPLORE_PROMPT = `You are a read-only exploring subagent of a coding agent. Search and read the code to answer the question
+you were given; never change anything. Answer with the findings: paths with line numbers, the relevant code in brief,
+and what you could not find. Your final answer is all the main agent sees of your work.`;
+
+/** After a subagent's own instructions: how it was started and what its memory is. */
+export const subagentSection = (name: string, memory: "read" | "write" | "none") =>
+  `You run as the subagent "${name}" in a fresh context: the main conversation is not visible to you. ` +
+  (memory === "read"
+    ? "The memory below is the project's; you may read and search it but not change it."
+    : memory === "write"
+      ? "The memory below is the project's; you may update it when you learn something durable."
+      : "");
+
+/** The task tool's description: whom the model can delegate to. */
+export const taskToolDescription = (agents: { name: string; description: string }[]) =>
+  `Start a subagent on one task, in a fresh context with its own instructions and tools; its final answer comes back as the result. ` +
+  `Give it everything it needs in "prompt": it does not see this conversation. Several task calls in one step run at the same time. ` +
+  `Subagents cannot start subagents. Available agents:\n` +
+  agents.map((a) => `- ${a.name}: ${a.description}`).join("\n");
+
+export const SUBAGENT_NO_ANSWER = "The subagent finished without an answer.";
+export const SUBAGENT_FAILED = (name: string, why: string) => `The subagent "${name}" failed: ${why}`;
+export const UNKNOWN_SUBAGENT = (name: string, known: string[]) => `No subagent named "${name}". Available: ${known.join(", ")}.`;
+export const SUBAGENT_TOOL_REFUSED = (name: string, tool: string) => `the subagent "${name}" may not use ${tool}`;
+export const SUBAGENT_DONT_ASK = (name: string, why: string) => `the subagent "${name}" runs with permissionMode dontAsk: ${why}`;
+export const SUBAGENT_NOT_STARTED = "Interrupted before the subagent started.";
+export const SUBAGENT_OUTSIDE_TURN = "Subagents can only be started from an agent's turn.";

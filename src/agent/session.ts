@@ -6,6 +6,7 @@ import type { ConversationSummary } from "../store/conversations.js";
 import type { FileAccess, ToolServerStatus } from "../tools/types.js";
 import type { PermissionMode } from "../permissions/types.js";
 import type { ExpandedInput } from "./input-types.js";
+import type { SubagentDefinition } from "../agents/definitions.js";
 
 export { PERMISSION_MODES, type PermissionMode } from "../permissions/types.js";
 
@@ -134,4 +135,6 @@ export interface AgentSession {
   mcpServers?(): ToolServerStatus[];
   /** Wait until MCP servers connected or gave up (bounded by their start-up timeouts). */
   waitForTools?(signal?: AbortSignal): Promise<void>;
+  /** The subagents its `task` tool can start (built-ins, the user's, a trusted project's). */
+  subagents?(): readonly SubagentDefinition[];
 }

@@ -1,4 +1,4 @@
-import type { AgentEvent, ToolDisplay } from "./events.js";
+import type { AgentEvent, ToolDisplay, Usage } from "./events.js";
 import { isExpectedError } from "../errors.js";
 import type { Approver } from "./session.js";
 import { settleApproval, type ApprovalDeps, type HookVerdict } from "./approval.js";
@@ -28,6 +28,8 @@ type FinalPhase = Extract<ToolCallPhase, { state: "done" | "error" | "denied" | 
 export interface ToolCallOutcome {
   content: string;
   state: "done" | "error" | "cancelled";
+  /** What the tool spent on a model (a subagent), whatever its end: the turn's usage includes it. */
+  usage?: Usage;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function runToolCall(
 ): Promise<ToolCallOutcome> {
   const { registry, gate, ctx, emit, hooks } = deps;
   let ranArgs: unknown;
+  let spent: Usage | undefined;
   let parsedForEvent: unknown = call.arguments;
   try {
     parsedForEvent = JSON.parse(call.arguments || "{}");
@@ -69,7 +72,7 @@ export async function runToolCall(
     // The final state first: a face commits the call when its result arrives.
     life.to(end);
     emit({ type: "tool_result", id: call.id, name: call.name, state, content, display });
-    return { content, state };
+    return { content, state, ...(spent ? { usage: spent } : {}) };
   };
   const failed = (content: string, display?: ToolDisplay) => finish({ state: "error", expected: true }, content, display);
   const cancelled = (after?: ToolResult) =>
@@ -106,6 +109,7 @@ export async function runToolCall(
   const snapshot = tool.kind === "exec" ? ctx.checkpoint?.beforeShell() : undefined;
   try {
     let result = await runWithSnapshot(tool, args, ctx, snapshot);
+    spent = result.usage;
     if (ctx.signal.aborted) return cancelled(result);
     // The sandbox, not the command, was why it failed: someone at the keyboard may let it run outside.
     if (result.stoppedBySandbox) {

@@ -5,6 +5,7 @@ import { EXIT } from "./headless.js";
 import { attachMemoryCommand } from "./memory-command.js";
 import { attachTrustCommand } from "./trust-command.js";
 import { attachSkillsCommand } from "./skills-command.js";
+import { attachAgentsCommand } from "./agents-command.js";
 import { attachRewindCommand } from "./rewind-command.js";
 import { attachSessionsCommand } from "./sessions-command.js";
 import { flagProblems } from "./flag-checks.js";
@@ -126,6 +127,7 @@ export async function main(argv: string[]): Promise<void> {
   attachMemoryCommand(program, (c) => (code = c));
   attachTrustCommand(program, (c) => (code = c));
   attachSkillsCommand(program, (c) => (code = c));
+  attachAgentsCommand(program, (c) => (code = c));
   attachReflectCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   attachRewindCommand(program, (c) => (code = c));
   attachSessionsCommand(program, (c) => (code = c));

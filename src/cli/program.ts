@@ -131,6 +131,7 @@ Examples:
   letta-code memory show                       what the agent remembers (no model needed)
   letta-code reflect                           distil recent conversations into memory now
   letta-code sessions                          the conversations; letta-code -r <id> continues one
+  letta-code agents                            the subagents the task tool can start here
   letta-code rewind --list                     the turns of this conversation; rewind <turn-id> undoes one
 
 Exit codes: 0 success, 1 the run failed, 2 bad usage or no model configured, 130 interrupted.`,

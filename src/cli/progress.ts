@@ -4,7 +4,7 @@ import type { AgentEvent } from "../agent/events.js";
 export function progressLine(e: AgentEvent): string | null {
   switch (e.type) {
     case "tool_call":
-      return `→ ${e.name} ${keyArg(e.args)}`.trimEnd();
+      return e.name === "task" ? `→ task ${taskArg(e.args)}`.trimEnd() : `→ ${e.name} ${keyArg(e.args)}`.trimEnd();
     case "tool_result":
       return e.state === "done" ? null : `  ${e.name} ${e.state}: ${firstLine(e.content)}`;
     case "retry":
@@ -21,11 +21,23 @@ export function progressLine(e: AgentEvent): string | null {
       return null; // the download printer draws these on stderr already
     case "error":
       return `error: ${e.message}`;
+    case "subagent": {
+      // A subagent's tool calls and failures, indented under the task call they belong to.
+      if (e.event.type !== "tool_call" && e.event.type !== "tool_result" && e.event.type !== "error") return null;
+      const inner = progressLine(e.event);
+      return inner ? `  [${e.agent}] ${inner.trimStart()}` : null;
+    }
     case "reflection":
       return e.phase === "start" ? `✻ reflecting on ${e.messages} messages` : e.status === "done" ? `✻ reflected: ${e.changes} change(s)` : null;
     default:
       return null;
   }
+}
+
+function taskArg(args: unknown): string {
+  const a = (args ?? {}) as Record<string, unknown>;
+  const who = a.agent ?? a.subagent_type;
+  return `${typeof who === "string" ? who : "?"}${typeof a.description === "string" ? `: ${a.description}` : ""}`;
 }
 
 function keyArg(args: unknown): string {

@@ -14,6 +14,8 @@ export function attachSessionsCommand(program: Command, setCode: (code: number) 
   });
   sessions
     .command("export <id>")
+    // `show` as in the subagent docs: a task call's result names the child conversation to look at.
+    .alias("show")
     .description("write a conversation as Markdown (tool calls and results folded) or JSON to stdout")
     .option("--format <format>", "md or json", "md")
     .action(async (id: string, o: { format: string }) => {

@@ -10,6 +10,8 @@ export interface ConfigLayer {
   apiKey?: string;
   contextWindow?: number;
   maxSteps?: number;
+  /** How many subagents (`task` calls of one step) run at the same time (default 4). */
+  subagentConcurrency?: number;
   /** Retries of a failed model request (connection refused, timeout, 429, 5xx). */
   maxRetries?: number;
   /** Longest wait for a response to start, or between two streamed chunks. */
@@ -110,6 +112,7 @@ export function validateLayer(o: Record<string, unknown>, where: string): Config
     apiKey: str("apiKey"),
     contextWindow: int("contextWindow"),
     maxSteps: int("maxSteps"),
+    subagentConcurrency: int("subagentConcurrency"),
     maxRetries: int("maxRetries", 0),
     requestTimeoutMs: int("requestTimeoutMs"),
     agent: str("agent"),

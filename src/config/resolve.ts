@@ -9,6 +9,8 @@ import { parseServers, type ServerEntries } from "../mcp/config.js";
 import type { McpFlags } from "../mcp/plan.js";
 import { validateRules } from "../permissions/policy.js";
 import { admitFile, elevatingApplies, type ElevatingSetting } from "../trust/project-settings.js";
+import { projectDefinitionFiles } from "../agents/definitions.js";
+import { basename } from "node:path";
 import { projectRecord } from "../trust/record.js";
 import { parsePolicy, type ShellEnvironmentPolicy } from "./child-env.js";
 import { readConfigFile, readMcpJson, type ConfigFile } from "./config-files.js";
@@ -39,6 +41,7 @@ export interface ResolvedConfig {
   apiKey?: string;
   contextWindow?: number;
   maxSteps: number;
+  subagentConcurrency: number;
   maxRetries?: number;
   requestTimeoutMs?: number;
   agent?: string;
@@ -126,6 +129,10 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
     for (const key of a.userOnly) refused.push(`${f.file}: "${key}" is read only from your own config (${userConfigPath(env)}); ignored here.`);
   }
   const settingsFiles = [user, project, local].flatMap((f) => (f ? [applied.get(f)!] : []));
+  // The project's subagent definitions (src/agents) are used only once trusted: the trust prompt names them.
+  for (const d of projectDefinitionFiles(root, env)) {
+    elevating.push({ file: d.dir, key: "subagents", value: d.files.map((f) => basename(f, ".md")).join(", ") });
+  }
 
   const named: { source: ResolvedConfig["baseURLSource"]; layer: ConfigLayer }[] = [
     { source: "user", layer: user ? applied.get(user)!.layer : {} },
@@ -175,6 +182,7 @@ export function resolveConfig(opts: ResolveOptions): ResolvedConfig {
     apiKey: pick("apiKey"),
     contextWindow: pick("contextWindow"),
     maxSteps: pick("maxSteps") ?? DEFAULT_MAX_STEPS,
+    subagentConcurrency: pick("subagentConcurrency") ?? 4,
     maxRetries: pick("maxRetries"),
     requestTimeoutMs: pick("requestTimeoutMs"),
     agent: pick("agent"),

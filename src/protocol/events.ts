@@ -97,8 +97,17 @@ const approvalRequest = event("approval_request", {
    * run it again outside ("always" here means: stop sandboxing commands for this session).
    */
   escalation: z.literal(true).optional(),
+  /** Asked by a subagent: its name, and the id of the parent's `task` call it runs under (the request's `id` is then `<parent id>/<its own call id>`). */
+  agent: z.string().optional(),
+  parent_tool_use_id: z.string().optional(),
 });
-const approvalResult = event("approval_result", { id: z.string(), approved: z.boolean(), reason: z.string().optional() });
+const approvalResult = event("approval_result", {
+  id: z.string(),
+  approved: z.boolean(),
+  reason: z.string().optional(),
+  agent: z.string().optional(),
+  parent_tool_use_id: z.string().optional(),
+});
 const toolOutput = event("tool_output", { id: z.string(), chunk: z.string() });
 const toolResult = event("tool_result", {
   id: z.string(),
@@ -152,6 +161,30 @@ const done = event("done", {
   usage,
 });
 
+/**
+ * What a subagent does, nested under the parent's `task` call it runs for (`parent_tool_use_id`): its
+ * messages, tool calls and their results, its end. Its approval requests are not nested: they are asked
+ * at the top level like the parent's own (with `agent` and `parent_tool_use_id` set), so one answer path serves both.
+ */
+const subagentInner = z.discriminatedUnion("type", [
+  assistantMessage.payload,
+  toolCall.payload,
+  toolUpdate.payload,
+  toolOutput.payload,
+  toolResult.payload,
+  notice.payload,
+  error.payload,
+  done.payload,
+]);
+const subagent = event("subagent", {
+  parent_tool_use_id: z.string(),
+  /** The subagent's name (its definition's `name`). */
+  agent: z.string(),
+  /** The child conversation its run is stored in (`letta-code sessions show <id>`). */
+  conversationId: z.string(),
+  event: subagentInner,
+});
+
 /** Every event, in the order the published schema lists them. */
 export const events = [
   turnStart,
@@ -174,6 +207,7 @@ export const events = [
   progress,
   error,
   done,
+  subagent,
 ] as const;
 
 /** What the agent core emits: a public event before ProtocolStream stamps it. */

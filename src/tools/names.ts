@@ -19,6 +19,7 @@ export const BUILTIN_TOOL_NAMES: readonly string[] = [
   "run_shell",
   "update_plan",
   "load_skill",
+  "task",
 ];
 
 /** Whether a rule's tool name can ever match: a built-in (or a Claude Code alias of one), or an MCP tool. */

@@ -1,6 +1,7 @@
 import { ExpectedError } from "../errors.js";
 import type { z } from "zod";
-import type { ToolDisplay } from "../agent/events.js";
+import type { AgentEvent, ToolDisplay, Usage } from "../agent/events.js";
+import type { Approver } from "../agent/session.js";
 import type { MemoryAccess } from "../memory/access.js";
 import type { MemoryActor } from "../memory/origin.js";
 import type { ShellProcesses } from "./shell-processes.js";
@@ -58,6 +59,11 @@ export interface ToolContext {
   files?: FileAccess;
   /** The session's shell bookkeeping (live process groups, one-time notices). */
   processes?: ShellProcesses;
+  /**
+   * The call being run, for a tool that runs an agent of its own (`task`): its id, the turn's event
+   * stream and approver, so the subagent's work shows under this call and its questions reach the user.
+   */
+  call?: { id: string; emit: (e: AgentEvent) => void; approve?: Approver; turnAllows?: (tool: Tool, args: unknown) => boolean };
 }
 
 export interface FileAccess {
@@ -76,6 +82,8 @@ export interface ToolResult {
    * missing network): the runner may offer to run it again outside. Typed here so nobody reads it from a display.
    */
   stoppedBySandbox?: boolean;
+  /** Model tokens the tool spent (a subagent's run): added to the turn's usage. */
+  usage?: Usage;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType> {
@@ -88,6 +96,8 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
    */
   inputSchema?: Record<string, unknown>;
   kind: ToolKind;
+  /** Calls of this tool in one step run at the same time (subagents), not one after another. */
+  concurrent?: boolean;
   /** Writes a core memory block, so it changes the system prompt: read-only mode refuses it. */
   writesCore?: boolean;
   /** For approvals and rules: the key argument, e.g. the command of run_shell or the path of write_file. */

@@ -138,9 +138,11 @@ export const ApprovalPrompt = memo(function ApprovalPrompt({
     <Box flexDirection="column" borderStyle="round" borderColor={color(theme.warn)} paddingX={1} width={width}>
       <Text bold wrap="truncate-end">
         {truncate(
-          request.escalation
-            ? `The sandbox stopped ${request.name}${arg ? " " + arg : ""}. Run it again outside the sandbox, with your full rights?`
-            : `Allow ${request.name}${arg ? " " + arg : ""}?`,
+          // A subagent's question says whose it is: the user answers for that helper, not the main agent.
+          (request.agent ? `[subagent ${request.agent}] ` : "") +
+            (request.escalation
+              ? `The sandbox stopped ${request.name}${arg ? " " + arg : ""}. Run it again outside the sandbox, with your full rights?`
+              : `Allow ${request.name}${arg ? " " + arg : ""}?`),
           inner,
         )}
       </Text>

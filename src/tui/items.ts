@@ -30,6 +30,16 @@ export interface ToolItem {
   denyReason?: string;
   /** A memory_update for the same change was already shown: don't repeat it. */
   memoryShown?: boolean;
+  /** A `task` call: the subagent's own tool calls so far, shown nested (the last few live, all with Ctrl-O). */
+  subagent?: { agent: string; conversationId: string; steps: SubagentStep[] };
+}
+
+/** One tool call of a subagent, nested under its task call. */
+export interface SubagentStep {
+  callId: string;
+  name: string;
+  args: unknown;
+  state: ToolState;
 }
 
 export type Item =

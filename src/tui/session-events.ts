@@ -52,7 +52,7 @@ export function busyAfterTool(b: Busy | null, step: Pick<TurnStep, "busy">, now:
   return b;
 }
 
-const LIVE_NOW = new Set<AgentEvent["type"]>(["assistant_message", "tool_call", "tool_update", "approval_result", "tool_result"]);
+const LIVE_NOW = new Set<AgentEvent["type"]>(["assistant_message", "tool_call", "tool_update", "approval_result", "tool_result", "subagent"]);
 
 export function reduceEvent(view: TurnView, ev: AgentEvent, env: EventEnv): EventStep {
   const same = (commit: Item[] = [], busy = view.busy): EventStep => ({ view: busy === view.busy ? view : { ...view, busy }, commit });
@@ -64,6 +64,7 @@ export function reduceEvent(view: TurnView, ev: AgentEvent, env: EventEnv): Even
     case "tool_update":
     case "approval_result":
     case "tool_result":
+    case "subagent":
     case "memory_update": {
       const step = reduceTurn(view.turn, ev);
       const next: EventStep = { view: { turn: step.state, busy: busyAfterTool(view.busy, step, env.now) }, commit: step.commit };

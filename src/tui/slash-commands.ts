@@ -266,11 +266,27 @@ const model: SlashCommand = {
   },
 };
 
+/** The subagents the task tool can start: name, scope, tools, where each was defined. */
+function subagentPanel(ctx: SlashContext): void {
+  const defs = ctx.session.subagents?.() ?? [];
+  if (defs.length === 0) return;
+  const w = Math.max(...defs.map((d) => d.name.length)) + 2;
+  const rows: Span[][] = [];
+  for (const d of defs) {
+    rows.push([acc(d.name.padEnd(w)), { text: d.description }]);
+    const tools = d.tools ? d.tools.join(", ") || "(none)" : "the parent's tools";
+    rows.push([{ text: " ".repeat(w) }, dim(`${d.scope} · tools: ${tools} · memory: ${d.memory}${d.model ? ` · model: ${d.model}` : ""}${d.file ? ` · ${d.file}` : ""}`)]);
+  }
+  rows.push([dim("Define more in .letta/agents/ or .claude/agents/ (trusted projects) or ~/.config/letta-code/agents/ (you).")]);
+  ctx.panel("Subagents", rows);
+}
+
 const agents: SlashCommand = {
   name: "agents",
   usage: "[switch <name> | new <name>]",
-  description: "list agents in this project, switch to one, or create one",
+  description: "list the subagents and the agents in this project, switch to one, or create one",
   async run(args, ctx) {
+    if (!args.trim()) subagentPanel(ctx);
     if (!ctx.agents) return ctx.note("warn", "Agent switching is unavailable in this session.", "Start letta-code with --agent <name> to pick an agent.");
     const parts = args.trim().split(/\s+/).filter(Boolean);
     let [sub, name] = parts;

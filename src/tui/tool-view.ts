@@ -36,6 +36,7 @@ export function keyArgument(args: unknown): string {
 
 /** What a call line names: the key argument, and for read_file the lines asked for. */
 export function callSummary(name: string, args: unknown): string {
+  if (name === "task") return taskArgument(args);
   const arg = keyArgument(args);
   if (name !== "read_file" || !args || typeof args !== "object") return arg;
   const { offset, limit } = args as { offset?: unknown; limit?: unknown };
@@ -54,6 +55,30 @@ const ICON: Record<ToolItem["state"], [string, ColorName]> = {
   cancelled: ["⊘", theme.warn],
   denied: ["✗", theme.warn],
 };
+
+/** A task call is about its subagent and what it was asked to do. */
+function taskArgument(args: unknown): string {
+  const a = (args ?? {}) as Record<string, unknown>;
+  const who = typeof a.agent === "string" ? a.agent : typeof a.subagent_type === "string" ? a.subagent_type : "";
+  return `${who}${typeof a.description === "string" && a.description ? ` · ${a.description}` : ""}`;
+}
+
+/** Nested calls shown under a running or collapsed task call; Ctrl-O shows them all. */
+export const SUBAGENT_TAIL = 3;
+
+function subagentRows(item: ToolItem, width: number, expanded: boolean): Line[] {
+  const steps = item.subagent?.steps ?? [];
+  if (steps.length === 0) return [];
+  const shown = expanded ? steps : steps.slice(-SUBAGENT_TAIL);
+  const rows: Line[] = [];
+  if (shown.length < steps.length) rows.push([{ text: `… ${steps.length - shown.length} earlier tool calls (Ctrl-O to expand)`, dim: true }]);
+  for (const s of shown) {
+    const [icon, c] = ICON[s.state];
+    const arg = callSummary(s.name, s.args);
+    rows.push([{ text: `${icon} `, color: c }, { text: s.name }, ...(arg ? [{ text: " " + truncate(arg, Math.max(10, width - s.name.length - 3)), dim: true }] : [])]);
+  }
+  return rows;
+}
 
 export function toolHeader(item: ToolItem, width: number): Line {
   const [icon, c] = ICON[item.state];
@@ -166,6 +191,8 @@ export function toolLines(item: ToolItem, width: number, expanded: boolean): Lin
       else if (item.content) b = excerpt(item.content, inner, expanded ? Infinity : 3, { dim: true });
       break;
   }
+  // A subagent's own calls, nested: live while it runs, the last few once done (all with Ctrl-O).
+  if (item.subagent?.steps.length) b = item.state === "running" || item.state === "awaiting_approval" ? subagentRows(item, inner, expanded) : [...subagentRows(item, inner, expanded), ...b];
   if (b.length > 0) rows.push(...body(b));
   return rows;
 }

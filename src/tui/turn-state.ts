@@ -79,6 +79,11 @@ export function reduceTurn(state: TurnState, ev: AgentEvent): TurnStep {
       };
       return { state: { ...state, memoryKeys: keys, live: state.live.filter((t) => t.callId !== ev.id) }, commit: [done], busy: "thinking" };
     }
+    case "subagent": {
+      const next = mapTool(state, ev.parent_tool_use_id, (t) => withSubagentEvent(t, ev));
+      // The progress line names what the subagent is doing now.
+      return ev.event.type === "tool_call" ? { state: next, commit: [], busy: { tool: `${ev.agent}: ${ev.event.name}` } } : { state: next, commit: [] };
+    }
     case "memory_update": {
       const key = `${ev.label}\u0000${ev.after}`;
       if (state.memoryKeys.has(key)) return { state, commit: [] };
@@ -90,6 +95,19 @@ export function reduceTurn(state: TurnState, ev: AgentEvent): TurnStep {
     default:
       return { state, commit: [] };
   }
+}
+
+/** A subagent's event folded into its task call: a new nested call, or a nested call's new state. */
+function withSubagentEvent(t: ToolItem, ev: Extract<AgentEvent, { type: "subagent" }>): ToolItem {
+  const sub = t.subagent ?? { agent: ev.agent, conversationId: ev.conversationId, steps: [] };
+  const inner = ev.event;
+  let steps = sub.steps;
+  if (inner.type === "tool_call") steps = [...steps, { callId: inner.id, name: inner.name, args: inner.args, state: "running" }];
+  else if (inner.type === "tool_update" || inner.type === "tool_result") {
+    const state = inner.state === "validating" ? "running" : inner.state;
+    steps = steps.map((s) => (s.callId === inner.id ? { ...s, state: s.state === "denied" && inner.type === "tool_result" ? "denied" : state } : s));
+  } else return t.subagent ? t : { ...t, subagent: sub };
+  return { ...t, subagent: { ...sub, steps } };
 }
 
 /** Esc: the partial answer moves into the transcript now, marked; later text of this turn is ignored. */

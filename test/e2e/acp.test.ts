@@ -119,6 +119,36 @@ describe("letta-code acp", () => {
     for (const line of editor.stdout().split("\n").filter(Boolean)) expect(JSON.parse(line).jsonrpc).toBe("2.0");
   });
 
+  it("shows a subagent as the task tool call, its own calls as that call's content, its question titled with its name", async () => {
+    const p = tempProject();
+    mkdirSync(join(p.home, ".claude", "agents"), { recursive: true });
+    writeFileSync(join(p.home, ".claude", "agents", "finder.md"), "---\nname: finder\ndescription: finds things\ntools: Read, Bash\n---\nYou find things.\n");
+    server.enqueue(
+      { toolCalls: [{ id: "t1", name: "task", arguments: { agent: "finder", description: "look around", prompt: "find the readme" } }] },
+      { toolCalls: [{ id: "r1", name: "read_file", arguments: { path: "README.md" } }] },
+      { toolCalls: [{ id: "s1", name: "run_shell", arguments: { command: "touch x" } }] },
+      { text: "found it" },
+      { text: "The finder found it." },
+    );
+    const { editor, code } = await withEditor(p.root, p.home, { answer: () => "reject_once" }, async (ctx) => {
+      const s = await ctx.request(acp.methods.agent.session.new, { cwd: p.root, mcpServers: [] });
+      const r = await ctx.request(acp.methods.agent.session.prompt, { sessionId: s.sessionId, prompt: [{ type: "text", text: "delegate" }] });
+      expect(r.stopReason).toBe("end_turn");
+    });
+    expect(code).toBe(0);
+    const updates = editor.updates.map((u) => u.update);
+    expect(updates.filter((u) => u.sessionUpdate === "tool_call").map((u) => (u as { toolCallId: string }).toolCallId)).toEqual(["t1"]);
+    expect(updates.find((u) => u.sessionUpdate === "tool_call")).toMatchObject({ title: "Task finder: look around" });
+    const contents = updates
+      .filter((u) => u.sessionUpdate === "tool_call_update" && u.toolCallId === "t1" && u.content?.length)
+      .map((u) => ((u as { content: { content: { text: string } }[] }).content[0]!.content.text));
+    expect(contents).toContain("finder:\n✓ Read README.md\n✗ Run touch x");
+    expect(contents.at(-1)).toBe("found it");
+    expect(editor.permissions).toHaveLength(1);
+    expect(editor.permissions[0]!.toolCall).toMatchObject({ toolCallId: "t1", title: "finder: Run touch x" });
+    expect(existsSync(join(p.root, "x"))).toBe(false);
+  });
+
   it("cancels mid-turn, and a fresh process loads the session and replays it", async () => {
     const p = tempProject();
     server.enqueue({ text: "first answer" }, { text: "a long answer that streams slowly ".repeat(20), chunkSize: 3, chunkDelayMs: 100 });

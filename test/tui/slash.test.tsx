@@ -223,6 +223,19 @@ describe("slash commands", () => {
     expect(f).toContain("run_shell(rm *)");
   });
 
+  it("/agents lists the subagents the task tool can start, with scope, tools and source", async () => {
+    const s = new FakeSession();
+    (s as AgentSession).subagents = () => [
+      { name: "explore", description: "read-only explorer", tools: ["read_file", "grep"], memory: "read", prompt: "", scope: "built-in" },
+      { name: "reviewer", description: "reviews code", tools: ["read_file"], memory: "none", prompt: "", scope: "project", file: "/p/.claude/agents/reviewer.md" },
+    ];
+    const app = renderApp(s);
+    await app.submit("/agents");
+    const f = await app.waitFor((f) => f.includes("Subagents") && f.includes("reviewer"));
+    expect(f).toContain("project · tools: read_file · memory: none · /p/.claude/agents/reviewer.md");
+    expect(f).toContain("built-in · tools: read_file, grep");
+  });
+
   it("/agents is unavailable without a switcher, and lists/switches with one", async () => {
     let app = renderApp(new FakeSession());
     await app.submit("/agents");

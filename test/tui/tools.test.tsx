@@ -206,4 +206,38 @@ describe("robustness", () => {
     await app.submit("still alive");
     await app.waitFor((f) => f.includes("echo: still alive"));
   });
+  it("nests a subagent's tool calls under its task call: the current one live, the answer when it ends", async () => {
+    const s = new FakeSession();
+    const sub = (event: Extract<AgentEvent, { type: "subagent" }>["event"]): AgentEvent => ({
+      type: "subagent",
+      parent_tool_use_id: "task1",
+      agent: "reviewer",
+      conversationId: "conv-child",
+      event,
+    });
+    const g = gated(
+      [
+        { type: "tool_call", id: "task1", name: "task", args: { agent: "reviewer", description: "review the parser", prompt: "…" }, rawArgs: "" },
+        sub({ type: "tool_call", id: "r1", name: "read_file", args: { path: "src/parser.ts" }, rawArgs: "" }),
+        sub({ type: "tool_result", id: "r1", name: "read_file", state: "done", content: "x" }),
+        sub({ type: "tool_call", id: "g1", name: "grep", args: { pattern: "TODO" }, rawArgs: "" }),
+      ],
+      [
+        sub({ type: "tool_result", id: "g1", name: "grep", state: "done", content: "none" }),
+        { type: "tool_result", id: "task1", name: "task", state: "done", content: "Looks fine.", display: { kind: "text", text: "Looks fine." } },
+        done(),
+      ],
+    );
+    s.script(g.script);
+    const app = renderApp(s);
+    await app.submit("review it");
+    let f = await app.waitFor((f) => f.includes("grep TODO"));
+    expect(f).toContain("◌ task reviewer · review the parser");
+    expect(f).toContain("● read_file src/parser.ts");
+    expect(f).toContain("◌ grep TODO");
+    g.release();
+    f = await app.waitFor((f) => f.includes("Looks fine."));
+    expect(f).toContain("● task reviewer · review the parser");
+    expect(f).toContain("● grep TODO");
+  });
 });

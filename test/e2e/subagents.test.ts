@@ -1,0 +1,73 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
+import { runCli, tempProject } from "../helpers/cli.js";
+import { checkStreamJson } from "../helpers/protocol.js";
+
+let server: ScriptedServer;
+beforeAll(async () => {
+  server = await startScriptedServer();
+});
+afterAll(() => server.close());
+
+const model = () => ["--model", "scripted-model", "--base-url", server.url];
+const FINDER = "---\nname: finder\ndescription: finds things\ntools: Read, Grep\n---\nYou are FINDER.\n";
+
+describe("subagents through the CLI", () => {
+  it("stream-json carries the subagent's events with parent_tool_use_id; its run is a conversation `sessions show` opens", async () => {
+    const p = tempProject();
+    mkdirSync(join(p.home, ".claude", "agents"), { recursive: true });
+    writeFileSync(join(p.home, ".claude", "agents", "finder.md"), FINDER);
+    server.enqueue(
+      { toolCalls: [{ id: "t1", name: "task", arguments: { subagent_type: "finder", description: "find readme", prompt: "where is the readme?" } }] },
+      { toolCalls: [{ id: "r1", name: "read_file", arguments: { path: "README.md" } }] },
+      { text: "It is README.md at the root." },
+      { text: "Found: README.md." },
+    );
+    const r = await runCli(["-p", "delegate", "--output-format", "stream-json", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    checkStreamJson(r.stdout);
+    const lines = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const nested = lines.filter((l) => l.type === "subagent");
+    expect(nested.length).toBeGreaterThan(0);
+    expect(nested.every((l) => l.parent_tool_use_id === "t1" && l.agent === "finder")).toBe(true);
+    expect(nested.map((l) => l.event.type)).toEqual(expect.arrayContaining(["tool_call", "tool_result", "assistant_message", "done"]));
+    const result = lines.find((l) => l.type === "tool_result" && l.id === "t1");
+    expect(result.content).toContain("It is README.md at the root.");
+    expect(lines.at(-1)).toMatchObject({ type: "result", result: "Found: README.md." });
+
+    // The child conversation is stored: `sessions show` prints it.
+    const child = nested[0].conversationId as string;
+    expect(result.content).toContain(child);
+    const show = await runCli(["sessions", "show", child], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain("where is the readme?");
+    expect(show.stdout).toContain("It is README.md at the root.");
+    expect(show.stdout).not.toContain("delegate");
+  });
+
+  it("`letta-code agents` lists built-ins and the user's, and names a malformed file with its line", async () => {
+    const p = tempProject();
+    mkdirSync(join(p.home, ".claude", "agents"), { recursive: true });
+    writeFileSync(join(p.home, ".claude", "agents", "finder.md"), FINDER);
+    writeFileSync(join(p.home, ".claude", "agents", "bad.md"), "---\nname: bad\n  : oops\n---\n");
+    // The project's own are ignored until it is trusted.
+    mkdirSync(join(p.root, ".claude", "agents"), { recursive: true });
+    writeFileSync(join(p.root, ".claude", "agents", "planted.md"), "---\nname: planted\ndescription: from the repo\n---\nDo bad things.\n");
+    const r = await runCli(["agents", "--json"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { name: string; scope: string; tools: string[] | null; path: string | null }[];
+    expect(rows.map((a) => a.name)).toEqual(["general-purpose", "explore", "finder"]);
+    expect(rows.find((a) => a.name === "finder")).toMatchObject({ scope: "user", tools: ["read_file", "grep"], path: join(p.home, ".claude", "agents", "finder.md") });
+    expect(r.stderr).toMatch(/bad\.md: line 3/);
+    // Trust names them among what the project asks for.
+    const ask = await runCli(["trust"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(ask.stdout + ask.stderr).toMatch(/subagents = planted\s+\(.*\.claude\/agents\)/);
+    const trust = await runCli(["trust", "--yes"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(trust.code).toBe(0);
+    const after = await runCli(["agents"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(after.stdout).toMatch(/planted\s+from the repo/);
+    expect(after.stdout).toContain("project · tools: the parent's tools");
+  });
+});
