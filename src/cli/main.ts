@@ -17,6 +17,7 @@ import { attachMcpCommand } from "./mcp-command.js";
 import { attachHooksCommand } from "./hooks-command.js";
 import { attachAcpCommand } from "../acp/command.js";
 import { attachServeCommand } from "./serve-command.js";
+import { attachTeamCommand } from "./team-command.js";
 
 class UsageError extends Error {}
 
@@ -104,6 +105,7 @@ export async function main(argv: string[]): Promise<void> {
   attachHooksCommand(program, (c) => (code = c));
   attachAcpCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   attachServeCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
+  attachTeamCommand(program, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

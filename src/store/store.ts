@@ -11,6 +11,7 @@ import { ReflectionStore } from "./reflection.js";
 import { SummaryStore } from "./summaries.js";
 import { TokenCalibrationStore } from "./token-calibration.js";
 import { TurnLeaseStore } from "./turn-leases.js";
+import { TeamStore } from "./team.js";
 
 export const DB_FILE = "letta.db";
 
@@ -27,6 +28,7 @@ export class Store {
   readonly conversations: ConversationStore;
   readonly tokenCalibration: TokenCalibrationStore;
   readonly turnLeases: TurnLeaseStore;
+  readonly team: TeamStore;
 
   private constructor(
     readonly db: DB,
@@ -43,6 +45,7 @@ export class Store {
     this.conversations = new ConversationStore(db);
     this.tokenCalibration = new TokenCalibrationStore(db);
     this.turnLeases = new TurnLeaseStore(db);
+    this.team = new TeamStore(db);
   }
 
   /** `readonly`: for commands that only read (memory show, list, ...), so they work in a read-only .letta/. */

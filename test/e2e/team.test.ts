@@ -1,0 +1,180 @@
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, cleanEnv, runCli } from "../helpers/cli.js";
+import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
+import { startPostgres, type TestPostgres } from "../helpers/postgres.js";
+import { requirePostgres } from "../helpers/requires.js";
+import { tempDir } from "../helpers/temp.js";
+
+const postgres = requirePostgres();
+
+interface Clone {
+  root: string;
+  home: string;
+}
+
+/** Two clones of one repository (the same root commit), each with its own HOME: two machines. */
+function twoClones(): [Clone, Clone] {
+  const base = tempDir("letta-team-");
+  const a = join(base, "alice");
+  mkdirSync(a);
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, stdio: "ignore" });
+  git(a, "init", "-q");
+  writeFileSync(join(a, "README.md"), "# billing service\n");
+  git(a, "add", ".");
+  git(a, "commit", "-q", "-m", "first");
+  git(base, "clone", "-q", a, join(base, "bob"));
+  const homes = [join(base, "home-a"), join(base, "home-b")];
+  for (const h of homes) mkdirSync(h);
+  return [
+    { root: a, home: homes[0] },
+    { root: join(base, "bob"), home: homes[1] },
+  ];
+}
+
+describe.skipIf(!postgres.present)(`team memory through PostgreSQL${postgres.note}`, () => {
+  let db: TestPostgres;
+  let server: ScriptedServer;
+  let n = 0;
+  beforeAll(async () => {
+    db = await startPostgres();
+    server = await startScriptedServer();
+  }, 120_000);
+  afterAll(async () => {
+    db?.remove();
+    await server?.close();
+  });
+
+  const cli = (c: Clone, ...args: string[]) => runCli(args, { cwd: c.root, home: c.home, stdin: "ignore" });
+  const turn = (c: Clone, prompt: string) => cli(c, "-p", prompt, "--model", "scripted-model", "--base-url", server.url);
+
+  it("shares a project block edit and a passage, never the human block; offline edits merge after the database is back", async () => {
+    const url = db.createDb(`team${++n}`);
+    const [alice, bob] = twoClones();
+    for (const c of [alice, bob]) {
+      const r = await cli(c, "team", "join", url, "--yes");
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("Joined.");
+      expect(r.stdout).toMatch(/Stays on this machine: blocks [^\n]*human/);
+    }
+    // The URL is in each user's own config, keyed by the project, never in the repository.
+    const config = JSON.parse(readFileSync(join(alice.home, ".config", "letta-code", "config.json"), "utf8"));
+    expect(Object.values(config.team.projects)).toEqual([{ url }]);
+    expect(statSync(join(alice.home, ".config", "letta-code", "config.json")).mode & 0o077).toBe(0);
+
+    server.enqueue(
+      {
+        toolCalls: [
+          { name: "core_memory_append", arguments: { label: "project", content: "Deploys go through the blue pipeline.", reason: "learned" } },
+          { name: "archival_memory_insert", arguments: { content: "The billing cron runs at 02:00 UTC and retries twice." } },
+          { name: "core_memory_append", arguments: { label: "human", content: "Alice prefers tabs." } },
+        ],
+      },
+      { text: "Noted." },
+    );
+    expect((await turn(alice, "remember the deploy facts")).code).toBe(0);
+    let r = await cli(alice, "team", "sync");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/pushed [1-9]/);
+    r = await cli(bob, "team", "sync");
+    expect(r.stdout).toMatch(/pulled 2\b/);
+
+    expect((await cli(bob, "memory", "show", "project")).stdout).toContain("blue pipeline");
+    expect((await cli(bob, "memory", "show", "human")).stdout).not.toContain("tabs");
+    expect((await cli(bob, "memory", "search", "billing", "cron")).stdout).toContain("02:00 UTC");
+    const log = (await cli(bob, "memory", "log")).stdout;
+    expect(log).toMatch(/agent\s+append\s+project \(from [^)]+@[^)]+\)/);
+    expect(log).toMatch(/passage "The billing cron[^"]*" \(from /);
+    server.enqueue({ text: "Blue pipeline." });
+    const before = server.requests.length;
+    expect((await turn(bob, "how do deploys go?")).code).toBe(0);
+    const system = JSON.stringify(server.requests[before].body.messages);
+    expect(system).toContain("blue pipeline");
+    expect(system).not.toContain("Alice prefers tabs");
+
+    // The database goes away: both keep working, and each appends its own line.
+    db.stop();
+    for (const [c, line] of [
+      [alice, "Staging is reset every Monday."],
+      [bob, "The flaky test is test_refunds."],
+    ] as const) {
+      server.enqueue({ toolCalls: [{ name: "core_memory_append", arguments: { label: "project", content: line } }] }, { text: "Ok." });
+      const t0 = Date.now();
+      const t = await turn(c, "note this");
+      expect(t.code).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      const s = await cli(c, "team", "status");
+      expect(s.stdout).toMatch(/Pending: [1-9]/);
+      r = await cli(c, "team", "sync");
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("team sync failed");
+      expect((await cli(c, "team", "status")).stdout).toContain("Last error:");
+    }
+    db.start();
+    for (const c of [alice, bob, alice]) expect((await cli(c, "team", "sync")).code).toBe(0);
+    for (const c of [alice, bob]) {
+      const text = (await cli(c, "memory", "show", "project")).stdout;
+      expect(text).toContain("Staging is reset every Monday.");
+      expect(text).toContain("The flaky test is test_refunds.");
+      expect(text).toContain("blue pipeline");
+      expect((await cli(c, "team", "status")).stdout).toMatch(/Pending: 0 /);
+    }
+    const a = (await cli(alice, "memory", "show", "project", "--json")).stdout;
+    const b = (await cli(bob, "memory", "show", "project", "--json")).stdout;
+    expect(JSON.parse(a)[0].value).toBe(JSON.parse(b)[0].value);
+  }, 240_000);
+
+  it("a sync killed mid-push, then run again, delivers every event exactly once", async () => {
+    const url = db.createDb(`team${++n}`);
+    const [alice, bob] = twoClones();
+    for (const c of [alice, bob]) expect((await cli(c, "team", "join", url, "--yes")).code).toBe(0);
+    const count = 300;
+    server.enqueue(
+      {
+        toolCalls: Array.from({ length: count }, (_, i) => ({
+          name: "archival_memory_insert",
+          arguments: { content: `Fact number ${i} about the billing service.` },
+        })),
+      },
+      { text: "Stored." },
+    );
+    expect((await turn(alice, "store the facts")).code).toBe(0);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const pushed = async () => Number((await client.query("SELECT COUNT(*) AS n FROM letta_team_events")).rows[0].n);
+      // Small batches (one commit each), so the kill lands between commits.
+      const child = spawn(process.execPath, [BIN, "team", "sync"], {
+        cwd: alice.root,
+        env: { ...cleanEnv(alice.home), LETTA_TEAM_BATCH: "5" },
+        stdio: "ignore",
+      });
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      let seen = 0;
+      for (let i = 0; i < 2000 && seen === 0; i++) {
+        seen = await pushed();
+        if (seen === 0) await new Promise((res) => setTimeout(res, 5));
+      }
+      child.kill("SIGKILL");
+      await exited;
+      const atKill = await pushed();
+      expect(atKill).toBeGreaterThan(0);
+      expect(atKill).toBeLessThan(count);
+      expect((await cli(alice, "team", "sync")).code).toBe(0);
+      const rows = (await client.query("SELECT id, COUNT(*) AS n FROM letta_team_events GROUP BY id")).rows;
+      expect(rows.length).toBe(count);
+      expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
+    } finally {
+      await client.end();
+    }
+    expect((await cli(bob, "team", "sync")).stdout).toContain(`pulled ${count}`);
+    expect((await cli(bob, "team", "sync")).stdout).toContain("pulled 0");
+    const listed = (await cli(bob, "memory", "export")).stdout;
+    expect(JSON.parse(listed).passages.length).toBe(count);
+  }, 240_000);
+});
