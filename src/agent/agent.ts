@@ -35,6 +35,7 @@ import { acquireTurnLease } from "./turn-lease.js";
 import { expandInput, type InputSources } from "./input-expansion.js";
 import type { ExpandedInput } from "./input-types.js";
 import { ReflectionScheduler } from "./reflection-scheduler.js";
+import type { BackgroundSync } from "../team/session-sync.js";
 
 import type { ModeGate } from "../permissions/types.js";
 
@@ -93,6 +94,8 @@ export interface AgentDeps {
   reflectOnEnd?: boolean;
   /** Longest wait at the session's end for reflection to save what was learned (default 3000 ms). */
   endReflectionMs?: number;
+  /** Team memory sync (a project that joined a team): started with the session, after each turn, never awaited by one. */
+  team?: BackgroundSync;
 }
 
 /** The one agent core behind the TUI, the headless runner and the SDK. */
@@ -146,6 +149,7 @@ export class Agent implements AgentSession {
       },
       { reflectOnEnd: deps.reflectOnEnd ?? true },
     );
+    deps.team?.start();
     if (deps.hooks?.length) {
       this.hooks = new HookRunner(deps.hooks, {
         projectRoot: deps.projectRoot,
@@ -170,13 +174,16 @@ export class Agent implements AgentSession {
     this.ended = true;
     await this.turnChain;
     await this.scheduler.end(this.deps.endReflectionMs ?? 3000, opts.signal);
+    // The session's last memory changes go out, a bounded moment (the outbox keeps them otherwise).
+    await this.deps.team?.end(opts.signal?.aborted ? 0 : 2000);
     if (!this.hooks?.has("SessionEnd")) return;
     await this.hooks.run("SessionEnd", { reason }, { warn: (m) => this.deps.notify(m) });
   }
 
   /** Events of the background reflection the session schedules itself (memory_update, reflection). */
   onBackground(listener: (e: AgentEvent) => void): () => void {
-    return this.scheduler.subscribe(listener);
+    const off = [this.scheduler.subscribe(listener), this.deps.team?.subscribe(listener)];
+    return () => off.forEach((f) => f?.());
   }
 
   /** A reflection pass is running, or ending now would start one. */
@@ -365,6 +372,7 @@ export class Agent implements AgentSession {
       // After the turn, never during it: embed its messages for recall search (if a model is loaded).
       void this.memory.recall.embedPending?.().catch(() => {});
       if (ran && !this.ended) this.scheduler.afterTurn(compacted);
+      if (ran && !this.ended) this.deps.team?.afterTurn();
     }
   }
 

@@ -43,6 +43,8 @@ import { recordApproval } from "../mcp/approvals.js";
 import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
 import { lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-endpoint.js";
 import { firstOnThisMachine } from "../config/once-marker.js";
+import { teamLink } from "../team/project-team.js";
+import { TeamSessionSync } from "../team/session-sync.js";
 
 export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
 
@@ -416,9 +418,17 @@ export class Project {
         resources: this.mcp() ?? undefined,
       },
       reflectOnEnd: !opts.oneShot,
+      team: this.teamSync(!opts.oneShot),
     });
     this.lastSession = session;
     return session;
+  }
+
+  /** Team memory for a session, when this project joined a team (the user's config says so; never the repository). */
+  private teamSync(listen: boolean): TeamSessionSync | undefined {
+    if (this.opts.readonly) return undefined;
+    const link = teamLink(this);
+    return link ? new TeamSessionSync(this, link, { listen }) : undefined;
   }
 
   /** How shell commands (run_shell, hooks, command snippets) run in this project. */

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import type { Project } from "../agent/open-project.js";
-import { DEFAULT_AGENT_NAME } from "../agent/agent-seeding.js";
-import { TeamSync, type TeamLink } from "./sync.js";
+import type { TeamLink } from "./sync.js";
 
 /**
  * A project's identity in the team database: its repository's root commit, the same in every clone
@@ -30,12 +29,3 @@ export function teamLink(project: Project): TeamLink | undefined {
   return name ? { url: t.url, project: name } : undefined;
 }
 
-/** The sync for a joined project: pulled events apply to the agent of the same name (the default one is made if missing). */
-export function teamSyncFor(project: Project, link = teamLink(project)): TeamSync | undefined {
-  if (!link) return undefined;
-  return new TeamSync(project.store, link, (name) => {
-    const found = project.store.agents.byName(name);
-    if (found) return found.id;
-    return name === DEFAULT_AGENT_NAME ? project.resolveAgent(name, true).id : undefined;
-  });
-}

@@ -109,7 +109,9 @@ export class TeamSync {
           if (r.conflict) conflicts++;
         }
         // The cursor moves in the transaction that applied the events: a crash repeats none or all.
-        this.store.team.set("cursor", String(batch[batch.length - 1].seq));
+        // Never backwards: another process of this machine may have pulled further meanwhile.
+        const last = batch[batch.length - 1].seq;
+        if (last > Number(this.store.team.get("cursor") ?? 0)) this.store.team.set("cursor", String(last));
       });
     }
   }
