@@ -7,7 +7,7 @@ export const PERSONAL_BY_DEFAULT = new Set(["human"]);
 export type BlockTeamScope = "personal" | "shared";
 
 /** An outbox event as pushed: the agent is named (ids differ between clones), not identified. */
-export interface OutgoingEvent extends Omit<MemoryEvent, "scope" | "origin"> {
+export interface OutgoingEvent extends Omit<MemoryEvent, "scope" | "origin" | "agent_id"> {
   agent: string;
 }
 
@@ -64,7 +64,7 @@ export class TeamStore {
         personal.push(r.id);
         continue;
       }
-      const { seq: _seq, team_scope: _scope, origin: _origin, agent, ...e } = r;
+      const { seq: _seq, team_scope: _scope, origin: _origin, agent_id: _local, agent, ...e } = r;
       out.push({ ...e, agent: agent! });
     }
     if (personal.length) this.ack(personal);
