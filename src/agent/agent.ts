@@ -96,6 +96,8 @@ export interface AgentDeps {
   endReflectionMs?: number;
   /** Team memory sync (a project that joined a team): started with the session, after each turn, never awaited by one. */
   team?: BackgroundSync;
+  /** Lines for /team: the project's team status, from local state. */
+  teamStatus?: () => string[];
 }
 
 /** The one agent core behind the TUI, the headless runner and the SDK. */
@@ -158,6 +160,10 @@ export class Agent implements AgentSession {
         permissionMode: () => this.deps.gate.mode,
       });
     }
+  }
+
+  teamStatus(): string[] {
+    return this.deps.teamStatus?.() ?? ["Team memory is not available in this session."];
   }
 
   /** The hooks in force, for /hooks. */

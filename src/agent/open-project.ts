@@ -45,6 +45,7 @@ import { lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-en
 import { firstOnThisMachine } from "../config/once-marker.js";
 import { teamLink } from "../team/project-team.js";
 import { TeamSessionSync } from "../team/session-sync.js";
+import { teamStatusLines } from "../team/status.js";
 
 export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
 
@@ -419,6 +420,7 @@ export class Project {
       },
       reflectOnEnd: !opts.oneShot,
       team: this.teamSync(!opts.oneShot),
+      teamStatus: () => teamStatusLines(this),
     });
     this.lastSession = session;
     return session;
