@@ -218,4 +218,37 @@ describe.skipIf(!postgres.present)(`team memory through PostgreSQL${postgres.not
     }
     expect((await cli(bob, "memory", "show", "project")).stdout).toContain("Releases are cut on Thursdays.");
   }, 120_000);
+
+  it("keeps blocks marked personal at home, never writes another's human block over ours, and never shows the password", async () => {
+    const url = db.createDb(`team${++n}`);
+    const [alice, bob] = twoClones();
+    for (const c of [alice, bob]) expect((await cli(c, "team", "join", url, "--yes")).code).toBe(0);
+    expect((await cli(alice, "memory", "edit", "scratch", "--value", "my private todo list", "--personal")).code).toBe(0);
+    expect((await cli(alice, "memory", "edit", "runbook", "--value", "Restart the worker with make restart.")).code).toBe(0);
+    const r = await cli(alice, "memory", "edit", "human", "--shared");
+    expect(r.stdout).toContain('"human" is shared with the team');
+    expect((await cli(alice, "memory", "edit", "human", "--value", "Alice is on call this week.")).code).toBe(0);
+    expect((await cli(alice, "team", "sync")).code).toBe(0);
+    expect((await cli(bob, "team", "sync")).code).toBe(0);
+    const shown = (await cli(bob, "memory", "show")).stdout;
+    expect(shown).toContain("Restart the worker with make restart.");
+    expect(shown).not.toContain("private todo");
+    // Alice may share her human block; Bob's stays his own (personal here), so it does not land in it.
+    expect(shown).not.toContain("Alice is on call this week.");
+    expect((await cli(bob, "memory", "log", "--limit", "50")).stdout).toContain("runbook (from ");
+
+    // A password in the URL is never printed: not when the server is unreachable, not in status.
+    const [carol] = twoClones();
+    const secret = "hunter2-s3cret";
+    const bad = `postgres://postgres:${secret}@127.0.0.1:1/none`;
+    const j = await cli(carol, "team", "join", bad, "--yes");
+    expect(j.code).toBe(1);
+    expect(j.stderr).toContain("postgres://postgres:****@127.0.0.1:1/none");
+    expect(j.stdout + j.stderr).not.toContain(secret);
+    const good = url.replace("postgres@", `postgres:${secret}@`);
+    expect((await cli(carol, "team", "join", good, "--yes")).code).toBe(0);
+    const st = await cli(carol, "team", "status");
+    expect(st.stdout).toContain("postgres:****@");
+    expect(st.stdout).not.toContain(secret);
+  }, 120_000);
 });
