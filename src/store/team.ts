@@ -36,8 +36,21 @@ export class TeamStore {
     sql(this.db, "DELETE FROM team_state WHERE key = ?").run(key);
   }
 
+  /**
+   * Queued events that will be pushed (personal ones, still queued until the next push drops them, are not
+   * counted): the same rule as takeOutgoing, in SQL ('human' is PERSONAL_BY_DEFAULT).
+   */
   pendingCount(): number {
-    return sql(this.db, "SELECT COUNT(*) FROM team_outbox").pluck().get() as number;
+    return sql(
+      this.db,
+      `SELECT COUNT(*) FROM team_outbox o
+         JOIN memory_events e ON e.id = o.event_id
+         JOIN agents a ON a.id = e.agent_id
+         LEFT JOIN blocks b ON b.agent_id = e.agent_id AND b.label = e.label
+       WHERE NOT (e.kind = 'block' AND (e.op IN ('share','unshare') OR COALESCE(b.team_scope, CASE WHEN e.label = 'human' THEN 'personal' END) IS 'personal'))`,
+    )
+      .pluck()
+      .get() as number;
   }
 
   /**

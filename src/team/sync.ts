@@ -96,7 +96,7 @@ export class TeamSync {
     let conflicts = 0;
     const changed = new Set<string>();
     for (;;) {
-      const cursor = Number(this.store.team.get("cursor") ?? 0);
+      const cursor = Number(this.store.team.get(this.cursorKey()) ?? 0);
       const batch = await db.pull(this.link.project, machine, cursor, BATCH());
       if (batch.length === 0) return { pulled, conflicts, changed: [...changed] };
       this.store.transaction(() => {
@@ -111,9 +111,21 @@ export class TeamSync {
         // The cursor moves in the transaction that applied the events: a crash repeats none or all.
         // Never backwards: another process of this machine may have pulled further meanwhile.
         const last = batch[batch.length - 1].seq;
-        if (last > Number(this.store.team.get("cursor") ?? 0)) this.store.team.set("cursor", String(last));
+        if (last > Number(this.store.team.get(this.cursorKey()) ?? 0)) this.store.team.set(this.cursorKey(), String(last));
       });
     }
+  }
+
+  /** The pull cursor is per database and project: joining another database starts from its beginning. */
+  private cursorKey(): string {
+    let where = this.link.url;
+    try {
+      const u = new URL(this.link.url);
+      where = `${u.hostname}:${u.port || 5432}${u.pathname}`;
+    } catch {
+      // not a URL: key by the string as given
+    }
+    return `cursor ${this.link.project} ${where}`;
   }
 
   /** Apply one pulled event; a second time it changes nothing. */

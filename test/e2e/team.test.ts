@@ -228,6 +228,8 @@ describe.skipIf(!postgres.present)(`team memory through PostgreSQL${postgres.not
     const r = await cli(alice, "memory", "edit", "human", "--shared");
     expect(r.stdout).toContain('"human" is shared with the team');
     expect((await cli(alice, "memory", "edit", "human", "--value", "Alice is on call this week.")).code).toBe(0);
+    // The personal block's change is not counted as waiting to go out: it never goes.
+    expect((await cli(alice, "team", "status")).stdout).toContain("Pending: 2 ");
     expect((await cli(alice, "team", "sync")).code).toBe(0);
     expect((await cli(bob, "team", "sync")).code).toBe(0);
     const shown = (await cli(bob, "memory", "show")).stdout;
@@ -250,5 +252,10 @@ describe.skipIf(!postgres.present)(`team memory through PostgreSQL${postgres.not
     const st = await cli(carol, "team", "status");
     expect(st.stdout).toContain("postgres:****@");
     expect(st.stdout).not.toContain(secret);
+    // Leaving stops sharing; local memory stays.
+    expect((await cli(carol, "team", "leave")).stdout).toContain("Left the team");
+    expect((await cli(carol, "team", "status")).stdout).toContain("Team: not joined");
+    expect((await cli(carol, "team", "sync")).code).toBe(2);
+    expect((await cli(bob, "memory", "show", "runbook")).stdout).toContain("make restart");
   }, 120_000);
 });
