@@ -228,8 +228,8 @@ describe.skipIf(!postgres.present)(`team memory through PostgreSQL${postgres.not
     const r = await cli(alice, "memory", "edit", "human", "--shared");
     expect(r.stdout).toContain('"human" is shared with the team');
     expect((await cli(alice, "memory", "edit", "human", "--value", "Alice is on call this week.")).code).toBe(0);
-    // The personal block's change is not counted as waiting to go out: it never goes.
-    expect((await cli(alice, "team", "status")).stdout).toContain("Pending: 2 ");
+    // runbook, human shared, its edit; the personal block's change is not counted: it never goes.
+    expect((await cli(alice, "team", "status")).stdout).toContain("Pending: 3 ");
     expect((await cli(alice, "team", "sync")).code).toBe(0);
     expect((await cli(bob, "team", "sync")).code).toBe(0);
     const shown = (await cli(bob, "memory", "show")).stdout;
@@ -238,6 +238,11 @@ describe.skipIf(!postgres.present)(`team memory through PostgreSQL${postgres.not
     // Alice may share her human block; Bob's stays his own (personal here), so it does not land in it.
     expect(shown).not.toContain("Alice is on call this week.");
     expect((await cli(bob, "memory", "log", "--limit", "50")).stdout).toContain("runbook (from ");
+    // Shared later, a block goes out as it is then.
+    expect((await cli(alice, "memory", "edit", "scratch", "--shared")).code).toBe(0);
+    expect((await cli(alice, "team", "sync")).code).toBe(0);
+    expect((await cli(bob, "team", "sync")).code).toBe(0);
+    expect((await cli(bob, "memory", "show", "scratch")).stdout).toContain("my private todo list");
 
     // A password in the URL is never printed: not when the server is unreachable, not in status.
     const [carol] = twoClones();
