@@ -130,7 +130,7 @@ try {
   void j;
 
   // 3. What a turn pays: afterTurn() schedules, the sync runs after it.
-  const sessionMachine = { store: joiner.store, resolveAgent: () => ({ id: joiner.agentId }) };
+  const sessionMachine = { store: joiner.store, resolveAgent: () => ({ id: joiner.agentId }), noticePassageWrites() {} };
   const syncs = [];
   let worst = 0;
   let total = 0;

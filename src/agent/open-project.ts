@@ -223,6 +223,11 @@ export class Project {
     return memory;
   }
 
+  /** Team sync applied other machines' passages on this process's connection: searches re-sync their vector index. */
+  noticePassageWrites(): void {
+    for (const m of this.memories.values()) m.archival.noticeWrites?.();
+  }
+
   private createMemory(agentId: string): MemoryAccess {
     // Edits through the shared memory (the SDK, /memory) show in every live turn of this agent.
     const core = this.coreMemory(agentId, (e) => this.sinks.toAgent(agentId, e));

@@ -110,6 +110,7 @@ export class TeamSessionSync implements BackgroundSync {
       return;
     }
     this.errorShown = false;
+    if (r.changed.includes("archival")) this.project.noticePassageWrites();
     if (r.pulled > 0 && !this.ended) {
       const what = [...new Set(r.changed)].map((c) => (c === "archival" ? "archival memory" : `block ${c}`)).join(", ");
       this.emit({
