@@ -40,6 +40,7 @@ import type { SubagentDefinition } from "../agents/definitions.js";
 import { createTaskTool } from "../agents/task-tool.js";
 import type { SubagentHost } from "../agents/runner.js";
 import type { LoopDeps } from "./loop.js";
+import type { BackgroundSync } from "../team/session-sync.js";
 
 import type { ModeGate } from "../permissions/types.js";
 
@@ -102,6 +103,10 @@ export interface AgentDeps {
   endReflectionMs?: number;
   /** Subagents the `task` tool may start (absent: no task tool), and how many run at once. */
   subagents?: { agents: () => readonly SubagentDefinition[]; concurrency: number };
+  /** Team memory sync (a project that joined a team): started with the session, after each turn, never awaited by one. */
+  team?: BackgroundSync;
+  /** Lines for /team: the project's team status, from local state. */
+  teamStatus?: () => string[];
 }
 
 /** The one agent core behind the TUI, the headless runner and the SDK. */
@@ -161,6 +166,7 @@ export class Agent implements AgentSession {
       },
       { reflectOnEnd: deps.reflectOnEnd ?? true },
     );
+    deps.team?.start();
     if (deps.hooks?.length) {
       this.hooks = new HookRunner(deps.hooks, {
         projectRoot: deps.projectRoot,
@@ -169,6 +175,10 @@ export class Agent implements AgentSession {
         permissionMode: () => this.deps.gate.mode,
       });
     }
+  }
+
+  teamStatus(): string[] {
+    return this.deps.teamStatus?.() ?? ["Team memory is not available in this session."];
   }
 
   /** The hooks in force, for /hooks. */
@@ -185,13 +195,16 @@ export class Agent implements AgentSession {
     this.ended = true;
     await this.turnChain;
     await this.scheduler.end(this.deps.endReflectionMs ?? 3000, opts.signal);
+    // The session's last memory changes go out, a bounded moment (the outbox keeps them otherwise).
+    await this.deps.team?.end(opts.signal?.aborted ? 0 : 2000);
     if (!this.hooks?.has("SessionEnd")) return;
     await this.hooks.run("SessionEnd", { reason }, { warn: opts.warn ?? ((m) => this.deps.notify(m)) });
   }
 
   /** Events of the background reflection the session schedules itself (memory_update, reflection). */
   onBackground(listener: (e: AgentEvent) => void): () => void {
-    return this.scheduler.subscribe(listener);
+    const off = [this.scheduler.subscribe(listener), this.deps.team?.subscribe(listener)];
+    return () => off.forEach((f) => f?.());
   }
 
   /** A reflection pass is running, or ending now would start one. */
@@ -380,6 +393,7 @@ export class Agent implements AgentSession {
       // After the turn, never during it: embed its messages for recall search (if a model is loaded).
       void this.memory.recall.embedPending?.().catch(() => {});
       if (ran && !this.ended) this.scheduler.afterTurn(compacted);
+      if (ran && !this.ended) this.deps.team?.afterTurn();
     }
   }
 

@@ -45,6 +45,9 @@ import type { ApprovalDecision, PlannedServer } from "../mcp/merge.js";
 import { configuredEndpoint, lastEndpoint, rememberEndpoint, type Endpoint } from "../config/last-endpoint.js";
 import { firstOnThisMachine } from "../config/once-marker.js";
 import { discoverSubagents, type SubagentDefinition } from "../agents/definitions.js";
+import { teamLink } from "../team/project-team.js";
+import { TeamSessionSync } from "../team/session-sync.js";
+import { teamStatusLines } from "../team/status.js";
 
 export { DEFAULT_AGENT_NAME, DEFAULT_PERSONA } from "./agent-seeding.js";
 
@@ -225,6 +228,11 @@ export class Project {
     let memory = this.memories.get(agentId);
     if (!memory) this.memories.set(agentId, (memory = this.createMemory(agentId)));
     return memory;
+  }
+
+  /** Team sync applied other machines' passages on this process's connection: searches re-sync their vector index. */
+  noticePassageWrites(): void {
+    for (const m of this.memories.values()) m.archival.noticeWrites?.();
   }
 
   private createMemory(agentId: string): MemoryAccess {
@@ -427,9 +435,18 @@ export class Project {
       },
       reflectOnEnd: !opts.oneShot,
       subagents: { agents: () => this.subagents, concurrency: config.subagentConcurrency },
+      team: this.teamSync(!opts.oneShot),
+      teamStatus: () => teamStatusLines(this),
     });
     this.lastSession = session;
     return session;
+  }
+
+  /** Team memory for a session, when this project joined a team (the user's config says so; never the repository). */
+  private teamSync(listen: boolean): TeamSessionSync | undefined {
+    if (this.opts.readonly) return undefined;
+    const link = teamLink(this);
+    return link ? new TeamSessionSync(this, link, { listen }) : undefined;
   }
 
   /** How shell commands (run_shell, hooks, command snippets) run in this project. */

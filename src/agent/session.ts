@@ -90,6 +90,8 @@ export interface AgentSession {
   /** Run one user turn; events arrive as they happen and the iterator ends after `done`. */
   /** Notices raised before any turn (ignored project settings, a malformed rule): a face shows them at start. */
   takeNotices?(): string[];
+  /** Team memory: joined or not, server (password masked), last sync, pending changes, last error (the TUI's /team). */
+  teamStatus?(): string[];
   send(text: string, opts?: SendOptions): AsyncIterable<AgentEvent>;
   /** Summarise now, whatever the window usage (the /compact command). */
   compact(signal?: AbortSignal): Promise<Extract<AgentEvent, { type: "compaction" }> | null>;

@@ -14,7 +14,8 @@ export function logLine(e: MemoryEvent): string {
   const undoes = e.undoes ? ` (undoes ${e.undoes})` : "";
   const why = e.reason ? `  — ${oneLine(e.reason, 80)}` : "";
   const shared = e.scope === "user" ? " [shared]" : "";
-  return `${e.id}  ${when}  ${e.actor.padEnd(10)} ${e.op.padEnd(8)} ${eventSubject(e)}${shared}${undoes}${why}`;
+  const from = e.origin ? ` (from ${e.origin})` : "";
+  return `${e.id}  ${when}  ${e.actor.padEnd(10)} ${e.op.padEnd(8)} ${eventSubject(e)}${shared}${from}${undoes}${why}`;
 }
 
 /** A passage as diffable text: its tags and date, then its text. */
@@ -27,7 +28,7 @@ export function eventDiff(e: MemoryEvent, color: boolean): string {
   const text = (v: string | null) => (e.kind === "block" ? (v === null ? "" : v.endsWith("\n") ? v : `${v}\n`) : passageText(v));
   const name = e.kind === "block" ? e.label! : `passage-${e.passage_id!.slice(0, 12)}`;
   const header = [
-    `event ${e.id}  ${e.at}  ${e.actor} ${e.op}${e.undoes ? ` (undoes ${e.undoes})` : ""}`,
+    `event ${e.id}  ${e.at}  ${e.actor} ${e.op}${e.origin ? ` from ${e.origin}` : ""}${e.undoes ? ` (undoes ${e.undoes})` : ""}`,
     ...(e.reason ? [`reason: ${e.reason}`] : []),
   ];
   const patch = createTwoFilesPatch(

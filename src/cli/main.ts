@@ -20,6 +20,7 @@ import { attachAcpCommand } from "../acp/command.js";
 import { attachServeCommand } from "./serve-command.js";
 import { attachDoctorCommand } from "./doctor-command.js";
 import { attachConfigCommand } from "./config-command.js";
+import { attachTeamCommand } from "./team-command.js";
 
 class UsageError extends Error {}
 
@@ -138,6 +139,7 @@ export async function main(argv: string[]): Promise<void> {
   attachDoctorCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   attachConfigCommand(program, () => flagsToConfig(program.opts() as CliOptions), (c) => (code = c));
   pointUsageErrorsAtOwnHelp(program);
+  attachTeamCommand(program, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

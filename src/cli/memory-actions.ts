@@ -89,6 +89,32 @@ export async function openMemory(
           return fail((err as Error).message);
         }
       },
+      async scope(label, o) {
+        if (o.personal && o.shared) {
+          process.stderr.write("letta-code: give one of --personal and --shared.\n");
+          return EXIT.usage;
+        }
+        if (o.value !== undefined || o.file !== undefined) {
+          const code = await ctx.edit(label, o);
+          if (code !== EXIT.ok) return code;
+        }
+        if (mem.core.get(label)?.shared) return fail(`"${label}" is kept in ~/.letta (memory share); it is never shared with a team.`);
+        const scope = o.personal ? "personal" : "shared";
+        const store = project!.store;
+        const block = store.blocks.get(agent.id, label);
+        if (!block) return fail(`no block "${label}". Blocks: ${mem.core.list().map((b) => b.label).join(", ")}`);
+        store.transaction(() => {
+          const was = store.team.scopeOf(agent.id, label);
+          store.team.setScope(agent.id, label, scope);
+          // A block shared from now on goes out as it is, so teammates without it get it; the event
+          // changes nothing here (before = after), so undoing it changes nothing either.
+          if (was === "personal" && scope === "shared") {
+            store.memoryEvents.record(agent.id, { actor: "user", kind: "block", op: "set", label, passage_id: null, before: block.value, after: block.value, reason: "shared with the team" });
+          }
+        });
+        out(scope === "personal" ? `"${label}" stays on this machine (not shared with the team)` : `"${label}" is shared with the team when this project syncs`);
+        return EXIT.ok;
+      },
       share(label) {
         try {
           mem.core.share!(label);

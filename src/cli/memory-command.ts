@@ -30,7 +30,13 @@ export function attachMemoryCommand(program: Command, setCode: (code: number) =>
     .description("edit a core memory block in $EDITOR, or set it with --value / --file")
     .option("--value <text>", "new text of the block")
     .option("--file <path>", "read the new text from a file ('-' for stdin)")
-    .action(run((ctx, label: string, o: { value?: string; file?: string }) => ctx.edit(label, o)));
+    .option("--personal", "keep this block on this machine when the project shares memory with a team (the default for human)")
+    .option("--shared", "share this block with the team (the default for every block but human)")
+    .action(
+      run((ctx, label: string, o: { value?: string; file?: string; personal?: boolean; shared?: boolean }) =>
+        o.personal || o.shared ? ctx.scope(label, o) : ctx.edit(label, o),
+      ),
+    );
   memory
     .command("share <label>")
     .description("make a block follow you into every project (kept in ~/.letta), e.g. `share human`")
@@ -92,6 +98,8 @@ export function attachMemoryCommand(program: Command, setCode: (code: number) =>
 export interface MemoryCtx {
   show(label: string | undefined, json: boolean): number;
   edit(label: string, o: { value?: string; file?: string }): Promise<number>;
+  /** --personal / --shared: the block's team scope (with --value / --file, the text is set too). */
+  scope(label: string, o: { value?: string; file?: string; personal?: boolean; shared?: boolean }): Promise<number>;
   exportAll(): number;
   exportAgentsMd(path: string | undefined, force: boolean): number;
   importFile(file: string): number;

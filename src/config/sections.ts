@@ -63,6 +63,8 @@ export interface CommandsSection {
  */
 export interface TeamSection {
   url: string;
+  /** The project's name in the database (`team join --project`); default: the repository's root commit. */
+  project?: string;
 }
 
 /**

@@ -16,7 +16,9 @@ export function teamFor(raw: unknown, file: string, projectRoot: string): TeamSe
   for (const [path, entry] of Object.entries(raw.projects ?? {})) {
     if (!isObject(entry) || typeof entry.url !== "string" || !/^postgres(ql)?:\/\//.test(entry.url))
       throw new ConfigError(`${file}: team.projects[${JSON.stringify(path)}].url must be a PostgreSQL URL (postgres://…).`);
-    if (projectKey(path) === here) return { url: entry.url };
+    if (entry.project !== undefined && (typeof entry.project !== "string" || !entry.project))
+      throw new ConfigError(`${file}: team.projects[${JSON.stringify(path)}].project must be a non-empty string.`);
+    if (projectKey(path) === here) return { url: entry.url, ...(entry.project ? { project: entry.project as string } : {}) };
   }
   return undefined;
 }

@@ -55,6 +55,11 @@ export interface ArchivalMemory {
   list(opts?: { limit?: number; offset?: number; tags?: string[] }): Passage[];
   delete(id: number, origin?: MemoryOrigin): boolean;
   count(): number;
+  /**
+   * Passages were written past this instance on its own connection (team sync applying others' events):
+   * the next search brings its vector index up to date, as it does after another process's writes.
+   */
+  noticeWrites?(): void;
 }
 
 export interface RecallMemory {

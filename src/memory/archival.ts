@@ -277,6 +277,10 @@ export class AgentArchivalMemory implements ArchivalMemory {
     }
   }
 
+  noticeWrites(): void {
+    this.syncedVersion = -1;
+  }
+
   private dropIndex(): void {
     this.index?.close?.();
     this.index = null;

@@ -146,8 +146,8 @@ const compaction = event("compaction", {
 const memoryPressure = event("memory_pressure", { tokens: z.number(), window: z.number() });
 const retry = event("retry", { attempt: z.number(), delayMs: z.number(), reason: z.string() });
 const usageUpdate = event("usage", { usage, contextTokens: z.number(), contextWindow: z.number() });
-/** Notices a program may act on: waiting for another writer's turn, taking over a dead one's, picking up what others appended, a hook that failed (-p prints turn_waiting and hook_failed on stderr even without --verbose). */
-export const noticeCode = z.enum(["turn_waiting", "turn_taken_over", "picked_up", "hook_failed"]);
+/** Notices a program may act on: waiting for another writer's turn, taking over a dead one's, picking up what others appended, a hook that failed, team memory pulled from other machines or a team sync that failed (-p prints turn_waiting and hook_failed on stderr even without --verbose). */
+export const noticeCode = z.enum(["turn_waiting", "turn_taken_over", "picked_up", "hook_failed", "team_synced", "team_error"]);
 export type NoticeCode = z.infer<typeof noticeCode>;
 const notice = event("notice", { message: z.string(), code: noticeCode.optional() });
 /** A long wait inside a turn, e.g. the embedding model downloading on first use. */

@@ -26,11 +26,11 @@ function eventTime(): string {
   return new Date(lastAt).toISOString();
 }
 
-type Row = Omit<MemoryEvent, "scope"> & { seq: number };
+type Row = Omit<MemoryEvent, "scope" | "origin"> & { seq: number; origin: string | null };
 
-function row(e: MemoryEvent): Omit<MemoryEvent, "scope"> {
-  const { scope: _scope, ...rest } = e;
-  return rest;
+function row(e: MemoryEvent): Omit<MemoryEvent, "scope" | "origin"> & { origin: string | null } {
+  const { scope: _scope, origin, ...rest } = e;
+  return { ...rest, origin: origin ?? null };
 }
 
 export class MemoryEventStore {
@@ -58,10 +58,36 @@ export class MemoryEventStore {
     };
     sql(
       this.db,
-      `INSERT INTO memory_events (id, at, agent_id, actor, kind, op, label, passage_id, before, after, reason, undoes)
-       VALUES (@id, @at, @agent_id, @actor, @kind, @op, @label, @passage_id, @before, @after, @reason, @undoes)`,
+      `INSERT INTO memory_events (id, at, agent_id, actor, kind, op, label, passage_id, before, after, reason, undoes, origin)
+       VALUES (@id, @at, @agent_id, @actor, @kind, @op, @label, @passage_id, @before, @after, @reason, @undoes, @origin)`,
     ).run(row(event));
     return event;
+  }
+
+  /**
+   * Record a change made on another machine, under its own id and time, as applied here (`before` is
+   * this machine's text, which a merge may differ from the sender's). The origin keeps it out of the outbox.
+   */
+  recordPulled(agentId: string, e: Omit<MemoryEvent, "scope" | "agent_id"> & { origin: string }): MemoryEvent {
+    const event: MemoryEvent = { ...e, agent_id: agentId, scope: this.scope };
+    sql(
+      this.db,
+      `INSERT INTO memory_events (id, at, agent_id, actor, kind, op, label, passage_id, before, after, reason, undoes, origin)
+       VALUES (@id, @at, @agent_id, @actor, @kind, @op, @label, @passage_id, @before, @after, @reason, @undoes, @origin)`,
+    ).run(row(event));
+    return event;
+  }
+
+  /** Whether an event with this id is already recorded here: what makes applying a pulled event twice a no-op. */
+  has(id: string): boolean {
+    return sql(this.db, "SELECT 1 FROM memory_events WHERE id = ?").get(id) !== undefined;
+  }
+
+  /** When this agent's block `label` last changed, by its newest event (for "the later edit wins"). */
+  lastChangeAt(agentId: string, label: string): string | undefined {
+    return sql(this.db, "SELECT at FROM memory_events WHERE agent_id = ? AND label = ? ORDER BY seq DESC LIMIT 1")
+      .pluck()
+      .get(agentId, label) as string | undefined;
   }
 
   /** Newest first. */
@@ -105,7 +131,7 @@ export class MemoryEventStore {
   }
 
   private toEvent(r: Row): MemoryEvent {
-    const { seq: _seq, ...rest } = r;
-    return { ...rest, scope: this.scope };
+    const { seq: _seq, origin, ...rest } = r;
+    return origin === null || origin === undefined ? { ...rest, scope: this.scope } : { ...rest, scope: this.scope, origin };
   }
 }

@@ -343,6 +343,33 @@ CREATE TABLE IF NOT EXISTS turn_failures (
 CREATE INDEX IF NOT EXISTS turn_failures_conversation ON turn_failures(agent_id, conversation_id, after_message_id);
 `,
   },
+  {
+    version: 11,
+    // Team memory (letta-code team join): memory events are the unit of replication. A change made here
+    // (origin NULL) is queued in team_outbox by trigger, in the transaction that records it, so no code
+    // path can forget it; events pulled from the team database carry the machine that made them in
+    // origin and are never queued again. History from before this migration is queued too: joining a
+    // team shares what the project already knows. team_state holds the per-machine pull cursor and the
+    // last sync's outcome. A block's team_scope is 'personal' or 'shared' when the user chose one
+    // (NULL: the default, where only the human block is personal).
+    sql: `
+ALTER TABLE memory_events ADD COLUMN origin TEXT;
+CREATE TABLE team_outbox (
+  seq INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE
+);
+INSERT INTO team_outbox (seq, event_id) SELECT seq, id FROM memory_events;
+CREATE TRIGGER memory_events_outbox AFTER INSERT ON memory_events WHEN NEW.origin IS NULL
+BEGIN
+  INSERT OR IGNORE INTO team_outbox (seq, event_id) VALUES (NEW.seq, NEW.id);
+END;
+CREATE TABLE team_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+ALTER TABLE blocks ADD COLUMN team_scope TEXT CHECK (team_scope IN ('personal','shared'));
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -82,9 +82,11 @@ export interface MemoryEvent {
   undoes: string | null;
   /** Where the event is kept: the project's store, or the user store (~/.letta) for shared blocks. */
   scope: "project" | "user";
+  /** Set when the change was made on another machine of the team (`user@host`) and pulled from the team database. */
+  origin?: string;
 }
 
-export type NewMemoryEvent = Omit<MemoryEvent, "id" | "at" | "scope" | "agent_id" | "reason" | "undoes"> & {
+export type NewMemoryEvent = Omit<MemoryEvent, "id" | "at" | "scope" | "agent_id" | "reason" | "undoes" | "origin"> & {
   reason?: string | null;
   undoes?: string | null;
 };

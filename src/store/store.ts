@@ -12,6 +12,7 @@ import { SummaryStore } from "./summaries.js";
 import { TokenCalibrationStore } from "./token-calibration.js";
 import { TurnFailureStore } from "./turn-failures.js";
 import { TurnLeaseStore } from "./turn-leases.js";
+import { TeamStore } from "./team.js";
 
 export const DB_FILE = "letta.db";
 
@@ -29,6 +30,7 @@ export class Store {
   readonly tokenCalibration: TokenCalibrationStore;
   readonly turnLeases: TurnLeaseStore;
   readonly turnFailures: TurnFailureStore;
+  readonly team: TeamStore;
 
   private constructor(
     readonly db: DB,
@@ -46,6 +48,7 @@ export class Store {
     this.tokenCalibration = new TokenCalibrationStore(db);
     this.turnLeases = new TurnLeaseStore(db);
     this.turnFailures = new TurnFailureStore(db);
+    this.team = new TeamStore(db);
   }
 
   /** `readonly`: for commands that only read (memory show, list, ...), so they work in a read-only .letta/. */

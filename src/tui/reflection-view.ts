@@ -32,6 +32,8 @@ export function reduceReflection(view: ReflectionView, ev: AgentEvent): Reflecti
     const learned: Item = { kind: "learned", id: newId(), verb: changeVerb(ev), label: ev.label, text: addedText(ev) || "(emptied)", undoId: ev.eventId };
     return { view, commit: [learned], refresh: true };
   }
+  // Between turns the session also tells of team memory pulled from other machines (or a sync that failed).
+  if (ev.type === "notice") return { view, commit: [note(ev.code === "team_error" ? "warn" : "dim", ev.message)], refresh: true };
   if (ev.type !== "reflection" || ev.phase !== "end") return { view, commit: [] };
   const manual = view.trigger === "manual";
   const next: ReflectionView = { ...view, running: false, trigger: null };

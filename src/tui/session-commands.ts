@@ -131,4 +131,14 @@ const sessions: SlashCommand = {
   },
 };
 
-export const SESSION_COMMANDS: readonly SlashCommand[] = [rewind, resume, fork, sessions];
+const team: SlashCommand = {
+  name: "team",
+  description: "team memory: joined or not, server, last sync, changes waiting to be pushed, last error",
+  whileBusy: true,
+  run(_args, ctx) {
+    const lines = ctx.session.teamStatus?.() ?? ["Team memory is not available in this session."];
+    ctx.panel("Team", lines.map((l) => [{ text: l }]));
+  },
+};
+
+export const SESSION_COMMANDS: readonly SlashCommand[] = [rewind, resume, fork, sessions, team];

@@ -39,3 +39,18 @@ export function requireProgram(program: string, install: string): Requirement {
 
 export const BWRAP_INSTALL = "apt-get install bubblewrap";
 export const TMUX_INSTALL = "apt-get install tmux";
+
+/** Where Debian's postgresql-15 puts its server programs (they are not on PATH). */
+export const POSTGRES_BIN = process.env.LETTA_TEST_POSTGRES_BIN ?? "/usr/lib/postgresql/15/bin";
+export const POSTGRES_INSTALL = "apt-get install postgresql-15";
+
+/** The PostgreSQL server programs a test cluster needs (initdb, pg_ctl, postgres). */
+export function requirePostgres(): Requirement {
+  const missing = ["initdb", "pg_ctl", "postgres"].filter((p) => !fs.existsSync(path.join(POSTGRES_BIN, p)));
+  if (missing.length === 0) return { present: true, note: "" };
+  const why = `${missing.join(", ")} not found in ${POSTGRES_BIN}; install them with \`${POSTGRES_INSTALL}\``;
+  if (process.env.CI === "true" || process.env.CI === "1") {
+    throw new Error(`these tests need PostgreSQL, and under CI a missing program is a failure, not a skip: ${why}`);
+  }
+  return { present: false, note: ` [skipped: ${why}]` };
+}

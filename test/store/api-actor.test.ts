@@ -12,7 +12,8 @@ describe("migration 9: the API as a memory writer", () => {
     Store.open(letta).close();
     // Back to schema 8: the old CHECK, no profile column, two events recorded then.
     const raw = new Database(join(letta, "letta.db"));
-    raw.exec(`DROP TABLE memory_events;
+    // (and without migration 10's team tables)
+    raw.exec(`DROP TRIGGER memory_events_outbox; DROP TABLE team_outbox; DROP TABLE team_state; ALTER TABLE blocks DROP COLUMN team_scope; ALTER TABLE memory_events DROP COLUMN origin; DROP TABLE memory_events;
       CREATE TABLE memory_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, at TEXT NOT NULL, agent_id TEXT NOT NULL,
         actor TEXT NOT NULL CHECK (actor IN ('agent','reflection','user')), kind TEXT NOT NULL CHECK (kind IN ('block','passage')), op TEXT NOT NULL,
         label TEXT, passage_id TEXT, before TEXT, after TEXT, reason TEXT, undoes TEXT);

@@ -70,7 +70,7 @@ describe("passage counts kept by the database", () => {
     store.close();
     // Back to schema 6: no counters, no triggers.
     const raw = new Database(join(letta, "letta.db"));
-    raw.exec("DROP TRIGGER passages_count_ai; DROP TRIGGER passages_count_ad; DROP TRIGGER passages_count_au; DROP TABLE passage_totals; DROP TABLE passage_model_counts; DROP TABLE turn_leases; DROP TABLE turn_failures; ALTER TABLE agents DROP COLUMN profile;");
+    raw.exec("DROP TRIGGER memory_events_outbox; DROP TABLE team_outbox; DROP TABLE team_state; ALTER TABLE blocks DROP COLUMN team_scope; ALTER TABLE memory_events DROP COLUMN origin; DROP TRIGGER passages_count_ai; DROP TRIGGER passages_count_ad; DROP TRIGGER passages_count_au; DROP TABLE passage_totals; DROP TABLE passage_model_counts; DROP TABLE turn_leases; DROP TABLE turn_failures; ALTER TABLE agents DROP COLUMN profile;");
     raw.pragma("user_version = 6");
     raw.close();
     const reopened = Store.open(letta);

@@ -23,6 +23,14 @@ describe("background reflection in the transcript", () => {
     expect(step.refresh).toBe(true);
   });
 
+  it("team memory pulled between turns is a note, and refreshes; a failed sync is a warning", () => {
+    const pulled = reduceReflection(idleReflection(), { type: "notice", code: "team_synced", message: "Team memory: 1 change from other machines (block project)." });
+    expect(pulled.commit).toEqual([expect.objectContaining({ text: "Team memory: 1 change from other machines (block project)." })]);
+    expect(pulled.refresh).toBe(true);
+    const failed = reduceReflection(idleReflection(), { type: "notice", code: "team_error", message: "Team sync failed" });
+    expect(failed.commit).toEqual([expect.objectContaining({ level: "warn" })]);
+  });
+
   it("is running between start and end; a scheduled pass that learned nothing says nothing", () => {
     const s = reduceReflection(idleReflection(), start());
     expect(s.view).toMatchObject({ running: true, trigger: "turns" });
