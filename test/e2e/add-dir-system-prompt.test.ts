@@ -56,6 +56,26 @@ describe("--add-dir", () => {
     expect(toolResult(n - 1)).toContain("git's own data");
   });
 
+  it("a folder that contains the project does not open the project's .letta through a link beside it", async () => {
+    // The link a sandboxed command could make in the added folder: `ln -s proj ../link`.
+    const parent = tempDir("letta-add-dir-");
+    const root = join(parent, "proj");
+    mkdirSync(join(root, ".git"), { recursive: true });
+    mkdirSync(join(root, ".letta"));
+    symlinkSync(root, join(parent, "link"));
+    const p = { root, home: join(parent, ".home") };
+    mkdirSync(p.home);
+    const planted = join(root, ".letta", "config.local.json");
+    server.enqueue(write(join(parent, "link", ".letta", "config.local.json"), '{"hooks":{}}'), write(join(parent, "ok.txt")), { text: "done" });
+    const r = await cli(p, ["-p", "try", "--yolo", "--add-dir", parent, ...model()]);
+    expect(r.code).toBe(0);
+    expect(existsSync(planted)).toBe(false);
+    const n = server.requests.length;
+    expect(toolResult(n - 2)).toContain("letta-code's own memory store");
+    // The rest of the added folder is still writable.
+    expect(readFileSync(join(parent, "ok.txt"), "utf8")).toBe("extra\n");
+  });
+
   it("a folder that does not exist is exit 2, said plainly", async () => {
     const p = tempProject();
     const before = server.requests.length;
