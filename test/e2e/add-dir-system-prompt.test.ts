@@ -85,6 +85,17 @@ describe("--add-dir", () => {
     expect(server.requests.length).toBe(before);
   });
 
+  it("/ and the kernel's file systems are refused (exit 2): the sandbox would bind them over its own /proc and /dev", async () => {
+    const p = tempProject();
+    const before = server.requests.length;
+    for (const dir of ["/", "/proc", "/dev/shm"]) {
+      const r = await cli(p, ["-p", "hi", "--add-dir", dir, ...model()]);
+      expect(r.code, dir).toBe(2);
+      expect(r.stderr).toContain(`--add-dir ${dir}: not a folder to add`);
+    }
+    expect(server.requests.length).toBe(before);
+  });
+
   describe.skipIf(!bwrap.present)(`in the sandbox${bwrap.note}`, () => {
     it("a sandboxed command may write in the added folder, not beside it", async () => {
       const p = tempProject();
