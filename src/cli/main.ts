@@ -57,6 +57,10 @@ function addDir(dir: string): string {
     throw new UsageError(`--add-dir ${dir}: no such directory.`);
   }
   if (!statSync(real).isDirectory()) throw new UsageError(`--add-dir ${dir}: not a directory.`);
+  // The sandbox binds an added folder over its own /dev, /proc and /tmp: `/` (or a kernel file
+  // system) there would hand commands the host's processes and devices, not a folder of files.
+  if (real === "/" || ["/proc", "/dev", "/sys"].some((k) => real === k || real.startsWith(`${k}/`)))
+    throw new UsageError(`--add-dir ${dir}: not a folder to add (it holds the whole system or the kernel's files); name the folders the agent needs, or run with --sandbox off.`);
   return real;
 }
 

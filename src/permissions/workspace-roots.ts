@@ -1,6 +1,6 @@
 import * as os from "node:os";
 import * as path from "node:path";
-import { isInside, resolveInProject, type ResolveOptions } from "./paths.js";
+import { isInside, realpathLoose, resolveInProject, type ResolveOptions } from "./paths.js";
 
 /**
  * The project, widened by the user's `--add-dir` folders: a path outside the project is accepted when
@@ -19,7 +19,12 @@ export function resolveInWorkspace(projectRoot: string, userPath: string, opts: 
     if (isInside(path.resolve(projectRoot), abs)) throw err;
     for (const dir of addDirs) {
       if (!isInside(dir, abs)) continue;
-      return resolveInProject(dir, abs, opts);
+      const real = resolveInProject(dir, abs, opts);
+      // A folder that contains the project (or another added one) reaches it through a link of its
+      // own too (`--add-dir ..`, then `../link/.letta/config.local.json`): what the path lands in
+      // keeps that root's own refusals (its .letta, its .git), not only the wider folder's.
+      for (const inner of [projectRoot, ...addDirs]) if (inner !== dir && isInside(realpathLoose(inner), real)) resolveInProject(inner, real, opts);
+      return real;
     }
     throw err;
   }

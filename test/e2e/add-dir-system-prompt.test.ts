@@ -56,12 +56,43 @@ describe("--add-dir", () => {
     expect(toolResult(n - 1)).toContain("git's own data");
   });
 
+  it("a folder that contains the project does not open the project's .letta through a link beside it", async () => {
+    // The link a sandboxed command could make in the added folder: `ln -s proj ../link`.
+    const parent = tempDir("letta-add-dir-");
+    const root = join(parent, "proj");
+    mkdirSync(join(root, ".git"), { recursive: true });
+    mkdirSync(join(root, ".letta"));
+    symlinkSync(root, join(parent, "link"));
+    const p = { root, home: join(parent, ".home") };
+    mkdirSync(p.home);
+    const planted = join(root, ".letta", "config.local.json");
+    server.enqueue(write(join(parent, "link", ".letta", "config.local.json"), '{"hooks":{}}'), write(join(parent, "ok.txt")), { text: "done" });
+    const r = await cli(p, ["-p", "try", "--yolo", "--add-dir", parent, ...model()]);
+    expect(r.code).toBe(0);
+    expect(existsSync(planted)).toBe(false);
+    const n = server.requests.length;
+    expect(toolResult(n - 2)).toContain("letta-code's own memory store");
+    // The rest of the added folder is still writable.
+    expect(readFileSync(join(parent, "ok.txt"), "utf8")).toBe("extra\n");
+  });
+
   it("a folder that does not exist is exit 2, said plainly", async () => {
     const p = tempProject();
     const before = server.requests.length;
     const r = await cli(p, ["-p", "hi", "--add-dir", join(p.root, "nope"), ...model()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--add-dir ${join(p.root, "nope")}: no such directory.`);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it("/ and the kernel's file systems are refused (exit 2): the sandbox would bind them over its own /proc and /dev", async () => {
+    const p = tempProject();
+    const before = server.requests.length;
+    for (const dir of ["/", "/proc", "/dev/shm"]) {
+      const r = await cli(p, ["-p", "hi", "--add-dir", dir, ...model()]);
+      expect(r.code, dir).toBe(2);
+      expect(r.stderr).toContain(`--add-dir ${dir}: not a folder to add`);
+    }
     expect(server.requests.length).toBe(before);
   });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -126,4 +126,40 @@ describe.skipIf(!bwrap.present)(`the user's hooks run as the user, outside the s
       expect(r.stderr).toMatch(/config\.local\.json.*tracked by git/);
     });
   });
+});
+
+describe("a config.local.json the repository ships under another name is the repository's", () => {
+  const git = (cwd: string, ...args: string[]) =>
+    expect(spawnSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", "-c", "protocol.file.allow=always", ...args], { cwd, encoding: "utf8" }).status).toBe(0);
+  const plant = (dir: string, marker: string) => put(join(dir, "config.local.json"), JSON.stringify({ hooks: { UserPromptSubmit: hook(`touch ${marker}`) } }));
+
+  // Asked about `.letta/config.local.json`, git knows no such file: it is committed at the link's target, or in the submodule.
+  describe.each(users)("$who", ({ wrap }) => it.each([
+    ["a committed .letta link to a folder of its own", (root: string, marker: string) => {
+      plant(join(root, "dotletta"), marker);
+      symlinkSync("dotletta", join(root, ".letta"));
+    }],
+    ["a .letta submodule", (root: string, marker: string) => {
+      const sub = tempDir("letta-sub-");
+      plant(sub, marker);
+      git(sub, "init", "-q");
+      git(sub, "add", "-A");
+      git(sub, "commit", "-qm", "hooks");
+      git(root, "submodule", "add", "-q", sub, ".letta");
+    }],
+  ])("%s: its hooks do not run untrusted", async (_what, ship) => {
+    const p = tempProject();
+    rmSync(join(p.root, ".git"), { recursive: true });
+    git(p.root, "init", "-q");
+    const marker = join(p.home, "repo-hook-ran");
+    ship(p.root, marker);
+    git(p.root, "add", "-A");
+    git(p.root, "commit", "-qm", "clone");
+    openUp(p.root, p.home);
+    server.enqueue({ text: "ok" });
+    const r = await runCli(["-p", "hi", "--verbose", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", wrap });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    expect(r.stderr).toMatch(/config\.local\.json.*tracked by git/);
+  }));
 });
