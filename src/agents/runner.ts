@@ -103,6 +103,8 @@ export async function runSubagent(
     signal: AbortSignal;
     emit: (e: AgentEvent) => void;
     approve?: Approver;
+    /** Runs one question at a time among sibling subagents. */
+    oneAtATime?: <T>(ask: () => Promise<T>) => Promise<T>;
     turnAllows?: (tool: Tool, args: unknown) => boolean;
     checkpoint?: CheckpointHooks;
   },
@@ -133,11 +135,22 @@ export async function runSubagent(
   // A subagent's call ids are its model's: prefixed, they cannot clash with the parent's (or a sibling's) in a face.
   const outerId = (id: string) => `${run.parentCallId}/${id}`;
   const emit = (e: AgentEvent) => {
-    if (e.type === "approval_request" || e.type === "approval_result") run.emit({ ...e, id: outerId(e.id), ...label });
+    // Its approval_request is announced by `approve` below, when its turn to ask comes.
+    if (e.type === "approval_result") run.emit({ ...e, id: outerId(e.id), ...label });
     else if (NESTED.has(e.type)) run.emit({ type: "subagent", ...label, conversationId, event: e as never });
   };
+  const serial = run.oneAtATime ?? (<T>(ask: () => Promise<T>) => ask());
+  const parentApprove = run.approve;
   const approve: Approver | undefined =
-    run.approve && ((request: ApprovalRequest) => run.approve!({ ...request, id: outerId(request.id), ...label }));
+    parentApprove &&
+    ((request: ApprovalRequest) =>
+      serial(() => {
+        // A question whose run was interrupted while it waited is never put to the user.
+        if (run.signal.aborted) return Promise.resolve({ decision: "no" as const, reason: "interrupted" });
+        const asked = { ...request, id: outerId(request.id), ...label };
+        run.emit(asked);
+        return parentApprove(asked);
+      }));
   let result: SubagentRun = { answer: "", conversationId, reason: "error", usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
   await runTurn(
     {

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { SUBAGENT_FAILED, SUBAGENT_NOT_STARTED, SUBAGENT_OUTSIDE_TURN, taskToolDescription, UNKNOWN_SUBAGENT } from "../agent/prompts.js";
 import { defineTool, ToolError, type Tool } from "../tools/types.js";
-import type { Approver } from "../agent/session.js";
 import type { SubagentDefinition } from "./definitions.js";
 import { runSubagent, type SubagentHost } from "./runner.js";
 import { TASK_TOOL } from "./tool-names.js";
@@ -55,16 +54,14 @@ const params = z
  */
 export function createTaskTool(opts: { agents: () => readonly SubagentDefinition[]; host: () => SubagentHost; concurrency: number }): Tool {
   const limiter = new Limiter(Math.max(1, opts.concurrency));
-  // Faces ask one question at a time: subagents running side by side take turns at the user.
+  // Faces hold one question at a time (the TUI's prompt, a stdio program's answer by id): subagents
+  // running side by side take turns at the user, each question announced only when it is asked.
   let asking: Promise<unknown> = Promise.resolve();
-  const oneAtATime = (approve: Approver | undefined, signal: AbortSignal): Approver | undefined =>
-    approve &&
-    ((request) => {
-      // A question whose run was interrupted while it waited is never put to the user.
-      const answer = asking.then(() => (signal.aborted ? { decision: "no" as const, reason: "interrupted" } : approve(request)));
-      asking = answer.catch(() => undefined);
-      return answer;
-    });
+  const oneAtATime = <T>(ask: () => Promise<T>): Promise<T> => {
+    const answer = asking.then(ask);
+    asking = answer.catch(() => undefined);
+    return answer;
+  };
   return defineTool({
     name: TASK_TOOL,
     description: taskToolDescription([...opts.agents()]),
@@ -86,7 +83,8 @@ export function createTaskTool(opts: { agents: () => readonly SubagentDefinition
           parentCallId: ctx.call.id,
           signal: ctx.signal,
           emit: ctx.call.emit,
-          approve: oneAtATime(ctx.call.approve, ctx.signal),
+          approve: ctx.call.approve,
+          oneAtATime,
           turnAllows: ctx.call.turnAllows,
           checkpoint: ctx.checkpoint,
         });

@@ -128,6 +128,41 @@ describe("subagents", () => {
     expect(nested && nested.type === "subagent" && nested.event.type === "tool_result" && nested.event.content).toMatch(/not now/);
   });
 
+  it("subagents side by side ask one question at a time", async () => {
+    const a = `---\nname: runa\ndescription: a\ntools: Bash\n---\nYou are RUNA-PROMPT.\n`;
+    const b = `---\nname: runb\ndescription: b\ntools: Bash\n---\nYou are RUNB-PROMPT.\n`;
+    const h = await setup({ agents: { "a.md": a, "b.md": b } });
+    const asked = new Set<string>();
+    route(
+      h.server,
+      [
+        { agent: "runa", prompt: "run a" },
+        { agent: "runb", prompt: "run b" },
+      ],
+      (r) => {
+        const who = systemOf(r).includes("RUNA-PROMPT") ? "a" : "b";
+        if (asked.has(who)) return { text: `${who} done` };
+        asked.add(who);
+        return { toolCalls: [{ id: `sh_${who}`, name: "run_shell", arguments: { command: `touch ${who}` } }] };
+      },
+    );
+    let outstanding = 0;
+    let most = 0;
+    const events = await collect(
+      h.session.send("go", {
+        approve: async () => {
+          most = Math.max(most, ++outstanding);
+          await new Promise((r) => setTimeout(r, 100));
+          outstanding--;
+          return { decision: "no" };
+        },
+      }),
+    );
+    expect(most).toBe(1);
+    const asks = events.filter((e) => e.type === "approval_request" || e.type === "approval_result").map((e) => `${e.type}:${e.id}`);
+    expect(asks.sort()).toEqual(["approval_request:task_0/sh_a", "approval_request:task_1/sh_b", "approval_result:task_0/sh_a", "approval_result:task_1/sh_b"]);
+  });
+
   it("runs one subagent at a time with subagentConcurrency 1", async () => {
     const h = await setup({ flags: { subagentConcurrency: 1 } });
     const starts: number[] = [];

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -45,6 +46,52 @@ describe("subagents through the CLI", () => {
     expect(show.stdout).toContain("where is the readme?");
     expect(show.stdout).toContain("It is README.md at the root.");
     expect(show.stdout).not.toContain("delegate");
+  });
+
+  it("a stdio program answers two subagents' approval requests by their ids, one at a time", async () => {
+    const p = tempProject();
+    mkdirSync(join(p.home, ".claude", "agents"), { recursive: true });
+    for (const who of ["wa", "wb"]) writeFileSync(join(p.home, ".claude", "agents", `${who}.md`), `---\nname: ${who}\ndescription: writes\ntools: Write\n---\nYou are WRITER-${who}.\n`);
+    const wrote = new Set<string>();
+    server.setFallback((r) => {
+      const system = String(r.body.messages[0].content);
+      const who = system.includes("WRITER-wa") ? "wa" : system.includes("WRITER-wb") ? "wb" : undefined;
+      if (!who) {
+        if (!r.body.messages.some((m: { role: string }) => m.role === "tool"))
+          return { toolCalls: ["wa", "wb"].map((w, i) => ({ id: `t${i}`, name: "task", arguments: { agent: w, description: w, prompt: `write ${w}` } })) };
+        return { text: "both asked" };
+      }
+      if (wrote.has(who)) return { text: `${who} finished` };
+      wrote.add(who);
+      return { toolCalls: [{ id: "w1", name: "write_file", arguments: { path: `${who}.txt`, content: `${who}\n` } }] };
+    });
+    let child!: ChildProcess;
+    const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--permission-prompt-tool", "stdio", ...model()];
+    const run = runCli(args, { cwd: p.root, home: p.home, stdin: "open", onSpawn: (c) => (child = c) });
+    const asked: string[] = [];
+    let buf = "";
+    child.stdout!.on("data", (d) => {
+      buf += d;
+      const lines = buf.split("\n");
+      buf = lines.pop()!;
+      for (const l of lines) {
+        const o = JSON.parse(l);
+        if (o.type === "approval_request") {
+          asked.push(`${o.agent}:${o.id}`);
+          child.stdin!.write(`${JSON.stringify({ type: "control", subtype: "approval", id: o.id, decision: o.agent === "wa" ? "yes" : "no" })}\n`);
+        }
+        if (o.type === "result") child.stdin!.end();
+      }
+    });
+    child.stdin!.write(`${JSON.stringify({ type: "user", message: { role: "user", content: "write both" } })}\n`);
+    const r = await run;
+    server.setFallback(undefined);
+    expect(r.code).toBe(0);
+    checkStreamJson(r.stdout);
+    expect(asked.sort()).toEqual(["wa:t0/w1", "wb:t1/w1"]);
+    expect(r.stdout).not.toContain("no approval is waiting");
+    expect(readFileSync(join(p.root, "wa.txt"), "utf8")).toBe("wa\n");
+    expect(existsSync(join(p.root, "wb.txt"))).toBe(false);
   });
 
   it("`letta-code agents` lists built-ins and the user's, and names a malformed file with its line", async () => {
