@@ -452,6 +452,7 @@ export class Agent implements AgentSession {
     return {
       store: this.deps.store,
       agentId: this.deps.agent.id,
+      conversationId: this.conversationId,
       projectRoot: this.deps.projectRoot,
       memory: this.memory,
       model: () => loop.model,

@@ -11,8 +11,13 @@ export class SessionNotFoundError extends Error {
   }
 }
 
+/** Newest first; a subagent's run carries the conversation and task call that started it. */
 export function listConversations(store: Store, agentId: string): ConversationSummary[] {
-  return store.conversations.list(agentId, SYSTEM_NOTICE_PREFIX);
+  const runs = store.subagentRuns.all(agentId);
+  return store.conversations.list(agentId, SYSTEM_NOTICE_PREFIX).map((c) => {
+    const run = runs.get(c.id);
+    return run ? { ...c, subagentRun: { parentConversationId: run.parentConversationId, parentToolCallId: run.parentToolCallId, subagent: run.subagent } } : c;
+  });
 }
 
 /** An exact id, or a prefix naming exactly one of the agent's conversations. */

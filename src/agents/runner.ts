@@ -38,6 +38,8 @@ function ownTools(def: SubagentDefinition): (tool: Tool) => boolean {
 export interface SubagentHost {
   store: Store;
   agentId: string;
+  /** The parent's conversation: the subagent's run is stored as a conversation linked to it. */
+  conversationId: string;
   projectRoot: string;
   memory: MemoryAccess;
   /** The parent's model now, and a client for another model id. */
@@ -151,6 +153,7 @@ export async function runSubagent(
         run.emit(asked);
         return parentApprove(asked);
       }));
+  host.store.subagentRuns.record(host.agentId, { conversationId, parentConversationId: host.conversationId, parentToolCallId: run.parentCallId, subagent: def.name });
   let result: SubagentRun = { answer: "", conversationId, reason: "error", usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
   await runTurn(
     {

@@ -1,4 +1,5 @@
 import type { AgentRow } from "../store/agents.js";
+import type { SubagentRunLink } from "../store/subagent-runs.js";
 import type { ConversationStore } from "../store/conversations.js";
 import { SYSTEM_NOTICE_PREFIX } from "../agent/prompts.js";
 
@@ -17,8 +18,15 @@ function fence(text: string): string {
 const when = (s: string) => s.replace("T", " ").slice(0, 19);
 
 /** A transcript a person can read: user and assistant text as is, tool calls and results folded. */
-export function sessionMarkdown(agent: AgentRow, conversationId: string, messages: Message[]): string {
+/** How a conversation is linked to subagent runs: the task call that started it, the runs its task calls started. */
+export interface SubagentLinks {
+  parent?: SubagentRunLink;
+  children: SubagentRunLink[];
+}
+
+export function sessionMarkdown(agent: AgentRow, conversationId: string, messages: Message[], links: SubagentLinks = { children: [] }): string {
   const lines: string[] = [`# Conversation ${conversationId}`, "", `Agent: ${agent.name} · ${messages.length} messages`, ""];
+  if (links.parent) lines.push(`Subagent ${links.parent.subagent}'s run, started by task call ${links.parent.parentToolCallId} in ${links.parent.parentConversationId}`, "");
   for (const m of messages) {
     if (m.role === "system") continue;
     if (m.role === "user") {
@@ -31,14 +39,21 @@ export function sessionMarkdown(agent: AgentRow, conversationId: string, message
     }
     lines.push("");
   }
+  if (links.children.length) {
+    lines.push("## Subagent runs", "");
+    for (const c of links.children) lines.push(`- ${c.subagent}: ${c.conversationId} (task call ${c.parentToolCallId}; \`letta-code sessions show ${c.conversationId}\`)`);
+    lines.push("");
+  }
   return lines.join("\n");
 }
 
-export function sessionJson(agent: AgentRow, conversationId: string, messages: Message[]) {
+export function sessionJson(agent: AgentRow, conversationId: string, messages: Message[], links: SubagentLinks = { children: [] }) {
   return {
     session_id: conversationId,
     agent_id: agent.id,
     agent_name: agent.name,
+    ...(links.parent ? { subagent: links.parent.subagent, parent_session_id: links.parent.parentConversationId, parent_tool_use_id: links.parent.parentToolCallId } : {}),
+    subagent_runs: links.children.map((c) => ({ session_id: c.conversationId, subagent: c.subagent, parent_tool_use_id: c.parentToolCallId })),
     messages: messages.map((m) => ({
       role: m.role,
       content: m.content,

@@ -22,6 +22,7 @@ export async function listSessions(agentName: string | undefined, json: boolean)
         message_count: c.messageCount,
         first_user_message: c.firstUserMessage,
         current: c.id === agent.conversationId,
+        ...(c.subagentRun ? { subagent: c.subagentRun.subagent, parent_session_id: c.subagentRun.parentConversationId, parent_tool_use_id: c.subagentRun.parentToolCallId } : {}),
       })), null, 2));
       return EXIT.ok;
     }
@@ -33,7 +34,8 @@ export async function listSessions(agentName: string | undefined, json: boolean)
     out(`Conversations of agent ${agent.name}, newest first (* = the one --continue opens):`);
     for (const c of list) {
       const first = c.firstUserMessage.replace(/\s+/g, " ").trim();
-      out(`${c.id === agent.conversationId ? "*" : " "} ${c.id}  started ${when(c.startedAt)}  last ${when(c.lastActiveAt)}  ${String(c.messageCount).padStart(4)} msgs  ${first.length > 50 ? `${first.slice(0, 49)}…` : first}`);
+      const what = c.subagentRun ? `↳ subagent ${c.subagentRun.subagent} (task of ${c.subagentRun.parentConversationId})  ` : "";
+      out(`${c.id === agent.conversationId ? "*" : " "} ${c.id}  started ${when(c.startedAt)}  last ${when(c.lastActiveAt)}  ${String(c.messageCount).padStart(4)} msgs  ${what}${first.length > 50 ? `${first.slice(0, 49)}…` : first}`);
     }
     out("Continue one with: letta-code --resume <id> (add --fork-session to continue in a copy)");
     return EXIT.ok;
@@ -48,7 +50,8 @@ export async function exportSession(agentName: string | undefined, id: string, f
   return withProject(agentName, (project, agent) => {
     const conv = resolveConversation(project.store, agent.id, id, agent.conversationId);
     const messages = project.store.conversations.messages(agent.id, conv);
-    out(format === "json" ? JSON.stringify(sessionJson(agent, conv, messages), null, 2) : sessionMarkdown(agent, conv, messages));
+    const links = { parent: project.store.subagentRuns.parentOf(agent.id, conv), children: project.store.subagentRuns.childrenOf(agent.id, conv) };
+    out(format === "json" ? JSON.stringify(sessionJson(agent, conv, messages, links), null, 2) : sessionMarkdown(agent, conv, messages, links));
     return EXIT.ok;
   });
 }

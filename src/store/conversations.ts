@@ -9,6 +9,8 @@ export interface ConversationSummary {
   messageCount: number;
   /** The first thing the user said (system notices excluded). */
   firstUserMessage: string;
+  /** Set when the conversation is a subagent's run: the conversation and task call that started it. */
+  subagentRun?: { parentConversationId: string; parentToolCallId: string; subagent: string };
 }
 
 /**

@@ -370,6 +370,23 @@ CREATE TABLE team_state (
 ALTER TABLE blocks ADD COLUMN team_scope TEXT CHECK (team_scope IN ('personal','shared'));
 `,
   },
+  {
+    version: 12,
+    // A subagent's run is a conversation of its own; this links it to the parent conversation and the
+    // task call that started it (sessions lists it as a subagent run, the parent's export names it).
+    // IF NOT EXISTS: a store taken back to an earlier version by hand (tests do) replays it harmlessly.
+    sql: `
+CREATE TABLE IF NOT EXISTS subagent_runs (
+  conversation_id TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  parent_conversation_id TEXT NOT NULL,
+  parent_tool_call_id TEXT NOT NULL,
+  subagent TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS subagent_runs_parent ON subagent_runs(agent_id, parent_conversation_id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

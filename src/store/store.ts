@@ -11,6 +11,7 @@ import { ReflectionStore } from "./reflection.js";
 import { SummaryStore } from "./summaries.js";
 import { TokenCalibrationStore } from "./token-calibration.js";
 import { TurnFailureStore } from "./turn-failures.js";
+import { SubagentRunStore } from "./subagent-runs.js";
 import { TurnLeaseStore } from "./turn-leases.js";
 import { TeamStore } from "./team.js";
 
@@ -30,6 +31,7 @@ export class Store {
   readonly tokenCalibration: TokenCalibrationStore;
   readonly turnLeases: TurnLeaseStore;
   readonly turnFailures: TurnFailureStore;
+  readonly subagentRuns: SubagentRunStore;
   readonly team: TeamStore;
 
   private constructor(
@@ -48,6 +50,7 @@ export class Store {
     this.tokenCalibration = new TokenCalibrationStore(db);
     this.turnLeases = new TurnLeaseStore(db);
     this.turnFailures = new TurnFailureStore(db);
+    this.subagentRuns = new SubagentRunStore(db);
     this.team = new TeamStore(db);
   }
 

@@ -78,7 +78,8 @@ const resume: SlashCommand = {
     const fork = /(^|\s)--fork(\s|$)/.test(args);
     let id = args.replace(/(^|\s)--fork(\s|$)/, " ").trim();
     if (!id) {
-      const list = s.sessions();
+      // A subagent's run is not a conversation to continue (Claude Code's resume hides its side chains too).
+      const list = s.sessions().filter((c) => !c.subagentRun);
       if (list.length === 0) return ctx.note("dim", "No conversations yet.");
       const current = s.info().conversationId;
       const i = await ctx.choose({
@@ -123,6 +124,7 @@ const sessions: SlashCommand = {
       c.id === current ? { text: "● ", color: theme.ok } : { text: "  " },
       { text: c.id, bold: c.id === current },
       { text: `  ${when(c.lastActiveAt)} · ${c.messageCount} msgs  `, dim: true },
+      ...(c.subagentRun ? [{ text: `↳ ${c.subagentRun.subagent}  `, color: theme.tool }] : []),
       { text: truncate(oneLine(c.firstUserMessage), 60) },
     ]);
     if (rows.length === 0) rows.push([{ text: "(no conversations yet)", dim: true }]);

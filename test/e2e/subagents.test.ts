@@ -46,6 +46,18 @@ describe("subagents through the CLI", () => {
     expect(show.stdout).toContain("where is the readme?");
     expect(show.stdout).toContain("It is README.md at the root.");
     expect(show.stdout).not.toContain("delegate");
+
+    // Linked both ways: the run names the task call that started it, the parent lists its runs.
+    const parent = lines.find((l) => l.type === "result").session_id as string;
+    expect(show.stdout).toContain(`started by task call t1 in ${parent}`);
+    const parentShow = await runCli(["sessions", "show", parent, "--format", "json"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(JSON.parse(parentShow.stdout).subagent_runs).toEqual([{ session_id: child, subagent: "finder", parent_tool_use_id: "t1" }]);
+    const list = await runCli(["sessions", "--json"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    const rows = JSON.parse(list.stdout) as { session_id: string; subagent?: string; parent_session_id?: string; parent_tool_use_id?: string }[];
+    expect(rows.find((r) => r.session_id === child)).toMatchObject({ subagent: "finder", parent_session_id: parent, parent_tool_use_id: "t1" });
+    expect(rows.find((r) => r.session_id === parent)?.subagent).toBeUndefined();
+    const text = await runCli(["sessions"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(text.stdout.split("\n").find((l) => l.includes(child))).toContain(`↳ subagent finder (task of ${parent})`);
   });
 
   it("a stdio program answers two subagents' approval requests by their ids, one at a time", async () => {
