@@ -16,6 +16,8 @@ import { CONFIG_KEYS, USER_ONLY_SECTIONS, type ConfigKey, type ValueOrigin } fro
 import { findProjectRoot } from "../config/project.js";
 import { defaultEmbeddingSettings, mergeEmbeddingSettings } from "../embeddings/provider.js";
 import { EXIT } from "./headless.js";
+import { shownURL } from "../llm/endpoint-url.js";
+import { visible } from "../mcp/config.js";
 
 export type Scope = "user" | "project" | "local";
 
@@ -29,7 +31,9 @@ function resolvedValue(c: ResolvedConfig, k: ConfigKey): unknown {
     embeddings: mergeEmbeddingSettings(defaultEmbeddingSettings(), c.embeddings),
   };
   const v = k.layer(asLayer);
-  if (k.key === "apiKey" && typeof v === "string") return v.length > 8 ? `${v.slice(0, 3)}…${v.slice(-4)}` : "(set)";
+  // Only a long key keeps a hint of itself (its first 3 and last 4 characters): of a short one that would be most of it.
+  if (k.key === "apiKey" && typeof v === "string") return v.length >= 20 ? `${v.slice(0, 3)}…${v.slice(-4)}` : "(set)";
+  if (k.key === "baseURL" && typeof v === "string") return shownURL(v);
   if (k.kind === "sandbox") return v === true ? "on" : v === false ? "off" : v;
   return v;
 }
@@ -76,7 +80,8 @@ export function runConfigList(flags: ConfigLayer, o: { json?: boolean }): number
     return EXIT.ok;
   }
   const width = Math.max(...rows.map((x) => x.key.length));
-  const shown = rows.map((x) => (x.value === undefined ? "(unset)" : typeof x.value === "string" ? x.value : JSON.stringify(x.value)));
+  // Values come from the project's files too (a model name): their control characters are shown, not obeyed by the terminal.
+  const shown = rows.map((x) => (x.value === undefined ? "(unset)" : typeof x.value === "string" ? visible(x.value) : JSON.stringify(x.value)));
   const valueWidth = Math.min(40, Math.max(...shown.map((s) => s.length)));
   rows.forEach((x, i) => process.stdout.write(`${x.key.padEnd(width)}  ${shown[i]!.padEnd(valueWidth)}  ${describe(x.origin)}\n`));
   process.stdout.write(`\nproject ${root} is ${config.trust.trusted ? "trusted" : "not trusted"}`);
@@ -93,7 +98,7 @@ export function runConfigGet(flags: ConfigLayer, key: string, o: { json?: boolea
   if (typeof r === "number") return r;
   const value = resolvedValue(r.config, k);
   if (o.json) process.stdout.write(`${JSON.stringify({ key, value: value ?? null, ...r.config.origins[key] })}\n`);
-  else if (value !== undefined) process.stdout.write(`${typeof value === "string" ? value : JSON.stringify(value)}\n`);
+  else if (value !== undefined) process.stdout.write(`${typeof value === "string" ? visible(value) : JSON.stringify(value)}\n`);
   return EXIT.ok;
 }
 

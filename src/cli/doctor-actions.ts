@@ -1,6 +1,7 @@
 import { ConfigError, resolveConfig, type ConfigLayer } from "../config/config.js";
 import { findProjectRoot } from "../config/project.js";
 import { EXIT } from "./headless.js";
+import { visible } from "../mcp/config.js";
 import { embeddingsCheck, endpointCheck, ripgrepCheck, sandboxCheck, storeCheck, type Check } from "./doctor-checks.js";
 
 /** Exit 0 when every required check passes (optional ones only warn), 1 otherwise; 2 for a broken config. */
@@ -24,8 +25,9 @@ export async function runDoctor(flags: ConfigLayer, o: { json?: boolean }): Prom
   } else {
     for (const c of checks) {
       const mark = c.ok ? "✓" : c.required ? "✗" : "!";
-      process.stdout.write(`${mark} ${c.name}: ${c.detail}\n`);
-      if (!c.ok && c.fix) process.stdout.write(`    fix: ${c.fix}\n`);
+      // The details quote the model server's replies and the project's settings (a model name): shown, never obeyed by the terminal.
+      process.stdout.write(`${mark} ${c.name}: ${visible(c.detail)}\n`);
+      if (!c.ok && c.fix) process.stdout.write(`    fix: ${visible(c.fix)}\n`);
     }
     process.stdout.write(ok ? "All required checks passed.\n" : "Some required checks failed (✗): fix those first.\n");
   }

@@ -7,6 +7,7 @@ import { API_KEY_ENV } from "../config/credentials.js";
 import { detectSandbox, INSTALL_HINT } from "../permissions/sandbox.js";
 import { EmbedderProvider } from "../embeddings/provider.js";
 import { storeHealth, SCHEMA_VERSION } from "../store/health.js";
+import { baseURLProblem, shownURL } from "../llm/endpoint-url.js";
 
 /**
  * One line of `letta-code doctor`. `ok: false` on a required check fails the run (exit 1); on an
@@ -31,11 +32,13 @@ export async function endpointCheck(config: ResolvedConfig, root: string, env: N
     return {
       ...base,
       ok: false,
-      detail: `no model configured (base URL ${config.baseURL})`,
+      detail: `no model configured (base URL ${shownURL(config.baseURL)})`,
       fix: "pass --model NAME (and --base-url URL for a local server), set LETTA_CODE_MODEL, or `letta-code config set model NAME`",
     };
   }
-  const at = `${found.model} at ${found.baseURL}`;
+  const at = `${found.model} at ${shownURL(found.baseURL)}`;
+  const problem = baseURLProblem(found.baseURL);
+  if (problem) return { ...base, ok: false, detail: `${found.model}: ${problem}`, fix: "fix --base-url / OPENAI_BASE_URL / \"baseURL\" in your user config" };
   const headers: Record<string, string> = config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {};
   const request = async (path: string, init: RequestInit = {}) =>
     fetch(`${found.baseURL}${path}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) }, signal: AbortSignal.timeout(ENDPOINT_TIMEOUT_MS) });
@@ -68,13 +71,35 @@ export async function endpointCheck(config: ResolvedConfig, root: string, env: N
   }
 }
 
+/** A model list is a few hundred KB at most; a body past this is not one, and is not read on into memory. */
+const MAX_LIST_BYTES = 8 << 20;
+
 async function listedModels(res: Response): Promise<string[] | undefined> {
   try {
-    const body = (await res.json()) as { data?: { id?: unknown }[] };
+    const body = JSON.parse(await cappedText(res, MAX_LIST_BYTES)) as { data?: { id?: unknown }[] };
     return Array.isArray(body?.data) ? body.data.flatMap((m) => (typeof m.id === "string" ? [m.id] : [])) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The body as text, or a throw once it passes `max` bytes (the rest is not read). */
+async function cappedText(res: Response, max: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new Error(`model list over ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 export async function sandboxCheck(config: ResolvedConfig): Promise<Check> {

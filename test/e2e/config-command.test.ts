@@ -77,4 +77,23 @@ describe("letta-code config", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("letta-code config set --help");
   });
+
+  it("list, get and --json never print a URL's password or most of a short key; a project's values cannot drive the terminal", async () => {
+    const p = tempProject();
+    mkdirSync(join(p.root, ".letta"));
+    // A repository's harmless setting, with an escape that would retitle the terminal and hide the rest of the line.
+    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ model: "\u001b]0;owned\u0007\u001b[8mhidden" }));
+    const env = { OPENAI_BASE_URL: "http://bob:hunter2-secret@127.0.0.1:8080/v1", OPENAI_API_KEY: "sk-short-key9" };
+    const runs = [await cli(p, ["config", "list"], env), await cli(p, ["config", "list", "--json"], env), await cli(p, ["config", "get", "baseURL"], env), await cli(p, ["config", "get", "apiKey"], env)];
+    for (const r of runs) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain("hunter2");
+      expect(r.stdout).not.toContain("short-key");
+      expect(r.stdout).not.toContain("\u001b");
+    }
+    expect(listed(runs[0]!.stdout, "baseURL")).toContain("http://bob:•••@127.0.0.1:8080/v1");
+    expect(listed(runs[0]!.stdout, "apiKey")).toContain("(set)");
+    expect(listed(runs[0]!.stdout, "model")).toContain("\\x1b]0;owned\\x07\\x1b[8mhidden");
+    expect(runs[2]!.stdout).toBe("http://bob:•••@127.0.0.1:8080/v1\n");
+  });
 });

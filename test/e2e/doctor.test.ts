@@ -1,5 +1,7 @@
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { runCli, tempProject } from "../helpers/cli.js";
@@ -83,5 +85,38 @@ describe("letta-code doctor", () => {
     // The pair this project last ran with is the one checked, as a run would use it.
     expect(r.stdout).toMatch(/^✓ endpoint: scripted-model at /m);
     expect(r.code).toBe(0);
+  });
+
+  /** A model server of someone else's making, answering every request with `reply`. */
+  async function hostile(reply: (res: import("node:http").ServerResponse) => void, run: (url: string) => Promise<void>) {
+    const evil = createHttpServer((_req, res) => reply(res));
+    await new Promise<void>((r) => evil.listen(0, "127.0.0.1", r));
+    try {
+      await run(`http://127.0.0.1:${(evil.address() as { port: number }).port}/v1`);
+    } finally {
+      evil.closeAllConnections();
+      await new Promise((r) => evil.close(r));
+    }
+  }
+
+  it("a server's model list and a project's model name are shown with their escapes visible, not obeyed by the terminal", async () => {
+    const p = tempProject();
+    mkdirSync(join(p.root, ".letta"));
+    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify({ model: "\u001b[2Jwiped" }));
+    const list = JSON.stringify({ data: [{ id: "\u001b]0;owned\u0007\u001b[31mred" }] });
+    await hostile((res) => res.writeHead(200, { "content-type": "application/json" }).end(list), async (url) => {
+      const r = await cli(p, ["doctor", "--base-url", url]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain("\u001b");
+      expect(r.stdout).toMatch(/^✓ endpoint: \\x1b\[2Jwiped at .*reachable \(not in its model list: \\x1b\]0;owned\\x07\\x1b\[31mred\)$/m);
+    });
+  });
+
+  it("a base URL with a password in it: doctor says it cannot work and never prints the password", async () => {
+    const p = tempProject();
+    const r = await cli(p, ["doctor", "--model", "m", "--base-url", "http://bob:hunter2-secret@127.0.0.1:8080/v1"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain("hunter2");
+    expect(r.stdout).toMatch(/^✗ endpoint: m: http:\/\/bob:•••@127\.0\.0\.1:8080\/v1: HTTP clients refuse a URL with a user name or password/m);
   });
 });
