@@ -11,7 +11,8 @@
 //
 // Then, per path, what it loads (our chunks, packages, Node built-ins beyond bare start-up), traced with
 // bench/load-trace.mjs in separate, untimed runs: a new import on a hot path shows up here in review.
-// Env: BENCH_RUNS (default 9), BENCH_NO_TRACE=1 skips the load lists.
+// Env: BENCH_RUNS (default 9), BENCH_NO_TRACE=1 skips the load lists, BENCH_BASE=<other checkout's
+// bin/letta-code.js> adds that build's cases to the same rounds (a paired before/after for a commit message).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,6 +60,11 @@ const cases = [
   { key: "shell", label: "letta-code -p, one shell step", argv: [BIN, "-p", "run echo", "--yolo", ...model], goal: 3 },
   { key: "tui", label: "TUI: first input frame", argv: [BIN, ...model], tui: true, goal: 2.5 },
 ];
+
+if (process.env.BENCH_BASE) {
+  const base = process.env.BENCH_BASE;
+  for (const c of cases.slice(1)) cases.push({ ...c, key: `${c.key}-base`, label: `${c.label} [base]`, goal: undefined, base: true, argv: c.argv.map((a) => (a === BIN ? base : a)) });
+}
 
 /** Time one whole process, spawn to exit. */
 function timeProcess(argv, extraEnv = {}) {
@@ -176,7 +182,7 @@ if (!process.env.BENCH_NO_TRACE) {
     return path.startsWith(ROOT) ? path.slice(ROOT.length) : path;
   };
   console.log("\nloaded per path (chunk = dist/bundle file without its hash; pkg = files of a package, counted):");
-  for (const c of cases.slice(1)) {
+  for (const c of cases.slice(1).filter((c) => !c.base)) {
     const out = join(home, `trace-${c.key}.txt`);
     rmSync(out, { force: true });
     await run({ ...c, argv: ["--import", TRACE, ...c.argv] }, { LETTA_LOAD_TRACE: out });
