@@ -171,7 +171,8 @@ if (!process.env.BENCH_NO_TRACE) {
   const bundle = join(ROOT, "dist/bundle/");
   const short = (line) => {
     const [kind, where] = [line.slice(0, line.indexOf(" ")), line.slice(line.indexOf(" ") + 1)];
-    if (kind === "builtin") return `node:${where}`;
+    // Node's internals are left out, except undici: it is what global fetch loads on first use.
+    if (kind === "builtin") return where === "internal/deps/undici/undici" ? "node:undici (fetch)" : where.startsWith("internal/") ? undefined : `node:${where}`;
     const path = where.startsWith("file://") ? fileURLToPath(where) : where;
     if (path.startsWith(bundle)) return `chunk ${path.slice(bundle.length).replace(/-[\w-]{8}\.js$/, "")}`;
     const nm = path.lastIndexOf("/node_modules/");
@@ -181,7 +182,8 @@ if (!process.env.BENCH_NO_TRACE) {
     }
     return path.startsWith(ROOT) ? path.slice(ROOT.length) : path;
   };
-  console.log("\nloaded per path (chunk = dist/bundle file without its hash; pkg = files of a package, counted):");
+  console.log("\nloaded per path (chunk = dist/bundle file without its hash; pkg = files of a package, counted; a TUI ended by");
+  console.log("Ctrl-C reports no built-ins):");
   for (const c of cases.slice(1).filter((c) => !c.base)) {
     const out = join(home, `trace-${c.key}.txt`);
     rmSync(out, { force: true });
@@ -189,6 +191,7 @@ if (!process.env.BENCH_NO_TRACE) {
     const counts = new Map();
     for (const line of existsSync(out) ? readFileSync(out, "utf8").split("\n").filter(Boolean) : []) {
       const k = short(line);
+      if (k === undefined) continue;
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     const items = [...counts].map(([k, n]) => (n > 1 ? `${k} (${n})` : k));
