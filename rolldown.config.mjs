@@ -1,15 +1,37 @@
 // Bundles the CLI into a few files. Node spends most of a cold start resolving and reading
 // modules (zod, openai, commander... hundreds of files); one bundle cuts -p start-up roughly in half.
-// Native and heavy optional packages stay external: better-sqlite3 (a .node addon),
-// transformers.js (loaded lazily, only for embeddings), Ink/React (only for the TUI).
+// Native and heavy optional packages stay external: better-sqlite3 (a .node addon) and
+// transformers.js (loaded lazily, only for embeddings).
+// Ink and React are bundled too, into one chunk of their own that only the TUI loads: as packages they
+// were ~550 files (es-toolkit alone 415) for Node's loader to resolve one by one before the first frame.
+// They are built for production (process.env.NODE_ENV below): React's development build, which an
+// installed CLI got because nobody sets NODE_ENV, checks and warns at every render.
 // Minified because parse time is start-up time (-p went from ~325 to ~285 ms); the source maps
 // beside the bundle give readable stacks with NODE_OPTIONS=--enable-source-maps.
 // scripts/build.mjs builds into a fresh folder (LETTA_BUILD_DIR) and swaps it in as dist/ at the end.
 const out = process.env.LETTA_BUILD_DIR ?? "dist";
+
+// Ink's stack. (Merging everything an agent run loads into one chunk as well was measured: --help and
+// every subcommand then loaded all of it, so the default split stays for the rest.) Not signal-exit: execa shares it, and the shell tool must not pull in the TUI's chunk.
+const INK = /node_modules[\\/](ink|react|react-reconciler|scheduler|yoga-layout|es-toolkit|@alcalzone|ansi-escapes|ansi-regex|ansi-styles|auto-bind|chalk|cli-boxes|cli-cursor|cli-truncate|code-excerpt|convert-to-spaces|emoji-regex|environment|escape-string-regexp|get-east-asian-width|indent-string|is-fullwidth-code-point|is-in-ci|mimic-fn|onetime|patch-console|restore-cursor|slice-ansi|stack-utils|string-width|strip-ansi|terminal-size|widest-line|wrap-ansi|type-fest)[\\/]/;
+// Ink imports its devtools (and react-devtools-core, not installed) only when DEV=true: keep that a chunk of its own.
+const INK_DEVTOOLS = /[\\/]ink[\\/]build[\\/]devtools/;
+
 export default {
   input: `${out}/cli/main.js`,
   platform: "node",
-  external: ["better-sqlite3", "@huggingface/transformers", "ink", "react", "react/jsx-runtime", /^js-tiktoken\/ranks\//],
-  output: { dir: `${out}/bundle`, format: "esm", sourcemap: true, minify: true },
+  external: ["better-sqlite3", "@huggingface/transformers", "react-devtools-core", /^js-tiktoken\/ranks\//],
+  transform: { define: { "process.env.NODE_ENV": JSON.stringify("production") } },
+  output: {
+    dir: `${out}/bundle`,
+    format: "esm",
+    sourcemap: true,
+    minify: true,
+    codeSplitting: {
+      groups: [
+        { name: "ink", test: (id) => INK.test(id) && !INK_DEVTOOLS.test(id) },
+      ],
+    },
+  },
   logLevel: "warn",
 };

@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in turn, each printing its own figures and ratios.
 import { spawnSync } from "node:child_process";
 
-const benches = ["startup.js", "mcp.js", "reflection.js", "turn-lease.js", "loop.js", "window.js", "tokenizer.js", "hooks.js", "checkpoints.js", "archival.js", "recall.js", "vector-index.js", "archival-startup.js", "grep.js", "memory-history.js", "tui.js", "sandbox.js", "shell-output.js", "serve.js", "subagents.js", "team-sync.js"];
+const benches = ["start.js", "startup.js", "mcp.js", "reflection.js", "turn-lease.js", "loop.js", "window.js", "tokenizer.js", "hooks.js", "checkpoints.js", "archival.js", "recall.js", "vector-index.js", "archival-startup.js", "grep.js", "memory-history.js", "tui.js", "sandbox.js", "shell-output.js", "serve.js", "subagents.js", "team-sync.js"];
 let failed = 0;
 for (const b of benches) {
   console.log(`\n=== bench/${b} ===`);

@@ -1,16 +1,36 @@
 #!/usr/bin/env node
-// Launcher: answer --version before importing anything, so it stays as fast as bare node.
+// Launcher: answer --version and --help before importing anything, so they stay as fast as bare node.
 import { readFileSync } from "node:fs";
-import { setFlagsFromString } from "node:v8";
 
 const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === "--version" || args[0] === "-v" || args[0] === "-V")) {
+const only = args.length === 1 ? args[0] : undefined;
+
+/**
+ * `--help` as the build rendered it (scripts/build.mjs runs the real program's --help into dist/help.txt,
+ * so it is never out of date). Rendered 80 columns wide, as commander does for a pipe: a terminal at
+ * least that wide shows it as is; a narrower one goes through commander, which wraps to fit.
+ */
+function builtHelp() {
+  if (process.stdout.isTTY && (process.stdout.columns ?? 80) < 80) return undefined;
+  try {
+    return readFileSync(new URL("../dist/help.txt", import.meta.url), "utf8");
+  } catch {
+    return undefined; // a build from before help.txt existed: commander renders it
+  }
+}
+
+let help;
+if (only === "--version" || only === "-v" || only === "-V") {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   process.stdout.write(`${pkg.version}\n`);
+} else if ((only === "--help" || only === "-h") && (help = builtHelp()) !== undefined) {
+  process.stdout.write(help);
 } else {
   // fetch parses HTTP with a WebAssembly module; V8's optimising tier-up of it runs on a
   // background thread that process exit must wait for (~300 ms here, after the answer is printed).
-  // The baseline compiler alone is fast enough for SSE streams.
+  // The baseline compiler alone is fast enough for SSE streams. (node:v8 is imported here, not at the
+  // top: loading it costs --version and --help a few milliseconds they do not need.)
+  const { setFlagsFromString } = await import("node:v8");
   setFlagsFromString("--liftoff-only");
   // The CLI runs from a single-file bundle: loading hundreds of small modules costs more start-up than the work itself.
   const { main } = await import("../dist/bundle/main.js");

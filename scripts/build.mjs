@@ -2,9 +2,9 @@
 // dist/ and swap it in at the end, so a test run or a CLI started from this checkout meanwhile keeps
 // finding a whole dist/ instead of a half-deleted one.
 import { execFileSync } from "node:child_process";
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const next = join(root, `.dist-build-${process.pid}`);
@@ -17,6 +17,15 @@ try {
   run(bin("tsc"), ["-p", "tsconfig.build.json", "--outDir", next]);
   run(process.execPath, ["scripts/tool-schemas.mjs"], { LETTA_BUILD_DIR: next });
   run(bin("rolldown"), ["-c", "rolldown.config.mjs"], { LETTA_BUILD_DIR: next });
+  // The real program's --help, rendered once (to a pipe: 80 columns): bin/letta-code.js prints it
+  // without loading the bundle, so --help costs what --version does.
+  const main = pathToFileURL(join(next, "bundle", "main.js")).href;
+  const help = execFileSync(process.execPath, ["--input-type=module", "-e", `const { main } = await import(${JSON.stringify(main)}); await main(["--help"]);`], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  writeFileSync(join(next, "help.txt"), help);
 } catch (err) {
   rmSync(next, { recursive: true, force: true });
   process.exitCode = typeof err.status === "number" ? err.status : 1;

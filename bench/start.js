@@ -1,0 +1,209 @@
+// `npm run bench:start`: what letta-code costs to start, as ratios to bare `node -e 0` measured in the
+// same run. Rounds are interleaved and paired: each round runs every case once (in a rotating order),
+// so machine load hits all cases alike; the figure per case is the median of its per-round ratios.
+//
+//   node -e 0                 the floor
+//   --version, --help         answered by the launcher / by commander, nothing else loaded
+//   -p hi                     one step against a local scripted OpenAI-compatible server answering at once
+//   -p, one shell step        the model calls run_shell (echo), then answers
+//   TUI first input frame     spawn in a pty (util-linux `script`) until the input's placeholder is drawn
+//   peak RSS                  of the one-step -p run (/usr/bin/time's maximum resident set size)
+//
+// Then, per path, what it loads (our chunks, packages, Node built-ins beyond bare start-up), traced with
+// bench/load-trace.mjs in separate, untimed runs: a new import on a hot path shows up here in review.
+// Env: BENCH_RUNS (default 9), BENCH_NO_TRACE=1 skips the load lists, BENCH_BASE=<other checkout's
+// bin/letta-code.js> adds that build's cases to the same rounds (a paired before/after for a commit message).
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startScriptedServer } from "../test/helpers/llm-server.mjs";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const BIN = join(ROOT, "bin/letta-code.js");
+const TRACE = fileURLToPath(new URL("load-trace.mjs", import.meta.url));
+const READY = "Type a message";
+
+const home = mkdtempSync(join(tmpdir(), "letta-bench-start-"));
+const project = join(home, "project");
+mkdirSync(join(project, ".git"), { recursive: true });
+const env = {
+  PATH: process.env.PATH,
+  HOME: home,
+  XDG_CONFIG_HOME: join(home, ".config"),
+  XDG_CACHE_HOME: join(home, ".cache"),
+  LETTA_CODE_EMBEDDING_PATH: join(home, "no-models"),
+  LETTA_CODE_REFLECTION: "manual",
+  TERM: "xterm-256color",
+  LANG: "C.UTF-8",
+};
+
+// Answers at once: a shell request gets one run_shell call, the tool's result gets the final answer.
+const server = await startScriptedServer();
+server.setFallback((req) => {
+  const messages = req.body.messages ?? [];
+  const last = messages.at(-1);
+  if (last?.role === "tool") return { text: "done" };
+  const user = String(messages.filter((m) => m.role === "user").at(-1)?.content ?? "");
+  if (user.includes("run echo")) return { toolCalls: [{ name: "run_shell", arguments: { command: "echo bench" } }] };
+  return { text: "ok" };
+});
+const model = ["--model", "scripted-model", "--base-url", server.url];
+
+const cases = [
+  { key: "node", label: "node -e 0", argv: ["-e", "0"] },
+  { key: "version", label: "letta-code --version", argv: [BIN, "--version"], goal: 1.15 },
+  { key: "help", label: "letta-code --help", argv: [BIN, "--help"], goal: 1.15 },
+  { key: "p", label: "letta-code -p hi (one step)", argv: [BIN, "-p", "hi", ...model], goal: 2.5 },
+  { key: "shell", label: "letta-code -p, one shell step", argv: [BIN, "-p", "run echo", "--yolo", ...model], goal: 3 },
+  { key: "tui", label: "TUI: first input frame", argv: [BIN, ...model], tui: true, goal: 2.5 },
+];
+
+if (process.env.BENCH_BASE) {
+  const base = process.env.BENCH_BASE;
+  for (const c of cases.slice(1)) cases.push({ ...c, key: `${c.key}-base`, label: `${c.label} [base]`, goal: undefined, base: true, argv: c.argv.map((a) => (a === BIN ? base : a)) });
+}
+
+/** Time one whole process, spawn to exit. */
+function timeProcess(argv, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, argv, { cwd: project, env: { ...env, ...extraEnv }, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`${argv.slice(1).join(" ")} exited ${code}: ${err}`))));
+  });
+}
+
+/** Time a TUI start in a pty: from spawn to the first frame showing the input's placeholder, then end it. */
+function timeTui(argv, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    const cmd = ["exec", process.execPath, ...argv].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(" ");
+    const start = performance.now();
+    // script(1) gives the CLI a real terminal without a native addon; -e passes the exit code through.
+    const child = spawn("script", ["-qefc", `stty cols 100 rows 30; ${cmd}`, "/dev/null"], { cwd: project, env: { ...env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
+    let seen = "";
+    let took;
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.stdout.on("data", (d) => {
+      if (took !== undefined) return;
+      seen += d;
+      if (seen.includes(READY)) {
+        took = performance.now() - start;
+        // Ctrl-C twice, as a user leaves (the TUI then ends its session cleanly).
+        child.stdin.write("\x03");
+        setTimeout(() => child.stdin.write("\x03"), 150).unref();
+        setTimeout(() => child.kill("SIGHUP"), 3000).unref();
+      }
+    });
+    child.on("error", reject);
+    child.on("close", () => {
+      clearTimeout(timer);
+      if (took === undefined) reject(new Error(`TUI never showed "${READY}":\n${seen.slice(-2000)}`));
+      else resolve(took);
+    });
+  });
+}
+
+const run = (c, extraEnv) => (c.tui ? timeTui(c.argv, extraEnv) : timeProcess(c.argv, extraEnv));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// Warm the OS file cache and create the project's database, as a user's second run finds them.
+for (const c of cases) {
+  await run(c);
+}
+
+const times = Object.fromEntries(cases.map((c) => [c.key, []]));
+const ratios = Object.fromEntries(cases.map((c) => [c.key, []]));
+for (let r = 0; r < RUNS; r++) {
+  const round = {};
+  // Rotate the order so no case always runs right after the same neighbour.
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[(i + r) % cases.length];
+    round[c.key] = await run(c);
+  }
+  for (const c of cases) {
+    times[c.key].push(round[c.key]);
+    ratios[c.key].push(round[c.key] / round.node);
+  }
+}
+
+// Peak RSS of the one-step run, in separate runs: /usr/bin/time's own fork would skew the timed ones.
+// Asynchronous: the scripted server lives in this process and must keep answering meanwhile.
+function peakRssMiB(argv) {
+  return new Promise((resolve) => {
+    const child = spawn("/usr/bin/time", ["-f", "%M", process.execPath, ...argv], { cwd: project, env, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", () => {
+      const kb = Number(err.trim().split("\n").at(-1));
+      resolve(Number.isFinite(kb) && kb > 0 ? kb / 1024 : NaN);
+    });
+  });
+}
+const rssRuns = [];
+if (existsSync("/usr/bin/time")) for (let i = 0; i < 3; i++) rssRuns.push(await peakRssMiB(cases[3].argv));
+const rss = rssRuns.length ? median(rssRuns) : NaN;
+
+const fmt = (n) => `${n.toFixed(1)} ms`;
+console.log(`start-up, ${RUNS} interleaved rounds, medians; ratio = median of per-round ratios to node -e 0`);
+let misses = 0;
+for (const c of cases) {
+  const ratio = median(ratios[c.key]);
+  const goal = c.goal === undefined ? "" : `goal <= ${c.goal}x ${ratio <= c.goal ? "ok" : "MISSED"}`;
+  if (c.goal !== undefined && ratio > c.goal) misses++;
+  console.log(`${c.label.padEnd(34)} ${fmt(median(times[c.key])).padStart(10)}   ${ratio.toFixed(2)}x   ${goal}`);
+}
+const rssOk = rss <= 70;
+if (!rssOk) misses++;
+console.log(`${"peak RSS, -p hi".padEnd(34)} ${`${rss.toFixed(1)} MiB`.padStart(10)}           goal <= 70 MiB ${rssOk ? "ok" : "MISSED"}`);
+console.log(misses ? `${misses} goal(s) missed` : "all goals met");
+
+// What each path loads.
+if (!process.env.BENCH_NO_TRACE) {
+  const bundle = join(ROOT, "dist/bundle/");
+  const short = (line) => {
+    const [kind, where] = [line.slice(0, line.indexOf(" ")), line.slice(line.indexOf(" ") + 1)];
+    // Node's internals are left out, except undici: it is what global fetch loads on first use.
+    if (kind === "builtin") return where === "internal/deps/undici/undici" ? "node:undici (fetch)" : where.startsWith("internal/") ? undefined : `node:${where}`;
+    const path = where.startsWith("file://") ? fileURLToPath(where) : where;
+    if (path.startsWith(bundle)) return `chunk ${path.slice(bundle.length).replace(/-[\w-]{8}\.js$/, "")}`;
+    const nm = path.lastIndexOf("/node_modules/");
+    if (nm >= 0) {
+      const rest = path.slice(nm + "/node_modules/".length).split("/");
+      return `pkg ${rest[0].startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]}`;
+    }
+    return path.startsWith(ROOT) ? path.slice(ROOT.length) : path;
+  };
+  console.log("\nloaded per path (chunk = dist/bundle file without its hash; pkg = files of a package, counted; a TUI ended by");
+  console.log("Ctrl-C reports no built-ins):");
+  for (const c of cases.slice(1).filter((c) => !c.base)) {
+    const out = join(home, `trace-${c.key}.txt`);
+    rmSync(out, { force: true });
+    await run({ ...c, argv: ["--import", TRACE, ...c.argv] }, { LETTA_LOAD_TRACE: out });
+    const counts = new Map();
+    for (const line of existsSync(out) ? readFileSync(out, "utf8").split("\n").filter(Boolean) : []) {
+      const k = short(line);
+      if (k === undefined) continue;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const items = [...counts].map(([k, n]) => (n > 1 ? `${k} (${n})` : k));
+    const group = (p) => items.filter((i) => i.startsWith(p)).map((i) => i.slice(p.length)).sort();
+    const other = items.filter((i) => !/^(chunk|pkg|node:) ?/.test(i));
+    console.log(`\n${c.label}:`);
+    console.log(`  chunks:   ${group("chunk ").join(", ") || "-"}`);
+    console.log(`  packages: ${group("pkg ").join(", ") || "-"}`);
+    console.log(`  built-ins beyond bare node: ${group("node:").join(", ") || "-"}`);
+    if (other.length) console.log(`  other: ${other.sort().join(", ")}`);
+  }
+}
+
+await server.close();
+rmSync(home, { recursive: true, force: true });
