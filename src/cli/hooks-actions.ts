@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createInterface } from "node:readline/promises";
+import { askYesNo } from "./confirm.js";
 import { findProjectRoot } from "../config/project.js";
 import { ConfigError, projectConfigPath, resolveConfig, userConfigPath, type ProjectHookSet } from "../config/config.js";
 import { readSettingsObject, writeHooks } from "../config/hooks-file-edit.js";
@@ -135,7 +135,7 @@ export async function hooksImport(o: { fromClaude?: boolean; yes?: boolean }): P
     showLines(lines);
     if (!added) continue;
     if (s.project && !o.yes) {
-      const asked = await confirm(`Import ${added} hook${added === 1 ? "" : "s"} into ${s.to}, which is committed with the project? [y/N] `);
+      const asked = await askYesNo(`Import ${added} hook${added === 1 ? "" : "s"} into ${s.to}, which is committed with the project? [y/N] `);
       if (asked !== true) {
         if (asked === undefined) warn(`the project's hooks were not imported: confirm with \`letta-code hooks import --from-claude --yes\` (no terminal to ask on).`);
         else out("The project's hooks were not imported.");
@@ -165,11 +165,4 @@ function approveImported(ctx: Ctx, before: ProjectHookSet | undefined): void {
   out(`Approved the project's hook set ${after.fingerprint}.${isTrusted(ctx.root, ctx.env) ? "" : " It runs once you trust this project: `letta-code trust`."}`);
 }
 
-/** true / false: the user's answer; undefined: no terminal to ask on. */
-async function confirm(question: string): Promise<boolean | undefined> {
-  if (!process.stdin.isTTY) return undefined;
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await rl.question(question);
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
-}
+

@@ -1,4 +1,4 @@
-import { createInterface } from "node:readline/promises";
+import { askYesNo } from "./confirm.js";
 import type { Project } from "../agent/open-project.js";
 import { withAgentProject } from "./agent-project.js";
 import { resolveConversation, SessionNotFoundError } from "../agent/conversations.js";
@@ -70,14 +70,7 @@ function list(deps: RewindDeps, json: boolean): number {
 }
 
 async function confirm(conflicts: RestoreItem[]): Promise<boolean> {
-  if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(`Changed by hand since: ${conflicts.map((c) => c.path).join(", ")}. Overwrite? [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
+  return (await askYesNo(`Changed by hand since: ${conflicts.map((c) => c.path).join(", ")}. Overwrite? [y/N] `, process.stderr)) === true;
 }
 
 function report(r: RewindResult, turn: number, json: boolean, conversation: boolean): void {

@@ -1,4 +1,4 @@
-import { createInterface } from "node:readline/promises";
+import { askYesNo } from "./confirm.js";
 import { Project } from "../agent/open-project.js";
 import { ConfigError } from "../config/config.js";
 import { findProjectRoot } from "../config/project.js";
@@ -79,14 +79,12 @@ export function runTeamJoin(url: string, o: { yes?: boolean; project?: string })
         out(`Stays on this machine: blocks ${personal.join(", ") || "(none)"}, conversations, checkpoints, config. \`memory edit LABEL --personal|--shared\` changes a block's scope.`);
         out("The database holds memory in plain text.");
         if (!o.yes) {
-          if (!process.stdin.isTTY) {
+          const yes = await askYesNo("Share this project's memory with this database? [y/N] ");
+          if (yes === undefined) {
             warn("nothing was changed: confirm with `letta-code team join URL --yes` (no terminal to ask on).");
             return EXIT.usage;
           }
-          const rl = createInterface({ input: process.stdin, output: process.stdout });
-          const answer = await rl.question("Share this project's memory with this database? [y/N] ");
-          rl.close();
-          if (!/^y(es)?$/i.test(answer.trim())) {
+          if (!yes) {
             out("Not joined; nothing changed.");
             return EXIT.ok;
           }

@@ -1,4 +1,4 @@
-import { createInterface } from "node:readline/promises";
+import { askYesNo } from "./confirm.js";
 import { findProjectRoot } from "../config/project.js";
 import { ConfigError, resolveConfig } from "../config/config.js";
 import { isTrusted, revokeTrust, setTrust, TrustRecordError } from "../trust/record.js";
@@ -31,14 +31,12 @@ export async function runTrust(o: { yes?: boolean; revoke?: boolean; status?: bo
       return EXIT.ok;
     }
     if (!o.yes) {
-      if (!process.stdin.isTTY) {
+      const yes = await askYesNo("Trust this project? Only do so if you trust its authors. [y/N] ");
+      if (yes === undefined) {
         warn("nothing was changed: confirm with `letta-code trust --yes` (no terminal to ask on).");
         return EXIT.usage;
       }
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await rl.question("Trust this project? Only do so if you trust its authors. [y/N] ");
-      rl.close();
-      if (!/^y(es)?$/i.test(answer.trim())) {
+      if (!yes) {
         out("Not trusted; nothing changed.");
         return EXIT.ok;
       }

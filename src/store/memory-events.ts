@@ -56,12 +56,7 @@ export class MemoryEventStore {
       undoes: e.undoes ?? null,
       scope: this.scope,
     };
-    sql(
-      this.db,
-      `INSERT INTO memory_events (id, at, agent_id, actor, kind, op, label, passage_id, before, after, reason, undoes, origin)
-       VALUES (@id, @at, @agent_id, @actor, @kind, @op, @label, @passage_id, @before, @after, @reason, @undoes, @origin)`,
-    ).run(row(event));
-    return event;
+    return this.insert(event);
   }
 
   /**
@@ -70,6 +65,10 @@ export class MemoryEventStore {
    */
   recordPulled(agentId: string, e: Omit<MemoryEvent, "scope" | "agent_id"> & { origin: string }): MemoryEvent {
     const event: MemoryEvent = { ...e, agent_id: agentId, scope: this.scope };
+    return this.insert(event);
+  }
+
+  private insert(event: MemoryEvent): MemoryEvent {
     sql(
       this.db,
       `INSERT INTO memory_events (id, at, agent_id, actor, kind, op, label, passage_id, before, after, reason, undoes, origin)
