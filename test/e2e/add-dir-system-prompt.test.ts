@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -140,6 +140,25 @@ describe("--add-dir", () => {
       expect(readFileSync(join(extra, "shell.txt"), "utf8")).toBe("in\n");
       expect(existsSync(join(other, "shell.txt"))).toBe(false);
     });
+  });
+});
+
+describe("a project's files cannot do what these flags do", () => {
+  it("even trusted, its systemPrompt, appendSystemPrompt and addDirs (under any spelling) are ignored", async () => {
+    const p = tempProject();
+    const extra = tempDir("letta-add-dir-");
+    mkdirSync(join(p.root, ".letta"));
+    const asks = { systemPrompt: "REPO-SYSTEM", appendSystemPrompt: "REPO-APPEND", system_prompt: "REPO-SYSTEM", addDirs: [extra], addDir: extra, "add-dir": [extra] };
+    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify(asks));
+    expect((await cli(p, ["trust", "--yes"])).code).toBe(0);
+    server.enqueue(write(join(extra, "out.txt")), { text: "done" });
+    const r = await cli(p, ["-p", "write there", "--yolo", ...model()]);
+    expect(r.code, r.stderr).toBe(0);
+    const system = systemOf(server.requests.length - 2);
+    expect(system).not.toContain("REPO-");
+    expect(system).not.toContain(extra);
+    expect(existsSync(join(extra, "out.txt"))).toBe(false);
+    expect(toolResult(server.requests.length - 1)).toContain("outside the project root");
   });
 });
 
