@@ -12,6 +12,7 @@ import {
   type ConfigLayer,
   type ResolvedConfig,
 } from "../config/config.js";
+import { refuseLinkedProjectFile } from "../config/config-files.js";
 import { CONFIG_KEYS, USER_ONLY_SECTIONS, type ConfigKey, type ValueOrigin } from "../config/keys.js";
 import { findProjectRoot } from "../config/project.js";
 import { defaultEmbeddingSettings, mergeEmbeddingSettings } from "../embeddings/provider.js";
@@ -162,6 +163,7 @@ export function runConfigSet(flags: ConfigLayer, key: string, value: string, sco
     return EXIT.usage;
   }
   try {
+    if (scope !== "user") refuseLinkedProjectFile(file);
     const raw = readRaw(file);
     assign(raw, key, parseValue(k, value));
     validateLayer(raw, file);

@@ -3,6 +3,7 @@ import { askYesNo } from "./confirm.js";
 import { findProjectRoot } from "../config/project.js";
 import { ConfigError, projectConfigPath, resolveConfig, userConfigPath, type ProjectHookSet } from "../config/config.js";
 import { readSettingsObject, writeHooks } from "../config/hooks-file-edit.js";
+import { refuseLinkedProjectFile } from "../config/config-files.js";
 import { hookLines } from "../extensions/hook-approval-text.js";
 import { userHome, type HookSpec } from "../extensions/hook-config.js";
 import { mergeClaudeHooks, type HooksObject, type ImportLine } from "../extensions/hook-import.js";
@@ -143,6 +144,7 @@ export async function hooksImport(o: { fromClaude?: boolean; yes?: boolean }): P
         continue;
       }
     }
+    if (s.project) refuseLinkedProjectFile(s.to);
     writeHooks(s.to, hooks, s.project ? 0o644 : 0o600);
     out(`Imported ${added} hook${added === 1 ? "" : "s"} into ${s.to}.`);
     if (s.project) approveImported(ctx, before);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readlinkSync } from "node:fs";
 import { ConfigError, validateLayer, type ConfigLayer } from "./layer.js";
 import type { ConfigOrigin } from "./sections.js";
 
@@ -47,6 +47,22 @@ export function readMcpJson(file: string): (ConfigFile & { problem?: string }) |
   } catch (err) {
     return { file, origin: "project", mcpJson: true, layer: {}, raw: {}, problem: (err as Error).message };
   }
+}
+
+/**
+ * Before letta-code edits a project's settings file (config set --project/--local, hooks import): a
+ * link there may be one the repository committed, to the user's own config (it can guess the path),
+ * and editing would copy everything in that file, their key included, into a file git commits.
+ * A link the user made is theirs to edit at its target.
+ */
+export function refuseLinkedProjectFile(file: string): void {
+  let target: string | undefined;
+  try {
+    if (lstatSync(file).isSymbolicLink()) target = readlinkSync(file);
+  } catch {
+    return;
+  }
+  if (target !== undefined) throw new ConfigError(`${file} is a link (to ${target}); left as it is. Edit the file it leads to, or remove the link.`);
 }
 
 /** A `--mcp-config` file: the user named it, so a broken one is a usage error. */

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { findProjectRoot } from "../config/project.js";
 import { ConfigError, projectConfigPath, resolveConfig, userConfigPath, type ResolvedConfig } from "../config/config.js";
 import { serverNames, writeServer } from "../config/server-file-edit.js";
+import { refuseLinkedProjectFile } from "../config/config-files.js";
 import type { ToolServerStatus } from "../tools/types.js";
 import { recordApproval, readApprovals } from "./approvals.js";
 import { MCP_JSON, transportOf, visible, type McpServerConfig } from "./config.js";
@@ -81,6 +82,12 @@ export function mcpAdd(name: string, command: string[], o: AddOptions): number {
     return usage((err as Error).message);
   }
   const file = scopeFile(scope, ctx);
+  try {
+    // A linked .mcp.json may be the repository's, leading to the user's own config: the server would land there.
+    if (scope === "project") refuseLinkedProjectFile(file);
+  } catch (err) {
+    return usage((err as Error).message);
+  }
   writeServer(file, name, JSON.parse(JSON.stringify(config)) as McpServerConfig);
   out(`added ${scope} MCP server "${name}" to ${file}`);
   // The user wrote this project server themselves: no reason to ask them about it again.
@@ -99,6 +106,11 @@ export function mcpRemove(name: string, o: { scope?: string }): number {
   if (hits.length === 0) return usage(`no MCP server "${name}"${o.scope ? ` in ${o.scope} scope` : ""}. See letta-code mcp list.`);
   if (hits.length > 1 && !o.scope) return usage(`"${name}" is configured in ${hits.map(([, f]) => f).join(" and ")}; say which with --scope user|project.`);
   for (const [scope, f] of hits) {
+    try {
+      if (scope === "project") refuseLinkedProjectFile(f);
+    } catch (err) {
+      return usage((err as Error).message);
+    }
     writeServer(f, name, undefined);
     out(`removed ${scope} MCP server "${name}" from ${f}`);
   }

@@ -169,14 +169,14 @@ export function readOnlyInProject(root: string): string[] {
 }
 
 /**
- * `.git` at the project root when there is none: a command could `git init` there and set
+ * `.git` at the project root (or an added folder; there `.letta` too) when there is none: a command could `git init` there and set
  * `core.fsmonitor` or a hook, which the next git on the host (the user's, or ours) would run. A
  * read-only empty tmpfs stands in its place. bwrap makes the mount point on the host, as an empty
  * directory; see `sandboxedLaunch` for taking it away again. A root the command cannot write to
  * needs nothing (and bwrap could not make the mount point there).
  */
-function missingGitDir(root: string): string | undefined {
-  const git = path.join(root, ".git");
+function missingGitDir(root: string, name = ".git"): string | undefined {
+  const git = path.join(root, name);
   try {
     fs.lstatSync(git);
     return undefined;
@@ -233,38 +233,47 @@ const placeholderUsers = new Map<string, number>();
  * still read-only to the next sandbox: safe, just untidy.
  */
 export function sandboxedLaunch(command: string, projectRoot: string, bwrap = "bwrap", opts: SandboxOptions = {}): { argv: string[]; release: () => void } {
-  const { argv, placeholder } = sandboxArgv(command, realRoot(projectRoot), bwrap, opts);
-  if (!placeholder) return { argv, release: () => undefined };
-  placeholderUsers.set(placeholder, (placeholderUsers.get(placeholder) ?? 0) + 1);
+  const { argv, placeholders } = sandboxArgv(command, realRoot(projectRoot), bwrap, opts);
+  if (!placeholders.length) return { argv, release: () => undefined };
+  for (const p of placeholders) placeholderUsers.set(p, (placeholderUsers.get(p) ?? 0) + 1);
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
-    const left = (placeholderUsers.get(placeholder) ?? 1) - 1;
-    if (left > 0) return void placeholderUsers.set(placeholder, left);
-    placeholderUsers.delete(placeholder);
-    try {
-      if (fs.lstatSync(placeholder).isDirectory() && fs.readdirSync(placeholder).length === 0) fs.rmdirSync(placeholder);
-    } catch {
-      // Already gone, or no longer ours to remove.
+    for (const placeholder of placeholders) {
+      const left = (placeholderUsers.get(placeholder) ?? 1) - 1;
+      if (left > 0) {
+        placeholderUsers.set(placeholder, left);
+        continue;
+      }
+      placeholderUsers.delete(placeholder);
+      try {
+        if (fs.lstatSync(placeholder).isDirectory() && fs.readdirSync(placeholder).length === 0) fs.rmdirSync(placeholder);
+      } catch {
+        // Already gone, or no longer ours to remove.
+      }
     }
   };
   return { argv, release };
 }
 
-function sandboxArgv(command: string, root: string, bwrap: string, opts: SandboxOptions): { argv: string[]; placeholder?: string } {
+function sandboxArgv(command: string, root: string, bwrap: string, opts: SandboxOptions): { argv: string[]; placeholders: string[] } {
   const argv = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
   // /tmp and /run before the project bind: a project under either must not be hidden by the fresh
   // tmpfs. /run holds daemons' sockets (dbus, databases), reachable even without a network.
   argv.push("--tmpfs", "/tmp", "--tmpfs", "/run", "--bind", root, root);
   for (const d of opts.writable ?? []) argv.push("--bind", d, d);
   for (const p of [root, ...(opts.writable ?? [])].flatMap((r) => [...readOnlyInProject(r), ...userStateInProject(r)])) argv.push("--ro-bind", p, p);
-  const placeholder = missingGitDir(root);
-  if (placeholder) argv.push("--tmpfs", placeholder, "--remount-ro", placeholder);
+  // An added folder is a project of its own to the user's next git (or letta-code) there: a `.git` or
+  // a `.letta/config.local.json` (whose hooks are the user's) made in it must not appear either.
+  const placeholders = [missingGitDir(root), ...(opts.writable ?? []).flatMap((d) => [missingGitDir(d), missingGitDir(d, LETTA_DIR)])].filter(
+    (p): p is string => p !== undefined,
+  );
+  for (const p of placeholders) argv.push("--tmpfs", p, "--remount-ro", p);
   if (!opts.network) argv.push("--unshare-net");
   else argv.push(...resolverUnderRun());
   argv.push(...ISOLATION, "--die-with-parent", "--new-session", "--chdir", root, "bash", "-c", command);
-  return { argv, placeholder };
+  return { argv, placeholders };
 }
 
 // What commands print when the sandbox, not the command, is why they failed.

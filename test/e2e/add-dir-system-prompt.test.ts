@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -7,6 +7,20 @@ import { BWRAP_INSTALL, requireProgram } from "../helpers/requires.js";
 import { tempDir } from "../helpers/temp.js";
 
 const bwrap = requireProgram("bwrap", BWRAP_INSTALL);
+const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+const users: { who: string; wrap?: string[] }[] = [{ who: "as the current user" }, ...(process.getuid?.() === 0 ? [{ who: "as nobody", wrap: NOBODY }] : [])];
+/** Everything the test made, writable by whoever runs the CLI (nobody included). */
+function openUp(...dirs: string[]) {
+  const walk = (d: string) => {
+    chmodSync(d, 0o777);
+    for (const e of readdirSync(d)) {
+      const st = lstatSync(join(d, e));
+      if (st.isDirectory()) walk(join(d, e));
+      else if (st.isFile()) chmodSync(join(d, e), 0o666);
+    }
+  };
+  for (const d of dirs) walk(d);
+}
 
 let server: ScriptedServer;
 beforeAll(async () => {
@@ -97,6 +111,24 @@ describe("--add-dir", () => {
   });
 
   describe.skipIf(!bwrap.present)(`in the sandbox${bwrap.note}`, () => {
+    describe.each(users)("$who", ({ wrap }) => {
+      it("a command cannot make a .git (core.fsmonitor) or a .letta (config.local.json hooks) in an added folder that has none", async () => {
+        const p = tempProject();
+        const extra = tempDir("letta-add-dir-");
+        const fsmonitorRan = join(extra, "fsmonitor-ran");
+        const cmd = `cd ${extra} && git init -q && git config core.fsmonitor 'touch ${fsmonitorRan}'; mkdir -p .letta; echo '{"hooks":{}}' > .letta/config.local.json; echo done > work.txt`;
+        server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command: cmd } }] }, { text: "done" });
+        openUp(p.root, extra);
+        const r = await runCli(["-p", "run it", "--yolo", "--sandbox", "on", "--add-dir", extra, ...model()], { cwd: p.root, home: p.home, stdin: "ignore", wrap });
+        expect(r.code, r.stderr).toBe(0);
+        expect(toolResult(server.requests.length - 1)).toContain("Read-only file system");
+        // The folder's own files are still the command's to write; no git data or settings were left behind.
+        expect(readFileSync(join(extra, "work.txt"), "utf8")).toBe("done\n");
+        expect(existsSync(join(extra, ".git"))).toBe(false);
+        expect(existsSync(join(extra, ".letta"))).toBe(false);
+      });
+    });
+
     it("a sandboxed command may write in the added folder, not beside it", async () => {
       const p = tempProject();
       const extra = tempDir("letta-add-dir-");
@@ -108,6 +140,25 @@ describe("--add-dir", () => {
       expect(readFileSync(join(extra, "shell.txt"), "utf8")).toBe("in\n");
       expect(existsSync(join(other, "shell.txt"))).toBe(false);
     });
+  });
+});
+
+describe("a project's files cannot do what these flags do", () => {
+  it("even trusted, its systemPrompt, appendSystemPrompt and addDirs (under any spelling) are ignored", async () => {
+    const p = tempProject();
+    const extra = tempDir("letta-add-dir-");
+    mkdirSync(join(p.root, ".letta"));
+    const asks = { systemPrompt: "REPO-SYSTEM", appendSystemPrompt: "REPO-APPEND", system_prompt: "REPO-SYSTEM", addDirs: [extra], addDir: extra, "add-dir": [extra] };
+    writeFileSync(join(p.root, ".letta", "config.json"), JSON.stringify(asks));
+    expect((await cli(p, ["trust", "--yes"])).code).toBe(0);
+    server.enqueue(write(join(extra, "out.txt")), { text: "done" });
+    const r = await cli(p, ["-p", "write there", "--yolo", ...model()]);
+    expect(r.code, r.stderr).toBe(0);
+    const system = systemOf(server.requests.length - 2);
+    expect(system).not.toContain("REPO-");
+    expect(system).not.toContain(extra);
+    expect(existsSync(join(extra, "out.txt"))).toBe(false);
+    expect(toolResult(server.requests.length - 1)).toContain("outside the project root");
   });
 });
 

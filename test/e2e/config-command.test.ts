@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempProject } from "../helpers/cli.js";
@@ -95,5 +95,18 @@ describe("letta-code config", () => {
     expect(listed(runs[0]!.stdout, "apiKey")).toContain("(set)");
     expect(listed(runs[0]!.stdout, "model")).toContain("\\x1b]0;owned\\x07\\x1b[8mhidden");
     expect(runs[2]!.stdout).toBe("http://bob:•••@127.0.0.1:8080/v1\n");
+  });
+
+  it("config set --project refuses a .letta/config.json the repository linked to the user's config: their key stays out of the project", async () => {
+    const p = tempProject();
+    mkdirSync(join(p.home, ".config", "letta-code"), { recursive: true });
+    writeFileSync(userFile(p), JSON.stringify({ apiKey: "sk-users-own-secret-key-0000" }));
+    mkdirSync(join(p.root, ".letta"));
+    symlinkSync(userFile(p), join(p.root, ".letta", "config.json"));
+    const r = await cli(p, ["config", "set", "model", "x", "--project"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is a link");
+    expect(lstatSync(join(p.root, ".letta", "config.json")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(userFile(p), "utf8")).toBe(JSON.stringify({ apiKey: "sk-users-own-secret-key-0000" }));
   });
 });

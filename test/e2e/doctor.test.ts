@@ -112,6 +112,28 @@ describe("letta-code doctor", () => {
     });
   });
 
+  it("a server that never answers, or drips its reply forever, does not hang doctor: it ends, saying which", async () => {
+    const p = tempProject();
+    const drips: NodeJS.Timeout[] = [];
+    await hostile(() => undefined, (silent) =>
+      hostile((res) => {
+        res.writeHead(200, { "content-type": "application/json" }).write('{"data":[');
+        drips.push(setInterval(() => res.write(" "), 200));
+      }, async (dripping) => {
+        try {
+          const [s, d] = await Promise.all([cli(p, ["doctor", "--model", "m", "--base-url", silent]), cli(p, ["doctor", "--model", "m", "--base-url", dripping])]);
+          expect(s.code).toBe(1);
+          expect(s.stdout).toMatch(/^✗ endpoint: m at .*: unreachable \(no answer within 5 s\)$/m);
+          // The reply started: the server is there, its model list just never came whole.
+          expect(d.code).toBe(0);
+          expect(d.stdout).toMatch(/^✓ endpoint: m at .*: reachable$/m);
+        } finally {
+          drips.forEach(clearInterval);
+        }
+      }),
+    );
+  });
+
   it("a base URL with a password in it: doctor says it cannot work and never prints the password", async () => {
     const p = tempProject();
     const r = await cli(p, ["doctor", "--model", "m", "--base-url", "http://bob:hunter2-secret@127.0.0.1:8080/v1"]);

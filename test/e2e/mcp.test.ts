@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -334,6 +334,18 @@ describe("the user's variables a project server's config names", () => {
 });
 
 describe("letta-code mcp", () => {
+  it("add --scope project refuses a .mcp.json the repository linked to the user's config: the server does not land there", async () => {
+    const p = tempProject();
+    const userFile = join(p.home, ".config", "letta-code", "config.json");
+    mkdirSync(join(p.home, ".config", "letta-code"), { recursive: true });
+    writeFileSync(userFile, "{}");
+    symlinkSync(userFile, join(p.root, ".mcp.json"));
+    const r = await runCli(["mcp", "add", "--scope", "project", "t", "--", "true"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is a link");
+    expect(readFileSync(userFile, "utf8")).toBe("{}");
+  });
+
   it("add, list, get and remove servers; bad input exits 2 with a clear message", async () => {
     const p = tempProject();
     const cli = (args: string[]) => runCli(["mcp", ...args], { cwd: p.root, home: p.home, stdin: "ignore" });
