@@ -17,9 +17,26 @@ const INK = /node_modules[\\/](ink|react|react-reconciler|scheduler|yoga-layout|
 // Ink imports its devtools (and react-devtools-core, not installed) only when DEV=true: keep that a chunk of its own.
 const INK_DEVTOOLS = /[\\/]ink[\\/]build[\\/]devtools/;
 
+// Yoga (Ink's layout engine) is Emscripten output that fetch()es its own WebAssembly from a base64 data:
+// URL when fetch exists. In Node that call loads undici (~17 ms on this machine) before the TUI's first
+// frame, for no network at all. Emscripten decodes the same data: URL synchronously (atob) when fetch is
+// not a function, so that test is made false here. The build fails if the code no longer has the two
+// places, so a yoga-layout upgrade cannot silently bring the fetch back.
+const YOGA_WASM = /node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+const yogaWithoutFetch = {
+  name: "yoga-without-fetch",
+  transform(code, id) {
+    if (!YOGA_WASM.test(id)) return null;
+    const places = code.split('"function"!=typeof fetch').length - 1;
+    if (places !== 2) throw new Error(`yoga-without-fetch: expected 2 fetch tests in ${id}, found ${places}`);
+    return { code: code.replaceAll('"function"!=typeof fetch', "true"), map: null };
+  },
+};
+
 export default {
   input: `${out}/cli/main.js`,
   platform: "node",
+  plugins: [yogaWithoutFetch],
   external: ["better-sqlite3", "@huggingface/transformers", "react-devtools-core", /^js-tiktoken\/ranks\//],
   transform: { define: { "process.env.NODE_ENV": JSON.stringify("production") } },
   output: {

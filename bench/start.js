@@ -189,7 +189,13 @@ if (!process.env.BENCH_NO_TRACE) {
     rmSync(out, { force: true });
     await run({ ...c, argv: ["--import", TRACE, ...c.argv] }, { LETTA_LOAD_TRACE: out });
     const counts = new Map();
+    // A file seen by both tracers (a CommonJS entry goes through the loader hook and require) counts once.
+    const seen = new Set();
     for (const line of existsSync(out) ? readFileSync(out, "utf8").split("\n").filter(Boolean) : []) {
+      const where = line.slice(line.indexOf(" ") + 1);
+      const file = where.startsWith("file://") ? fileURLToPath(where) : where;
+      if (seen.has(file)) continue;
+      seen.add(file);
       const k = short(line);
       if (k === undefined) continue;
       counts.set(k, (counts.get(k) ?? 0) + 1);

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { sqliteOptions } from "./sqlite-addon.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { explainSqliteError, sql, writeTransaction, type DB } from "./db.js";
@@ -16,7 +17,7 @@ export class BlobDb {
     mkdirSync(dirname(file), { recursive: true });
     let db: DB | undefined;
     try {
-      db = new Database(file);
+      db = new Database(file, sqliteOptions());
       db.pragma("busy_timeout = 5000");
       // Set before the first table exists, so pruning can give the space back.
       db.pragma("auto_vacuum = INCREMENTAL");

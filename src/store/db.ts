@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
 import { indexedText } from "./search-terms.js";
+import { sqliteOptions } from "./sqlite-addon.js";
 
 export type DB = Database.Database;
 
@@ -61,7 +62,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
   else if (!existsSync(file)) throw new StoreError(`${file} does not exist yet.`, "MISSING");
   let db: DB | undefined;
   try {
-    db = opts.readonly ? openReadOnly(file) : new Database(file);
+    db = opts.readonly ? openReadOnly(file) : new Database(file, sqliteOptions());
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // The full-text triggers call it: every connection that writes must have it.
     db.function("letta_index_text", { deterministic: true }, (text: unknown) => indexedText(String(text ?? "")));
@@ -95,7 +96,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
  * main file holds everything committed, so a private in-memory copy reads the same data.
  */
 function openReadOnly(file: string): DB {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = new Database(file, { ...sqliteOptions(), readonly: true, fileMustExist: true });
   try {
     db.pragma("user_version", { simple: true });
     return db;
@@ -107,7 +108,7 @@ function openReadOnly(file: string): DB {
     const image = readFileSync(file);
     // Header bytes 18-19 say "WAL"; an in-memory database has no WAL, so the copy says "rollback journal".
     if (image.length >= 20 && image[18] === 2) image[18] = image[19] = 1;
-    return new Database(image, { readonly: true });
+    return new Database(image, { ...sqliteOptions(), readonly: true });
   }
 }
 
