@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
@@ -320,5 +320,34 @@ describe.skipIf(!postgres.present)(`team memory through PostgreSQL${postgres.not
     const again = await cli(bob, "team", "sync");
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("pulled 0.");
+  }, 120_000);
+
+  it("the password in a joined URL shows nowhere: sync errors, config list, doctor, the project's .letta files", async () => {
+    const url = db.createDb(`team${++n}`);
+    const [alice] = twoClones();
+    const secret = "pw-Zq81-secret";
+    const withPw = url.replace("postgres@", `postgres:${secret}@`);
+    expect((await cli(alice, "team", "join", withPw, "--yes")).code).toBe(0);
+    expect((await cli(alice, "memory", "edit", "runbook", "--value", "Restart with make restart.")).code).toBe(0);
+    const seen: string[] = [];
+    for (const args of [["team", "sync"], ["team", "status"], ["config", "list"], ["doctor"], ["memory", "log"]]) {
+      const r = await cli(alice, ...args);
+      seen.push(r.stdout, r.stderr);
+    }
+    db.stop();
+    try {
+      const r = await cli(alice, "team", "sync");
+      expect(r.code).toBe(1);
+      seen.push(r.stdout, r.stderr, (await cli(alice, "team", "status")).stdout);
+    } finally {
+      db.start();
+    }
+    for (const text of seen) expect(text).not.toContain(secret);
+    // Nor in the project's files (the SQLite brain, its logs): only in the user's own 0600 config.
+    const grep = spawnSync("grep", ["-rla", secret, join(alice.root, ".letta")], { encoding: "utf8" });
+    expect(grep.stdout).toBe("");
+    const userConfig = join(alice.home, ".config", "letta-code", "config.json");
+    expect(readFileSync(userConfig, "utf8")).toContain(secret);
+    expect(statSync(userConfig).mode & 0o077).toBe(0);
   }, 120_000);
 });
