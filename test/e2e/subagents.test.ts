@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -79,6 +80,9 @@ describe("subagents through the CLI", () => {
     symlinkSync(join(p.home, "moved-away.md"), join(dir, "gone.md"));
     mkdirSync(join(p.home, "folder.md"));
     symlinkSync(join(p.home, "folder.md"), join(dir, "folder.md"));
+    // A link to a FIFO: reading it would wait forever for a writer.
+    execFileSync("mkfifo", [join(p.home, "pipe")]);
+    symlinkSync(join(p.home, "pipe"), join(dir, "pipe.md"));
     // A trusted repository may commit the same (a link to a file nobody has).
     mkdirSync(join(p.root, ".claude", "agents"), { recursive: true });
     symlinkSync("../../missing.md", join(p.root, ".claude", "agents", "planted.md"));
@@ -90,6 +94,7 @@ describe("subagents through the CLI", () => {
     expect((JSON.parse(r.stdout) as { name: string }[]).map((a) => a.name)).toEqual(["general-purpose", "explore", "finder"]);
     expect(r.stderr).toMatch(/gone\.md: cannot be read \(ENOENT\); agent skipped/);
     expect(r.stderr).toMatch(/folder\.md: not a regular file; agent skipped/);
+    expect(r.stderr).toMatch(/pipe\.md: not a regular file; agent skipped/);
     expect(r.stderr).toMatch(/planted\.md: cannot be read/);
     const m = await runCli(["memory", "show", "project"], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(m.code).toBe(0);
