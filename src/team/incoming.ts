@@ -17,6 +17,13 @@ export const MAX_PULLED_BLOCKS = 32;
 /** Longest text column (before, after) the pull fetches at all; longer ones arrive as refused. */
 export const MAX_EVENT_TEXT = MAX_PULLED_BLOCK_CHARS;
 
+/**
+ * How far ahead of this machine's clock an event's time may be. Times order edits ("the later wins", compared
+ * as ISO text): one stamped years ahead would win every later conflict on this block, so it is refused.
+ */
+export const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
+/** The form every clone writes (Date#toISOString): compared as text, any other form would sort wrongly. */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 const ACTORS = new Set(["agent", "reflection", "user", "api"]);
 const ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 const OP = /^[a-z_-]{1,40}$/;
@@ -38,7 +45,8 @@ export function refusal(ev: TeamEvent & { oversized?: boolean }): string | undef
   if (ev.kind !== "block" && ev.kind !== "passage") return `unknown kind ${JSON.stringify(printable(String(ev.kind), 40))}`;
   if (!ACTORS.has(ev.actor)) return `unknown actor ${JSON.stringify(printable(String(ev.actor), 40))}`;
   if (typeof ev.op !== "string" || !OP.test(ev.op)) return "its op is malformed";
-  if (typeof ev.at !== "string" || Number.isNaN(Date.parse(ev.at))) return "its time is malformed";
+  if (typeof ev.at !== "string" || !ISO_UTC.test(ev.at) || Number.isNaN(Date.parse(ev.at))) return "its time is not an ISO-8601 UTC time";
+  if (Date.parse(ev.at) > Date.now() + MAX_CLOCK_AHEAD_MS) return "its time is more than a day ahead of this machine's clock";
   if (ev.kind === "block" && (typeof ev.label !== "string" || !BLOCK_LABEL.test(ev.label))) return "its block label is not a valid label";
   if (ev.undoes !== null && (typeof ev.undoes !== "string" || !ID.test(ev.undoes))) return "its undo target is malformed";
   return undefined;

@@ -115,6 +115,9 @@ describe("applying another machine's memory events", () => {
       { kind: "passage", label: null, after: ok, actor: "root" as never },
       { kind: "config" as never, label: "project", after: "x" },
       { after: "x", at: "yesterday" },
+      // Compared as text, "9" would be later than every real time; a year ahead would win every conflict after it.
+      { after: "x", at: "9" },
+      { after: "x", at: new Date(Date.now() + 365 * 86_400_000).toISOString() },
       { after: "x", id: "a'; DROP TABLE blocks; --" },
     ];
     for (const c of cases) expect(sync.apply(event(c)).refused, JSON.stringify(c)).toBeDefined();
