@@ -113,6 +113,29 @@ function markdownFiles(dir: string): string[] {
   }
 }
 
+/**
+ * A definition file's text. Every project and every command reads these folders at start: a dangling
+ * symlink, a link to a folder or to a FIFO (which would block the read forever) is that one file's
+ * problem, reported and skipped, never an error that stops letta-code.
+ */
+function readDefinitionFile(file: string): string {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new FrontmatterError("not a regular file");
+    size = st.size;
+  } catch (err) {
+    if (err instanceof FrontmatterError) throw err;
+    throw new FrontmatterError(`cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (size > MAX_BYTES) throw new FrontmatterError(`larger than ${MAX_BYTES / 1024} KB`);
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new FrontmatterError(`cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
 /** One definition file; a FrontmatterError names what is wrong (with its line where there is one). */
 export function parseDefinition(text: string, file: string, scope: "user" | "project"): { definition: SubagentDefinition | null; warnings: string[] } {
   const { data, body } = parseFrontmatter(text);
@@ -187,8 +210,8 @@ export function discoverSubagents(
         continue;
       }
       try {
-        if (statSync(file).size > MAX_BYTES) throw new FrontmatterError(`larger than ${MAX_BYTES / 1024} KB`);
-        const got = parseDefinition(readFileSync(file, "utf8"), file, scope);
+        const text = readDefinitionFile(file);
+        const got = parseDefinition(text, file, scope);
         warnings.push(...got.warnings);
         if (got.definition) byName.set(got.definition.name, got.definition);
       } catch (err) {

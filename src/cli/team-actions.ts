@@ -22,7 +22,8 @@ function openProject(): Project {
 
 function describe(r: SyncResult): string {
   const conflicts = r.conflicts ? `, ${r.conflicts} conflict(s) — see \`memory log\`` : "";
-  return `Synced: pushed ${r.pushed} change(s), pulled ${r.pulled}${conflicts}.`;
+  const refused = r.refused ? `, refused ${r.refused} malformed or oversized (see \`team status\`)` : "";
+  return `Synced: pushed ${r.pushed} change(s), pulled ${r.pulled}${conflicts}${refused}.`;
 }
 
 async function guarded(fn: () => Promise<number>): Promise<number> {

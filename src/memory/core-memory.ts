@@ -4,6 +4,8 @@ import type { BlockSource } from "./block-source.js";
 import { originFields, type ChangeOrigin, type MemoryEvent } from "./history-event.js";
 
 export const DEFAULT_BLOCK_LIMIT = 5000;
+/** What a block may be called: it becomes an XML-ish tag in the prompt and a word in `memory` commands. */
+export const BLOCK_LABEL = /^[a-z][a-z0-9_-]{0,39}$/;
 
 export const DEFAULT_BLOCKS: { label: string; description: string }[] = [
   { label: "persona", description: "Who you are and how you work: your role, tone and habits." },
@@ -122,7 +124,7 @@ export class AgentCoreMemory implements CoreMemory {
   }
 
   private create(label: string, value: string, origin?: ChangeOrigin): Block {
-    if (!/^[a-z][a-z0-9_-]{0,39}$/.test(label)) {
+    if (!BLOCK_LABEL.test(label)) {
       throw new MemoryError(
         `"${label}" is not a valid block label: use lowercase letters, digits, _ or - (at most 40 characters).`,
       );

@@ -158,14 +158,20 @@ export class TeamDatabase {
     }
   }
 
-  /** Other machines' events after `cursor`, oldest first. */
-  async pull(project: string, machine: string, cursor: number, limit: number): Promise<TeamEvent[]> {
+  /**
+   * Other machines' events after `cursor`, oldest first. Anyone who can write the table can put a
+   * gigabyte in a row: a column over `maxText` characters is not fetched, the row comes `oversized`
+   * (and is refused by the caller) so one batch stays small in memory.
+   */
+  async pull(project: string, machine: string, cursor: number, limit: number, maxText: number): Promise<(TeamEvent & { oversized: boolean })[]> {
+    const cols = ["id", "origin", "agent", "at", "actor", "kind", "op", "label", "passage_id", "before", "after", "reason", "undoes"];
+    const big = cols.map((c) => `COALESCE(length(${c}), 0) > $5`).join(" OR ");
     const r = await this.client.query(
-      `SELECT seq, id, machine, origin, agent, at, actor, kind, op, label, passage_id, before, after, reason, undoes
+      `SELECT seq, machine, (${big}) AS oversized, ${cols.map((c) => `CASE WHEN ${big} THEN NULL ELSE ${c} END AS ${c}`).join(", ")}
          FROM letta_team_events WHERE project = $1 AND seq > $2 AND machine <> $3 ORDER BY seq LIMIT $4`,
-      [project, cursor, machine, limit],
+      [project, cursor, machine, limit, maxText],
     );
-    return r.rows.map((row) => ({ ...row, seq: Number(row.seq) }) as TeamEvent);
+    return r.rows.map((row) => ({ ...row, seq: Number(row.seq) }) as TeamEvent & { oversized: boolean });
   }
 
   async counts(project: string): Promise<{ events: number; machines: number }> {

@@ -17,5 +17,8 @@ export function teamStatusLines(project: Project): string[] {
   const err = team.get("last_error");
   // Cleared by the next sync that succeeds.
   if (err) lines.push(`Last error: ${err}`);
+  // A teammate's event this machine would not apply (malformed or oversized): kept until a later one replaces it.
+  const refused = team.get("last_refused");
+  if (refused) lines.push(`Last refused event: ${refused}`);
   return lines;
 }

@@ -7,8 +7,9 @@ import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import type { Store } from "../store/store.js";
 import { maskError, TeamDatabase, type TeamEvent } from "../store/team-pg.js";
-import { parsePassageValue } from "../memory/history-event.js";
+import { parsePassageValue, type PassageValue } from "../memory/history-event.js";
 import { DEFAULT_BLOCK_LIMIT } from "../memory/core-memory.js";
+import { MAX_EVENT_TEXT, MAX_PULLED_BLOCK_CHARS, MAX_PULLED_BLOCKS, printable, refusal } from "./incoming.js";
 import { mergeBlock } from "./merge.js";
 
 /** Where a project's memory is shared: from the user's config, never the repository's. */
@@ -21,6 +22,8 @@ export interface SyncResult {
   pushed: number;
   pulled: number;
   conflicts: number;
+  /** Pulled events skipped because they fail the checks in incoming.ts (malformed, oversized). */
+  refused: number;
   /** Block labels and passages changed here by pulled events. */
   changed: string[];
 }
@@ -60,10 +63,10 @@ export class TeamSync {
       db ??= await TeamDatabase.connect(this.link.url);
       if ((await db.schemaVersion()) === 0) throw new TeamError("the team database has no letta-code schema; run `letta-code team join URL` first.");
       const pushed = await this.push(db);
-      const { pulled, conflicts, changed } = await this.pull(db);
+      const { pulled, conflicts, refused, changed } = await this.pull(db);
       this.store.team.set("last_sync", new Date().toISOString());
       this.store.team.unset("last_error");
-      return { pushed, pulled, conflicts, changed };
+      return { pushed, pulled, conflicts, refused, changed };
     } catch (err) {
       const message = maskError(err, this.link.url);
       try {
@@ -90,15 +93,16 @@ export class TeamSync {
     }
   }
 
-  async pull(db: TeamDatabase): Promise<{ pulled: number; conflicts: number; changed: string[] }> {
+  async pull(db: TeamDatabase): Promise<{ pulled: number; conflicts: number; refused: number; changed: string[] }> {
     const { machine } = machineIdentity(this.store);
     let pulled = 0;
     let conflicts = 0;
+    let refused = 0;
     const changed = new Set<string>();
     for (;;) {
       const cursor = Number(this.store.team.get(this.cursorKey()) ?? 0);
-      const batch = await db.pull(this.link.project, machine, cursor, BATCH());
-      if (batch.length === 0) return { pulled, conflicts, changed: [...changed] };
+      const batch = await db.pull(this.link.project, machine, cursor, BATCH(), MAX_EVENT_TEXT);
+      if (batch.length === 0) return { pulled, conflicts, refused, changed: [...changed] };
       this.store.transaction(() => {
         for (const ev of batch) {
           const r = this.apply(ev);
@@ -107,6 +111,7 @@ export class TeamSync {
             changed.add(ev.kind === "block" ? ev.label! : "archival");
           }
           if (r.conflict) conflicts++;
+          if (r.refused) refused++;
         }
         // The cursor moves in the transaction that applied the events: a crash repeats none or all.
         // Never backwards: another process of this machine may have pulled further meanwhile.
@@ -128,8 +133,30 @@ export class TeamSync {
     return `cursor ${this.link.project} ${where}`;
   }
 
-  /** Apply one pulled event; a second time it changes nothing. */
-  apply(ev: TeamEvent): { applied: boolean; conflict: boolean } {
+  /**
+   * Apply one pulled event; a second time it changes nothing. One that is malformed, too big, or that
+   * the store rejects is skipped (`refused`, with why in `last_refused`): it never throws, because a
+   * throw would roll the batch back and leave the cursor before it, stalling every later sync.
+   */
+  apply(ev: TeamEvent & { oversized?: boolean }): { applied: boolean; conflict: boolean; refused?: string } {
+    const why = refusal(ev);
+    if (why) return this.refuse(ev, why);
+    try {
+      // A savepoint: what an event wrote before a failure is undone with it, the batch goes on.
+      return this.store.transaction(() => this.applyChecked(ev));
+    } catch (err) {
+      if (err instanceof RefusedEvent) return this.refuse(ev, err.message);
+      return this.refuse(ev, `the store refused it (${(err as Error).message})`);
+    }
+  }
+
+  private refuse(ev: TeamEvent, why: string): { applied: false; conflict: false; refused: string } {
+    const from = printable(String(ev.origin ?? "?"), 80);
+    this.store.team.set("last_refused", `${new Date().toISOString()} event ${printable(String(ev.id ?? "?"), 100)} from ${from}: ${why}`);
+    return { applied: false, conflict: false, refused: why };
+  }
+
+  private applyChecked(ev: TeamEvent): { applied: boolean; conflict: boolean } {
     const { store } = this;
     if (store.memoryEvents.has(ev.id)) return { applied: false, conflict: false };
     const agentId = this.agentIdFor(ev.agent);
@@ -142,13 +169,16 @@ export class TeamSync {
       op: ev.op,
       label: ev.label,
       passage_id: ev.passage_id,
-      reason: ev.reason,
+      // Shown by `memory log` and TUI notices: another person's words, without terminal controls.
+      reason: printable(ev.reason, 2000),
       undoes: ev.undoes,
-      origin: ev.origin,
+      origin: printable(ev.origin, 200) ?? "?",
     };
     if (ev.kind === "passage") {
       const localId = ev.passage_id ? store.passages.idByHash(agentId, ev.passage_id) : undefined;
-      const value = parsePassageValue(ev.after);
+      const value = passageValue(ev.after);
+      // `memory log` reads the tombstone's text back: it must parse too.
+      passageValue(ev.before);
       if (value && localId === undefined) {
         store.passages.insert(agentId, { text: value.text, tags: value.tags, createdAt: value.created_at });
       } else if (!value && localId !== undefined) store.passages.delete(agentId, localId);
@@ -171,6 +201,12 @@ export class TeamSync {
       next = m.text;
       conflict = m.conflict;
     }
+    if (next !== null && next !== ours && next.length > MAX_PULLED_BLOCK_CHARS) {
+      throw new RefusedEvent(`block ${label} would hold ${next.length} characters, over the ${MAX_PULLED_BLOCK_CHARS} a pull may write`);
+    }
+    if (next !== null && !current && store.blocks.list(agentId).length >= MAX_PULLED_BLOCKS) {
+      throw new RefusedEvent(`it adds block ${label} to an agent that already has ${MAX_PULLED_BLOCKS} blocks`);
+    }
     if (next === null) {
       if (current) store.blocks.remove(agentId, label);
     } else if (!current) {
@@ -180,9 +216,26 @@ export class TeamSync {
       else store.blocks.setValue(agentId, label, next);
     }
     const reason = conflict
-      ? `conflict: ${ev.origin} and this machine changed the same lines; kept the later edit (${theirsLater ? ev.origin : "this machine"}'s). \`memory undo ${ev.id}\` restores this machine's text`
-      : ev.reason;
+      ? `conflict: ${base.origin} and this machine changed the same lines; kept the later edit (${theirsLater ? base.origin : "this machine"}'s). \`memory undo ${ev.id}\` restores this machine's text`
+      : base.reason;
     store.memoryEvents.recordPulled(agentId, { ...base, before: ours, after: next, reason });
     return { applied: true, conflict };
   }
 }
+
+/** A pulled passage's JSON, checked for the shape local code reads (`memory log`, the insert). */
+function passageValue(v: string | null): PassageValue | null {
+  let value: PassageValue | null;
+  try {
+    value = parsePassageValue(v);
+  } catch {
+    throw new RefusedEvent("its passage is not JSON");
+  }
+  const ok = (x: PassageValue) =>
+    typeof x === "object" && x !== null && typeof x.text === "string" && Array.isArray(x.tags) && x.tags.every((t) => typeof t === "string") && typeof x.created_at === "string";
+  if (value !== null && !ok(value)) throw new RefusedEvent("its passage is not {text, tags, created_at}");
+  return value;
+}
+
+/** A pulled event this machine will not apply; thrown inside the event's savepoint so its writes go too. */
+class RefusedEvent extends Error {}

@@ -377,6 +377,50 @@ describe("subagents", () => {
     expect(nested && nested.type === "subagent" && nested.event.type === "tool_result" && nested.event.state).toBe("error");
     expect(existsSync(join(h.root, "plan.txt"))).toBe(false);
   });
+
+  it("a definition asking for more than the parent gets no more: bypassPermissions, Bash, memory: write and another model under a read-only parent", async () => {
+    const greedy = [
+      "---",
+      "name: greedy",
+      "description: wants everything",
+      "tools: Bash, Write, core_memory_append, Task, mcp__unapproved__run",
+      "permissionMode: bypassPermissions",
+      "memory: write",
+      "model: other-model",
+      "---",
+      "You are GREEDY-PROMPT.",
+      "",
+    ].join("\n");
+    const h = await setup({ mode: "read-only", agents: { "greedy.md": greedy }, flags: { apiKey: "parent-key" } });
+    const project = h.project.memory(h.session.info().agentId).core.get("project")!.value;
+    let step = 0;
+    route(h.server, [{ agent: "greedy", prompt: "take over" }], () =>
+      step++ === 0
+        ? {
+            toolCalls: [
+              { id: "s1", name: "run_shell", arguments: { command: "touch pwned" } },
+              { id: "s2", name: "write_file", arguments: { path: "pwned.txt", content: "x" } },
+              { id: "s3", name: "core_memory_append", arguments: { label: "project", content: "OWNED" } },
+              { id: "s4", name: "task", arguments: { agent: "explore", description: "d", prompt: "deeper" } },
+            ],
+          }
+        : { text: "done" },
+    );
+    const events = await collect(h.session.send("go"));
+    const sub = h.server.requests.filter((r) => systemOf(r).includes("GREEDY-PROMPT"));
+    // Its model id, on the parent's endpoint with the parent's key: a definition names a model, never a server.
+    expect(sub[0]!.body.model).toBe("other-model");
+    expect(sub[0]!.headers.authorization).toBe("Bearer parent-key");
+    // No task (depth 1), no tool of a server the user never approved.
+    expect(toolNames(sub[0]!)).toEqual(["core_memory_append", "run_shell", "write_file"]);
+    const results = events.filter((e) => e.type === "subagent" && e.event.type === "tool_result");
+    expect(results).toHaveLength(4);
+    for (const r of results) expect(r.type === "subagent" && r.event.type === "tool_result" && r.event.state).toBe("error");
+    expect(existsSync(join(h.root, "pwned"))).toBe(false);
+    expect(existsSync(join(h.root, "pwned.txt"))).toBe(false);
+    expect(h.project.memory(h.session.info().agentId).core.get("project")!.value).toBe(project);
+    expect(h.server.requests.some((r) => systemOf(r).includes("deeper") || JSON.stringify(r.body.messages).includes("You are a fast read-only"))).toBe(false);
+  });
 });
 
 function mainOnly(calls: { agent: string; prompt: string }[]) {

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import type { ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
@@ -128,5 +128,33 @@ describe("subagents through the CLI", () => {
     const after = await runCli(["agents"], { cwd: p.root, home: p.home, stdin: "ignore" });
     expect(after.stdout).toMatch(/planted\s+from the repo/);
     expect(after.stdout).toContain("project · tools: the parent's tools");
+  });
+
+  it("a dangling symlink or a folder among the definitions is skipped with a warning; every command still runs", async () => {
+    const p = tempProject();
+    const dir = join(p.home, ".claude", "agents");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "finder.md"), FINDER);
+    symlinkSync(join(p.home, "moved-away.md"), join(dir, "gone.md"));
+    mkdirSync(join(p.home, "folder.md"));
+    symlinkSync(join(p.home, "folder.md"), join(dir, "folder.md"));
+    // A link to a FIFO: reading it would wait forever for a writer.
+    execFileSync("mkfifo", [join(p.home, "pipe")]);
+    symlinkSync(join(p.home, "pipe"), join(dir, "pipe.md"));
+    // A trusted repository may commit the same (a link to a file nobody has).
+    mkdirSync(join(p.root, ".claude", "agents"), { recursive: true });
+    symlinkSync("../../missing.md", join(p.root, ".claude", "agents", "planted.md"));
+    const t = await runCli(["trust", "--yes"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(t.stderr).toBe("");
+    expect(t.code).toBe(0);
+    const r = await runCli(["agents", "--json"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { name: string }[]).map((a) => a.name)).toEqual(["general-purpose", "explore", "finder"]);
+    expect(r.stderr).toMatch(/gone\.md: cannot be read \(ENOENT\); agent skipped/);
+    expect(r.stderr).toMatch(/folder\.md: not a regular file; agent skipped/);
+    expect(r.stderr).toMatch(/pipe\.md: not a regular file; agent skipped/);
+    expect(r.stderr).toMatch(/planted\.md: cannot be read/);
+    const m = await runCli(["memory", "show", "project"], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(m.code).toBe(0);
   });
 });

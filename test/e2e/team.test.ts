@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
@@ -262,5 +262,92 @@ describe.skipIf(!postgres.present)(`team memory through PostgreSQL${postgres.not
     expect((await cli(carol, "team", "status")).stdout).toContain("Team: not joined");
     expect((await cli(carol, "team", "sync")).code).toBe(2);
     expect((await cli(bob, "memory", "show", "runbook")).stdout).toContain("make restart");
+  }, 120_000);
+
+  it("a teammate's malformed, oversized or terminal-steering events are refused one by one; the rest of the sync goes on", async () => {
+    const url = db.createDb(`team${++n}`);
+    const [alice, bob] = twoClones();
+    for (const c of [alice, bob]) expect((await cli(c, "team", "join", url, "--yes")).code).toBe(0);
+    expect((await cli(alice, "memory", "edit", "runbook", "--value", "Restart with make restart.")).code).toBe(0);
+    expect((await cli(alice, "team", "sync")).code).toBe(0);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { project, machine } = (await client.query("SELECT project, machine FROM letta_team_events LIMIT 1")).rows[0];
+      // Anyone with write access to the table writes what they like, under Alice's machine id.
+      const row = (id: string, over: Record<string, string | null>) => ({
+        id, agent: "default", at: new Date(Date.now() + 60_000).toISOString(), actor: "agent", kind: "block", op: "set",
+        label: "runbook", before: null, after: "owned", origin: "mallory", reason: null, ...over,
+      });
+      const hostile = [
+        row("evil-actor", { actor: "root" }), // the SQLite CHECK used to throw: the whole pull rolled back, forever
+        row("evil-kind", { kind: "config", label: null, after: '{"baseURL":"http://evil"}' }),
+        row("evil-label", { label: "../../x\u001b[2J" }),
+        row("evil-huge", { label: "huge", after: "x".repeat(1_000_000) }),
+        row("evil-passage", { kind: "passage", label: null, after: "not json" }),
+        row("ansi-origin", { label: "notes", after: "Fine text.", origin: "bob\u001b]0;pwned\u0007\u001b[31m@laptop", reason: "why\u001b[2J" }),
+      ];
+      for (const e of hostile) {
+        await client.query(
+          `INSERT INTO letta_team_events (project, machine, origin, id, agent, at, actor, kind, op, label, before, after, reason)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+          [project, machine, e.origin, e.id, e.agent, e.at, e.actor, e.kind, e.op, e.label, e.before, e.after, e.reason],
+        );
+      }
+    } finally {
+      await client.end();
+    }
+    // A good edit after them still arrives.
+    expect((await cli(alice, "memory", "edit", "runbook", "--value", "Restart with make restart; then check the queue.")).code).toBe(0);
+    expect((await cli(alice, "team", "sync")).code).toBe(0);
+    const r = await cli(bob, "team", "sync");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/refused 5 malformed or oversized/);
+    const shown = (await cli(bob, "memory", "show")).stdout;
+    expect(shown).toContain("then check the queue.");
+    expect(shown).toContain("Fine text.");
+    expect(shown).not.toContain("owned");
+    expect(shown).not.toContain("xxxxxxxxxx");
+    const log = (await cli(bob, "memory", "log", "--limit", "50")).stdout;
+    // The escapes go; their harmless printable rest stays.
+    expect(log).toContain("notes (from bob]0;pwned[31m@laptop)");
+    expect(log).not.toMatch(/[\u001b\u0007]/);
+    const st = (await cli(bob, "team", "status")).stdout;
+    expect(st).toMatch(/Last refused event: \S+ event evil-passage from mallory: its passage is not JSON/);
+    expect(st).not.toContain("Last error");
+    // Past them for good: the next sync has nothing left to refuse.
+    const again = await cli(bob, "team", "sync");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("pulled 0.");
+  }, 120_000);
+
+  it("the password in a joined URL shows nowhere: sync errors, config list, doctor, the project's .letta files", async () => {
+    const url = db.createDb(`team${++n}`);
+    const [alice] = twoClones();
+    const secret = "pw-Zq81-secret";
+    const withPw = url.replace("postgres@", `postgres:${secret}@`);
+    expect((await cli(alice, "team", "join", withPw, "--yes")).code).toBe(0);
+    expect((await cli(alice, "memory", "edit", "runbook", "--value", "Restart with make restart.")).code).toBe(0);
+    const seen: string[] = [];
+    for (const args of [["team", "sync"], ["team", "status"], ["config", "list"], ["doctor"], ["memory", "log"]]) {
+      const r = await cli(alice, ...args);
+      seen.push(r.stdout, r.stderr);
+    }
+    db.stop();
+    try {
+      const r = await cli(alice, "team", "sync");
+      expect(r.code).toBe(1);
+      seen.push(r.stdout, r.stderr, (await cli(alice, "team", "status")).stdout);
+    } finally {
+      db.start();
+    }
+    for (const text of seen) expect(text).not.toContain(secret);
+    // Nor in the project's files (the SQLite brain, its logs): only in the user's own 0600 config.
+    const grep = spawnSync("grep", ["-rla", secret, join(alice.root, ".letta")], { encoding: "utf8" });
+    expect(grep.stdout).toBe("");
+    const userConfig = join(alice.home, ".config", "letta-code", "config.json");
+    expect(readFileSync(userConfig, "utf8")).toContain(secret);
+    expect(statSync(userConfig).mode & 0o077).toBe(0);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeBlock } from "../../src/team/merge.js";
+import { MAX_MERGE_EDITS, mergeBlock } from "../../src/team/merge.js";
 
 describe("three-way merge of a block edited on two machines", () => {
   const base = "Build: npm run build\nTest: npm test\nDeploy: friday";
@@ -30,5 +30,14 @@ describe("three-way merge of a block edited on two machines", () => {
   it("takes the other side whole when ours did not change, and nothing when both agree", () => {
     expect(mergeBlock(base, base, "x", false)).toEqual({ text: "x", conflict: false });
     expect(mergeBlock(base, "same", "same", true)).toEqual({ text: "same", conflict: false });
+  });
+
+  it("a side that changes more lines than MAX_MERGE_EDITS is one conflict over the whole block: the later edit wins, on either machine", () => {
+    const lines = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join("\n");
+    const big = lines(MAX_MERGE_EDITS + 10, (i) => `line ${i}`);
+    const ours = big.replace("line 0", "line zero");
+    const theirs = lines(MAX_MERGE_EDITS + 10, (i) => (i === 0 ? "line 0" : `rewritten ${i}`));
+    expect(mergeBlock(big, ours, theirs, true)).toEqual({ text: theirs, conflict: true });
+    expect(mergeBlock(big, theirs, ours, false)).toEqual({ text: theirs, conflict: true });
   });
 });
