@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { openDatabase, writeTransaction, type DB } from "./db.js";
+import { openDatabase, sql, writeTransaction, type DB } from "./db.js";
 import { AgentStore } from "./agents.js";
 import { BlockStore } from "./blocks.js";
 import { MemoryEventStore } from "./memory-events.js";
@@ -62,6 +62,23 @@ export class Store {
 
   transaction<T>(fn: () => T): T {
     return writeTransaction(this.db, fn);
+  }
+
+  /**
+   * `fn` under a savepoint: if it throws, what it wrote is undone and the enclosing transaction goes on.
+   * Cached statements, not a nested db.transaction(): applying a pull runs this once per event.
+   */
+  savepoint<T>(fn: () => T): T {
+    sql(this.db, "SAVEPOINT one_step").run();
+    try {
+      const out = fn();
+      sql(this.db, "RELEASE one_step").run();
+      return out;
+    } catch (err) {
+      sql(this.db, "ROLLBACK TO one_step").run();
+      sql(this.db, "RELEASE one_step").run();
+      throw err;
+    }
   }
 
   close(): void {

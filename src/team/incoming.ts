@@ -7,15 +7,19 @@ import { BLOCK_LABEL, DEFAULT_BLOCK_LIMIT } from "../memory/core-memory.js";
 import type { TeamEvent } from "../store/team-pg.js";
 
 /**
- * The most text a block may hold after a pull. Local edits stop at the block's limit (5000 by default);
- * a teammate may have raised theirs, and two appends merged may pass it, so a pull may grow a block up
- * to this and no further: a block is in every prompt.
+ * The most text a block may hold after a pull, unless this machine gave the block a larger limit itself.
+ * Local edits stop at the block's limit (5000 by default); a teammate may have raised theirs, and two
+ * appends merged may pass it, so a pull may grow a block up to this and no further: a block is in every
+ * prompt, and the limit is this user's to raise, not the team's.
  */
 export const MAX_PULLED_BLOCK_CHARS = 4 * DEFAULT_BLOCK_LIMIT;
 /** Most blocks an agent may have for a pull to add one more: each is in every prompt. */
 export const MAX_PULLED_BLOCKS = 32;
-/** Longest text column (before, after) the pull fetches at all; longer ones arrive as refused. */
-export const MAX_EVENT_TEXT = MAX_PULLED_BLOCK_CHARS;
+/**
+ * Longest text column the pull fetches at all; a longer one arrives as refused, unread. Bounds one
+ * batch's memory (at most LETTA_TEAM_BATCH rows of this) against a row holding a gigabyte.
+ */
+export const MAX_EVENT_TEXT = 100_000;
 
 /**
  * How far ahead of this machine's clock an event's time may be. Times order edits ("the later wins", compared

@@ -103,21 +103,36 @@ export class TeamSync {
       const cursor = Number(this.store.team.get(this.cursorKey()) ?? 0);
       const batch = await db.pull(this.link.project, machine, cursor, BATCH(), MAX_EVENT_TEXT);
       if (batch.length === 0) return { pulled, conflicts, refused, changed: [...changed] };
-      this.store.transaction(() => {
-        for (const ev of batch) {
-          const r = this.apply(ev);
-          if (r.applied) {
-            pulled++;
-            changed.add(ev.kind === "block" ? ev.label! : "archival");
+      const applyBatch = (guarded: boolean) =>
+        this.store.transaction(() => {
+          const n = { pulled: 0, conflicts: 0, refused: 0, changed: [] as string[] };
+          for (const ev of batch) {
+            const r = this.apply(ev, guarded);
+            if (r.applied) {
+              n.pulled++;
+              n.changed.push(ev.kind === "block" ? ev.label! : "archival");
+            }
+            if (r.conflict) n.conflicts++;
+            if (r.refused) n.refused++;
           }
-          if (r.conflict) conflicts++;
-          if (r.refused) refused++;
-        }
-        // The cursor moves in the transaction that applied the events: a crash repeats none or all.
-        // Never backwards: another process of this machine may have pulled further meanwhile.
-        const last = batch[batch.length - 1].seq;
-        if (last > Number(this.store.team.get(this.cursorKey()) ?? 0)) this.store.team.set(this.cursorKey(), String(last));
-      });
+          // The cursor moves in the transaction that applied the events: a crash repeats none or all.
+          // Never backwards: another process of this machine may have pulled further meanwhile.
+          const last = batch[batch.length - 1].seq;
+          if (last > Number(this.store.team.get(this.cursorKey()) ?? 0)) this.store.team.set(this.cursorKey(), String(last));
+          return n;
+        });
+      let n: ReturnType<typeof applyBatch>;
+      try {
+        n = applyBatch(false);
+      } catch {
+        // An event the store itself rejected (what incoming.ts did not foresee): the batch was rolled back;
+        // again, each event under its own savepoint, so that one is refused and the rest apply.
+        n = applyBatch(true);
+      }
+      pulled += n.pulled;
+      conflicts += n.conflicts;
+      refused += n.refused;
+      for (const c of n.changed) changed.add(c);
     }
   }
 
@@ -134,18 +149,19 @@ export class TeamSync {
   }
 
   /**
-   * Apply one pulled event; a second time it changes nothing. One that is malformed, too big, or that
-   * the store rejects is skipped (`refused`, with why in `last_refused`): it never throws, because a
-   * throw would roll the batch back and leave the cursor before it, stalling every later sync.
+   * Apply one pulled event; a second time it changes nothing. One that is malformed or too big is
+   * skipped (`refused`, with why in `last_refused`), before it writes anything. `guarded` (the default):
+   * an error from the store refuses it too, its writes undone by a savepoint; unguarded, the fast path
+   * for a whole batch (a savepoint per event doubled the cost of a pull), that error is thrown.
    */
-  apply(ev: TeamEvent & { oversized?: boolean }): { applied: boolean; conflict: boolean; refused?: string } {
+  apply(ev: TeamEvent & { oversized?: boolean }, guarded = true): { applied: boolean; conflict: boolean; refused?: string } {
     const why = refusal(ev);
     if (why) return this.refuse(ev, why);
     try {
-      // A savepoint: what an event wrote before a failure is undone with it, the batch goes on.
-      return this.store.transaction(() => this.applyChecked(ev));
+      return guarded ? this.store.savepoint(() => this.applyChecked(ev)) : this.applyChecked(ev);
     } catch (err) {
       if (err instanceof RefusedEvent) return this.refuse(ev, err.message);
+      if (!guarded) throw err;
       return this.refuse(ev, `the store refused it (${(err as Error).message})`);
     }
   }
@@ -201,8 +217,9 @@ export class TeamSync {
       next = m.text;
       conflict = m.conflict;
     }
-    if (next !== null && next !== ours && next.length > MAX_PULLED_BLOCK_CHARS) {
-      throw new RefusedEvent(`block ${label} would hold ${next.length} characters, over the ${MAX_PULLED_BLOCK_CHARS} a pull may write`);
+    const ceiling = Math.max(MAX_PULLED_BLOCK_CHARS, current?.limit ?? 0);
+    if (next !== null && next !== ours && next.length > ceiling) {
+      throw new RefusedEvent(`block ${label} would hold ${next.length} characters, over the ${ceiling} a pull may write`);
     }
     if (next !== null && !current && store.blocks.list(agentId).length >= MAX_PULLED_BLOCKS) {
       throw new RefusedEvent(`it adds block ${label} to an agent that already has ${MAX_PULLED_BLOCKS} blocks`);
@@ -237,5 +254,5 @@ function passageValue(v: string | null): PassageValue | null {
   return value;
 }
 
-/** A pulled event this machine will not apply; thrown inside the event's savepoint so its writes go too. */
+/** A pulled event this machine will not apply; always thrown before the event has written anything. */
 class RefusedEvent extends Error {}

@@ -92,6 +92,9 @@ describe("applying another machine's memory events", () => {
     mem.core.set("project", `${base}\n${"a".repeat(MAX_PULLED_BLOCK_CHARS / 2)}`, { limit: MAX_PULLED_BLOCK_CHARS });
     expect(sync.apply(event({ before: base, after: `${base}\n${"b".repeat(MAX_PULLED_BLOCK_CHARS / 2)}` })).refused).toBeDefined();
     expect(mem.core.get("project")!.value).not.toContain("bbbb");
+    // A limit this user raised is theirs: a block given 50000 here takes a teammate's 30000.
+    mem.core.set("design", "v1", { limit: 50_000 });
+    expect(sync.apply(event({ label: "design", before: "v1", after: "d".repeat(30_000) })).applied).toBe(true);
     for (const label of ["Upper", "a/b", "../x", "x".repeat(41), "a\u001b[2Jb"]) {
       expect(sync.apply(event({ label, after: "t" })).refused, label).toMatch(/label/);
     }
