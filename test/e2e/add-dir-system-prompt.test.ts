@@ -1,26 +1,13 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { runCli, tempProject } from "../helpers/cli.js";
 import { BWRAP_INSTALL, requireProgram } from "../helpers/requires.js";
 import { tempDir } from "../helpers/temp.js";
+import { openUp, USERS } from "../helpers/users.js";
 
 const bwrap = requireProgram("bwrap", BWRAP_INSTALL);
-const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
-const users: { who: string; wrap?: string[] }[] = [{ who: "as the current user" }, ...(process.getuid?.() === 0 ? [{ who: "as nobody", wrap: NOBODY }] : [])];
-/** Everything the test made, writable by whoever runs the CLI (nobody included). */
-function openUp(...dirs: string[]) {
-  const walk = (d: string) => {
-    chmodSync(d, 0o777);
-    for (const e of readdirSync(d)) {
-      const st = lstatSync(join(d, e));
-      if (st.isDirectory()) walk(join(d, e));
-      else if (st.isFile()) chmodSync(join(d, e), 0o666);
-    }
-  };
-  for (const d of dirs) walk(d);
-}
 
 let server: ScriptedServer;
 beforeAll(async () => {
@@ -111,7 +98,7 @@ describe("--add-dir", () => {
   });
 
   describe.skipIf(!bwrap.present)(`in the sandbox${bwrap.note}`, () => {
-    describe.each(users)("$who", ({ wrap }) => {
+    describe.each(USERS)("$who", ({ wrap }) => {
       it("a command cannot make a .git (core.fsmonitor) or a .letta (config.local.json hooks) in an added folder that has none", async () => {
         const p = tempProject();
         const extra = tempDir("letta-add-dir-");

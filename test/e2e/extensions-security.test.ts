@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { runCli, tempProject } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
+import { openUp, USERS } from "../helpers/users.js";
 
 let server: ScriptedServer;
 beforeAll(async () => {
@@ -20,24 +21,9 @@ const put = (file: string, text: string) => {
 const toolResults = () =>
   server.requests.at(-1)!.body.messages.filter((m: { role: string }) => m.role === "tool").map((m: { content: string }) => m.content) as string[];
 
-const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
-/** Root, and (when we are root) nobody too: a refusal must not depend on file permissions. */
-const users: { who: string; wrap?: string[] }[] = [{ who: "as the current user" }, ...(process.getuid?.() === 0 ? [{ who: "as nobody", wrap: NOBODY }] : [])];
 
-function openUp(...dirs: string[]) {
-  const walk = (d: string) => {
-    chmodSync(d, 0o777);
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (st?.isDirectory()) walk(p);
-      else if (st) chmodSync(p, 0o666);
-    }
-  };
-  for (const d of dirs) walk(d);
-}
 
-describe.each(users)("what a cloned repository cannot do $who", ({ wrap }) => {
+describe.each(USERS)("what a cloned repository cannot do $who", ({ wrap }) => {
   it("its hooks and command snippets do not run while it is untrusted", async () => {
     const p = tempProject();
     put(join(p.root, ".letta", "config.json"), JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: "command", command: "touch hook-ran" }] }] } }));

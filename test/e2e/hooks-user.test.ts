@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { runCli, tempProject } from "../helpers/cli.js";
 import { BWRAP_INSTALL, requireProgram } from "../helpers/requires.js";
 import { tempDir } from "../helpers/temp.js";
+import { openUp, USERS } from "../helpers/users.js";
 
 /*
  * Hooks are the user's own code (issue 22): the user's hooks run as the user, outside the command
@@ -30,22 +31,7 @@ const toolResults = () =>
   server.requests.at(-1)!.body.messages.filter((m: { role: string }) => m.role === "tool").map((m: { content: string }) => m.content) as string[];
 const shellThenAnswer = (command: string) => server.enqueue({ toolCalls: [{ name: "run_shell", arguments: { command } }] }, { text: "done" });
 
-const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
-const users: { who: string; wrap?: string[] }[] = [{ who: "as the current user" }, ...(process.getuid?.() === 0 ? [{ who: "as nobody", wrap: NOBODY }] : [])];
 
-/** Everything the test made, writable by whoever runs the CLI (nobody included). */
-function openUp(...dirs: string[]) {
-  const walk = (d: string) => {
-    chmodSync(d, 0o777);
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (st?.isDirectory()) walk(p);
-      else if (st) chmodSync(p, st.mode & 0o111 ? 0o777 : 0o666);
-    }
-  };
-  for (const d of dirs) walk(d);
-}
 
 /** A project and a HOME apart from it in the temp directory, as on a machine where HOME is under /tmp. */
 function setup(userHooks: Record<string, unknown>) {
@@ -63,7 +49,7 @@ exit 0
 `;
 
 describe.skipIf(!bwrap.present)(`the user's hooks run as the user, outside the sandbox${bwrap.note}`, () => {
-  describe.each(users)("$who", ({ wrap }) => {
+  describe.each(USERS)("$who", ({ wrap }) => {
     it("Claude Code's quickstart hook logs every shell command to ~/.claude/bash-command-log.txt", async () => {
       const p = setup({
         PreToolUse: hook(`jq -r '"\\(.tool_input.command) - \\(.tool_input.description // "No description")"' >> ~/.claude/bash-command-log.txt`, "Bash"),
@@ -134,7 +120,7 @@ describe("a config.local.json the repository ships under another name is the rep
   const plant = (dir: string, marker: string) => put(join(dir, "config.local.json"), JSON.stringify({ hooks: { UserPromptSubmit: hook(`touch ${marker}`) } }));
 
   // Asked about `.letta/config.local.json`, git knows no such file: it is committed at the link's target, or in the submodule.
-  describe.each(users)("$who", ({ wrap }) => it.each([
+  describe.each(USERS)("$who", ({ wrap }) => it.each([
     ["a committed .letta link to a folder of its own", (root: string, marker: string) => {
       plant(join(root, "dotletta"), marker);
       symlinkSync("dotletta", join(root, ".letta"));
