@@ -7,10 +7,8 @@ import { startScriptedServer, type ScriptedServer } from "../helpers/llm-server.
 import { runCli, tempProject } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 import { BWRAP_INSTALL, requireProgram } from "../helpers/requires.js";
+import { USERS } from "../helpers/users.js";
 
-const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
-/** Root, and (when we are root) nobody too: what holds must not depend on root's rights. */
-const users: { who: string; wrap?: string[] }[] = [{ who: "as the current user" }, ...(process.getuid?.() === 0 ? [{ who: "as nobody", wrap: NOBODY }] : [])];
 
 // Each test is an attack a cloned, hostile repository can make with files it ships and a model it
 // has talked into its plan; each asserts what the user would notice if the attack worked.
@@ -164,7 +162,7 @@ describe("an untrusted project's 'stricter' settings that are looser than the us
   });
 });
 
-describe.each(users)("a project that is not a git repository, $who", ({ wrap }) => {
+describe.each(USERS)("a project that is not a git repository, $who", ({ wrap }) => {
   /** The project and HOME handed to nobody, so its own git trusts what it made (safe.directory). */
   function notARepository() {
     const p = tempProject();
@@ -191,21 +189,19 @@ describe.each(users)("a project that is not a git repository, $who", ({ wrap }) 
     "git config core.hooksPath hooks",
     "git config filter.evil.clean \"touch $PWD/FILTER-RAN; cat\" && echo '* filter=evil' > .gitattributes",
   ].join(" && ");
-
-  it.skipIf(!bwrap.present)(`a sandboxed command cannot create .git for letta-code's own git to run later${bwrap.note}`, async () => {
-    const p = notARepository();
+  /** The model runs `command` in the shell, then searches with git's grep: letta-code's own git on the host. */
+  const shellThenGitGrep = (p: ReturnType<typeof tempProject>, command: string, sandbox: "on" | "off") => {
     server.enqueue(
-      { toolCalls: [{ name: "run_shell", arguments: { command: `git init -q 2>&1; ${plant}; ls -a` } }] },
+      { toolCalls: [{ name: "run_shell", arguments: { command } }] },
       { toolCalls: [{ name: "grep", arguments: { pattern: "needle" } }] },
       { text: "done" },
     );
-    const r = await runCli(["-p", "set up git", "--yolo", "--sandbox", "on", ...model()], {
-      cwd: p.root,
-      home: p.home,
-      env: { LETTA_CODE_GREP_BACKEND: "git" },
-      stdin: "ignore",
-      wrap,
-    });
+    return runCli(["-p", "set up git", "--yolo", "--sandbox", sandbox, ...model()], { cwd: p.root, home: p.home, env: { LETTA_CODE_GREP_BACKEND: "git" }, stdin: "ignore", wrap });
+  };
+
+  it.skipIf(!bwrap.present)(`a sandboxed command cannot create .git for letta-code's own git to run later${bwrap.note}`, async () => {
+    const p = notARepository();
+    const r = await shellThenGitGrep(p, `git init -q 2>&1; ${plant}; ls -a`, "on");
     expect(r.code, r.stderr).toBe(0);
     const shell = server.requests.at(-2)!.body.messages.filter((m: { role: string }) => m.role === "tool").at(-1)?.content as string;
     expect(shell).toContain("Read-only file system");
@@ -218,18 +214,7 @@ describe.each(users)("a project that is not a git repository, $who", ({ wrap }) 
   it("a .git made outside the sandbox cannot make letta-code's own git run its fsmonitor, hooks or filters", async () => {
     const p = notARepository();
     // The user ran this one unsandboxed: it is theirs. What it leaves in .git must not run again, unasked, from our search.
-    server.enqueue(
-      { toolCalls: [{ name: "run_shell", arguments: { command: `git init -q && git add a.txt && ${plant}` } }] },
-      { toolCalls: [{ name: "grep", arguments: { pattern: "needle" } }] },
-      { text: "done" },
-    );
-    const r = await runCli(["-p", "set up git", "--yolo", "--sandbox", "off", ...model()], {
-      cwd: p.root,
-      home: p.home,
-      env: { LETTA_CODE_GREP_BACKEND: "git" },
-      stdin: "ignore",
-      wrap,
-    });
+    const r = await shellThenGitGrep(p, `git init -q && git add a.txt && ${plant}`, "off");
     expect(r.code, r.stderr).toBe(0);
     expect(lastToolResult()).toContain("a.txt");
     expect(markers(p.root)).toEqual([]);
