@@ -9,6 +9,8 @@
 // Minified because parse time is start-up time (-p went from ~325 to ~285 ms); the source maps
 // beside the bundle give readable stacks with NODE_OPTIONS=--enable-source-maps.
 // scripts/build.mjs builds into a fresh folder (LETTA_BUILD_DIR) and swaps it in as dist/ at the end.
+import { resolve } from "node:path";
+
 const out = process.env.LETTA_BUILD_DIR ?? "dist";
 
 // Ink's stack. (Merging everything an agent run loads into one chunk as well was measured: --help and
@@ -33,10 +35,33 @@ const yogaWithoutFetch = {
   },
 };
 
+// The openai SDK touches the globals Headers and FormData on every request; in Node 20 that loads undici
+// (~25 ms of a one-shot run), although the model requests go through our node:http fetch. Inside the
+// SDK's three modules that touch them, the names are bound to src/llm/sdk-globals.ts instead. Each
+// place is counted, so an SDK upgrade that moves or adds one fails the build instead of bringing undici back.
+const SDK_GLOBALS = [
+  { file: /node_modules[\\/]openai[\\/]internal[\\/]headers\.mjs$/, names: ["Headers"], places: { "instanceof Headers": 1, "new Headers(": 1 } },
+  { file: /node_modules[\\/]openai[\\/]internal[\\/]utils[\\/]log\.mjs$/, names: ["Headers"], places: { "instanceof Headers": 1 } },
+  { file: /node_modules[\\/]openai[\\/]client\.mjs$/, names: ["FormData"], places: { "instanceof FormData": 2 } },
+];
+const sdkGlobals = {
+  name: "openai-without-undici",
+  transform(code, id) {
+    const entry = SDK_GLOBALS.find((e) => e.file.test(id));
+    if (!entry) return null;
+    for (const [text, want] of Object.entries(entry.places)) {
+      const found = code.split(text).length - 1;
+      if (found !== want) throw new Error(`openai-without-undici: expected ${want} "${text}" in ${id}, found ${found}`);
+    }
+    const from = JSON.stringify(resolve(out, "llm/sdk-globals.js"));
+    return { code: `import { ${entry.names.join(", ")} } from ${from};\n${code}`, map: null };
+  },
+};
+
 export default {
   input: `${out}/cli/main.js`,
   platform: "node",
-  plugins: [yogaWithoutFetch],
+  plugins: [yogaWithoutFetch, sdkGlobals],
   external: ["better-sqlite3", "@huggingface/transformers", "react-devtools-core", /^js-tiktoken\/ranks\//],
   transform: { define: { "process.env.NODE_ENV": JSON.stringify("production") } },
   output: {

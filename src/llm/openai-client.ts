@@ -2,6 +2,8 @@ import { STATUS_CODES } from "node:http";
 import type OpenAI from "openai";
 import type { Usage } from "../agent/events.js";
 import { ModelError, type ModelClient, type ModelRequest, type ModelTurn, type StreamHandlers } from "./types.js";
+import { httpFetch, HttpResponse, type HttpFetchInit } from "./http-fetch.js";
+import type { LiteHeaders } from "./lite-headers.js";
 
 /**
  * The real model seam: any OpenAI-compatible Chat Completions endpoint, always streaming.
@@ -44,7 +46,7 @@ interface RawErrorResponse {
   status: number;
   statusText: string;
   body: string;
-  headers: Headers;
+  headers: LiteHeaders;
 }
 
 class StreamTimeout extends Error {}
@@ -68,19 +70,20 @@ export function createOpenAIClient(opts: OpenAIClientOptions): ModelClient {
     // Imported lazily: the CLI's startup path should not pay for the openai package until a request is made.
     sdk ??= await import("openai");
     const OpenAIClass = sdk.default;
-    const capturingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-      const res = await fetch(input, init);
+    const capturingFetch = async (input: string | URL, init?: HttpFetchInit): Promise<HttpResponse> => {
+      const res = await httpFetch(input, init);
       if (res.ok) return res;
       const body = await res.text().catch(() => "");
       captured.error = { status: res.status, statusText: res.statusText, body, headers: res.headers };
-      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      return HttpResponse.ofText(body, res);
     };
     const client = new OpenAIClass({
       baseURL: url,
       apiKey: opts.apiKey || "not-needed",
       maxRetries: 0,
       timeout: timeoutMs,
-      fetch: capturingFetch,
+      // The SDK's Fetch type is the DOM's; httpFetch gives what the SDK reads of it.
+      fetch: capturingFetch as unknown as typeof fetch,
       defaultHeaders: opts.headers,
       logger: quietLogger,
     });
@@ -398,7 +401,7 @@ function excerpt(body: string): string {
 }
 
 /** `retry-after-ms` (OpenAI), then `Retry-After` in seconds or as an HTTP date. */
-export function retryAfter(headers: Headers): number | undefined {
+export function retryAfter(headers: { get(name: string): string | null }): number | undefined {
   const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const value = headers.get("retry-after");
