@@ -58,22 +58,71 @@ const sdkGlobals = {
   },
 };
 
-export default {
-  input: `${out}/cli/main.js`,
+// Ink's modules and yoga-layout's await at top level, which a CommonJS bundle cannot. Each await is
+// made synchronous where it is (counted, so an upgrade that changes them fails the build):
+// - yoga-layout's Emscripten module instantiates its WebAssembly asynchronously; it is given the bytes it
+//   already decodes synchronously (wa()) and instantiated at once, so the module is whole when the
+//   factory returns, and yoga's index takes it without awaiting.
+// - Ink awaits only with DEV=true, to load React DevTools' connector (react-devtools-core, not a
+//   dependency: the import fails and Ink says how to install it) and its package.json for DevTools.
+//   That failure is kept as it was; the package.json is not read.
+const TLA_PATCHES = [
+  {
+    file: /node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+    edits: [[/if\(h\.instantiateWasm\)try\{return h\.instantiateWasm\(d,\s*a\)\}/g, "try{return a(new WebAssembly.Instance(new WebAssembly.Module(wa()),d)),{}}"]],
+  },
+  {
+    file: /node_modules[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
+    edits: [[/wrapAssembly\(await loadYoga\(\)\)/g, "wrapAssembly((() => { const m = {}; loadYoga(m); return m; })())"]],
+  },
+  {
+    file: /node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/,
+    edits: [
+      [/await import\('\.\/devtools\.js'\);/g, "throw Object.assign(new Error(\"react-devtools-core is not installed\"), { code: \"ERR_MODULE_NOT_FOUND\" });"],
+      [/\? await loadPackageJson\(\)/g, "? { name: undefined, version: undefined }"],
+    ],
+  },
+];
+const withoutTopLevelAwait = {
+  name: "without-top-level-await",
+  transform(code, id) {
+    const patch = TLA_PATCHES.find((p) => p.file.test(id));
+    if (!patch) return null;
+    for (const [pattern, replacement] of patch.edits) {
+      const found = code.match(pattern)?.length ?? 0;
+      if (found !== 1) throw new Error(`without-top-level-await: expected 1 ${pattern} in ${id}, found ${found}`);
+      code = code.replace(pattern, replacement);
+    }
+    return { code, map: null };
+  },
+};
+
+const common = {
   platform: "node",
-  plugins: [yogaWithoutFetch, sdkGlobals],
   external: ["better-sqlite3", "@huggingface/transformers", "react-devtools-core", /^js-tiktoken\/ranks\//],
   transform: { define: { "process.env.NODE_ENV": JSON.stringify("production") } },
+  logLevel: "warn",
+};
+
+// CommonJS, so bin/compile-cache.js can hand V8 a code cache for each chunk (Node 20 has no compile cache
+// for ES modules), and no ES-module loader has to start.
+export default {
+  ...common,
+  input: { main: `${out}/cli/main.js` },
+  plugins: [yogaWithoutFetch, withoutTopLevelAwait, sdkGlobals],
   output: {
     dir: `${out}/bundle`,
-    format: "esm",
+    format: "cjs",
+    // V8 compiles the chunks through vm.Script (bin/compile-cache.js), where import() needs a Node
+    // flag: the external packages an ES import() reached (transformers.js) are require()d, through their
+    // CommonJS builds.
+    dynamicImportInCjs: false,
+    entryFileNames: "[name].cjs",
+    chunkFileNames: "[name]-[hash].cjs",
     sourcemap: true,
     minify: true,
     codeSplitting: {
-      groups: [
-        { name: "ink", test: (id) => INK.test(id) && !INK_DEVTOOLS.test(id) },
-      ],
+      groups: [{ name: "ink", test: (id) => INK.test(id) && !INK_DEVTOOLS.test(id) }],
     },
   },
-  logLevel: "warn",
 };

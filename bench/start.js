@@ -8,6 +8,7 @@
 //   -p, one shell step        the model calls run_shell (echo), then answers
 //   TUI first input frame     spawn in a pty (util-linux `script`) until the input's placeholder is drawn
 //   peak RSS                  of the one-step -p run (/usr/bin/time's maximum resident set size)
+//   compile cache             how many chunks of the one-step run V8 took from dist/compile-cache
 //
 // Then, per path, what it loads (our chunks, packages, Node built-ins beyond bare start-up), traced with
 // bench/load-trace.mjs in separate, untimed runs: a new import on a hot path shows up here in review.
@@ -166,6 +167,23 @@ if (!rssOk) misses++;
 console.log(`${"peak RSS, -p hi".padEnd(34)} ${`${rss.toFixed(1)} MiB`.padStart(10)}           goal <= 70 MiB ${rssOk ? "ok" : "MISSED"}`);
 console.log(misses ? `${misses} goal(s) missed` : "all goals met");
 
+// Whether V8 took the build's code cache (bin/compile-cache.js) for the chunks a one-step -p compiles:
+// a cache it rejects (another Node, other V8 flags) shows here as slower start-ups.
+{
+  const stats = await new Promise((resolve) => {
+    const script = `const cc = require(${JSON.stringify(join(ROOT, "bin/compile-cache.js"))});
+require("node:v8").setFlagsFromString("--liftoff-only");
+const stats = cc.installCompileCache({ bundleDir: ${JSON.stringify(join(ROOT, "dist/bundle"))}, cacheDir: ${JSON.stringify(join(ROOT, "dist/compile-cache"))} });
+process.on("exit", () => process.stderr.write("STATS " + JSON.stringify(stats ?? null) + "\\n"));
+require(${JSON.stringify(join(ROOT, "dist/bundle/main.cjs"))}).main(JSON.parse(process.argv[1])).then(() => process.exit());`;
+    const child = spawn(process.execPath, ["-e", script, JSON.stringify(cases[3].argv.slice(1))], { cwd: project, env, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", () => resolve(JSON.parse(/STATS (.*)/.exec(err)?.[1] ?? "null")));
+  });
+  console.log(stats ? `compile cache, -p hi: ${stats.accepted} chunks taken from it, ${stats.rejected} rejected by V8, ${stats.missing} without one` : "compile cache: none for this build (not trained, or trained in another folder)");
+}
+
 // What each path loads.
 if (!process.env.BENCH_NO_TRACE) {
   const bundle = join(ROOT, "dist/bundle/");
@@ -174,7 +192,7 @@ if (!process.env.BENCH_NO_TRACE) {
     // Node's internals are left out, except undici: it is what global fetch loads on first use.
     if (kind === "builtin") return where === "internal/deps/undici/undici" ? "node:undici (fetch)" : where.startsWith("internal/") ? undefined : `node:${where}`;
     const path = where.startsWith("file://") ? fileURLToPath(where) : where;
-    if (path.startsWith(bundle)) return `chunk ${path.slice(bundle.length).replace(/-[\w-]{8}\.js$/, "")}`;
+    if (path.startsWith(bundle)) return `chunk ${path.slice(bundle.length).replace(/(-[\w-]{8})?\.c?js$/, "")}`;
     const nm = path.lastIndexOf("/node_modules/");
     if (nm >= 0) {
       const rest = path.slice(nm + "/node_modules/".length).split("/");

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Launcher: answer --version and --help before importing anything, so they stay as fast as bare node.
+// Launcher: answer --version and --help before loading anything, so they stay as fast as bare node;
+// everything else goes to launch.js.
 // CommonJS (bin/package.json says so), not an ES module: starting Node's ES-module loader costs an ES
-// entry ~5 ms before its first line runs, which --version and --help would pay for nothing. The bundle
-// itself is ESM and is import()ed below only for the real work.
+// entry ~5 ms before its first line runs, which --version and --help would pay for nothing.
 "use strict";
 const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
@@ -24,22 +24,6 @@ function builtHelp() {
   }
 }
 
-async function run() {
-  // fetch parses HTTP with a WebAssembly module; V8's optimising tier-up of it runs on a
-  // background thread that process exit must wait for (~300 ms here, after the answer is printed).
-  // The baseline compiler alone is fast enough for SSE streams. (node:v8 is required here, not at the
-  // top: loading it costs --version and --help a few milliseconds they do not need.)
-  require("node:v8").setFlagsFromString("--liftoff-only");
-  // The CLI runs from a single-file bundle: loading hundreds of small modules costs more start-up than the work itself.
-  const { pathToFileURL } = require("node:url");
-  const { main } = await import(pathToFileURL(join(__dirname, "../dist/bundle/main.js")).href);
-  await main(args);
-  // Keep-alive sockets and library timers would hold the process open for a moment after the
-  // answer; a CLI is done when its work is. Flush both streams, then leave.
-  const code = process.exitCode ?? 0;
-  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
-}
-
 let help;
 if (only === "--version" || only === "-v" || only === "-V") {
   const pkg = JSON.parse(readFileSync(join(__dirname, "../package.json"), "utf8"));
@@ -49,7 +33,7 @@ if (only === "--version" || only === "-v" || only === "-V") {
 } else {
   // An error main() does not handle ends the process as an uncaught one did from the ES-module
   // launcher's top-level await: printed with its stack, exit code 1.
-  run().catch((err) => {
+  require("./launch.js").launch({ dist: join(__dirname, "../dist"), args }).catch((err) => {
     process.exitCode = 1;
     throw err;
   });

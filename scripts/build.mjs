@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const next = join(root, `.dist-build-${process.pid}`);
@@ -19,8 +19,8 @@ try {
   run(bin("rolldown"), ["-c", "rolldown.config.mjs"], { LETTA_BUILD_DIR: next });
   // The real program's --help, rendered once (to a pipe: 80 columns): bin/letta-code.js prints it
   // without loading the bundle, so --help costs what --version does.
-  const main = pathToFileURL(join(next, "bundle", "main.js")).href;
-  const help = execFileSync(process.execPath, ["--input-type=module", "-e", `const { main } = await import(${JSON.stringify(main)}); await main(["--help"]);`], {
+  const main = join(next, "bundle", "main.cjs");
+  const help = execFileSync(process.execPath, ["-e", `require(${JSON.stringify(main)}).main(["--help"]);`], {
     cwd: root,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
@@ -35,3 +35,9 @@ try {
 if (existsSync(dist)) renameSync(dist, old);
 renameSync(next, dist);
 rmSync(old, { recursive: true, force: true });
+// After the swap: V8's code cache remembers the folder it was compiled in (bin/compile-cache.js).
+try {
+  run(process.execPath, ["scripts/train-compile-cache.mjs"]);
+} catch {
+  // Said by the script; the CLI then compiles from source.
+}

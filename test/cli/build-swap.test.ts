@@ -7,7 +7,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("npm run build beside a running test", () => {
   it("dist/ stays whole while it rebuilds (built aside, then swapped in)", async () => {
-    const entry = `${root}/dist/bundle/main.js`;
+    const entry = `${root}/dist/bundle/main.cjs`;
     expect(existsSync(entry)).toBe(true);
     const child = spawn("npm", ["run", "--silent", "build"], { cwd: root, stdio: "ignore" });
     let checks = 0;

@@ -1,0 +1,72 @@
+"use strict";
+// V8's code cache for the CLI's CommonJS bundle. Node 20 compiles every module from source at each start
+// (its compile cache arrived in Node 22); for a one-shot run that was ~25 ms of parsing and compiling the
+// same bundle again. The build runs the CLI's hot paths once and keeps, per chunk, what V8 compiled
+// (dist/compile-cache/, scripts/train-compile-cache.mjs); a run hands that to V8, which checks it against
+// the source and its own version and flags, and compiles from source when it does not fit (another Node,
+// other V8 flags) — slower, never wrong. V8 does not check where the code was compiled, and keeps that
+// file name for stack traces and for resolving import(): a cache trained for another folder (a moved
+// checkout, a package built elsewhere) is not used at all.
+const Module = require("node:module");
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { basename, dirname, join, sep } = require("node:path");
+
+/**
+ * Compile the .cjs files under bundleDir with their cache from cacheDir. With write, each chunk's cache is
+ * (re)written at exit with all the functions this run compiled: how the build trains it.
+ * Returns counts a benchmark prints (chunks whose cache V8 accepted, rejected, or that had none), or
+ * undefined when the cache was trained for another folder or never.
+ */
+function installCompileCache({ bundleDir, cacheDir, write = false }) {
+  const manifest = join(cacheDir, "manifest.json");
+  if (!write) {
+    try {
+      if (JSON.parse(readFileSync(manifest, "utf8")).bundleDir !== bundleDir) return undefined;
+    } catch {
+      return undefined; // never trained here
+    }
+  }
+  const vm = require("node:vm");
+  const stats = { accepted: 0, rejected: 0, missing: 0 };
+  const compiled = [];
+  const prefix = bundleDir.endsWith(sep) ? bundleDir : bundleDir + sep;
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function (content, filename) {
+    if (!filename.startsWith(prefix) || !filename.endsWith(".cjs")) return compile.call(this, content, filename);
+    const cacheFile = join(cacheDir, `${basename(filename)}.v8`);
+    let cachedData;
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      // No cache for this chunk (an untrained path, or a build without one): compiled from source.
+    }
+    // No import() in these chunks (rolldown.config.mjs, dynamicImportInCjs): without a Node flag a
+    // vm.Script cannot import, and V8's cache would not keep the loader anyway.
+    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+    if (cachedData === undefined) stats.missing++;
+    else if (script.cachedDataRejected) stats.rejected++;
+    else stats.accepted++;
+    if (write) compiled.push([script, cacheFile]);
+    const mod = this;
+    const req = (id) => mod.require(id);
+    req.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
+    req.main = process.mainModule;
+    req.cache = Module._cache;
+    return script.runInThisContext({ displayErrors: true }).call(mod.exports, mod.exports, req, mod, filename, dirname(filename));
+  };
+  if (write) {
+    process.on("exit", () => {
+      mkdirSync(cacheDir, { recursive: true });
+      // Renamed into place: a run starting meanwhile reads a whole cache file or none.
+      const put = (file, data) => {
+        writeFileSync(`${file}.${process.pid}`, data);
+        renameSync(`${file}.${process.pid}`, file);
+      };
+      for (const [script, file] of compiled) put(file, script.createCachedData());
+      put(manifest, JSON.stringify({ bundleDir, node: process.version }));
+    });
+  }
+  return stats;
+}
+
+module.exports = { installCompileCache };
