@@ -35,14 +35,15 @@ const yogaWithoutFetch = {
   },
 };
 
-// The openai SDK touches the globals Headers and FormData on every request; in Node 20 that loads undici
-// (~25 ms of a one-shot run), although the model requests go through our node:http fetch. Inside the
-// SDK's three modules that touch them, the names are bound to src/llm/sdk-globals.ts instead. Each
+// The openai SDK touches the globals Headers, FormData and ReadableStream on every request; in Node 20
+// that loads undici (~25 ms of a one-shot run) and web streams, although the model requests go through
+// our node:http fetch. Inside the SDK's three modules that touch them, the names are bound to
+// src/llm/sdk-globals.ts instead. Each
 // place is counted, so an SDK upgrade that moves or adds one fails the build instead of bringing undici back.
 const SDK_GLOBALS = [
   { file: /node_modules[\\/]openai[\\/]internal[\\/]headers\.mjs$/, names: ["Headers"], places: { "instanceof Headers": 1, "new Headers(": 1 } },
   { file: /node_modules[\\/]openai[\\/]internal[\\/]utils[\\/]log\.mjs$/, names: ["Headers"], places: { "instanceof Headers": 1 } },
-  { file: /node_modules[\\/]openai[\\/]client\.mjs$/, names: ["FormData"], places: { "instanceof FormData": 2 } },
+  { file: /node_modules[\\/]openai[\\/]client\.mjs$/, names: ["FormData", "ReadableStream"], places: { "instanceof FormData": 2, "globalThis.ReadableStream": 6 }, unqualify: ["globalThis.ReadableStream"] },
 ];
 const sdkGlobals = {
   name: "openai-without-undici",
@@ -53,6 +54,8 @@ const sdkGlobals = {
       const found = code.split(text).length - 1;
       if (found !== want) throw new Error(`openai-without-undici: expected ${want} "${text}" in ${id}, found ${found}`);
     }
+    // `globalThis.X` reaches past any binding: written as plain X, it takes ours.
+    for (const qualified of entry.unqualify ?? []) code = code.replaceAll(qualified, qualified.slice("globalThis.".length));
     const from = JSON.stringify(resolve(out, "llm/sdk-globals.js"));
     return { code: `import { ${entry.names.join(", ")} } from ${from};\n${code}`, map: null };
   },

@@ -2,7 +2,7 @@
 // a model server on loopback, so bin/compile-cache.js can keep per chunk what V8 compiled on the way
 // (dist/compile-cache/). Each run loads the cache the runs before it wrote and adds what it compiled.
 // A failed run costs speed, never the build: it says so and the CLI compiles those chunks from source.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -55,6 +55,7 @@ const runs = [
   ["-p", "hi", "--output-format", "json", ...model],
   ["-p", "hi", "--output-format", "stream-json", "--verbose", ...model],
 ];
+const spawnSyncOk = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
 const launcher = `require(${JSON.stringify(join(root, "bin", "launch.js"))}).launch({ dist: ${JSON.stringify(dist)}, args: JSON.parse(process.argv[1]), writeCache: true })`;
 let failed = 0;
 for (const args of runs) {
@@ -69,6 +70,33 @@ for (const args of runs) {
     failed++;
     process.stderr.write(`train-compile-cache: \`letta-code ${args.slice(0, 2).join(" ")}\` exited ${child.code}; its chunks compile from source at each start.\n${child.err.slice(-500)}\n`);
   }
+}
+// The TUI, until its input is drawn, then left as a user leaves (Ctrl-C twice): in a terminal that
+// util-linux's script(1) provides, where there is one.
+if (!failed && spawnSyncOk("script", ["-V"])) {
+  const cmd = [process.execPath, "-e", launcher, JSON.stringify(model)].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(" ");
+  const drawn = await new Promise((resolve) => {
+    const c = spawn("script", ["-qefc", `stty cols 100 rows 30; exec ${cmd}`, "/dev/null"], { cwd: project, env: { ...env, TERM: "xterm-256color" }, stdio: ["pipe", "pipe", "ignore"] });
+    let seen = "";
+    let ok = false;
+    const give = setTimeout(() => c.kill("SIGKILL"), 20_000);
+    c.stdout.on("data", (d) => {
+      seen += d;
+      if (!ok && seen.includes("Type a message")) {
+        ok = true;
+        // A moment for the input to take the terminal raw: a Ctrl-C before that is a SIGINT, whose
+        // exit writes no cache.
+        setTimeout(() => c.stdin.write("\x03"), 300);
+        setTimeout(() => c.stdin.write("\x03"), 450);
+      }
+    });
+    c.on("close", () => {
+      clearTimeout(give);
+      resolve(ok);
+    });
+  });
+  if (drawn) runs.push(["(TUI)"]);
+  else process.stderr.write("train-compile-cache: the TUI did not draw its input; its chunks compile from source at each start.\n");
 }
 server.close();
 rmSync(home, { recursive: true, force: true });
