@@ -61,15 +61,22 @@ const sdkGlobals = {
   },
 };
 
-// Ink's modules and yoga-layout's await at top level, which a CommonJS bundle cannot. Each await is
-// made synchronous where it is (counted, so an upgrade that changes them fails the build):
+// Dependencies edited where they are built into the bundle, each edit counted so an upgrade that
+// changes the code fails the build instead of silently undoing it. Ink's modules and yoga-layout's
+// await at top level, which a CommonJS bundle cannot; each await is made synchronous where it is:
 // - yoga-layout's Emscripten module instantiates its WebAssembly asynchronously; it is given the bytes it
 //   already decodes synchronously (wa()) and instantiated at once, so the module is whole when the
 //   factory returns, and yoga's index takes it without awaiting.
 // - Ink awaits only with DEV=true, to load React DevTools' connector (react-devtools-core, not a
 //   dependency: the import fails and Ink says how to install it) and its package.json for DevTools.
 //   That failure is kept as it was; the package.json is not read.
-const TLA_PATCHES = [
+// - commander requires node:child_process at load, for the executable subcommands we do not use; it is
+//   required when a spawn is asked for (~3 ms of a one-shot run that starts no process).
+const PATCHES = [
+  {
+    file: /node_modules[\\/]commander[\\/]lib[\\/]command\.js$/,
+    edits: [[/const childProcess = require\('node:child_process'\);/g, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"]],
+  },
   {
     file: /node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
     edits: [[/if\(h\.instantiateWasm\)try\{return h\.instantiateWasm\(d,\s*a\)\}/g, "try{return a(new WebAssembly.Instance(new WebAssembly.Module(wa()),d)),{}}"]],
@@ -86,14 +93,14 @@ const TLA_PATCHES = [
     ],
   },
 ];
-const withoutTopLevelAwait = {
-  name: "without-top-level-await",
+const patched = {
+  name: "patched-dependencies",
   transform(code, id) {
-    const patch = TLA_PATCHES.find((p) => p.file.test(id));
+    const patch = PATCHES.find((p) => p.file.test(id));
     if (!patch) return null;
     for (const [pattern, replacement] of patch.edits) {
       const found = code.match(pattern)?.length ?? 0;
-      if (found !== 1) throw new Error(`without-top-level-await: expected 1 ${pattern} in ${id}, found ${found}`);
+      if (found !== 1) throw new Error(`patched-dependencies: expected 1 ${pattern} in ${id}, found ${found}`);
       code = code.replace(pattern, replacement);
     }
     return { code, map: null };
@@ -112,7 +119,7 @@ const common = {
 export default {
   ...common,
   input: { main: `${out}/cli/main.js` },
-  plugins: [yogaWithoutFetch, withoutTopLevelAwait, sdkGlobals],
+  plugins: [yogaWithoutFetch, patched, sdkGlobals],
   output: {
     dir: `${out}/bundle`,
     format: "cjs",

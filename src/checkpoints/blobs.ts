@@ -1,14 +1,30 @@
 import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
 import { BlobDb } from "../store/blob-db.js";
 
 export const hashBytes = (data: Buffer): string => createHash("sha256").update(data).digest("hex");
 
-/** Content-addressed file contents: a file's bytes are kept once however many turns saw them. */
+/**
+ * Content-addressed file contents: a file's bytes are kept once however many turns saw them.
+ * The database opens on first use: a turn that changes no file (most one-shot runs) never pays for it.
+ */
 export class BlobStore {
-  private db: BlobDb;
+  private opened?: BlobDb;
 
-  constructor(file: string) {
-    this.db = BlobDb.open(file);
+  constructor(private readonly file: string) {}
+
+  private get db(): BlobDb {
+    return (this.opened ??= BlobDb.open(this.file));
+  }
+
+  /**
+   * An upper bound of bytes() without opening the database: its files on disk hold every content
+   * and more (pages, indexes, the write-ahead log), so a total under a limit is under it here too.
+   */
+  bytesAtMost(): number {
+    if (this.opened) return this.opened.totalBytes();
+    const size = (f: string) => statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+    return size(this.file) + size(`${this.file}-wal`);
   }
 
   put(data: Buffer): string {
@@ -44,6 +60,7 @@ export class BlobStore {
   }
 
   close(): void {
-    this.db.close();
+    this.opened?.close();
+    this.opened = undefined;
   }
 }

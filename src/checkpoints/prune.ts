@@ -19,7 +19,8 @@ export function pruneCheckpoints(
 ): PruneReport {
   const report: PruneReport = { prunedTurns: 0, removedBlobs: 0, freedBytes: 0 };
   report.prunedTurns += store.pruneOlderThan(new Date(now - settings.maxAgeDays * DAY_MS).toISOString());
-  const over = () => blobs.bytes() > settings.maxBytes;
+  // The bound first: at start-up it spares opening the blob database when it cannot be over.
+  const over = () => blobs.bytesAtMost() > settings.maxBytes && blobs.bytes() > settings.maxBytes;
   if (report.prunedTurns === 0 && !over()) return report;
   collect(store, blobs, shell, report);
   // Each pruned turn is followed by a collection: what it frees is only known after one.

@@ -1,3 +1,4 @@
+import { fstatSync, statSync } from "node:fs";
 import { looksBinary } from "../tools/files.js";
 import { describeBinary } from "../tools/binary.js";
 
@@ -15,12 +16,24 @@ export interface PipedInput {
   binary?: string;
 }
 
-export async function readPipedInput(stream: NodeJS.ReadStream = process.stdin): Promise<PipedInput> {
-  const bytes = await readPipedBytes(stream);
+export async function readPipedInput(stream?: NodeJS.ReadStream): Promise<PipedInput> {
+  // Scripts and CI often give `</dev/null`: nothing to read, and no stdin stream worth making (~3 ms).
+  if (!stream && stdinIsDevNull()) return { text: "" };
+  const bytes = await readPipedBytes(stream ?? process.stdin);
   // The same test read_file applies to files: decoded, binary bytes would reach the model as mojibake.
   const sample = bytes.subarray(0, 8192);
   if (looksBinary(sample)) return { text: "", binary: describeBinary(sample, bytes.length) };
   return { text: bytes.toString("utf8") };
+}
+
+function stdinIsDevNull(): boolean {
+  try {
+    const fd0 = fstatSync(0);
+    const dev = statSync("/dev/null");
+    return fd0.isCharacterDevice() && fd0.rdev === dev.rdev;
+  } catch {
+    return false; // no fd 0, or no /dev/null (Windows): read as before
+  }
 }
 
 /**

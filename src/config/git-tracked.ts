@@ -1,4 +1,7 @@
-import { spawnSync } from "node:child_process";
+import type * as ChildProcess from "node:child_process";
+
+// Loaded at the first call, not at start-up: a one-shot run that starts no process skips node:child_process (~3 ms).
+const childProcess = () => process.getBuiltinModule("node:child_process") as typeof ChildProcess;
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 
@@ -31,7 +34,7 @@ export function isTrackedByGit(root: string, file: string): boolean {
   const env: NodeJS.ProcessEnv = {};
   // The user's GIT_DIR or GIT_INDEX_FILE would answer about another repository.
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("GIT_")) env[k] = v;
-  const r = spawnSync(
+  const r = childProcess().spawnSync(
     "git",
     ["-c", "safe.directory=*", "-c", "core.fsmonitor=false", "ls-files", "-z", "--", ...[...asked].map((p) => `:(literal)${p}`)],
     { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 },

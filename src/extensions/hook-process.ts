@@ -1,4 +1,7 @@
-import { spawn } from "node:child_process";
+import type * as ChildProcess from "node:child_process";
+
+// Loaded at the first call, not at start-up: a one-shot run that starts no process skips node:child_process (~3 ms).
+const childProcess = () => process.getBuiltinModule("node:child_process") as typeof ChildProcess;
 import { realpathSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { detectSandbox, sandboxedLaunch } from "../permissions/sandbox.js";
@@ -76,9 +79,9 @@ export async function runHookProcess(
     const out = { stdout: "", stderr: "" };
     let timedOut = false;
     let settled = false;
-    let child: ReturnType<typeof spawn>;
+    let child: ReturnType<typeof ChildProcess.spawn>;
     try {
-      child = spawn(launch.file, launch.args, {
+      child = childProcess().spawn(launch.file, launch.args, {
         cwd: root,
         // Its own process group: a timeout kills what the hook started too.
         detached: true,

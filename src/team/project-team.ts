@@ -1,4 +1,7 @@
-import { execFileSync } from "node:child_process";
+import type * as ChildProcess from "node:child_process";
+
+// Loaded at the first call, not at start-up: a one-shot run that starts no process skips node:child_process (~3 ms).
+const childProcess = () => process.getBuiltinModule("node:child_process") as typeof ChildProcess;
 import type { Project } from "../agent/open-project.js";
 import type { TeamLink } from "./sync.js";
 
@@ -8,7 +11,7 @@ import type { TeamLink } from "./sync.js";
  */
 export function rootCommit(root: string): string | undefined {
   try {
-    const out = execFileSync("git", ["rev-list", "--max-parents=0", "HEAD"], {
+    const out = childProcess().execFileSync("git", ["rev-list", "--max-parents=0", "HEAD"], {
       cwd: root,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"],

@@ -1,4 +1,7 @@
-import { spawn, spawnSync } from "node:child_process";
+import type * as ChildProcess from "node:child_process";
+
+// Loaded at the first call, not at start-up: a one-shot run that starts no process skips node:child_process (~3 ms).
+const childProcess = () => process.getBuiltinModule("node:child_process") as typeof ChildProcess;
 import { HOST_GIT_ENV, hostGitArgs } from "./host-git.js";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -51,7 +54,7 @@ const MAX_OUTPUT = 64 * 1024 * 1024;
 let rgState: boolean | undefined;
 function hasRipgrep(): boolean {
   // PCRE2 is what makes its regexes mean what JavaScript's do (\d, \w, \b ASCII; lookaround; backreferences).
-  rgState ??= spawnSync("rg", ["--pcre2-version"], { stdio: "ignore" }).status === 0;
+  rgState ??= childProcess().spawnSync("rg", ["--pcre2-version"], { stdio: "ignore" }).status === 0;
   return rgState;
 }
 
@@ -148,7 +151,7 @@ function run(cmd: string, args: string[], cwd: string, signal: AbortSignal, env?
       if (!unlinked) tryUnlink(file);
       resolve(r);
     };
-    const child = spawn(cmd, args, { cwd, signal, stdio: ["ignore", fd, "ignore"], ...(env ? { env: { ...process.env, ...env } } : {}) });
+    const child = childProcess().spawn(cmd, args, { cwd, signal, stdio: ["ignore", fd, "ignore"], ...(env ? { env: { ...process.env, ...env } } : {}) });
     // A missing program or an abort ('close' may follow; the first settles it).
     child.on("error", () => done(null));
     child.on("close", (code) => {

@@ -1,4 +1,7 @@
-import { execFile } from "node:child_process";
+import type * as ChildProcess from "node:child_process";
+
+// Loaded at the first call, not at start-up: a one-shot run that starts no process skips node:child_process (~3 ms).
+const childProcess = () => process.getBuiltinModule("node:child_process") as typeof ChildProcess;
 
 /**
  * Config that makes git run a program of the repository's choosing. A repository's `.git/config`
@@ -37,7 +40,7 @@ export async function hostGitArgs(cwd: string): Promise<string[]> {
   const out: string[] = [];
   for (const [k, v] of NEUTRAL) out.push("-c", `${k}=${v}`);
   const names = await new Promise<string>((resolve) =>
-    execFile(
+    childProcess().execFile(
       "git",
       ["config", "--null", "--name-only", "--get-regexp", "^(filter|diff|merge)\\."],
       { cwd, encoding: "utf8", env: { ...process.env, ...HOST_GIT_ENV }, timeout: 5000 },
