@@ -9,17 +9,21 @@ import { dirname, join } from "node:path";
  * root — on every process start, before the first query. An install that put the addon elsewhere
  * gets the default search, as before.
  */
-let addon: string | undefined | null = null;
+let addon: string | object | undefined | null = null;
 
 export function sqliteOptions(): { nativeBinding?: string } {
   if (addon === null) {
     addon = undefined;
     try {
-      const file = join(dirname(createRequire(import.meta.url).resolve("better-sqlite3/package.json")), "build", "Release", "better_sqlite3.node");
-      if (existsSync(file)) addon = file;
+      const pkg = createRequire(import.meta.url).resolve("better-sqlite3/package.json");
+      const file = join(dirname(pkg), "build", "Release", "better_sqlite3.node");
+      // Elsewhere, the search better-sqlite3 itself would make, rooted at its own folder: in the CLI's
+      // bundle its JavaScript is built in, and `bindings` would otherwise search from the bundle's.
+      addon = existsSync(file) ? file : (createRequire(pkg)("bindings") as (o: object) => object)({ bindings: "better_sqlite3.node", module_root: dirname(pkg) });
     } catch {
-      // No package.json to resolve: better-sqlite3's own search runs and reports what it finds.
+      // No package.json to resolve, or no addon found: better-sqlite3's own search runs and reports what it finds.
     }
   }
-  return addon ? { nativeBinding: addon } : {};
+  // @types/better-sqlite3 names only a path; better-sqlite3 takes the loaded addon as well.
+  return addon ? { nativeBinding: addon as string } : {};
 }
