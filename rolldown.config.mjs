@@ -80,11 +80,24 @@ const PATCHES = [
   },
   {
     file: /node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
-    edits: [[/if\(h\.instantiateWasm\)try\{return h\.instantiateWasm\(d,\s*a\)\}/g, "try{return a(new WebAssembly.Instance(new WebAssembly.Module(wa()),d)),{}}"]],
+    edits: [
+      [/if\(h\.instantiateWasm\)try\{return h\.instantiateWasm\(d,\s*a\)\}/g, "try{return a(new WebAssembly.Instance(new WebAssembly.Module(wa()),d)),{}}"],
+      // Its base64 decoding (atob, then a byte loop over ~90 kB) took ~8 ms of the TUI's start; Node decodes natively.
+      [/var b=xa\(a\.slice\(37\)\),c=new Uint8Array\(b\.length\);for\(a=0;a<b\.length;\+\+a\)c\[a\]=b\.charCodeAt\(a\);var d=c/g, "var d=new Uint8Array(Buffer.from(a.slice(37),\"base64\"))"],
+    ],
   },
   {
     file: /node_modules[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
     edits: [[/wrapAssembly\(await loadYoga\(\)\)/g, "wrapAssembly((() => { const m = {}; loadYoga(m); return m; })())"]],
+  },
+// - string-width (the copy Ink measures its output with) asks src/tui/frame-width.ts first: for the
+//   characters a frame is mostly made of it answers without Intl.Segmenter and the RGI-emoji pattern.
+  {
+    file: { test: (id) => id === resolve("node_modules/string-width/index.js") },
+    edits: [
+      [/^import \{eastAsianWidth\} from 'get-east-asian-width';$/m, `import {eastAsianWidth} from 'get-east-asian-width';\nimport {frameTextWidth} from ${JSON.stringify(resolve(out, "tui/frame-width.js"))};`],
+      [/\tlet width = 0;\n\tconst eastAsianWidthOptions = \{ambiguousAsWide: !ambiguousIsNarrow\};\n/g, "\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};\n\tconst frame = frameTextWidth(string, (codePoint) => eastAsianWidth(codePoint, eastAsianWidthOptions));\n\tif (frame !== undefined) {\n\t\treturn frame;\n\t}\n"],
+    ],
   },
   {
     file: /node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/,
