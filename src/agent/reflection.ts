@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { crypto } from "../lazy-builtins.js";
 import { z } from "zod";
 import type { AgentEvent, ReflectionStatus, ReflectionTrigger, Usage } from "./events.js";
 import { REFLECTION_SYSTEM_PROMPT, REFLECTION_TRUNCATED_NOTE, reflectionRequest } from "./prompts.js";
@@ -110,7 +110,7 @@ export async function runReflection(deps: ReflectionDeps, emit: (e: AgentEvent) 
     );
   }
 
-  const holder = `${process.pid}-${randomUUID()}`;
+  const holder = `${process.pid}-${crypto().randomUUID()}`;
   const claimed = store.reflection.claim(agentId, holder, deps.leaseMs ?? REFLECTION_LEASE_MS);
   if (claimed.kind === "nothing") return finish("nothing", 0, false, "Nothing new to reflect on.");
   if (claimed.kind === "busy") return finish("busy", 0, false, "Another letta-code process is reflecting on these messages.");

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Store } from "../store/store.js";
 import type { TurnLeaseHolder } from "../store/turn-leases.js";
@@ -36,6 +35,16 @@ export interface HeldLease {
   release(): void;
 }
 
+let taken = 0;
+/**
+ * Who holds a lease, unique among every letta-code that could hold one: the row also names pid and host,
+ * and within a process the count tells turns apart (the time, should the pid come again). Not a secret,
+ * so no node:crypto, which would cost a one-shot run ~4 ms to load.
+ */
+function holderId(): string {
+  return `${HOST}.${process.pid}.${++taken}.${Date.now().toString(36)}`;
+}
+
 /**
  * Take the conversation's turn lease, waiting while a live holder has it. `onWaiting` is called once,
  * after WAIT_NOTICE_MS, with whom we wait for. Resolves null when `signal` aborts first.
@@ -46,7 +55,7 @@ export async function acquireTurnLease(
   agentId: string,
   opts: { signal?: AbortSignal; onWaiting?: (message: string) => void; onTakeOver?: (message: string) => void } = {},
 ): Promise<HeldLease | null> {
-  const me = { holder: randomUUID(), pid: process.pid, host: HOST };
+  const me = { holder: holderId(), pid: process.pid, host: HOST };
   const started = Date.now();
   let told = false;
   for (;;) {

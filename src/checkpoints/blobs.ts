@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
+import { crypto } from "../lazy-builtins.js";
 import { statSync } from "node:fs";
 import { BlobDb } from "../store/blob-db.js";
 
-export const hashBytes = (data: Buffer): string => createHash("sha256").update(data).digest("hex");
+export const hashBytes = (data: Buffer): string => crypto().createHash("sha256").update(data).digest("hex");
 
 /**
  * Content-addressed file contents: a file's bytes are kept once however many turns saw them.

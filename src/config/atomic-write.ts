@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { crypto } from "../lazy-builtins.js";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
@@ -10,7 +10,7 @@ import { basename, dirname, join } from "node:path";
  * The rename replaces a symlink at `file` itself rather than writing through it.
  */
 export function writeFileAtomic(file: string, data: string, mode?: number): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${crypto().randomBytes(6).toString("hex")}.tmp`);
   writeFileSync(tmp, data, { flag: "wx", ...(mode !== undefined ? { mode } : {}) });
   try {
     renameSync(tmp, file);

@@ -1,7 +1,4 @@
-import type * as ChildProcess from "node:child_process";
-
-// Loaded at the first call, not at start-up: a one-shot run that starts no process skips node:child_process (~3 ms).
-const childProcess = () => process.getBuiltinModule("node:child_process") as typeof ChildProcess;
+import { childProcess } from "../lazy-builtins.js";
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 

@@ -1,7 +1,5 @@
-import type * as ChildProcess from "node:child_process";
-
-// Loaded at the first call, not at start-up: a one-shot run that starts no process skips node:child_process (~3 ms).
-const childProcess = () => process.getBuiltinModule("node:child_process") as typeof ChildProcess;
+import type { ChildProcess } from "node:child_process";
+import { childProcess } from "../lazy-builtins.js";
 import { realpathSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { detectSandbox, sandboxedLaunch } from "../permissions/sandbox.js";
@@ -79,7 +77,7 @@ export async function runHookProcess(
     const out = { stdout: "", stderr: "" };
     let timedOut = false;
     let settled = false;
-    let child: ReturnType<typeof ChildProcess.spawn>;
+    let child: ChildProcess;
     try {
       child = childProcess().spawn(launch.file, launch.args, {
         cwd: root,

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { crypto } from "../lazy-builtins.js";
 import type { McpScope, McpServerConfig, ServerEntries } from "./config.js";
 
 export type ApprovalDecision = "approved" | "denied";
@@ -48,7 +48,7 @@ export function fingerprint(config: McpServerConfig): string {
       : v && typeof v === "object"
         ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
         : v;
-  return createHash("sha256").update(JSON.stringify(canon(config))).digest("hex").slice(0, 16);
+  return crypto().createHash("sha256").update(JSON.stringify(canon(config))).digest("hex").slice(0, 16);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { crypto } from "../lazy-builtins.js";
 import type { DB } from "./db.js";
 import { nowIso, sql } from "./db.js";
 
@@ -45,7 +45,7 @@ const toRow = (r: RawAgent): AgentRow => ({
 });
 
 export function newId(prefix: string): string {
-  return `${prefix}-${randomUUID()}`;
+  return `${prefix}-${crypto().randomUUID()}`;
 }
 
 export class AgentStore {

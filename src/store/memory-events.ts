@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { crypto } from "../lazy-builtins.js";
 import { sql, type DB } from "./db.js";
 import type { MemoryEvent, NewMemoryEvent } from "./rows.js";
 
@@ -8,7 +8,7 @@ const ID_LENGTH = 10;
 
 /** 50 random bits: unique enough to merge many databases' histories, short enough to type. */
 export function newEventId(): string {
-  const bytes = randomBytes(ID_LENGTH);
+  const bytes = crypto().randomBytes(ID_LENGTH);
   let id = "";
   for (const b of bytes) id += ALPHABET[b & 31];
   return id;

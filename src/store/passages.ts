@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { crypto } from "../lazy-builtins.js";
 import { sql, writeTransaction, type DB } from "./db.js";
 import { dateBounds, ftsQuery } from "./fts-query.js";
 import type { Passage } from "./rows.js";
@@ -25,7 +25,7 @@ const toPassage = (r: RawPassage): Passage => ({
 
 /** Duplicates are judged on the text with whitespace runs folded, so a re-paste does not store twice. */
 export function passageHash(text: string): string {
-  return createHash("sha256").update(text.trim().replace(/\s+/g, " ")).digest("hex");
+  return crypto().createHash("sha256").update(text.trim().replace(/\s+/g, " ")).digest("hex");
 }
 
 /** Filters whose id sets are kept between searches; more distinct ones than this and the oldest go. */

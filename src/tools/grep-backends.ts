@@ -1,9 +1,5 @@
-import type * as ChildProcess from "node:child_process";
-
-// Loaded at the first call, not at start-up: a one-shot run that starts no process skips node:child_process (~3 ms).
-const childProcess = () => process.getBuiltinModule("node:child_process") as typeof ChildProcess;
+import { childProcess, crypto } from "../lazy-builtins.js";
 import { HOST_GIT_ENV, hostGitArgs } from "./host-git.js";
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -135,7 +131,7 @@ function translate(pattern: string, dialect: "pcre" | "rust"): string | null {
  */
 function run(cmd: string, args: string[], cwd: string, signal: AbortSignal, env?: Record<string, string>): Promise<{ code: number; out: string } | null> {
   let fd: number;
-  const file = path.join(os.tmpdir(), `letta-grep-${process.pid}-${randomBytes(6).toString("hex")}`);
+  const file = path.join(os.tmpdir(), `letta-grep-${process.pid}-${crypto().randomBytes(6).toString("hex")}`);
   try {
     fd = fs.openSync(file, "wx+", 0o600);
   } catch {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { crypto } from "../lazy-builtins.js";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.js";
@@ -32,7 +32,7 @@ export function hookApprovalsPath(env: NodeJS.ProcessEnv = process.env): string 
 /** What a hook does, without where it is written: moving the same set to another line is not a new set. */
 export function hookSetFingerprint(hooks: readonly HookSpec[]): string {
   const items = hooks.map((h) => JSON.stringify([h.event, h.matcher, h.command, h.timeoutMs])).sort();
-  return createHash("sha256").update(JSON.stringify(items)).digest("hex").slice(0, 16);
+  return crypto().createHash("sha256").update(JSON.stringify(items)).digest("hex").slice(0, 16);
 }
 
 function load(file: string): ApprovalsFile {
