@@ -2,6 +2,7 @@
  * Sentence embeddings with transformers.js (ONNX, CPU). The library is imported only inside
  * `loadTransformersEmbedder`, so `letta-code --version` and lexical-only sessions never pay for it.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { userCacheDir } from "../config/user-dirs.js";
 import type { Embedder, EmbeddingSettings, LoadProgress } from "./types.js";
@@ -56,6 +57,12 @@ export class TransformersEmbedder implements Embedder {
 
   /** Loads the model and probes it once, so `dim` is known before the first real call. */
   static async load(settings: EmbeddingSettings, options: LoadOptions = {}): Promise<TransformersEmbedder> {
+    if (settings.localPath && !mayBeOnDisk(settings)) {
+      // Offline (a local folder, no hub) with the model in none of the places transformers.js looks:
+      // fail as it would, without importing it and onnxruntime first (~0.15 s of CPU on every
+      // archival command of a machine that has no model).
+      throw Object.assign(new Error(`no such file or directory: ${join(settings.localPath, settings.model)}`), { code: "ENOENT" });
+    }
     const lib = await importLibrary();
     const run = loadQueue.then(async () => {
       configure(lib, settings);
@@ -99,6 +106,12 @@ async function runBatch(extractor: Extractor, texts: string[]): Promise<Float32A
     if (!v.every(Number.isFinite)) v.fill(0);
     return v;
   });
+}
+
+/** Where transformers.js can find a model without the hub: the local folder, the id as a path, the download cache. */
+function mayBeOnDisk(settings: EmbeddingSettings): boolean {
+  const { model, localPath } = settings;
+  return [join(localPath!, model), model, join(settings.cacheDir ?? defaultCacheDir(), model)].some((p) => existsSync(p));
 }
 
 export function loadTransformersEmbedder(settings: EmbeddingSettings, options?: LoadOptions): Promise<Embedder> {

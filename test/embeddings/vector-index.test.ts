@@ -43,12 +43,20 @@ describe("VectorIndex", () => {
   });
 
   it("a shortlist re-scored with the float32 vectors gives back the exact float32 top-k", () => {
-    const floatTop = (q: Float32Array, k: number) =>
-      data
-        .map((v, i) => ({ id: i + 1, score: v.reduce((s, x, j) => s + x * q[j], 0) / Math.hypot(...q) }))
+    // The same sums in the same order as a `reduce`, without a closure call per element (12k × 40).
+    const dot = (v: Float32Array, q: Float32Array) => {
+      let s = 0;
+      for (let j = 0; j < v.length; j++) s += v[j] * q[j];
+      return s;
+    };
+    const floatTop = (q: Float32Array, k: number) => {
+      const qNorm = Math.hypot(...q);
+      return data
+        .map((v, i) => ({ id: i + 1, score: dot(v, q) / qNorm }))
         .sort((a, b) => b.score - a.score)
         .slice(0, k)
         .map((h) => h.id);
+    };
     const vectors = new Map(data.map((v, i) => [i + 1, v]));
     let plain = 0;
     let reranked = 0;

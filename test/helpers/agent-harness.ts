@@ -1,15 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach } from "vitest";
 import { Project } from "../../src/agent/open-project.js";
 import type { AgentEvent } from "../../src/agent/events.js";
 import type { ConfigLayer } from "../../src/config/config.js";
 import type { AgentSession, SendOptions, PermissionMode } from "../../src/agent/session.js";
 import { startScriptedServer, type ScriptedServer } from "./llm-server.mjs";
 import { tempDir } from "./temp.js";
+import { afterEachTest } from "./after-each.js";
 
 const open: { close(): unknown }[] = [];
-afterEach(async () => {
+afterEachTest("harness servers and projects", 2, async () => {
   while (open.length) await open.pop()!.close();
 });
 

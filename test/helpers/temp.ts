@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach } from "vitest";
+import { afterEachTest } from "./after-each.js";
 
 const dirs: string[] = [];
 
@@ -14,6 +14,6 @@ export function tempDir(prefix = "letta-test-"): string {
 
 // A CLI a test just stopped (a TUI in tmux) may still be writing its last files as it exits: retry
 // the removal a little instead of failing the test on ENOTEMPTY.
-afterEach(() => {
+afterEachTest("temp dirs", 3, () => {
   while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 });

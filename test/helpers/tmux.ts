@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "./llm-server.mjs";
+import { afterEachTest } from "./after-each.js";
 
 const TARGET = "tui";
 const EXIT_MARK = /\[exited (\d+)\]/;
@@ -263,12 +264,12 @@ function frame(screen: string): string {
   return ["┌" + "─".repeat(20), ...lines.map((l) => "│" + l), "└" + "─".repeat(20)].join("\n");
 }
 
-/** Kill every session still running (registered as an afterEach below; tests may call it too). */
+/** Kill every session still running (run after each test, see after-each.ts; tests may call it too). */
 export function killAllSessions(): void {
   for (const s of [...live]) s.kill();
 }
 
-afterEach(() => killAllSessions());
+afterEachTest("tmux sessions", 1, () => killAllSessions());
 process.once("exit", killAllSessions);
 
 /** Node + Ink start in ~1 s here; much more when the whole suite runs on two busy cores. */

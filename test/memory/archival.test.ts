@@ -19,8 +19,10 @@ describe("archival memory", () => {
 
   it("finds passages lexically when no embedding model is available", async () => {
     const mem = archival(store, agentId, null);
-    await mem.insert("We deploy with GitHub Actions on every tag", { tags: ["ops"] });
-    await mem.insert("The API uses SQLAlchemy 2.0 with async sessions");
+    // A minute apart: two inserts in one millisecond (a warm process does that) count as chunks of one
+    // insert, and the other would join the ranking as its neighbour.
+    await mem.insert("We deploy with GitHub Actions on every tag", { tags: ["ops"], createdAt: "2026-03-01T10:00:00Z" });
+    await mem.insert("The API uses SQLAlchemy 2.0 with async sessions", { createdAt: "2026-03-01T10:01:00Z" });
     const hits = await mem.search("sqlalchemy sessions");
     expect(hits[0].text).toContain("SQLAlchemy 2.0");
     expect(hits[0].tags).toEqual([]);
