@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { childProcess } from "../lazy-builtins.js";
 import { join, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/resolve.js";
 import { configuredEndpoint } from "../config/last-endpoint.js";
@@ -155,7 +155,7 @@ export function storeCheck(root: string): Check {
 }
 
 export function ripgrepCheck(): Check {
-  const r = spawnSync("rg", ["--pcre2-version"], { encoding: "utf8", timeout: 5000 });
+  const r = childProcess().spawnSync("rg", ["--pcre2-version"], { encoding: "utf8", timeout: 5000 });
   if (r.status === 0) return { name: "ripgrep", ok: true, required: false, detail: `rg with PCRE2 (${r.stdout.split("\n")[0]?.trim()})` };
   const present = !r.error;
   return {

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { childProcess } from "../lazy-builtins.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,7 +75,7 @@ export async function openMemory(
           const dir = mkdtempSync(join(tmpdir(), "letta-memory-"));
           const file = join(dir, `${label}.md`);
           writeFileSync(file, current?.value ?? "");
-          const r = spawnSync(editor, [file], { stdio: "inherit", shell: true });
+          const r = childProcess().spawnSync(editor, [file], { stdio: "inherit", shell: true });
           value = readFileSync(file, "utf8");
           rmSync(dir, { recursive: true, force: true });
           if (r.status !== 0) return fail(`${editor} exited with ${r.status}; the block was not changed.`);

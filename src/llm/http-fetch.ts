@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import type { IncomingMessage, RequestOptions } from "node:http";
 import { LiteHeaders, type HeadersInitLike } from "./lite-headers.js";
 
 /**
@@ -111,8 +111,9 @@ function abortReason(signal: AbortSignal): unknown {
 async function send(url: URL, method: string, headers: LiteHeaders, body: Buffer | undefined, signal: AbortSignal | undefined): Promise<IncomingMessage> {
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError("fetch failed", { cause: new Error(`unsupported protocol ${url.protocol}`) });
   if (signal?.aborted) throw abortReason(signal);
-  // TLS only when the endpoint is https: a local server over http never loads it.
-  const request = url.protocol === "https:" ? (await import("node:https")).request : httpRequest;
+  // Loaded at the first request, not at start-up (a TUI draws before it asks anything), and TLS only
+  // when the endpoint is https: a local server over http never loads it.
+  const request = url.protocol === "https:" ? (await import("node:https")).request : process.getBuiltinModule("node:http").request;
   const outgoing = headers.toObject();
   if (!("accept" in outgoing)) outgoing.accept = "*/*";
   if (body !== undefined) outgoing["content-length"] = String(body.byteLength);

@@ -1,4 +1,3 @@
-import { STATUS_CODES } from "node:http";
 import type OpenAI from "openai";
 import type { Usage } from "../agent/events.js";
 import { ModelError, type ModelClient, type ModelRequest, type ModelTurn, type StreamHandlers } from "./types.js";
@@ -281,7 +280,7 @@ function classify(
   const after = (n: number) => (n > 1 ? ` after ${n} attempts` : "");
   const status = raw?.status ?? statusOf(err);
   if (status !== undefined) {
-    const head = `${status} ${raw?.statusText || STATUS_CODES[status] || ""}`.trim();
+    const head = `${status} ${raw?.statusText || process.getBuiltinModule("node:http").STATUS_CODES[status] || ""}`.trim();
     const body = excerpt(raw?.body ?? bodyOf(err));
     const detail = body ? `: ${body}` : "";
     const retryable = RETRYABLE_STATUS.has(status) || status >= 500;

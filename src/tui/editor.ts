@@ -1,5 +1,5 @@
 /** Opening $VISUAL / $EDITOR (fallback vi) on a temp file, for `/memory edit`. */
-import { spawnSync } from "node:child_process";
+import { childProcess } from "../lazy-builtins.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +18,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  */
 export function runEditor(file: string, env: NodeJS.ProcessEnv = process.env): void {
   const cmd = editorCommand(env);
-  const r = spawnSync(`${cmd} ${quote(file)}`, { shell: true, stdio: "inherit", env });
+  const r = childProcess().spawnSync(`${cmd} ${quote(file)}`, { shell: true, stdio: "inherit", env });
   if (r.error) throw new Error(`could not start ${cmd}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${cmd} exited with status ${r.status ?? r.signal}`);
 }
