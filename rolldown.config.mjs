@@ -90,6 +90,11 @@ const PATCHES = [
     file: /node_modules[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
     edits: [[/wrapAssembly\(await loadYoga\(\)\)/g, "wrapAssembly((() => { const m = {}; loadYoga(m); return m; })())"]],
   },
+// - terminal-size (Ink's) imports node:child_process for its tput fallback: required when it is called.
+  {
+    file: /node_modules[\\/]terminal-size[\\/]index\.js$/,
+    edits: [[/^import \{execFileSync\} from 'node:child_process';$/m, "const execFileSync = (...args) => process.getBuiltinModule('node:child_process').execFileSync(...args);"]],
+  },
 // - string-width (the copy Ink measures its output with) asks src/tui/frame-width.ts first: for the
 //   characters a frame is mostly made of it answers without Intl.Segmenter and the RGI-emoji pattern.
   {
