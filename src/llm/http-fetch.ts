@@ -87,6 +87,26 @@ export class HttpResponse {
     return JSON.parse(await this.text());
   }
 
+  /**
+   * The body's first maxBytes as text, the rest left unread (the connection is dropped): for an error
+   * body, which is shown as an excerpt and must not let a server fill memory.
+   */
+  async textUpTo(maxBytes: number): Promise<string> {
+    if (this.bodyUsed) throw new TypeError("Body is unusable: Body has already been read");
+    this.bodyUsed = true;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    if (this.body) {
+      for await (const chunk of this.body) {
+        const bytes = Buffer.from(chunk);
+        chunks.push(bytes.subarray(0, maxBytes - size));
+        size += bytes.length;
+        if (size >= maxBytes) break; // leaving the loop ends the stream
+      }
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
   async #bytes(): Promise<Buffer> {
     if (this.bodyUsed) throw new TypeError("Body is unusable: Body has already been read");
     this.bodyUsed = true;

@@ -27,6 +27,7 @@ export interface OpenAIClientOptions {
 }
 
 const RETRYABLE_STATUS = new Set([408, 409, 429]);
+const ERROR_BODY_BYTES = 64 * 1024;
 
 /** What went wrong in one attempt, in terms a person and the retry policy both need. */
 interface Failure {
@@ -72,7 +73,8 @@ export function createOpenAIClient(opts: OpenAIClientOptions): ModelClient {
     const capturingFetch = async (input: string | URL, init?: HttpFetchInit): Promise<HttpResponse> => {
       const res = await httpFetch(input, init);
       if (res.ok) return res;
-      const body = await res.text().catch(() => "");
+      // Shown as a 300-character excerpt; a server answering an error with gigabytes gets its first 64 kB read.
+      const body = await res.textUpTo(ERROR_BODY_BYTES).catch(() => "");
       captured.error = { status: res.status, statusText: res.statusText, body, headers: res.headers };
       return HttpResponse.ofText(body, res);
     };

@@ -157,3 +157,31 @@ describe("httpFetch (the model client's fetch, on node:http)", () => {
     expect((cut as { code?: string }).code).toBe("ECONNRESET");
   });
 });
+
+describe("an error body from a server that does not stop", () => {
+  it("is read up to the limit asked and the rest left on the wire", async () => {
+    let sent = 0;
+    const endless = createServer((_req, res) => {
+      res.writeHead(500, { "content-type": "text/plain" });
+      const chunk = Buffer.alloc(64 * 1024, "x");
+      const pump = () => {
+        while (sent < 1024 * 1024 * 1024 && res.write(chunk)) sent += chunk.length;
+        if (sent < 1024 * 1024 * 1024) res.once("drain", pump);
+        else res.end();
+      };
+      pump();
+      res.on("close", () => undefined);
+    });
+    await new Promise<void>((r) => endless.listen(0, "127.0.0.1", r));
+    const { port } = endless.address() as { port: number };
+    try {
+      const res = await httpFetch(`http://127.0.0.1:${port}/`);
+      const text = await res.textUpTo(100_000);
+      expect(text.length).toBe(100_000);
+      expect(sent).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      endless.closeAllConnections();
+      endless.close();
+    }
+  });
+});
