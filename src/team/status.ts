@@ -1,5 +1,5 @@
 import type { Project } from "../agent/open-project.js";
-import { maskUrl } from "../store/team-pg.js";
+import { maskUrl } from "../store/pg-url.js";
 import { teamLink } from "./project-team.js";
 
 /** `team status` and the TUI's `/team`: what a user needs to know, read from local state only (never waits on the network). */

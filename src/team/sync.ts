@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import type { Store } from "../store/store.js";
-import { maskError, TeamDatabase, type TeamEvent } from "../store/team-pg.js";
+import { TeamDatabase, type TeamEvent } from "../store/team-pg.js";
+import { maskError } from "../store/pg-url.js";
 import { parsePassageValue, type PassageValue } from "../memory/history-event.js";
 import { DEFAULT_BLOCK_LIMIT } from "../memory/core-memory.js";
 import { MAX_EVENT_TEXT, MAX_PULLED_BLOCK_CHARS, MAX_PULLED_BLOCKS, printable, refusal } from "./incoming.js";
