@@ -15,11 +15,11 @@
 // Env: BENCH_RUNS (default 9), BENCH_NO_TRACE=1 skips the load lists, BENCH_BASE=<other checkout's
 // bin/letta-code.js> adds that build's cases to the same rounds (a paired before/after for a commit message).
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startScriptedServer } from "../test/helpers/llm-server.mjs";
+import { throwawayHome } from "../scripts/throwaway-home.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -27,19 +27,7 @@ const BIN = join(ROOT, "bin/letta-code.js");
 const TRACE = fileURLToPath(new URL("load-trace.mjs", import.meta.url));
 const READY = "Type a message";
 
-const home = mkdtempSync(join(tmpdir(), "letta-bench-start-"));
-const project = join(home, "project");
-mkdirSync(join(project, ".git"), { recursive: true });
-const env = {
-  PATH: process.env.PATH,
-  HOME: home,
-  XDG_CONFIG_HOME: join(home, ".config"),
-  XDG_CACHE_HOME: join(home, ".cache"),
-  LETTA_CODE_EMBEDDING_PATH: join(home, "no-models"),
-  LETTA_CODE_REFLECTION: "manual",
-  TERM: "xterm-256color",
-  LANG: "C.UTF-8",
-};
+const { home, project, env } = throwawayHome("letta-bench-start-");
 
 // Answers at once: a shell request gets one run_shell call, the tool's result gets the final answer.
 const server = await startScriptedServer();

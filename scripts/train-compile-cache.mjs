@@ -3,11 +3,11 @@
 // (dist/compile-cache/). Each run loads the cache the runs before it wrote and adds what it compiled.
 // A failed run costs speed, never the build: it says so and the CLI compiles those chunks from source.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { throwawayHome } from "./throwaway-home.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = process.env.LETTA_BUILD_DIR ?? join(root, "dist");
@@ -36,18 +36,7 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const baseURL = `http://127.0.0.1:${server.address().port}/v1`;
 
-const home = mkdtempSync(join(tmpdir(), "letta-train-"));
-const project = join(home, "project");
-mkdirSync(join(project, ".git"), { recursive: true });
-const env = {
-  PATH: process.env.PATH,
-  HOME: home,
-  XDG_CONFIG_HOME: join(home, ".config"),
-  XDG_CACHE_HOME: join(home, ".cache"),
-  LETTA_CODE_EMBEDDING_PATH: join(home, "no-models"),
-  LETTA_CODE_REFLECTION: "manual",
-  LANG: "C.UTF-8",
-};
+const { home, project, env } = throwawayHome("letta-train-");
 const model = ["--model", "train", "--base-url", baseURL];
 const runs = [
   ["-p", "hi", ...model],
@@ -76,7 +65,7 @@ for (const args of runs) {
 if (!failed && spawnSyncOk("script", ["-V"])) {
   const cmd = [process.execPath, "-e", launcher, JSON.stringify(model)].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(" ");
   const drawn = await new Promise((resolve) => {
-    const c = spawn("script", ["-qefc", `stty cols 100 rows 30; exec ${cmd}`, "/dev/null"], { cwd: project, env: { ...env, TERM: "xterm-256color" }, stdio: ["pipe", "pipe", "ignore"] });
+    const c = spawn("script", ["-qefc", `stty cols 100 rows 30; exec ${cmd}`, "/dev/null"], { cwd: project, env, stdio: ["pipe", "pipe", "ignore"] });
     let seen = "";
     let ok = false;
     const give = setTimeout(() => c.kill("SIGKILL"), 20_000);
