@@ -73,6 +73,12 @@ const sdkGlobals = {
 //   That failure is kept as it was; the package.json is not read.
 // - commander requires node:child_process at load, for the executable subcommands we do not use; it is
 //   required when a spawn is asked for (~3 ms of a one-shot run that starts no process).
+// An Intl.Segmenter made at its first use: what the edits below put where a module made one at load.
+const lazySegmenter = (args) => `(() => { let made; return { segment: (text) => (made ??= new Intl.Segmenter(${args})).segment(text) }; })()`;
+// A regular expression made at its first test, search or match (String.prototype.search and match ask
+// the object's Symbol.search / Symbol.match).
+const lazyRegExp = (literal) =>
+  `(() => { let made; const re = () => (made ??= ${literal}); return { test: (s) => re().test(s), [Symbol.search]: (s) => re()[Symbol.search](s), [Symbol.match]: (s) => re()[Symbol.match](s) }; })()`;
 const PATCHES = [
   {
     file: /node_modules[\\/]commander[\\/]lib[\\/]command\.js$/,
@@ -95,11 +101,36 @@ const PATCHES = [
     file: /node_modules[\\/]terminal-size[\\/]index\.js$/,
     edits: [[/^import \{execFileSync\} from 'node:child_process';$/m, "const execFileSync = (...args) => process.getBuiltinModule('node:child_process').execFileSync(...args);"]],
   },
+// - Intl.Segmenter is made at its first use, not at load, in the four modules that make one: the first
+//   one made starts ICU's break data (~10 ms), which a first frame of ordinary text does not need.
+// - ansi-tokenize, which Ink splits every output line with, takes a line of such text's graphemes from
+//   src/tui/frame-width.ts (one per UTF-16 unit) instead of Intl.Segmenter.
+  {
+    file: { test: (id) => id === resolve("node_modules/@alcalzone/ansi-tokenize/build/tokenize.js") },
+    edits: [
+      [/^const segmenter = new Intl\.Segmenter\(undefined, \{ granularity: "grapheme" \}\);$/m, `import {frameGraphemes} from ${JSON.stringify(resolve(out, "tui/frame-width.js"))};\nconst segmenter = ${lazySegmenter('undefined, { granularity: "grapheme" }')};`],
+      [/for \(const \{ segment, index \} of segmenter\.segment\(str\)\)/g, "for (const { segment, index } of frameGraphemes(str) ?? segmenter.segment(str))"],
+    ],
+  },
+  {
+    file: { test: (id) => id === resolve("node_modules/slice-ansi/tokenize-ansi.js") },
+    edits: [[/^const GRAPHEME_SEGMENTER = new Intl\.Segmenter\(undefined, \{granularity: 'grapheme'\}\);$/m, `const GRAPHEME_SEGMENTER = ${lazySegmenter("undefined, {granularity: 'grapheme'}")};`]],
+  },
+  {
+    file: { test: (id) => id === resolve("node_modules/wrap-ansi/node_modules/string-width/index.js") },
+    edits: [[/^const segmenter = new Intl\.Segmenter\(\);$/m, `const segmenter = ${lazySegmenter("")};`]],
+  },
 // - string-width (the copy Ink measures its output with) asks src/tui/frame-width.ts first: for the
 //   characters a frame is mostly made of it answers without Intl.Segmenter and the RGI-emoji pattern.
   {
     file: { test: (id) => id === resolve("node_modules/string-width/index.js") },
     edits: [
+      [/^const segmenter = new Intl\.Segmenter\(\);$/m, `const segmenter = ${lazySegmenter("")};`],
+      // Its Unicode-property patterns, made at load, start ICU as well; only its slow path tests them.
+      ...["visibleCharacterRegex", "spacingMarkRegex", "rgiEmojiRegex", "extendedPictographicRegex"].map((name) => [
+        new RegExp(`^const ${name} = (\\/.*\\/[a-z]+);$`, "m"),
+        (_, literal) => `const ${name} = ${lazyRegExp(literal)};`,
+      ]),
       [/^import \{eastAsianWidth\} from 'get-east-asian-width';$/m, `import {eastAsianWidth} from 'get-east-asian-width';\nimport {frameTextWidth} from ${JSON.stringify(resolve(out, "tui/frame-width.js"))};`],
       [/\tlet width = 0;\n\tconst eastAsianWidthOptions = \{ambiguousAsWide: !ambiguousIsNarrow\};\n/g, "\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};\n\tconst frame = frameTextWidth(string, (codePoint) => eastAsianWidth(codePoint, eastAsianWidthOptions));\n\tif (frame !== undefined) {\n\t\treturn frame;\n\t}\n"],
     ],
@@ -118,7 +149,7 @@ const patched = {
     const patch = PATCHES.find((p) => p.file.test(id));
     if (!patch) return null;
     for (const [pattern, replacement] of patch.edits) {
-      const found = code.match(pattern)?.length ?? 0;
+      const found = [...code.matchAll(new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`))].length;
       if (found !== 1) throw new Error(`patched-dependencies: expected 1 ${pattern} in ${id}, found ${found}`);
       code = code.replace(pattern, replacement);
     }

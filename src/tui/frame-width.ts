@@ -11,6 +11,22 @@
  */
 const FRAME_TEXT = /^[\u0020-\u007E\u00A0-\u00AC\u00AE-\u00FF\u2010-\u2027\u2030-\u205E\u2190-\u21FF\u2500-\u25FC\u25FF\u2713-\u2717\u2719-\u2727\u2729-\u2732\u2735-\u2743]*$/;
 
+// The same characters, and the ESC that starts a colour code: still one grapheme a UTF-16 unit (a control
+// char stands alone; no CR, whose CR LF pair is one grapheme).
+const FRAME_TEXT_WITH_ESCAPES = new RegExp(FRAME_TEXT.source.replace("^[", "^[\\u001B"));
+
+/**
+ * The graphemes of a line of frame text, colour codes included, for ansi-tokenize (which Ink splits
+ * every output line with): one per UTF-16 unit, as Intl.Segmenter would give them, without starting
+ * it — its first use (ICU's break data) cost the TUI's first frame ~10 ms. Undefined for other text.
+ */
+export function frameGraphemes(text: string): { segment: string; index: number }[] | undefined {
+  if (!FRAME_TEXT_WITH_ESCAPES.test(text)) return undefined;
+  const out = new Array<{ segment: string; index: number }>(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = { segment: text[i]!, index: i };
+  return out;
+}
+
 export function frameTextWidth(text: string, widthOf: (codePoint: number) => number): number | undefined {
   if (!FRAME_TEXT.test(text)) return undefined;
   let width = 0;
