@@ -3,6 +3,7 @@ import { writeFileAtomic } from "../config/atomic-write.js";
 import * as path from "node:path";
 import type { BlobStore } from "./blobs.js";
 import { ProjectScanner, type FileStat } from "./scan.js";
+import { compareNames } from "../name-order.js";
 
 /** The file existed but its content was not kept (over a size cap): a change to it is listed, not restorable. */
 export const UNSTORED = "unstored";
@@ -64,7 +65,7 @@ export class ShellSnapshots {
     }
     for (const [rel, a] of now) if (!before.has(rel)) changes.push({ path: rel, beforeHash: null, afterHash: a.hash, restorable: true });
     if (differs(before, now)) this.save(now);
-    return changes.sort((x, y) => x.path.localeCompare(y.path));
+    return changes.sort((x, y) => compareNames(x.path, y.path));
   }
 
   /** Hashes the manifest points at: pruning must keep them. */

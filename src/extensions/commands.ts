@@ -3,6 +3,7 @@ import { join, relative, sep } from "node:path";
 import { fieldList, fieldString, FrontmatterError, parseFrontmatter } from "./frontmatter.js";
 import { userConfigDir, userHome } from "./hook-config.js";
 import { outsideProject } from "./inside-project.js";
+import { compareNames } from "../name-order.js";
 
 export interface CustomCommand {
   /** As typed after the slash: `review`, `git:commit` (lower case). */
@@ -37,7 +38,7 @@ function markdownFiles(dir: string, depth = 0): string[] {
     return [];
   }
   const out: string[] = [];
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of entries.sort((a, b) => compareNames(a.name, b.name))) {
     if (e.name.startsWith(".")) continue;
     const p = join(dir, e.name);
     if (e.isDirectory() && depth < MAX_DEPTH) out.push(...markdownFiles(p, depth + 1));
@@ -87,7 +88,7 @@ export function discoverCommands(projectRoot: string, env: NodeJS.ProcessEnv = p
       }
     }
   }
-  return { commands: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), warnings };
+  return { commands: [...byName.values()].sort((a, b) => compareNames(a.name, b.name)), warnings };
 }
 
 /** Shell-like words: quotes group, backslash escapes. */

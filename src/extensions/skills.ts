@@ -3,6 +3,7 @@ import { join, relative } from "node:path";
 import { fieldString, parseFrontmatter } from "./frontmatter.js";
 import { userConfigDir, userHome } from "./hook-config.js";
 import { outsideProject } from "./inside-project.js";
+import { compareNames } from "../name-order.js";
 
 export interface Skill {
   name: string;
@@ -80,7 +81,7 @@ export function discoverSkills(projectRoot: string, env: NodeJS.ProcessEnv = pro
       }
     }
   }
-  return { skills: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), warnings };
+  return { skills: [...byName.values()].sort((a, b) => compareNames(a.name, b.name)), warnings };
 }
 
 const MAX_LISTED_FILES = 200;
@@ -95,7 +96,7 @@ export function skillFiles(skill: Skill): string[] {
     } catch {
       return;
     }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of entries.sort((a, b) => compareNames(a.name, b.name))) {
       if (out.length >= MAX_LISTED_FILES) return;
       if (e.name.startsWith(".") || e.name === "node_modules") continue;
       const p = join(d, e.name);

@@ -1,4 +1,5 @@
 import { visible, type McpServerConfig } from "./config.js";
+import { compareNames } from "../name-order.js";
 
 /** One `${NAME}` of a server's config: the user's variable it will be handed after approval. */
 export interface ServerVariable {
@@ -38,7 +39,7 @@ export function serverVariables(config: McpServerConfig, env: NodeJS.ProcessEnv)
     for (const [k, v] of Object.entries(config.env ?? {})) scan(v, `env ${k}`);
     scan(config.cwd, "cwd");
   }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...found.values()].sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** `GITHUB_TOKEN=•••• (env GH_TOKEN)`: the name and where it goes, the value masked; terminal-safe. */

@@ -9,6 +9,7 @@ import { resolveForRead } from "../permissions/read-roots.js";
 import { resolveInWorkspace } from "../permissions/workspace-roots.js";
 import { formatBytes } from "./output-cap.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
+import { compareNames } from "../name-order.js";
 
 export const DEFAULT_READ_LIMIT = 2000;
 export const MAX_LINE_CHARS = 2000;
@@ -72,7 +73,7 @@ function similarNames(abs: string): string[] {
       return { name, d };
     })
     .filter((e) => e.d <= Math.max(2, Math.floor(want.length / 4)))
-    .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name));
+    .sort((a, b) => a.d - b.d || compareNames(a.name, b.name));
   return scored.slice(0, 3).map((e) => e.name);
 }
 

@@ -1,6 +1,7 @@
 /** Completion for `/commands` and `@paths` (relative to the project root). */
 import { readdirSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
+import { compareNames } from "../name-order.js";
 
 export interface CommandInfo {
   name: string;
@@ -65,7 +66,7 @@ export function completePath(root: string, partial: string, limit = 50): PathCan
       const isDir = e.isDirectory() || (e.isSymbolicLink() && isDirSafe(join(dir, e.name)));
       return { path: dirPart + e.name + (isDir ? "/" : ""), dir: isDir };
     })
-    .sort((a, b) => a.path.localeCompare(b.path))
+    .sort((a, b) => compareNames(a.path, b.path))
     .slice(0, limit);
 }
 
