@@ -7,8 +7,13 @@
 // other V8 flags) — slower, never wrong. V8 does not check where the code was compiled, and keeps that
 // file name for stack traces and for resolving import(): a cache trained for another folder (a moved
 // checkout, a package built elsewhere) is not used at all.
+// Two checks V8 leaves out, made here: V8 compares a cache with its source by length only, so a chunk
+// edited to the same length (main.cjs, whose imports name chunks by hashes of one length, after another
+// build) would run the code it was trained on — the manifest names, per chunk, the file (size, mtime,
+// inode) its cache was made from; and a release V8 does not checksum a cache's payload, so a damaged
+// one crashes the process (a fatal "unreachable code") — --verify-snapshot-checksum has V8 checksum it.
 const Module = require("node:module");
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const { basename, dirname, join, sep } = require("node:path");
 
 /**
@@ -19,13 +24,16 @@ const { basename, dirname, join, sep } = require("node:path");
  */
 function installCompileCache({ bundleDir, cacheDir, write = false }) {
   const manifest = join(cacheDir, "manifest.json");
-  if (!write) {
-    try {
-      if (JSON.parse(readFileSync(manifest, "utf8")).bundleDir !== bundleDir) return undefined;
-    } catch {
-      return undefined; // never trained here
-    }
+  let chunks = {};
+  try {
+    const m = JSON.parse(readFileSync(manifest, "utf8"));
+    if (m.bundleDir === bundleDir && m.chunks && typeof m.chunks === "object") chunks = m.chunks;
+    else if (!write) return undefined;
+  } catch {
+    if (!write) return undefined; // never trained here
   }
+  // Before anything is compiled with a cache: the flag is part of what a cache must have been made with.
+  require("node:v8").setFlagsFromString("--verify-snapshot-checksum");
   const vm = require("node:vm");
   const stats = { accepted: 0, rejected: 0, missing: 0 };
   const compiled = [];
@@ -36,7 +44,8 @@ function installCompileCache({ bundleDir, cacheDir, write = false }) {
     const cacheFile = join(cacheDir, `${basename(filename)}.v8`);
     let cachedData;
     try {
-      cachedData = readFileSync(cacheFile);
+      // Only for the very file it was made from; another one (of any length) compiles from source.
+      if (sameFile(chunks[basename(filename)], statSync(filename))) cachedData = readFileSync(cacheFile);
     } catch {
       // No cache for this chunk (an untrained path, or a build without one): compiled from source.
     }
@@ -46,7 +55,7 @@ function installCompileCache({ bundleDir, cacheDir, write = false }) {
     if (cachedData === undefined) stats.missing++;
     else if (script.cachedDataRejected) stats.rejected++;
     else stats.accepted++;
-    if (write) compiled.push([script, cacheFile]);
+    if (write) compiled.push([script, cacheFile, filename, content]);
     const mod = this;
     const req = (id) => mod.require(id);
     req.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
@@ -62,11 +71,33 @@ function installCompileCache({ bundleDir, cacheDir, write = false }) {
         writeFileSync(`${file}.${process.pid}`, data);
         renameSync(`${file}.${process.pid}`, file);
       };
-      for (const [script, file] of compiled) put(file, script.createCachedData());
-      put(manifest, JSON.stringify({ bundleDir, node: process.version }));
+      for (const [script, file, source, content] of compiled) {
+        // What this run compiled must still be what the file holds: a build that swapped in another
+        // dist/ meanwhile (this path now names its chunk) gets no cache of the code it replaced.
+        const name = basename(source);
+        delete chunks[name];
+        try {
+          const before = statSync(source);
+          if (readFileSync(source, "utf8") !== content || !sameFile(fileId(before), statSync(source))) continue;
+          put(file, script.createCachedData());
+          chunks[name] = fileId(before);
+        } catch {
+          // Gone meanwhile: nothing to cache it for.
+        }
+      }
+      put(manifest, JSON.stringify({ bundleDir, node: process.version, chunks }));
     });
   }
   return stats;
+}
+
+/** What names one version of a chunk's file: a rebuilt or edited one differs in one of these. */
+function fileId(st) {
+  return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+}
+
+function sameFile(want, st) {
+  return !!want && want.size === st.size && want.mtimeMs === st.mtimeMs && want.ino === st.ino;
 }
 
 module.exports = { installCompileCache };
