@@ -35,6 +35,9 @@ export async function httpFetch(input: string | URL | { url: string }, init: Htt
     if (init.redirect === "error") throw new TypeError("fetch failed", { cause: new Error(`unexpected redirect to ${location}`) });
     if (hops >= MAX_REDIRECTS) throw new TypeError("fetch failed", { cause: new Error("too many redirects") });
     const next = new URL(location, url);
+    // As fetch does: node:http would send a location's user name and password as Basic auth, to a
+    // place the model server chose.
+    if (next.username || next.password) throw new TypeError("fetch failed", { cause: new Error("refused a redirect to a URL with a user name or password in it") });
     if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === "POST")) {
       method = "GET";
       body = undefined;
@@ -175,8 +178,24 @@ async function respond(res: IncomingMessage, url: URL, redirected: boolean, sign
     const decoder = encoding === "br" ? zlib.createBrotliDecompress() : encoding === "deflate" ? zlib.createInflate() : zlib.createGunzip();
     res.on("error", (err) => decoder.destroy(err));
     signal?.addEventListener("abort", () => decoder.destroy(abortReason(signal) as Error), { once: true });
-    body = res.pipe(decoder);
+    body = decodedBody(res.pipe(decoder), encoding);
   }
   const empty = res.statusCode === 204 || res.statusCode === 304;
   return new HttpResponse(empty ? null : body, res.statusCode ?? 0, res.statusMessage ?? "", headers, url.href, redirected);
+}
+
+/**
+ * A compressed body, its decoder's own failure said as the server's fault: zlib's "incorrect header check"
+ * alone reads like a bug of ours. A socket error or abort the decoder passes on is left as it is.
+ */
+async function* decodedBody(decoded: AsyncIterable<Uint8Array>, encoding: string): AsyncIterable<Uint8Array> {
+  try {
+    yield* decoded;
+  } catch (err) {
+    const code = (err as { code?: unknown })?.code;
+    if (typeof code === "string" && /^(Z_|ERR__ERROR)/.test(code)) {
+      throw new Error(`the server sent a ${encoding} body that does not decompress (${(err as Error).message})`, { cause: err });
+    }
+    throw err;
+  }
 }

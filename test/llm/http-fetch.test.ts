@@ -43,6 +43,14 @@ beforeAll(async () => {
       res.writeHead(200, { "content-encoding": "gzip", "content-type": "text/plain" });
       return res.end(gzipSync("squeezed text"));
     }
+    if (path === "/bad-gzip") {
+      res.writeHead(200, { "content-encoding": "gzip", "content-type": "text/event-stream" });
+      return res.end("data: not compressed\n\n");
+    }
+    if (path === "/with-credentials") {
+      res.writeHead(307, { location: `${b.url.replace("://", "://user:pass@")}/landing` });
+      return res.end();
+    }
     if (path === "/empty") {
       res.writeHead(204);
       return res.end();
@@ -108,6 +116,20 @@ describe("httpFetch (the model client's fetch, on node:http)", () => {
   it("does not carry the API key to another origin a redirect points at", async () => {
     const res = await httpFetch(`${a.url}/elsewhere`, { method: "POST", body: "payload", headers: { authorization: "Bearer secret" } });
     expect(await res.json()).toEqual({ where: "b", method: "GET", auth: null, body: "" });
+  });
+
+  it("refuses a redirect to a URL with a user name or password, which fetch refuses too", async () => {
+    const err = await httpFetch(`${a.url}/with-credentials`, { method: "POST", body: "payload" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).cause).toMatchObject({ message: "refused a redirect to a URL with a user name or password in it" });
+  });
+
+  it("says a body that does not decompress is the server's, not zlib's bare words", async () => {
+    const res = await httpFetch(`${a.url}/bad-gzip`);
+    const err = await (async () => {
+      for await (const _ of res.body!) void _;
+    })().catch((e: unknown) => e);
+    expect((err as Error).message).toBe("the server sent a gzip body that does not decompress (incorrect header check)");
   });
 
   it("decodes a gzip body, and gives no body for 204", async () => {
