@@ -109,12 +109,15 @@ describe("concurrent turns on one conversation", () => {
   // nothing there, so it must not be found dead by it.
   it.runIf(process.getuid?.() === 0)("a second run in another PID namespace waits too instead of taking the turn over", async () => {
     const p = project();
-    server.enqueue({ delayMs: 2500, text: "slow answer to job 1" });
-    const a = runCli(["-p", "job 1: slow", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
-    await waitFor(() => server.requests.some((r) => lastUser(r) === "job 1: slow"));
+    // Long enough that the second run, however slow to start, waits past the notice's second.
+    server.enqueue({ delayMs: 5000, text: "slow answer to job 1" });
+    // A prompt of its own: the wait below must see this run's request, not the test before's.
+    const a = runCli(["-p", "job 1: slow, from the host's namespace", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    await waitFor(() => server.requests.some((r) => lastUser(r) === "job 1: slow, from the host's namespace"));
     const b = await runCli(["-p", "job 2: after", "--verbose", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", wrap: ["unshare", "--pid", "--fork"] });
-    expect((await a).stdout).toBe("slow answer to job 1\n");
-    expect(b.stdout).toBe("answer to job 2\n");
+    const first = await a;
+    expect(first.stdout, first.stderr).toBe("slow answer to job 1\n");
+    expect(b.stdout, b.stderr).toBe("answer to job 2\n");
     expect(b.stderr).toContain("waiting for another letta-code turn on this conversation");
     expect(b.stderr).not.toContain("took over");
   }, 60_000);
