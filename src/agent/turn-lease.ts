@@ -1,3 +1,4 @@
+import { readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Store } from "../store/store.js";
 import type { TurnLeaseHolder } from "../store/turn-leases.js";
@@ -9,7 +10,20 @@ export const STALE_MS = 10_000;
 export const WAIT_NOTICE_MS = 1000;
 const POLL_MS = 25;
 
-const HOST = hostname();
+/**
+ * Where a pid means a process: the host and, on Linux, its PID namespace. A container sharing the project
+ * under the same host name counts pids of its own; there the holder's pid names nothing (or another
+ * process), so a holder from another namespace is judged by its heartbeat, as one on another host.
+ */
+const HOST = hostname() + pidNamespace();
+
+function pidNamespace(): string {
+  try {
+    return ` (${readlinkSync("/proc/self/ns/pid")})`;
+  } catch {
+    return ""; // not Linux: one namespace
+  }
+}
 
 /** A holder on this machine whose process is gone is dead at once (kill -9 leaves no stuck conversation). */
 export function holderIsDead(h: TurnLeaseHolder, now = Date.now()): boolean {

@@ -10,20 +10,31 @@ import { dirname, join } from "node:path";
  * gets the default search, as before.
  */
 let addon: string | object | undefined | null = null;
+/** The search rooted at the package found no addon: its error names the package's folders. */
+let notFound: unknown;
 
 export function sqliteOptions(): { nativeBinding?: string } {
   if (addon === null) {
     addon = undefined;
+    let pkg: string | undefined;
     try {
-      const pkg = createRequire(import.meta.url).resolve("better-sqlite3/package.json");
-      const file = join(dirname(pkg), "build", "Release", "better_sqlite3.node");
-      // Elsewhere, the search better-sqlite3 itself would make, rooted at its own folder: in the CLI's
-      // bundle its JavaScript is built in, and `bindings` would otherwise search from the bundle's.
-      addon = existsSync(file) ? file : (createRequire(pkg)("bindings") as (o: object) => object)({ bindings: "better_sqlite3.node", module_root: dirname(pkg) });
+      pkg = createRequire(import.meta.url).resolve("better-sqlite3/package.json");
     } catch {
-      // No package.json to resolve, or no addon found: better-sqlite3's own search runs and reports what it finds.
+      // No package.json to resolve: better-sqlite3's own search runs and reports what it finds.
+    }
+    if (pkg !== undefined) {
+      const file = join(dirname(pkg), "build", "Release", "better_sqlite3.node");
+      try {
+        // Elsewhere, the search better-sqlite3 itself would make, rooted at its own folder: in the CLI's
+        // bundle its JavaScript is built in, and `bindings` would otherwise search from the bundle's
+        // (and, finding nothing, list the bundle's folders as where it looked).
+        addon = existsSync(file) ? file : (createRequire(pkg)("bindings") as (o: object) => object)({ bindings: "better_sqlite3.node", module_root: dirname(pkg) });
+      } catch (err) {
+        notFound = err;
+      }
     }
   }
+  if (notFound !== undefined) throw notFound;
   // @types/better-sqlite3 names only a path; better-sqlite3 takes the loaded addon as well.
   return addon ? { nativeBinding: addon as string } : {};
 }

@@ -105,6 +105,23 @@ describe("concurrent turns on one conversation", () => {
     expect(b.stderr).toContain(`waiting for another letta-code turn on this conversation (pid ${first.pid})…`);
   }, 60_000);
 
+  // A container sharing the project (same host name, its own PID namespace): the holder's pid means
+  // nothing there, so it must not be found dead by it.
+  it.runIf(process.getuid?.() === 0)("a second run in another PID namespace waits too instead of taking the turn over", async () => {
+    const p = project();
+    // Long enough that the second run, however slow to start, waits past the notice's second.
+    server.enqueue({ delayMs: 5000, text: "slow answer to job 1" });
+    // A prompt of its own: the wait below must see this run's request, not the test before's.
+    const a = runCli(["-p", "job 1: slow, from the host's namespace", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    await waitFor(() => server.requests.some((r) => lastUser(r) === "job 1: slow, from the host's namespace"));
+    const b = await runCli(["-p", "job 2: after", "--verbose", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", wrap: ["unshare", "--pid", "--fork"] });
+    const first = await a;
+    expect(first.stdout, first.stderr).toBe("slow answer to job 1\n");
+    expect(b.stdout, b.stderr).toBe("answer to job 2\n");
+    expect(b.stderr).toContain("waiting for another letta-code turn on this conversation");
+    expect(b.stderr).not.toContain("took over");
+  }, 60_000);
+
   it("a lease holder killed with SIGKILL mid-turn leaves no stuck conversation", async () => {
     const p = project();
     server.enqueue({ hang: true });
