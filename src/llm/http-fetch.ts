@@ -95,6 +95,10 @@ export class HttpResponse {
    * body, which is shown as an excerpt and must not let a server fill memory.
    */
   async textUpTo(maxBytes: number): Promise<string> {
+    return (await this.#bytes(maxBytes)).toString("utf8");
+  }
+
+  async #bytes(maxBytes = Infinity): Promise<Buffer> {
     if (this.bodyUsed) throw new TypeError("Body is unusable: Body has already been read");
     this.bodyUsed = true;
     const chunks: Buffer[] = [];
@@ -102,19 +106,11 @@ export class HttpResponse {
     if (this.body) {
       for await (const chunk of this.body) {
         const bytes = Buffer.from(chunk);
-        chunks.push(bytes.subarray(0, maxBytes - size));
+        chunks.push(size + bytes.length > maxBytes ? bytes.subarray(0, maxBytes - size) : bytes);
         size += bytes.length;
         if (size >= maxBytes) break; // leaving the loop ends the stream
       }
     }
-    return Buffer.concat(chunks).toString("utf8");
-  }
-
-  async #bytes(): Promise<Buffer> {
-    if (this.bodyUsed) throw new TypeError("Body is unusable: Body has already been read");
-    this.bodyUsed = true;
-    const chunks: Buffer[] = [];
-    if (this.body) for await (const chunk of this.body) chunks.push(Buffer.from(chunk));
     return Buffer.concat(chunks);
   }
 }
