@@ -3,9 +3,10 @@
 const { join } = require("node:path");
 
 async function launch({ dist, args, writeCache = false }) {
-  // fetch parses HTTP with a WebAssembly module; V8's optimising tier-up of it runs on a
+  // Node's global fetch (still used by MCP's HTTP transports and doctor; model requests go through
+  // node:http) parses HTTP with a WebAssembly module, and V8's optimising tier-up of it runs on a
   // background thread that process exit must wait for (~300 ms here, after the answer is printed).
-  // The baseline compiler alone is fast enough for SSE streams. Set before anything is compiled:
+  // The baseline compiler alone is fast enough. Set before anything is compiled:
   // V8's code cache is only taken by a V8 with the flags it was made with.
   require("node:v8").setFlagsFromString("--liftoff-only");
   // --enable-source-maps: Node maps stacks only for modules it compiled itself.
