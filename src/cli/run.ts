@@ -40,7 +40,9 @@ async function askHookApprovalOnce(flags: ConfigLayer): Promise<void> {
 
 /** Decide headless vs. interactive, open the project and run; returns the exit code. */
 export async function runCli(opts: CliOptions, flags: ConfigLayer, positional?: string): Promise<number> {
-  const startedAt = Math.round(performance.timeOrigin);
+  // When the process started, as performance.timeOrigin says it, without touching `performance`: the
+  // global loads perf_hooks (eleven modules, ~1 ms) on first use.
+  const startedAt = Math.round(Date.now() - process.uptime() * 1000);
   const streamInput = opts.inputFormat === "stream-json";
   const interactive = !streamInput && opts.prompt === undefined && process.stdin.isTTY && process.stdout.isTTY;
   if (typeof opts.prompt === "string" && positional !== undefined) {

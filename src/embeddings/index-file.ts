@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
-import { crc32 } from "node:zlib";
 import { VectorIndex } from "./vector-index.js";
 import { FileRows, rowBytesFor, writeRow } from "./vector-rows.js";
+import { zlib } from "../lazy-builtins.js";
 
 /**
  * A vector index saved beside the database, so a new process does not decode every stored vector again
@@ -62,14 +62,14 @@ export function saveIndexFile(file: string, index: VectorIndex, key: IndexKey): 
         for (let i = 0; i < n; i++) {
           const { scale, row } = p.row(s + i);
           writeRow(block, i * rowBytes, p.ids[s + i], scale, row);
-          crcs[s + i] = crc32(block.subarray(i * rowBytes, (i + 1) * rowBytes));
+          crcs[s + i] = zlib().crc32(block.subarray(i * rowBytes, (i + 1) * rowBytes));
         }
         writeAll(fd, block.subarray(0, n * rowBytes), rowsAt + s * rowBytes);
       }
       // The crc section was made from `crcs` before they were filled: take it again.
       sections[4] = padded(Buffer.from(crcs.buffer, crcs.byteOffset, crcs.byteLength));
       let crc = 0;
-      for (const part of sections) crc = crc32(part, crc);
+      for (const part of sections) crc = zlib().crc32(part, crc);
       const prefix = Buffer.alloc(16);
       MAGIC.copy(prefix);
       prefix.writeUInt32LE(json.length, 8);
@@ -168,8 +168,8 @@ function readFront(fd: number, expect: Omit<IndexKey, "maxId">, rowsThrough: (ma
   const codePad = readExactly(fd, sizes[2] - codeBytes.length, codesAt + codeBytes.length);
   const tail = readExactly(fd, sizes[3], crcsAt);
   if (!head || !codePad || !tail || !readInto(fd, codeBytes, codesAt)) return null;
-  let crc = crc32(head.subarray(16));
-  for (const part of [codeBytes, codePad, tail]) crc = crc32(part, crc);
+  let crc = zlib().crc32(head.subarray(16));
+  for (const part of [codeBytes, codePad, tail]) crc = zlib().crc32(part, crc);
   if (crc !== prefix.readUInt32LE(12)) return null;
   return { h, head, headerEnd, codes, crcs: new Uint32Array(tail.buffer, tail.byteOffset, h.count), rowsAt };
 }

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import { endianness } from "node:os";
-import { crc32 } from "node:zlib";
 import { IndexFileCorrupt } from "./types.js";
 import { rowStage } from "./wasm-kernels.js";
+import { zlib } from "../lazy-builtins.js";
 
 const LITTLE = endianness() === "LE";
 
@@ -158,7 +158,7 @@ export class FileRows {
 
   /** `row` is slot's saved row (whole) holding `id`: both must match what the file's front says of it. */
   private verify(row: Uint8Array, id: number, slot: number): void {
-    if (crc32(row) !== this.crcs[slot] || id !== this.ids[slot]) throw this.mismatch(slot);
+    if (zlib().crc32(row) !== this.crcs[slot] || id !== this.ids[slot]) throw this.mismatch(slot);
   }
 
   private read(into: Uint8Array, slot: number, rows: number): void {

@@ -1,4 +1,4 @@
-import { crc32 } from "node:zlib";
+import { zlib } from "../lazy-builtins.js";
 
 /**
  * A BPE rank table in a few typed arrays instead of js-tiktoken's two Maps of 200k string keys: building
@@ -128,7 +128,7 @@ export function serializeRankTable(t: RankTable): Buffer {
   Buffer.from(t.slots.buffer, t.slots.byteOffset, t.slots.byteLength).copy(out, at.slots);
   pat.copy(out, at.pat);
   out.set(t.bytes, at.bytes);
-  out.writeUInt32LE(crc32(out.subarray(0, at.crc)), at.crc);
+  out.writeUInt32LE(zlib().crc32(out.subarray(0, at.crc)), at.crc);
   return out;
 }
 
@@ -150,7 +150,7 @@ export function parseRankTable(file: Buffer, source: string): RankTable | string
   if (slotCount === 0 || (slotCount & (slotCount - 1)) !== 0 || slotCount <= count) return "bad table size";
   const at = layout(count, slotCount, patLen, bytesLen);
   if (file.length !== at.total) return "wrong length";
-  if (file.readUInt32LE(at.crc) !== crc32(file.subarray(0, at.crc))) return "checksum mismatch";
+  if (file.readUInt32LE(at.crc) !== zlib().crc32(file.subarray(0, at.crc))) return "checksum mismatch";
   // The views need 4-byte alignment; a Buffer carved from Node's pool may not have it.
   let buf = file;
   if (file.byteOffset % 4 !== 0) {

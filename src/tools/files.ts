@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { z } from "zod";
@@ -10,6 +9,7 @@ import { resolveInWorkspace } from "../permissions/workspace-roots.js";
 import { formatBytes } from "./output-cap.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
 import { compareNames } from "../name-order.js";
+import { fsPromises } from "../lazy-builtins.js";
 
 export const DEFAULT_READ_LIMIT = 2000;
 export const MAX_LINE_CHARS = 2000;
@@ -32,7 +32,7 @@ export function looksBinary(sample: Buffer): boolean {
 }
 
 async function readSample(abs: string, bytes = 8192): Promise<Buffer> {
-  const fh = await fsp.open(abs, "r");
+  const fh = await fsPromises().open(abs, "r");
   try {
     const buf = Buffer.alloc(bytes);
     const { bytesRead } = await fh.read(buf, 0, bytes, 0);
@@ -92,7 +92,7 @@ function notFound(ctx: ToolContext, userPath: string, abs: string): ToolError {
 
 async function statOrNull(abs: string): Promise<fs.Stats | null> {
   try {
-    return await fsp.stat(abs);
+    return await fsPromises().stat(abs);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw new ToolError(`Cannot access ${abs}: ${(e as Error).message}`);
@@ -120,12 +120,12 @@ interface Line {
 }
 
 /** Lines of a file, streamed, with memory bounded even for a single gigantic line. */
-const readText = (ctx: ToolContext, abs: string) => (ctx.files?.readText ? ctx.files.readText(abs) : fsp.readFile(abs, "utf8"));
+const readText = (ctx: ToolContext, abs: string) => (ctx.files?.readText ? ctx.files.readText(abs) : fsPromises().readFile(abs, "utf8"));
 
 async function writeText(ctx: ToolContext, abs: string, content: string): Promise<void> {
   if (ctx.files?.writeText) return ctx.files.writeText(abs, content);
-  await fsp.mkdir(path.dirname(abs), { recursive: true });
-  await fsp.writeFile(abs, content, "utf8");
+  await fsPromises().mkdir(path.dirname(abs), { recursive: true });
+  await fsPromises().writeFile(abs, content, "utf8");
 }
 
 /** The same lines readLines gives, from text the host handed over (its buffer, not the disk). */

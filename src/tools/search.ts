@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { z } from "zod";
 import { displayPath, resolveInProject } from "../permissions/paths.js";
@@ -7,6 +6,8 @@ import { looksBinary } from "./files.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
 import { checkPattern, walkFiles } from "./walk.js";
 import { nativeGrep, relativeBase, type NativeGrep } from "./grep-backends.js";
+import type { FileHandle } from "node:fs/promises";
+import { fsPromises } from "../lazy-builtins.js";
 
 export const MAX_LISTED_FILES = 1000;
 export const MAX_GREP_MATCHES = 200;
@@ -20,7 +21,7 @@ const GREP_BATCH = 16;
 async function searchBase(ctx: ToolContext, userPath: string | undefined): Promise<{ abs: string; isDir: boolean }> {
   const abs = resolveInProject(ctx.projectRoot, userPath?.trim() || ".", { forWrite: false });
   try {
-    const st = await fsp.stat(abs);
+    const st = await fsPromises().stat(abs);
     return { abs, isDir: st.isDirectory() };
   } catch {
     throw new ToolError(`Path not found: ${userPath} (project root: ${displayPath(ctx.projectRoot, ctx.projectRoot)})`);
@@ -183,14 +184,14 @@ const BINARY_SAMPLE = 8192;
 /** File text, TOO_LARGE, or null when it must not be searched (binary, unreadable, symlink out of the project). */
 async function readSearchable(root: string, rel: string): Promise<string | typeof TOO_LARGE | null> {
   const abs = path.join(root, rel);
-  let fh: fsp.FileHandle | undefined;
+  let fh: FileHandle | undefined;
   try {
-    const lst = await fsp.lstat(abs);
+    const lst = await fsPromises().lstat(abs);
     if (lst.isSymbolicLink()) resolveInProject(root, rel, { forWrite: false });
-    const st = lst.isSymbolicLink() ? await fsp.stat(abs) : lst;
+    const st = lst.isSymbolicLink() ? await fsPromises().stat(abs) : lst;
     if (!st.isFile()) return null;
     if (st.size > MAX_GREP_FILE_BYTES) return TOO_LARGE;
-    fh = await fsp.open(abs, "r");
+    fh = await fsPromises().open(abs, "r");
     // Binary files (images, archives) are most of what ripgrep leaves to the tool: judged on the head alone.
     const buf = Buffer.alloc(st.size);
     let got = (await fh.read(buf, 0, Math.min(st.size, BINARY_SAMPLE), 0)).bytesRead;
