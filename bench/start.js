@@ -160,7 +160,7 @@ console.log(misses ? `${misses} goal(s) missed` : "all goals met");
 {
   const stats = await new Promise((resolve) => {
     const script = `const cc = require(${JSON.stringify(join(ROOT, "bin/compile-cache.js"))});
-require("node:v8").setFlagsFromString("--liftoff-only");
+require(${JSON.stringify(join(ROOT, "bin/launch.js"))}).setV8Flags();
 const stats = cc.installCompileCache({ bundleDir: ${JSON.stringify(join(ROOT, "dist/bundle"))}, cacheDir: ${JSON.stringify(join(ROOT, "dist/compile-cache"))} });
 process.on("exit", () => process.stderr.write("STATS " + JSON.stringify(stats ?? null) + "\\n"));
 require(${JSON.stringify(join(ROOT, "dist/bundle/main.cjs"))}).main(JSON.parse(process.argv[1])).then(() => process.exit());`;

@@ -98,6 +98,38 @@ describe("the compile cache", () => {
     expect(run(moved)).toMatchObject({ answer: "answer: AAAA", stats: null });
   });
 
+  it("loads a chunk named by another once, as the same module a plain require of its path gets", () => {
+    const { root, main } = bundle("AAAA");
+    writeFileSync(join(root, "bundle", "counter-x1.cjs"), "globalThis.loads = (globalThis.loads ?? 0) + 1;\nexports.n = () => globalThis.loads;\n");
+    writeFileSync(
+      main,
+      [
+        'const a = require("./counter-x1.cjs");',
+        'const b = require("./counter-x1.cjs");',
+        'const direct = require(require("node:path").join(__dirname, "counter-x1.cjs"));',
+        'exports.main = () => console.log("answer: " + [a === b, a === direct, a.n()].join(" "));',
+        "",
+      ].join("\n"),
+    );
+    expect(run(root, { train: true }).answer).toBe("answer: true true 1");
+    expect(run(root)).toMatchObject({ answer: "answer: true true 1", stats: { accepted: 2 } });
+  });
+
+  it("a chunk that is missing fails as Node's require fails, naming it", () => {
+    const { root, main } = bundle("AAAA");
+    writeFileSync(main, 'require("./gone-x1.cjs");\n');
+    const r = run(root);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Cannot find module '\.\/gone-x1\.cjs'/);
+  });
+
+  it("a chunk that throws while loading is not left half-loaded: the next require runs it again", () => {
+    const { root, main } = bundle("AAAA");
+    writeFileSync(join(root, "bundle", "flaky-x1.cjs"), "globalThis.tries = (globalThis.tries ?? 0) + 1;\nif (globalThis.tries === 1) throw new Error('first');\nexports.tries = globalThis.tries;\n");
+    writeFileSync(main, 'let first;\ntry { require("./flaky-x1.cjs"); } catch (e) { first = e.message; }\nexports.main = () => console.log("answer: " + first + " " + require("./flaky-x1.cjs").tries);\n');
+    expect(run(root, { train: true }).answer).toBe("answer: first 2");
+  });
+
   it.runIf(process.getuid?.() === 0)("in a dist/ only root can write, is taken by nobody's run", () => {
     const { root } = bundle("AAAA");
     run(root, { train: true });
