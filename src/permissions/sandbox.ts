@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LETTA_DIR } from "../config/project.js";
 import { userStateDirs } from "../config/user-dirs.js";
+import { childProcess } from "../lazy-builtins.js";
 
 export interface SandboxStatus {
   available: boolean;
@@ -66,15 +67,24 @@ async function probe(): Promise<SandboxStatus> {
   // The same namespaces and mounts a real run needs, minus the project bind: an old bwrap without
   // --disable-userns fails here, rather than every command failing later.
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-net", ...ISOLATION, "--die-with-parent", "--new-session", "true"];
-  try {
-    const { execa } = await import("execa");
-    const r = await execa(bwrap, args, { reject: false, timeout: 5000, stdin: "ignore" });
-    if (r.exitCode === 0) return { available: true, bwrap };
-    const detail = String(r.stderr ?? "").trim().split("\n")[0] || `exit code ${r.exitCode}`;
-    return { available: false, bwrap, reason: `bubblewrap cannot create a sandbox here (user namespaces unavailable, or bubblewrap older than 0.8?): ${detail}` };
-  } catch (e) {
-    return { available: false, bwrap, reason: `bubblewrap failed to start: ${(e as Error).message}` };
-  }
+  const r = await runProbe(bwrap, args);
+  if ("error" in r) return { available: false, bwrap, reason: `bubblewrap failed to start: ${r.error}` };
+  if (r.code === 0) return { available: true, bwrap };
+  const detail = r.stderr.trim().split("\n")[0] || (r.code === null ? "killed after 5 s" : `exit code ${r.code}`);
+  return { available: false, bwrap, reason: `bubblewrap cannot create a sandbox here (user namespaces unavailable, or bubblewrap older than 0.8?): ${detail}` };
+}
+
+/** Run the probe with no stdin, killed after 5 s: its exit code and the start of what it said on stderr. */
+function runProbe(file: string, args: string[]): Promise<{ code: number | null; stderr: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const child = childProcess().spawn(file, args, { stdio: ["ignore", "ignore", "pipe"], timeout: 5000 });
+    let stderr = "";
+    child.stderr?.on("data", (d: Buffer) => {
+      if (stderr.length < 4096) stderr += d.toString("utf8");
+    });
+    child.once("error", (e) => resolve({ error: e.message }));
+    child.once("close", (code) => resolve({ code, stderr }));
+  });
 }
 
 /** Below `root`, not `root` itself ("..foo" is a child named "..foo"). */

@@ -1,6 +1,6 @@
 /**
  * One session's shell bookkeeping: the process groups its commands still run (killed when the
- * session closes, or when letta-code exits, since execa's cleanup skips detached children) and
+ * session closes, or when letta-code exits: a detached group outlives its parent otherwise) and
  * the one-time notices it already gave. Owned by a session, so two sessions in one process neither
  * kill each other's commands nor swallow each other's notices.
  */

@@ -8,6 +8,7 @@ import { supervisedArgs } from "./supervise.js";
 import { describeBinary, OutputSniffer } from "./binary.js";
 import { defineTool, ToolError, type ToolContext } from "./types.js";
 import { killGroup, ShellProcesses } from "./shell-processes.js";
+import { childProcess } from "../lazy-builtins.js";
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const MAX_TIMEOUT_MS = 600_000;
@@ -179,8 +180,6 @@ export const runShellTool = defineTool({
       note = `(timeout_ms ${args.timeout_ms} is over the maximum; clamped to ${MAX_TIMEOUT_MS})\n`;
       timeout = MAX_TIMEOUT_MS;
     }
-    // execa is imported on first use: it costs ~40 ms of start-up that -p runs without shell calls never need.
-    const { execa } = await import("execa");
     if (ctx.signal.aborted) throw new ToolError("interrupted before the command started");
     const root = fs.realpathSync(ctx.projectRoot);
     const launch = await planLaunch(args.command, ctx, root);
@@ -189,19 +188,20 @@ export const runShellTool = defineTool({
     const out = new BoundedOutput();
     const decoder = new StringDecoder("utf8");
     const sniffer = new OutputSniffer();
-    const sub = execa(launch.file, launch.args, {
+    // node:child_process itself, not execa: the process group, timeout, kill, output caps and decoding
+    // are all ours, and loading execa cost the first command of each run ~10 ms.
+    const sub = childProcess().spawn(launch.file, launch.args, {
       cwd: root,
-      all: true,
-      buffer: false,
       // Unsandboxed, stdin is the supervisor's lifeline (never written; see supervise.ts). bwrap gets none.
-      stdin: launch.sandboxed ? "ignore" : "pipe",
+      stdio: [launch.sandboxed ? "ignore" : "pipe", "pipe", "pipe"],
       // Its own process group, so a timeout or interrupt can kill the children it spawned too.
       detached: true,
-      reject: false,
-      stripFinalNewline: false,
-      encoding: "buffer",
       env: commandEnv(ctx, launch.sandboxed ? SANDBOX_ENV : NON_INTERACTIVE_ENV),
-      extendEnv: false,
+    });
+    // Settles when the command's streams have closed after its exit, or when it could not be started.
+    const finished = new Promise<string | undefined>((resolve) => {
+      sub.once("error", (e) => resolve(e.message));
+      sub.once("close", () => resolve(undefined));
     });
     // A failed write to the lifeline (the supervisor is gone) is no error of ours.
     sub.stdin?.on("error", () => {});
@@ -230,15 +230,17 @@ export const runShellTool = defineTool({
     // An interrupt that landed while the sandbox was being probed must still stop the command.
     if (ctx.signal.aborted) onAbort();
 
-    sub.all?.on("data", (chunk: Buffer | string) => {
-      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    // stdout and stderr as one stream, in the order their chunks arrive (what a terminal shows).
+    const onData = (bytes: Buffer) => {
       sniffer.push(bytes);
       const text = decoder.write(bytes);
       if (!text) return;
       out.push(text);
       // Binary bytes are not streamed to the user's screen either; the result describes them.
       if (!sniffer.startsBinary()) ctx.onOutput?.(text);
-    });
+    };
+    sub.stdout?.on("data", onData);
+    sub.stderr?.on("data", onData);
     let drainTimer: NodeJS.Timeout | undefined;
     sub.on("exit", (code, signal) => {
       exit = { code, signal };
@@ -255,10 +257,8 @@ export const runShellTool = defineTool({
 
     let spawnError: string | undefined;
     try {
-      const result = await sub;
-      if (result.failed && exit === undefined && result.exitCode === undefined) spawnError = result.shortMessage;
-    } catch (e) {
-      spawnError = (e as Error).message;
+      const error = await finished;
+      if (error !== undefined && exit === undefined) spawnError = error;
     } finally {
       clearTimeout(timer);
       clearTimeout(drainTimer);

@@ -52,6 +52,15 @@ describe("run_shell", () => {
     expect((await call(runShellTool, { command: "true" }, ctx)).content).toBe("exit code 0 (no output)");
   });
 
+  it("a command that cannot be started says why, for the model to act on", async () => {
+    // Commands run through bash found on the command environment's PATH: an empty folder has none.
+    const empty = fs.mkdtempSync(path.join(root, "no-bin-"));
+    const environment = { inherit: "none" as const, ignore_default_excludes: false, exclude: [], set: { PATH: empty }, include_only: [] };
+    const r = await call(runShellTool, { command: "echo never" }, { ...ctx, shell: { ...ctx.shell, environment } });
+    expect(r.isError).toBe(true);
+    expect(r.content).toMatch(/^Could not start the command: spawn bash ENOENT/);
+  });
+
   it("is non-interactive: no stdin, pagers are cat, CI is set", async () => {
     const r = await call(runShellTool, { command: "cat; echo \"$PAGER $GIT_PAGER $CI\"" }, ctx);
     expect(r.content).toBe("exit code 0\ncat cat 1\n");
