@@ -15,7 +15,7 @@ import { resolve } from "node:path";
 const out = process.env.LETTA_BUILD_DIR ?? "dist";
 
 // Ink's stack. (Merging everything an agent run loads into one chunk as well was measured: --help and
-// every subcommand then loaded all of it, so the default split stays for the rest.) Not signal-exit: execa shares it, and the shell tool must not pull in the TUI's chunk.
+// every subcommand then loaded all of it, so the default split stays for the rest.) signal-exit, Ink's only now, is left to the default split.
 const INK = /node_modules[\\/](ink|react|react-reconciler|scheduler|yoga-layout|es-toolkit|@alcalzone|ansi-escapes|ansi-regex|ansi-styles|auto-bind|chalk|cli-boxes|cli-cursor|cli-truncate|code-excerpt|convert-to-spaces|emoji-regex|environment|escape-string-regexp|get-east-asian-width|indent-string|is-fullwidth-code-point|is-in-ci|mimic-fn|onetime|patch-console|restore-cursor|slice-ansi|stack-utils|string-width|strip-ansi|terminal-size|widest-line|wrap-ansi|type-fest)[\\/]/;
 // Ink imports its devtools (and react-devtools-core, not installed) only when DEV=true: keep that a chunk of its own.
 const INK_DEVTOOLS = /[\\/]ink[\\/]build[\\/]devtools/;
