@@ -26,5 +26,8 @@ if (out) {
   process.on("exit", () => {
     const added = process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith("NativeModule "));
     appendFileSync(out, added.map((m) => `builtin ${m.slice("NativeModule ".length)}\n`).join(""));
+    // Chunks the launcher loaded by path (bin/compile-cache.js requireChunk) bypass Module._load, but
+    // land in require's cache like every CommonJS module.
+    appendFileSync(out, Object.keys(Module._cache).map((f) => `cjs ${f}\n`).join(""));
   });
 }
