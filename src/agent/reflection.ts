@@ -54,7 +54,6 @@ export interface ReflectionOutcome {
 }
 
 const EDIT_TOOLS = new Set(["core_memory_append", "core_memory_replace", "memory_rethink", "archival_memory_insert"]);
-const reasonArg = z.string().optional().describe("Why this is worth remembering, in a few words");
 
 /**
  * The memory tools, the editing ones with a `reason` argument (if they lack one) so the model can say
@@ -63,11 +62,9 @@ const reasonArg = z.string().optional().describe("Why this is worth remembering,
 function withReason(t: Tool): Tool {
   const params = t.parameters;
   if (!EDIT_TOOLS.has(t.name) || !(params instanceof z.ZodObject) || "reason" in params.shape) return t;
-  return { ...t, description: `${t.description} Give a short reason.`, parameters: params.extend({ reason: reasonArg }) };
+  return { ...t, description: `${t.description} Give a short reason.`, parameters: params.extend({ reason: z.string().optional().describe("Why this is worth remembering, in a few words") }) };
 }
 
-/** Only memory tools, always allowed: reflection never touches files or the shell, so there is nothing to ask. */
-const REFLECTION_TOOLS: Tool[] = memoryTools.map(withReason);
 const memoryOnlyGate: PermissionGate = {
   decide: (tool) =>
     tool.kind === "memory" ? { action: "allow", reason: "memory tool" } : { action: "deny", reason: "reflection may only edit memory" },
@@ -76,7 +73,11 @@ const memoryOnlyGate: PermissionGate = {
 };
 
 let registry: ToolRegistry | undefined;
-const tools = () => (registry ??= new ToolRegistry(REFLECTION_TOOLS));
+/**
+ * Only memory tools, always allowed: reflection never touches files or the shell, so there is nothing to ask.
+ * Made at the first pass, not at load: reading the tools' parameters builds their schemas.
+ */
+const tools = () => (registry ??= new ToolRegistry(memoryTools.map(withReason)));
 
 export const utcDay = (d = new Date()) => d.toISOString().slice(0, 10);
 

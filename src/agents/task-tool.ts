@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SUBAGENT_FAILED, SUBAGENT_NOT_STARTED, SUBAGENT_OUTSIDE_TURN, taskToolDescription, UNKNOWN_SUBAGENT } from "../agent/prompts.js";
-import { defineTool, ToolError, type Tool } from "../tools/types.js";
+import { defineTool, lazySchema, ToolError, type Tool } from "../tools/types.js";
 import type { SubagentDefinition } from "./definitions.js";
 import { runSubagent, type SubagentHost } from "./runner.js";
 import { TASK_TOOL } from "./tool-names.js";
@@ -39,14 +39,16 @@ export class Limiter {
   }
 }
 
-const params = z
-  .object({
-    agent: z.string().optional().describe("Which subagent to start (one of the names listed)"),
-    subagent_type: z.string().optional().describe("Same as agent (Claude Code's name for it)"),
-    description: z.string().describe("A short (3-5 word) description of the task, shown to the user"),
-    prompt: z.string().min(1).describe("The full task for the subagent: it sees nothing else of this conversation"),
-  })
-  .refine((a) => a.agent !== undefined || a.subagent_type !== undefined, { message: "give agent (the subagent's name)" });
+const params = lazySchema(() =>
+  z
+    .object({
+      agent: z.string().optional().describe("Which subagent to start (one of the names listed)"),
+      subagent_type: z.string().optional().describe("Same as agent (Claude Code's name for it)"),
+      description: z.string().describe("A short (3-5 word) description of the task, shown to the user"),
+      prompt: z.string().min(1).describe("The full task for the subagent: it sees nothing else of this conversation"),
+    })
+    .refine((a) => a.agent !== undefined || a.subagent_type !== undefined, { message: "give agent (the subagent's name)" }),
+);
 
 /**
  * The `task` tool: one call starts one subagent (runner.ts) and returns its final answer. Calls in one

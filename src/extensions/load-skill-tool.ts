@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { defineTool, ToolError } from "../tools/types.js";
+import { defineTool, lazySchema, ToolError } from "../tools/types.js";
 import { skillBody, skillFiles, type Skill } from "./skills.js";
 
-const schema = z.object({ name: z.string().min(1).describe("The skill's name, as listed under Skills in the system prompt") });
+const schema = lazySchema(() => z.object({ name: z.string().min(1).describe("The skill's name, as listed under Skills in the system prompt") }));
 
 export const LOAD_SKILL_DESCRIPTION =
   "Load a skill: returns its instructions (SKILL.md) and the files in its folder, which you can then read with read_file. " +

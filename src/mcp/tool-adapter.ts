@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { CallToolResult, Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import { capOutput, formatBytes } from "../tools/output-cap.js";
-import { defineTool, type Tool } from "../tools/types.js";
+import { defineTool, lazySchema, type Tool } from "../tools/types.js";
 
 /** Provider tool names allow letters, digits, `_` and `-`, at most 64 characters. */
 const MAX_NAME = 64;
@@ -28,9 +28,9 @@ export interface CallTarget {
 }
 
 /** The arguments are the server's to validate against its schema; here only "an object" is checked. */
-const anyObject = z.record(z.string(), z.unknown());
+const anyObject = lazySchema(() => z.record(z.string(), z.unknown()));
 
-export function adaptTool(server: string, tool: McpTool, target: CallTarget): Tool<typeof anyObject> {
+export function adaptTool(server: string, tool: McpTool, target: CallTarget): Tool<ReturnType<typeof anyObject>> {
   const name = mcpToolName(server, tool.name);
   const title = tool.annotations?.title ?? tool.title;
   const description = tool.description?.trim() || title || `${tool.name} (MCP server ${server})`;

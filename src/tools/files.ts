@@ -7,7 +7,7 @@ import { displayPath, resolveInProject } from "../permissions/paths.js";
 import { resolveForRead } from "../permissions/read-roots.js";
 import { resolveInWorkspace } from "../permissions/workspace-roots.js";
 import { formatBytes } from "./output-cap.js";
-import { defineTool, ToolError, type ToolContext } from "./types.js";
+import { defineTool, lazySchema, ToolError, type ToolContext } from "./types.js";
 import { compareNames } from "../name-order.js";
 import { fsPromises } from "../lazy-builtins.js";
 
@@ -179,7 +179,7 @@ export function formatLine(n: number, text: string): string {
   return `${String(n).padStart(6)}→${text}`;
 }
 
-const readSchema = z.object({
+const readSchema = lazySchema(() => z.object({
   path: z.string().describe("File to read, relative to the project root (or absolute inside it)"),
   offset: z.number().int().min(1).optional().describe("1-based line number to start at (default 1)"),
   limit: z
@@ -188,7 +188,7 @@ const readSchema = z.object({
     .min(1)
     .optional()
     .describe(`Maximum number of lines to return (default ${DEFAULT_READ_LIMIT})`),
-});
+}));
 
 export const readFileTool = defineTool({
   name: "read_file",
@@ -276,12 +276,12 @@ function diffDisplay(p: PlannedWrite): ToolDisplay {
   return { kind: "diff", path: p.rel, diff: makeDiff(p.rel, p.before, p.after), created: p.created };
 }
 
-const writeSchema = z.object({
+const writeSchema = lazySchema(() => z.object({
   path: z.string().describe("File to create or overwrite, relative to the project root"),
   content: z.string().describe("The complete new content of the file"),
-});
+}));
 
-async function planWrite(args: z.infer<typeof writeSchema>, ctx: ToolContext): Promise<PlannedWrite> {
+async function planWrite(args: z.infer<ReturnType<typeof writeSchema>>, ctx: ToolContext): Promise<PlannedWrite> {
   const abs = resolveInWorkspace(ctx.projectRoot, args.path, { forWrite: true }, ctx.addDirs);
   const rel = displayPath(ctx.projectRoot, abs);
   const st = await statOrNull(abs);
@@ -319,12 +319,12 @@ export const writeFileTool = defineTool({
 
 // ---------------------------------------------------------------- edit_file
 
-const editSchema = z.object({
+const editSchema = lazySchema(() => z.object({
   path: z.string().describe("File to edit, relative to the project root"),
   old_string: z.string().describe("Exact text to replace, including whitespace and indentation"),
   new_string: z.string().describe("Replacement text (must differ from old_string)"),
   replace_all: z.boolean().optional().describe("Replace every occurrence instead of requiring exactly one"),
-});
+}));
 
 function occurrences(text: string, needle: string): number[] {
   const at: number[] = [];
@@ -354,7 +354,7 @@ function notFoundHint(text: string, needle: string): string {
   return " Check whitespace and indentation, or read_file the region again: the file may have changed.";
 }
 
-async function planEdit(args: z.infer<typeof editSchema>, ctx: ToolContext): Promise<PlannedWrite & { count: number; line: number }> {
+async function planEdit(args: z.infer<ReturnType<typeof editSchema>>, ctx: ToolContext): Promise<PlannedWrite & { count: number; line: number }> {
   const abs = resolveInWorkspace(ctx.projectRoot, args.path, { forWrite: true }, ctx.addDirs);
   const rel = displayPath(ctx.projectRoot, abs);
   const st = await statOrNull(abs);

@@ -1,21 +1,24 @@
 import { z } from "zod";
-import { defineTool, ToolError } from "./types.js";
+import { defineTool, lazySchema, ToolError } from "./types.js";
 
 export const PLAN_LABEL = "plan";
 export const PLAN_DESCRIPTION = "The current task's plan (update_plan)";
 
-const stepSchema = z.object({
-  step: z.string().min(1).describe("What to do, in a few words"),
-  status: z.enum(["pending", "in_progress", "done"]),
-});
+const stepSchema = () =>
+  z.object({
+    step: z.string().min(1).describe("What to do, in a few words"),
+    status: z.enum(["pending", "in_progress", "done"]),
+  });
 
-const planSchema = z.object({
-  steps: z
-    .array(stepSchema)
-    .describe("The whole plan, in order (replaces the previous one); an empty list clears it"),
-});
+const planSchema = lazySchema(() =>
+  z.object({
+    steps: z
+      .array(stepSchema())
+      .describe("The whole plan, in order (replaces the previous one); an empty list clears it"),
+  }),
+);
 
-type Step = z.infer<typeof stepSchema>;
+type Step = z.infer<ReturnType<typeof stepSchema>>;
 
 const MARK: Record<Step["status"], string> = { done: "[x]", in_progress: "[>]", pending: "[ ]" };
 

@@ -6,7 +6,7 @@ import { childEnvironment } from "../config/child-env.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
 import { supervisedArgs } from "./supervise.js";
 import { describeBinary, OutputSniffer } from "./binary.js";
-import { defineTool, ToolError, type ToolContext } from "./types.js";
+import { defineTool, lazySchema, ToolError, type ToolContext } from "./types.js";
 import { killGroup, ShellProcesses } from "./shell-processes.js";
 import { childProcess } from "../lazy-builtins.js";
 
@@ -144,7 +144,7 @@ async function planLaunch(command: string, ctx: ToolContext, root: string): Prom
   return { file: "bash", args: supervisedArgs(command), sandboxed: false, note: "(not sandboxed: bubblewrap unavailable)\n" };
 }
 
-const shellSchema = z.object({
+const shellSchema = lazySchema(() => z.object({
   command: z.string().min(1).describe("Bash command line, run with `bash -c` in the project root; stdin is closed"),
   timeout_ms: z
     .number()
@@ -152,7 +152,7 @@ const shellSchema = z.object({
     .positive()
     .optional()
     .describe(`Kill the command after this many ms (default ${DEFAULT_TIMEOUT_MS}, max ${MAX_TIMEOUT_MS})`),
-});
+}));
 
 export const runShellTool = defineTool({
   name: "run_shell",

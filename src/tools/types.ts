@@ -115,8 +115,24 @@ export class ToolError extends ExpectedError {
   }
 }
 
-export function defineTool<S extends z.ZodType>(tool: Tool<S>): Tool<S> {
-  return tool;
+/** A tool as its module writes it: the parameters come from a function, called at the first use. */
+export type ToolSpec<S extends z.ZodType> = Omit<Tool<S>, "parameters"> & { parameters: () => S };
+
+/**
+ * The tool, its `parameters` built when first read. Building the built-in tools' zod schemas was ~3 ms of
+ * every start, and a run reads them only to parse a tool call's arguments (the model gets the prebuilt
+ * JSON Schemas, registry.ts).
+ */
+export function defineTool<S extends z.ZodType>(spec: ToolSpec<S>): Tool<S> {
+  const { parameters: build, ...tool } = spec;
+  let schema: S | undefined;
+  return Object.defineProperty(tool, "parameters", { get: () => (schema ??= build()), enumerable: true }) as Tool<S>;
+}
+
+/** A schema made at its first use and kept: for one shared by several tools, or by a tool made per session. */
+export function lazySchema<S>(build: () => S): () => S {
+  let schema: S | undefined;
+  return () => (schema ??= build());
 }
 
 /** One external tool server as the user sees it (`/mcp`, `mcp list`, the stream-json init line). */

@@ -26,7 +26,7 @@ const outsideWrite = defineTool({
   name: "outside_write",
   description: "writes outside the project",
   kind: "exec",
-  parameters: z.object({ command: z.string() }),
+  parameters: () => z.object({ command: z.string() }),
   ruleSubject: (a) => a.command,
   async run(args, ctx) {
     if (ctx.shell.sandbox) return { content: "exit code 1\nRead-only file system", display: shellLike(args.command, true), stoppedBySandbox: true };
@@ -39,7 +39,7 @@ const looksStopped = defineTool({
   name: "looks_stopped",
   description: "a display that mentions the sandbox",
   kind: "exec",
-  parameters: z.object({ command: z.string() }),
+  parameters: () => z.object({ command: z.string() }),
   async run(args) {
     return { content: "exit code 1\nRead-only file system", display: shellLike(args.command, true) };
   },
