@@ -62,7 +62,8 @@ const EDIT_TOOLS = new Set(["core_memory_append", "core_memory_replace", "memory
 function withReason(t: Tool): Tool {
   const params = t.parameters;
   if (!EDIT_TOOLS.has(t.name) || !(params instanceof z.ZodObject) || "reason" in params.shape) return t;
-  return { ...t, description: `${t.description} Give a short reason.`, parameters: params.extend({ reason: z.string().optional().describe("Why this is worth remembering, in a few words") }) };
+  const reason = z.string().optional().describe("Why this is worth remembering, in a few words");
+  return { ...t, description: `${t.description} Give a short reason.`, parameters: params.extend({ reason }) };
 }
 
 const memoryOnlyGate: PermissionGate = {

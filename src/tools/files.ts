@@ -179,16 +179,18 @@ export function formatLine(n: number, text: string): string {
   return `${String(n).padStart(6)}→${text}`;
 }
 
-const readSchema = lazySchema(() => z.object({
-  path: z.string().describe("File to read, relative to the project root (or absolute inside it)"),
-  offset: z.number().int().min(1).optional().describe("1-based line number to start at (default 1)"),
-  limit: z
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe(`Maximum number of lines to return (default ${DEFAULT_READ_LIMIT})`),
-}));
+const readSchema = lazySchema(() =>
+  z.object({
+    path: z.string().describe("File to read, relative to the project root (or absolute inside it)"),
+    offset: z.number().int().min(1).optional().describe("1-based line number to start at (default 1)"),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(`Maximum number of lines to return (default ${DEFAULT_READ_LIMIT})`),
+  }),
+);
 
 export const readFileTool = defineTool({
   name: "read_file",
@@ -276,10 +278,12 @@ function diffDisplay(p: PlannedWrite): ToolDisplay {
   return { kind: "diff", path: p.rel, diff: makeDiff(p.rel, p.before, p.after), created: p.created };
 }
 
-const writeSchema = lazySchema(() => z.object({
-  path: z.string().describe("File to create or overwrite, relative to the project root"),
-  content: z.string().describe("The complete new content of the file"),
-}));
+const writeSchema = lazySchema(() =>
+  z.object({
+    path: z.string().describe("File to create or overwrite, relative to the project root"),
+    content: z.string().describe("The complete new content of the file"),
+  }),
+);
 
 async function planWrite(args: z.infer<ReturnType<typeof writeSchema>>, ctx: ToolContext): Promise<PlannedWrite> {
   const abs = resolveInWorkspace(ctx.projectRoot, args.path, { forWrite: true }, ctx.addDirs);
@@ -319,12 +323,14 @@ export const writeFileTool = defineTool({
 
 // ---------------------------------------------------------------- edit_file
 
-const editSchema = lazySchema(() => z.object({
-  path: z.string().describe("File to edit, relative to the project root"),
-  old_string: z.string().describe("Exact text to replace, including whitespace and indentation"),
-  new_string: z.string().describe("Replacement text (must differ from old_string)"),
-  replace_all: z.boolean().optional().describe("Replace every occurrence instead of requiring exactly one"),
-}));
+const editSchema = lazySchema(() =>
+  z.object({
+    path: z.string().describe("File to edit, relative to the project root"),
+    old_string: z.string().describe("Exact text to replace, including whitespace and indentation"),
+    new_string: z.string().describe("Replacement text (must differ from old_string)"),
+    replace_all: z.boolean().optional().describe("Replace every occurrence instead of requiring exactly one"),
+  }),
+);
 
 function occurrences(text: string, needle: string): number[] {
   const at: number[] = [];

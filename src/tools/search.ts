@@ -28,13 +28,15 @@ async function searchBase(ctx: ToolContext, userPath: string | undefined): Promi
   }
 }
 
-const listSchema = lazySchema(() => z.object({
-  pattern: z
-    .string()
-    .optional()
-    .describe('Glob relative to path, e.g. "src/**/*.ts" or "*.md" (default "**/*": every file)'),
-  path: z.string().optional().describe("Directory to list, relative to the project root (default: the root)"),
-}));
+const listSchema = lazySchema(() =>
+  z.object({
+    pattern: z
+      .string()
+      .optional()
+      .describe('Glob relative to path, e.g. "src/**/*.ts" or "*.md" (default "**/*": every file)'),
+    path: z.string().optional().describe("Directory to list, relative to the project root (default: the root)"),
+  }),
+);
 
 export const listFilesTool = defineTool({
   name: "list_files",
@@ -60,12 +62,14 @@ export const listFilesTool = defineTool({
   },
 });
 
-const grepSchema = lazySchema(() => z.object({
-  pattern: z.string().describe("JavaScript regular expression to search for, matched against each line"),
-  path: z.string().optional().describe("File or directory to search, relative to the project root (default: the root)"),
-  glob: z.string().optional().describe('Only search files matching this glob, e.g. "*.ts" or "src/**/*.py"'),
-  ignore_case: z.boolean().optional().describe("Case-insensitive match"),
-}));
+const grepSchema = lazySchema(() =>
+  z.object({
+    pattern: z.string().describe("JavaScript regular expression to search for, matched against each line"),
+    path: z.string().optional().describe("File or directory to search, relative to the project root (default: the root)"),
+    glob: z.string().optional().describe('Only search files matching this glob, e.g. "*.ts" or "src/**/*.py"'),
+    ignore_case: z.boolean().optional().describe("Case-insensitive match"),
+  }),
+);
 
 export const grepTool = defineTool({
   name: "grep",

@@ -144,15 +144,17 @@ async function planLaunch(command: string, ctx: ToolContext, root: string): Prom
   return { file: "bash", args: supervisedArgs(command), sandboxed: false, note: "(not sandboxed: bubblewrap unavailable)\n" };
 }
 
-const shellSchema = lazySchema(() => z.object({
-  command: z.string().min(1).describe("Bash command line, run with `bash -c` in the project root; stdin is closed"),
-  timeout_ms: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe(`Kill the command after this many ms (default ${DEFAULT_TIMEOUT_MS}, max ${MAX_TIMEOUT_MS})`),
-}));
+const shellSchema = lazySchema(() =>
+  z.object({
+    command: z.string().min(1).describe("Bash command line, run with `bash -c` in the project root; stdin is closed"),
+    timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(`Kill the command after this many ms (default ${DEFAULT_TIMEOUT_MS}, max ${MAX_TIMEOUT_MS})`),
+  }),
+);
 
 export const runShellTool = defineTool({
   name: "run_shell",

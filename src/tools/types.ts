@@ -124,9 +124,8 @@ export type ToolSpec<S extends z.ZodType> = Omit<Tool<S>, "parameters"> & { para
  * JSON Schemas, registry.ts).
  */
 export function defineTool<S extends z.ZodType>(spec: ToolSpec<S>): Tool<S> {
-  const { parameters: build, ...tool } = spec;
-  let schema: S | undefined;
-  return Object.defineProperty(tool, "parameters", { get: () => (schema ??= build()), enumerable: true }) as Tool<S>;
+  const { parameters, ...tool } = spec;
+  return Object.defineProperty(tool, "parameters", { get: lazySchema(parameters), enumerable: true }) as Tool<S>;
 }
 
 /** A schema made at its first use and kept: for one shared by several tools, or by a tool made per session. */
