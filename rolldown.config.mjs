@@ -10,9 +10,38 @@
 // Minified because parse time is start-up time (-p went from ~325 to ~285 ms); the source maps
 // beside the bundle give readable stacks with NODE_OPTIONS=--enable-source-maps.
 // scripts/build.mjs builds into a fresh folder (LETTA_BUILD_DIR) and swaps it in as dist/ at the end.
+import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 
 const out = process.env.LETTA_BUILD_DIR ?? "dist";
+
+// A module's id is its real path: where node_modules is a symlink (a git worktree sharing one, a
+// linked install) the path below it is not what the bundler sees, so an edit keyed by it would miss.
+const dependencyFile = (path) => {
+  let real = resolve(path);
+  try {
+    real = realpathSync(real);
+  } catch {
+    // Not installed: nothing can match, and the build says which edit found no module.
+  }
+  return { test: (id) => id === real };
+};
+
+/**
+ * Each plugin below edits named dependency files, and an edit that finds no module has been undone
+ * silently (the file moved in an upgrade, or the match missed): the build fails instead, naming it.
+ */
+function everyEditApplied(name, entries, label) {
+  const applied = new Set();
+  return {
+    applied: (entry) => applied.add(entry),
+    buildEnd(err) {
+      if (err) return;
+      const missed = entries.filter((e) => !applied.has(e));
+      if (missed.length) throw new Error(`${name}: no module matched ${missed.map(label).join(", ")}`);
+    },
+  };
+}
 
 // Ink's stack. (Merging everything an agent run loads into one chunk as well was measured: --help and
 // every subcommand then loaded all of it, so the default split stays for the rest.) signal-exit, Ink's only now, is left to the default split.
@@ -26,10 +55,13 @@ const INK_DEVTOOLS = /[\\/]ink[\\/]build[\\/]devtools/;
 // not a function, so that test is made false here. The build fails if the code no longer has the two
 // places, so a yoga-layout upgrade cannot silently bring the fetch back.
 const YOGA_WASM = /node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+const yogaSeen = everyEditApplied("yoga-without-fetch", [YOGA_WASM], String);
 const yogaWithoutFetch = {
   name: "yoga-without-fetch",
+  buildEnd: yogaSeen.buildEnd,
   transform(code, id) {
     if (!YOGA_WASM.test(id)) return null;
+    yogaSeen.applied(YOGA_WASM);
     const places = code.split('"function"!=typeof fetch').length - 1;
     if (places !== 2) throw new Error(`yoga-without-fetch: expected 2 fetch tests in ${id}, found ${places}`);
     return { code: code.replaceAll('"function"!=typeof fetch', "true"), map: null };
@@ -46,11 +78,14 @@ const SDK_GLOBALS = [
   { file: /node_modules[\\/]openai[\\/]internal[\\/]utils[\\/]log\.mjs$/, names: ["Headers"], places: { "instanceof Headers": 1 } },
   { file: /node_modules[\\/]openai[\\/]client\.mjs$/, names: ["FormData", "ReadableStream"], places: { "instanceof FormData": 2, "globalThis.ReadableStream": 6 }, unqualify: ["globalThis.ReadableStream"] },
 ];
+const sdkSeen = everyEditApplied("openai-without-undici", SDK_GLOBALS, (e) => String(e.file));
 const sdkGlobals = {
   name: "openai-without-undici",
+  buildEnd: sdkSeen.buildEnd,
   transform(code, id) {
     const entry = SDK_GLOBALS.find((e) => e.file.test(id));
     if (!entry) return null;
+    sdkSeen.applied(entry);
     for (const [text, want] of Object.entries(entry.places)) {
       const found = code.split(text).length - 1;
       if (found !== want) throw new Error(`openai-without-undici: expected ${want} "${text}" in ${id}, found ${found}`);
@@ -106,24 +141,24 @@ const PATCHES = [
 // - ansi-tokenize, which Ink splits every output line with, takes a line of such text's graphemes from
 //   src/tui/frame-width.ts (one per UTF-16 unit) instead of Intl.Segmenter.
   {
-    file: { test: (id) => id === resolve("node_modules/@alcalzone/ansi-tokenize/build/tokenize.js") },
+    file: dependencyFile("node_modules/@alcalzone/ansi-tokenize/build/tokenize.js"),
     edits: [
       [/^const segmenter = new Intl\.Segmenter\(undefined, \{ granularity: "grapheme" \}\);$/m, `import {frameGraphemes} from ${JSON.stringify(resolve(out, "tui/frame-width.js"))};\nconst segmenter = ${lazySegmenter('undefined, { granularity: "grapheme" }')};`],
       [/for \(const \{ segment, index \} of segmenter\.segment\(str\)\)/g, "for (const { segment, index } of frameGraphemes(str) ?? segmenter.segment(str))"],
     ],
   },
   {
-    file: { test: (id) => id === resolve("node_modules/slice-ansi/tokenize-ansi.js") },
+    file: dependencyFile("node_modules/slice-ansi/tokenize-ansi.js"),
     edits: [[/^const GRAPHEME_SEGMENTER = new Intl\.Segmenter\(undefined, \{granularity: 'grapheme'\}\);$/m, `const GRAPHEME_SEGMENTER = ${lazySegmenter("undefined, {granularity: 'grapheme'}")};`]],
   },
   {
-    file: { test: (id) => id === resolve("node_modules/wrap-ansi/node_modules/string-width/index.js") },
+    file: dependencyFile("node_modules/wrap-ansi/node_modules/string-width/index.js"),
     edits: [[/^const segmenter = new Intl\.Segmenter\(\);$/m, `const segmenter = ${lazySegmenter("")};`]],
   },
 // - string-width (the copy Ink measures its output with) asks src/tui/frame-width.ts first: for the
 //   characters a frame is mostly made of it answers without Intl.Segmenter and the RGI-emoji pattern.
   {
-    file: { test: (id) => id === resolve("node_modules/string-width/index.js") },
+    file: dependencyFile("node_modules/string-width/index.js"),
     edits: [
       [/^const segmenter = new Intl\.Segmenter\(\);$/m, `const segmenter = ${lazySegmenter("")};`],
       // Its Unicode-property patterns, made at load, start ICU as well; only its slow path tests them.
@@ -143,11 +178,14 @@ const PATCHES = [
     ],
   },
 ];
+const patchedSeen = everyEditApplied("patched-dependencies", PATCHES, (p) => String(p.edits[0][0]));
 const patched = {
   name: "patched-dependencies",
+  buildEnd: patchedSeen.buildEnd,
   transform(code, id) {
     const patch = PATCHES.find((p) => p.file.test(id));
     if (!patch) return null;
+    patchedSeen.applied(patch);
     for (const [pattern, replacement] of patch.edits) {
       const found = [...code.matchAll(new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`))].length;
       if (found !== 1) throw new Error(`patched-dependencies: expected 1 ${pattern} in ${id}, found ${found}`);
