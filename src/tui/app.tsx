@@ -19,8 +19,9 @@ import { InputHistory } from "./history.js";
 import { createIdleTrim } from "./idle-trim.js";
 import { Input } from "./input.js";
 import { LinesView } from "./lines-view.js";
+import type { Item } from "./items.js";
 import { liveLines } from "./live-lines.js";
-import { safeInfo, startItems } from "./session-view.js";
+import { RESUME_LIMIT, safeInfo, startItems } from "./session-view.js";
 import {
   commandList,
   completionEntries,
@@ -73,10 +74,12 @@ export interface AppProps {
   options?: TuiOptions;
   /** Injected by tests; otherwise loaded from options.historyFile. */
   history?: InputHistory;
+  /** The start items (startItems), already written to the terminal above the first frame (runTui). */
+  printed?: Item[];
   onExit?(code: number): void;
 }
 
-export function App({ session: initialSession, options = {}, history: historyProp, onExit }: AppProps) {
+export function App({ session: initialSession, options = {}, history: historyProp, printed, onExit }: AppProps) {
   const size = useTerminalSize();
   const [session, setSession] = useState(initialSession);
   const sessionRef = useRef(session);
@@ -84,9 +87,9 @@ export function App({ session: initialSession, options = {}, history: historyPro
   const [history] = useState(() => historyProp ?? InputHistory.load(options.historyFile));
   const commands = useMemo(() => commandList(options.extraSlash), [options.extraSlash]);
   const completions = useMemo(() => completionEntries(commands), [commands]);
-  const resumeLimit = options.resumeLimit ?? 10;
+  const resumeLimit = options.resumeLimit ?? RESUME_LIMIT;
 
-  const transcript = useTranscript(() => startItems(initialSession, resumeLimit));
+  const transcript = useTranscript(() => printed ?? startItems(initialSession, resumeLimit));
   const { commit, note, repaint } = transcript;
   const status = useStatus(initialSession, sessionRef, note);
   const { refresh, setModel } = status;
@@ -200,7 +203,7 @@ export function App({ session: initialSession, options = {}, history: historyPro
 
   return (
     <Box flexDirection="column">
-      <FinishedItems items={transcript.done} width={width} expandedIds={transcript.expanded} generation={transcript.generation} />
+      <FinishedItems items={transcript.done} width={width} expandedIds={transcript.expanded} generation={transcript.generation} printed={printed?.length} />
       {live.length > 0 ? <LinesView lines={live} /> : null}
       {busy && !approval ? <Spinner label={busy.label} since={busy.since} hint={busy.hint} /> : null}
       {queue.slice(0, 3).map((q, i) => (

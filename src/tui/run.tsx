@@ -6,6 +6,9 @@ import React from "react";
 import { render } from "ink";
 import type { AgentSession } from "../agent/session.js";
 import { App, type TuiOptions } from "./app.js";
+import { printedTranscript } from "./printed-transcript.js";
+import { RESUME_LIMIT, startItems } from "./session-view.js";
+import { terminalSize } from "./terminal.js";
 
 export type { TuiOptions } from "./app.js";
 export type { SlashCommand, SlashContext, AgentSwitcher, PermissionsView } from "./slash-commands.js";
@@ -38,10 +41,15 @@ export async function runTui(session: AgentSession, opts: RunTuiOptions = {}): P
   };
   process.once("exit", restore);
   try {
+    // The transcript it opens with goes to the terminal before Ink starts: the first frame then draws
+    // only the input and the status line (printed-transcript.ts says why).
+    const printed = startItems(session, opts.resumeLimit ?? RESUME_LIMIT);
+    stdout.write(printedTranscript(printed, terminalSize(stdout).columns));
     const instance = render(
       <App
         session={session}
         options={opts}
+        printed={printed}
         onExit={(c) => {
           code = c;
         }}

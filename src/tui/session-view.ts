@@ -27,6 +27,9 @@ export function headerItem(s: AgentSession): Item {
   return { kind: "header", id: newId(), info: s.info() };
 }
 
+/** Exchanges of the current conversation shown on start, unless TuiOptions.resumeLimit says otherwise. */
+export const RESUME_LIMIT = 10;
+
 export function startItems(s: AgentSession, limit: number): Item[] {
   const items: Item[] = [headerItem(s)];
   for (const text of s.takeNotices?.() ?? []) items.push({ kind: "note", id: newId(), level: "warn", text });

@@ -7,7 +7,7 @@ export interface TermSize {
   rows: number;
 }
 
-const read = (s: NodeJS.WriteStream): TermSize => ({
+export const terminalSize = (s: NodeJS.WriteStream): TermSize => ({
   // Non-TTY streams (pipes, test doubles) may not report a size: assume a classic 80x24.
   columns: s.columns > 0 ? s.columns : 80,
   rows: s.rows > 0 ? s.rows : 24,
@@ -15,11 +15,11 @@ const read = (s: NodeJS.WriteStream): TermSize => ({
 
 export function useTerminalSize(): TermSize {
   const { stdout } = useStdout();
-  const [size, setSize] = useState(() => read(stdout));
+  const [size, setSize] = useState(() => terminalSize(stdout));
   useEffect(() => {
     const onResize = () =>
       setSize((prev) => {
-        const next = read(stdout);
+        const next = terminalSize(stdout);
         return next.columns === prev.columns && next.rows === prev.rows ? prev : next;
       });
     stdout.on("resize", onResize);

@@ -157,15 +157,17 @@ export function itemGap(item: Item): number {
   return item.kind === "header" ? 0 : 1;
 }
 
+/** itemLines, except that a malformed event costs one line of transcript, not the whole app. */
+export function safeItemLines(item: Item, width: number, expanded: boolean): Line[] {
+  try {
+    return itemLines(item, width, expanded);
+  } catch (e) {
+    return [[{ text: `(could not display this ${item.kind}: ${e instanceof Error ? e.message : String(e)})`, color: theme.error }]];
+  }
+}
+
 export const ItemView = memo(function ItemView({ item, width, expanded }: { item: Item; width: number; expanded: boolean }) {
-  // A malformed event must cost one line of transcript, not the whole app.
-  const lines = useMemo(() => {
-    try {
-      return itemLines(item, width, expanded);
-    } catch (e) {
-      return [[{ text: `(could not display this ${item.kind}: ${e instanceof Error ? e.message : String(e)})`, color: theme.error }]];
-    }
-  }, [item, width, expanded]);
+  const lines = useMemo(() => safeItemLines(item, width, expanded), [item, width, expanded]);
   return (
     <Box marginTop={itemGap(item)} flexDirection="column">
       <LinesView lines={lines} />
@@ -183,14 +185,18 @@ export const FinishedItems = memo(function FinishedItems({
   width,
   expandedIds,
   generation,
+  printed = 0,
 }: {
   items: Item[];
   width: number;
   expandedIds: ReadonlySet<number>;
   generation: number;
+  /** How many leading items were written to the terminal before the first frame (printed-transcript.ts); a repaint draws them again. */
+  printed?: number;
 }) {
+  const shown = useMemo(() => (generation === 0 && printed > 0 ? items.slice(printed) : items), [items, generation, printed]);
   return (
-    <Static key={generation} items={items}>
+    <Static key={generation} items={shown}>
       {(item) => <ItemView key={item.id} item={item} width={width} expanded={expandedIds.has(item.id)} />}
     </Static>
   );

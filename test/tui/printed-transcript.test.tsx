@@ -1,0 +1,146 @@
+/**
+ * The transcript the TUI opens with is written to the terminal before Ink's first frame
+ * (src/tui/printed-transcript.ts): it must look exactly as <Static> drew it, carry nothing that
+ * drives the terminal, and be drawn again by a repaint.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EventEmitter } from "node:events";
+import React from "react";
+import { render } from "ink";
+import chalk from "chalk";
+import { runTui } from "../../src/tui/run.js";
+import { FinishedItems } from "../../src/tui/transcript.js";
+import { printedTranscript } from "../../src/tui/printed-transcript.js";
+import { startItems } from "../../src/tui/session-view.js";
+import type { TranscriptEntry } from "../../src/agent/session.js";
+import { FakeSession } from "./fake-session.js";
+import { tick } from "./helpers.js";
+import { FakeTtyStdin } from "../helpers/fake-tty.mjs";
+
+class TtyOut extends EventEmitter {
+  isTTY = true;
+  columns = 80;
+  rows = 40;
+  out = "";
+  write(s: string) {
+    this.out += s;
+    return true;
+  }
+}
+
+const at = "2026-12-01T10:00:00.000Z";
+const conversation: TranscriptEntry[] = [
+  { role: "user", content: "what does this project do?", createdAt: at },
+  { role: "assistant", content: "It is a *demo*:\n\n- `src/` holds the code\n- **tests** run with vitest\n\n```ts\nconst x = 1;\n```", createdAt: at },
+  { role: "error", content: "the model is overloaded", createdAt: at },
+  { role: "user", content: "and a long line that has to wrap because it is far wider than the eighty columns of this terminal, twice over at least", createdAt: at },
+];
+
+// Colours on, as in a terminal: Ink and the printed transcript share chalk, so both see this level.
+let level: typeof chalk.level;
+beforeEach(() => {
+  level = chalk.level;
+  chalk.level = 3;
+});
+afterEach(() => {
+  chalk.level = level;
+});
+
+const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+
+/**
+ * What a terminal shows for a string: each character with the style SGR left it in, a marker where
+ * the style changes. Two strings that differ only in how they spell their escapes (Ink merges the
+ * codes of neighbouring spans) come out the same; other control sequences show nothing.
+ */
+function shown(text: string): string {
+  const st = { b: false, d: false, i: false, u: false, v: false, s: false, fg: "" };
+  let out = "";
+  let last = JSON.stringify(st);
+  const re = /\u001b\[([0-9;?]*)([@-~])|\u001b\][^\u0007]*\u0007|([^\u001b])/gu;
+  for (const m of text.matchAll(re)) {
+    if (m[2] === "m") {
+      for (const code of (m[1] || "0").split(";").map(Number)) {
+        if (code === 0) Object.assign(st, { b: false, d: false, i: false, u: false, v: false, s: false, fg: "" });
+        else if (code === 1) st.b = true;
+        else if (code === 2) st.d = true;
+        else if (code === 22) st.b = st.d = false;
+        else if (code === 3 || code === 23) st.i = code === 3;
+        else if (code === 4 || code === 24) st.u = code === 4;
+        else if (code === 7 || code === 27) st.v = code === 7;
+        else if (code === 9 || code === 29) st.s = code === 9;
+        else if (code === 39) st.fg = "";
+        else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) st.fg = String(code);
+      }
+    } else if (m[3] !== undefined) {
+      const now = JSON.stringify(st);
+      if (m[3] !== "\n" && now !== last) {
+        out += `{${now}}`;
+        last = now;
+      }
+      out += m[3];
+    }
+  }
+  return out;
+}
+
+describe("the transcript printed before the first frame", () => {
+  // Not a tool row: Ink re-encodes a dim span that follows a bold and dim one as plain (its style diff
+  // closes both with the bold's code), where the printed transcript keeps it dim as the span says.
+  it("is what <Static> draws for the same items, escapes and all", async () => {
+    const items = startItems(new FakeSession({ transcript: conversation }), 10);
+    expect(items.map((i) => i.kind)).toEqual(["header", "resumed"]);
+    const stdout = new TtyOut();
+    const instance = render(<FinishedItems items={items} width={80} expandedIds={new Set()} generation={0} />, {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: new FakeTtyStdin() as unknown as NodeJS.ReadStream,
+      patchConsole: false,
+    });
+    await tick(30);
+    instance.unmount();
+    const printed = printedTranscript(items, 80);
+    expect(printed).toContain("\u001b[1m"); // styled, so the comparison covers the escapes too
+    expect(shown(stdout.out)).toContain(shown(printed));
+  });
+
+  it("carries no escape sequence but its styles, nor any other control character, from a stored message", () => {
+    const hostile: TranscriptEntry[] = [
+      { role: "assistant", content: "done\u001b]0;owned title\u0007 \u001b[2J\u001b[Hcleared \u001b[31mred\u001b[0m bell\u0007 back\u0008space", createdAt: at },
+    ];
+    const text = printedTranscript(startItems(new FakeSession({ transcript: hostile }), 10), 80);
+    // Shown as symbols, not obeyed.
+    expect(text).toContain("␛]0;owned title");
+    const bare = text.replace(/\u001b\[[0-9;]*m/g, "");
+    expect(bare).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it("runTui writes it once, above the first frame, and a repaint draws it again", async () => {
+    const stdin = new FakeTtyStdin();
+    const stdout = new TtyOut();
+    const done = runTui(new FakeSession({ transcript: conversation }), {
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: new TtyOut() as unknown as NodeJS.WriteStream,
+    });
+    await tick(50);
+    const question = "what does this project do?";
+    expect(count(stdout.out, question)).toBe(1);
+    // Before Ink's first frame (each begins a synchronized update), which then holds the input alone.
+    const firstFrame = stdout.out.indexOf("\u001b[?2026h");
+    expect(firstFrame).toBeGreaterThan(0);
+    expect(stdout.out.indexOf(question)).toBeLessThan(firstFrame);
+    expect(stdout.out.indexOf("Type a message")).toBeGreaterThan(firstFrame);
+
+    // A wider terminal re-renders the transcript at the new width, the printed part included.
+    stdout.columns = 100;
+    stdout.emit("resize");
+    await tick(300);
+    expect(count(stdout.out, question)).toBe(2);
+    expect(stdout.out.lastIndexOf(question)).toBeGreaterThan(stdout.out.lastIndexOf("\u001b[2J"));
+
+    stdin.write("/exit");
+    await tick(50);
+    stdin.write("\r");
+    await expect(done).resolves.toBe(0);
+  });
+});
