@@ -1,5 +1,5 @@
 // Build step: write the tools' JSON Schemas (converted from their zod schemas) to
-// dist/tool-schemas.json, so start-up reads them instead of converting 13 schemas (~25 ms) on every run.
+// dist/tool-schemas.json, so start-up reads them instead of converting 15 schemas (~25 ms) on every run.
 // scripts/build.mjs compiles into a fresh folder (LETTA_BUILD_DIR) before swapping it in as dist/.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +11,10 @@ const { memoryTools } = await load("tools/memory.js");
 const { codingTools } = await load("tools/index.js");
 const { computeSchema } = await load("tools/registry.js");
 const { createLoadSkillTool } = await load("extensions/load-skill-tool.js");
+const { createTaskTool } = await load("agents/task-tool.js");
 
-const tools = [...memoryTools, ...codingTools, createLoadSkillTool(() => [])];
+// The task tool's description lists a project's subagents; its parameters, kept here, are fixed.
+const task = createTaskTool({ agents: () => [], host: () => { throw new Error("not at build time"); }, concurrency: 1 });
+const tools = [...memoryTools, ...codingTools, createLoadSkillTool(() => []), task];
 const schemas = Object.fromEntries(tools.map((t) => [t.name, computeSchema(t)]));
 writeFileSync(join(out, "tool-schemas.json"), `${JSON.stringify(schemas)}\n`);

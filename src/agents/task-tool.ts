@@ -67,6 +67,7 @@ export function createTaskTool(opts: { agents: () => readonly SubagentDefinition
   return defineTool({
     name: TASK_TOOL,
     description: taskToolDescription([...opts.agents()]),
+    runtimeDescription: true,
     // The subagent's own calls are asked about one by one, through the parent's gate: starting it needs no question.
     kind: "read",
     concurrent: true,

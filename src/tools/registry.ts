@@ -19,8 +19,14 @@ export class ToolRegistry {
     this.base = tools;
     for (const t of tools) this.byName.set(t.name, t);
     const built = prebuiltSchemas();
-    // A prebuilt schema is used only if it was built from this very tool (same description).
-    this.baseSchemas = tools.map((t) => (built[t.name]?.function.description === t.description ? built[t.name] : computeSchema(t)));
+    this.baseSchemas = tools.map((t) => {
+      const b = built[t.name];
+      // A prebuilt schema is used only if it was built from this very tool (same description), or
+      // from the same parameters under a description made at run time.
+      if (b?.function.description === t.description) return b;
+      if (b && t.runtimeDescription) return { type: "function", function: { ...b.function, description: t.description } };
+      return computeSchema(t);
+    });
     this.schemas = this.baseSchemas;
   }
 

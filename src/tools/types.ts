@@ -95,6 +95,11 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
    * the server owns the schema and validates the arguments; `parameters` then only checks the shape).
    */
   inputSchema?: Record<string, unknown>;
+  /**
+   * Its description is composed at run time (the task tool lists the project's subagents) while its
+   * parameters are the module's own: the JSON Schema prebuilt at build time still fits it.
+   */
+  runtimeDescription?: boolean;
   kind: ToolKind;
   /** Calls of this tool in one step run at the same time (subagents), not one after another. */
   concurrent?: boolean;

@@ -35,6 +35,17 @@ describe("tool registry", () => {
     expect(fromBuild).toEqual(all.map(computeSchema));
   });
 
+  it("a tool whose description is made at run time gets the prebuilt parameters under its own description", async () => {
+    const dist = await import("../../dist/tools/registry.js" as string);
+    const { createTaskTool } = await import("../../dist/agents/task-tool.js" as string);
+    const agents = [{ name: "reviewer", description: "reviews a change", prompt: "Review.", source: "project" }];
+    const task = createTaskTool({ agents: () => agents, host: () => ({}) as never, concurrency: 1 });
+    const [schema] = new dist.ToolRegistry([task]).schemas;
+    expect(schema.function.description).toContain("reviewer");
+    expect(schema).toEqual(dist.computeSchema(task));
+    expect(schema.function.parameters.required).toEqual(["description", "prompt"]);
+  });
+
   it("explains unparsable and invalid arguments so the model can correct them", () => {
     const tool = memoryTools.find((t) => t.name === "archival_memory_search")!;
     const bad = parseToolArgs(tool, '{"query": 12, "top_k": 500}');
