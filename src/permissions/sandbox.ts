@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { LETTA_DIR } from "../config/project.js";
 import { userStateDirs } from "../config/user-dirs.js";
 import { childProcess } from "../lazy-builtins.js";
+import { forgetProbe, probeConditions, probeRemembered, rememberProbe } from "./sandbox-memo.js";
 
 export interface SandboxStatus {
   available: boolean;
@@ -10,6 +11,8 @@ export interface SandboxStatus {
   bwrap?: string;
   /** Why it is unavailable, for the user notice. */
   reason?: string;
+  /** Not probed by this run: an earlier one's success, under the same conditions (sandbox-memo.ts). */
+  remembered?: boolean;
 }
 
 export interface SandboxOptions {
@@ -60,16 +63,28 @@ export function resetSandboxDetection(): void {
   cached = undefined;
 }
 
+/** A remembered success that no longer holds (bwrap could not set a sandbox up): the next command probes. */
+export function forgetRememberedSandbox(): void {
+  forgetProbe();
+  cached = undefined;
+}
+
 async function probe(): Promise<SandboxStatus> {
   if (process.platform !== "linux") return { available: false, reason: "bubblewrap sandboxing is only supported on Linux" };
   const bwrap = findOnPath("bwrap");
   if (!bwrap) return { available: false, reason: `bubblewrap (bwrap) not found on PATH: ${INSTALL_HINT}` };
   // The same namespaces and mounts a real run needs, minus the project bind: an old bwrap without
   // --disable-userns fails here, rather than every command failing later.
+  const conditions = probeConditions(bwrap);
+  if (conditions && probeRemembered(conditions)) return { available: true, bwrap, remembered: true };
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-net", ...ISOLATION, "--die-with-parent", "--new-session", "true"];
   const r = await runProbe(bwrap, args);
+  if (!("error" in r) && r.code === 0) {
+    if (conditions) rememberProbe(conditions);
+    return { available: true, bwrap };
+  }
+  forgetProbe();
   if ("error" in r) return { available: false, bwrap, reason: `bubblewrap failed to start: ${r.error}` };
-  if (r.code === 0) return { available: true, bwrap };
   const detail = r.stderr.trim().split("\n")[0] || (r.code === null ? "killed after 5 s" : `exit code ${r.code}`);
   return { available: false, bwrap, reason: `bubblewrap cannot create a sandbox here (user namespaces unavailable, or bubblewrap older than 0.8?): ${detail}` };
 }

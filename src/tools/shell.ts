@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
-import { detectSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, sandboxedLaunch } from "../permissions/sandbox.js";
+import { detectSandbox, forgetRememberedSandbox, INSTALL_HINT, looksDeniedBySandbox, SANDBOX_DENIAL_NOTE, sandboxedLaunch } from "../permissions/sandbox.js";
 import { childEnvironment } from "../config/child-env.js";
 import { capOutput, formatBytes, type Gap } from "./output-cap.js";
 import { supervisedArgs } from "./supervise.js";
 import { describeBinary, OutputSniffer } from "./binary.js";
-import { defineTool, lazySchema, ToolError, type ToolContext } from "./types.js";
+import { defineTool, lazySchema, ToolError, type Tool, type ToolContext, type ToolResult } from "./types.js";
 import { killGroup, ShellProcesses } from "./shell-processes.js";
 import { childProcess } from "../lazy-builtins.js";
 
@@ -119,6 +119,8 @@ interface Launch {
   note: string;
   /** After the command exited: undo what the sandbox left on the host. */
   release?: () => void;
+  /** Sandboxed on an earlier run's probe, not this one's (sandbox-memo.ts). */
+  remembered?: boolean;
 }
 
 async function planLaunch(command: string, ctx: ToolContext, root: string): Promise<Launch> {
@@ -127,7 +129,7 @@ async function planLaunch(command: string, ctx: ToolContext, root: string): Prom
   if (status.available) {
     const { argv, release } = sandboxedLaunch(command, root, status.bwrap, { network: ctx.shell.network ?? false, writable: ctx.shell.addDirs });
     const [file, ...args] = argv;
-    return { file: file!, args, sandboxed: true, note: "", release };
+    return { file: file!, args, sandboxed: true, note: "", release, remembered: status.remembered };
   }
   if (processesOf(ctx).firstNotice("sandbox-missing")) {
     const fallback = ctx.shell.allowUnsandboxed
@@ -156,7 +158,7 @@ const shellSchema = lazySchema(() =>
   }),
 );
 
-export const runShellTool = defineTool({
+export const runShellTool: Tool = defineTool({
   name: "run_shell",
   description:
     "Run a shell command in the project root and return its exit code and combined stdout/stderr " +
@@ -175,7 +177,7 @@ export const runShellTool = defineTool({
         : "runs in the sandbox: read-only system, no network";
     return { kind: "text", text: `$ ${args.command}\n${where}` };
   },
-  async run(args, ctx) {
+  async run(args, ctx): Promise<ToolResult> {
     let timeout = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;
     let note = "";
     if (timeout > MAX_TIMEOUT_MS) {
@@ -279,6 +281,13 @@ export const runShellTool = defineTool({
     if (spawnError) throw new ToolError(`Could not start the command: ${spawnError}`);
 
     const exitCode = exit?.code ?? null;
+    // bwrap could not set up a sandbox it set up on an earlier run (user namespaces turned off since,
+    // another container on the same home): the command never started. Probed afresh, it runs again,
+    // sandboxed or as an unavailable sandbox says.
+    if (launch.remembered && exitCode === 1 && !timedOut && !interrupted && out.kept().text.startsWith("bwrap: ")) {
+      forgetRememberedSandbox();
+      return runShellTool.run(args, ctx);
+    }
     let status: string;
     if (timedOut) status = `timed out after ${timeout} ms, killed`;
     else if (interrupted) status = "interrupted";
