@@ -1,4 +1,5 @@
 /** Rendering the App under ink-testing-library, plus key codes and waiting helpers. */
+import { EventEmitter } from "node:events";
 import React from "react";
 import { render } from "ink-testing-library";
 import { App, type TuiOptions } from "../../src/tui/app.js";
@@ -26,6 +27,18 @@ export const KEY = {
   ctrlW: "\u0017",
   altEnter: "\u001b\r",
 };
+
+/** A terminal as runTui sees its stdout: a TTY of a size, whose output is kept. */
+export class TtyOut extends EventEmitter {
+  isTTY = true;
+  columns = 80;
+  rows = 24;
+  out = "";
+  write(s: string) {
+    this.out += s;
+    return true;
+  }
+}
 
 export const tick = (ms = 15) => new Promise((r) => setTimeout(r, ms));
 

@@ -4,7 +4,6 @@
  * drives the terminal, and be drawn again by a repaint.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EventEmitter } from "node:events";
 import React from "react";
 import { render } from "ink";
 import chalk from "chalk";
@@ -14,19 +13,9 @@ import { printedTranscript } from "../../src/tui/printed-transcript.js";
 import { startItems } from "../../src/tui/session-view.js";
 import type { TranscriptEntry } from "../../src/agent/session.js";
 import { FakeSession } from "./fake-session.js";
-import { tick } from "./helpers.js";
+import { tick, TtyOut } from "./helpers.js";
 import { FakeTtyStdin } from "../helpers/fake-tty.mjs";
 
-class TtyOut extends EventEmitter {
-  isTTY = true;
-  columns = 80;
-  rows = 40;
-  out = "";
-  write(s: string) {
-    this.out += s;
-    return true;
-  }
-}
 
 const at = "2026-12-01T10:00:00.000Z";
 const conversation: TranscriptEntry[] = [

@@ -1,21 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { EventEmitter } from "node:events";
 import { createIdleTrim } from "../../src/tui/idle-trim.js";
 import { runTui } from "../../src/tui/run.js";
 import { FakeSession } from "./fake-session.js";
-import { tick } from "./helpers.js";
+import { tick, TtyOut } from "./helpers.js";
 import { FakeTtyStdin } from "../helpers/fake-tty.mjs";
 
-class TtyOut extends EventEmitter {
-  isTTY = true;
-  columns = 80;
-  rows = 24;
-  out = "";
-  write(s: string) {
-    this.out += s;
-    return true;
-  }
-}
 
 afterEach(() => vi.useRealTimers());
 
