@@ -73,10 +73,10 @@ async function probe(): Promise<SandboxStatus> {
   if (process.platform !== "linux") return { available: false, reason: "bubblewrap sandboxing is only supported on Linux" };
   const bwrap = findOnPath("bwrap");
   if (!bwrap) return { available: false, reason: `bubblewrap (bwrap) not found on PATH: ${INSTALL_HINT}` };
-  // The same namespaces and mounts a real run needs, minus the project bind: an old bwrap without
-  // --disable-userns fails here, rather than every command failing later.
   const conditions = probeConditions(bwrap);
   if (conditions && probeRemembered(conditions)) return { available: true, bwrap, remembered: true };
+  // The same namespaces and mounts a real run needs, minus the project bind: an old bwrap without
+  // --disable-userns fails here, rather than every command failing later.
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-net", ...ISOLATION, "--die-with-parent", "--new-session", "true"];
   const r = await runProbe(bwrap, args);
   if (!("error" in r) && r.code === 0) {
