@@ -66,7 +66,7 @@ export function resetSandboxDetection(): void {
 /** A remembered success that no longer holds (bwrap could not set a sandbox up): the next command probes. */
 export function forgetRememberedSandbox(): void {
   forgetProbe();
-  cached = undefined;
+  resetSandboxDetection();
 }
 
 async function probe(): Promise<SandboxStatus> {
