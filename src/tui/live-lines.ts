@@ -1,4 +1,4 @@
-import { itemLines, assistantLines } from "./transcript.js";
+import { itemLines, assistantLines } from "./item-lines.js";
 import type { ToolItem } from "./items.js";
 import type { Line, Span } from "./text-layout.js";
 import { theme } from "./theme.js";

@@ -8,7 +8,7 @@
 import chalk from "chalk";
 import type { Item } from "./items.js";
 import type { Line, Span } from "./text-layout.js";
-import { itemGap, safeItemLines } from "./transcript.js";
+import { itemGap, safeItemLines } from "./item-lines.js";
 import { color } from "./theme.js";
 
 // What Ink's <Text> would strip or could not lay out: escape sequences (a model's or a file's, echoed

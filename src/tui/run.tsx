@@ -8,7 +8,7 @@ import type { AgentSession } from "../agent/session.js";
 import { App, type TuiOptions } from "./app.js";
 import { printedTranscript } from "./printed-transcript.js";
 import { RESUME_LIMIT, startItems } from "./session-view.js";
-import { terminalSize } from "./terminal.js";
+import { terminalSize } from "./terminal-size.js";
 
 export type { TuiOptions } from "./app.js";
 export type { SlashCommand, SlashContext, AgentSwitcher, PermissionsView } from "./slash-commands.js";

@@ -8,10 +8,10 @@ import type { AgentSession, PermissionMode, SendOptions } from "../agent/session
 /** What a slash command may set for the one turn it starts (a custom command's allowed-tools, model). */
 export type TurnSendOptions = Pick<SendOptions, "allowTools" | "model">;
 import type { NoteLevel, PanelRow } from "./items.js";
-import type { TermSize } from "./terminal.js";
+import type { TermSize } from "./terminal-size.js";
 import { initPrompt, rememberPrompt } from "./prompts.js";
 import { instructionFileLabel } from "../agent/instructions.js";
-import { compactNumber, contextBar } from "./status-line.js";
+import { compactNumber, contextBar } from "./status-spans.js";
 import { truncate, type Span } from "./text-layout.js";
 import { theme } from "./theme.js";
 import { eventSubject } from "../memory/history-event.js";

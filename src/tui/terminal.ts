@@ -1,17 +1,7 @@
 /** Terminal size as React state, updated on the stdout 'resize' event. */
 import { useEffect, useState } from "react";
 import { useStdout } from "ink";
-
-export interface TermSize {
-  columns: number;
-  rows: number;
-}
-
-export const terminalSize = (s: NodeJS.WriteStream): TermSize => ({
-  // Non-TTY streams (pipes, test doubles) may not report a size: assume a classic 80x24.
-  columns: s.columns > 0 ? s.columns : 80,
-  rows: s.rows > 0 ? s.rows : 24,
-});
+import { terminalSize, type TermSize } from "./terminal-size.js";
 
 export function useTerminalSize(): TermSize {
   const { stdout } = useStdout();

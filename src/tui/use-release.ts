@@ -8,7 +8,7 @@
  */
 import { useEffect, useRef } from "react";
 import type { Item } from "./items.js";
-import { itemGap, itemLines } from "./transcript.js";
+import { itemGap, itemLines } from "./item-lines.js";
 
 /** Rows each finished item takes at a width (items never change once finished). */
 const heights = new WeakMap<Item, { width: number; rows: number }>();

@@ -10,7 +10,7 @@ import { editInEditor, type OpenEditor } from "./editor.js";
 import { newId, type Item, type NoteLevel } from "./items.js";
 import { errMessage, errorHint } from "./session-view.js";
 import { findCommand, parseSlash, type AgentSwitcher, type PermissionsView, type SlashCommand, type SlashContext } from "./slash-commands.js";
-import type { TermSize } from "./terminal.js";
+import type { TermSize } from "./terminal-size.js";
 
 export interface SlashDeps {
   commands: readonly SlashCommand[];

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { collect, doneOf, harness } from "../helpers/agent-harness.js";
 import { startItems } from "../../src/tui/session-view.js";
-import { itemLines } from "../../src/tui/transcript.js";
+import { itemLines } from "../../src/tui/item-lines.js";
 import type { AgentSession } from "../../src/agent/session.js";
 
 /** The resumed-conversation block as plain text rows. */

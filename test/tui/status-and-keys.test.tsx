@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup } from "ink-testing-library";
 import type { AgentEvent } from "../../src/agent/events.js";
 import type { SendOptions } from "../../src/agent/session.js";
-import { contextBar, statusSpans } from "../../src/tui/status-line.js";
+import { contextBar, statusSpans } from "../../src/tui/status-spans.js";
 import { lineText } from "../../src/tui/text-layout.js";
 import { color, setNoColor, theme } from "../../src/tui/theme.js";
 import { FakeSession, aborted, done } from "./fake-session.js";
