@@ -44,9 +44,12 @@ function everyEditApplied(name, entries, label) {
 }
 
 // Ink's stack. (Merging everything an agent run loads into one chunk as well was measured: --help and
-// every subcommand then loaded all of it, so the default split stays for the rest.) signal-exit, Ink's only now, is left to the default split.
-const INK = /node_modules[\\/](ink|react|react-reconciler|scheduler|yoga-layout|es-toolkit|@alcalzone|ansi-escapes|ansi-regex|ansi-styles|auto-bind|chalk|cli-boxes|cli-cursor|cli-truncate|code-excerpt|convert-to-spaces|emoji-regex|environment|escape-string-regexp|get-east-asian-width|indent-string|is-fullwidth-code-point|is-in-ci|mimic-fn|onetime|patch-console|restore-cursor|slice-ansi|stack-utils|string-width|strip-ansi|terminal-size|widest-line|wrap-ansi|type-fest)[\\/]/;
+// every subcommand then loaded all of it, so the default split stays for the rest.) signal-exit, Ink's only now, is left to the default split,
+// chalk and is-in-ci get a chunk of their own: the opening screen (src/tui/opening.ts) uses them before Ink
+// has loaded, and left to the default split they join Ink's chunk.
+const INK = /node_modules[\\/](ink|react|react-reconciler|scheduler|yoga-layout|es-toolkit|@alcalzone|ansi-escapes|ansi-regex|ansi-styles|auto-bind|cli-boxes|cli-cursor|cli-truncate|code-excerpt|convert-to-spaces|emoji-regex|environment|escape-string-regexp|get-east-asian-width|indent-string|is-fullwidth-code-point|mimic-fn|onetime|patch-console|restore-cursor|slice-ansi|stack-utils|string-width|strip-ansi|terminal-size|widest-line|wrap-ansi|type-fest)[\\/]/;
 // Ink imports its devtools (and react-devtools-core, not installed) only when DEV=true: keep that a chunk of its own.
+const OPENING_DEPS = /node_modules[\\/](chalk|is-in-ci)[\\/]/;
 const INK_DEVTOOLS = /[\\/]ink[\\/]build[\\/]devtools/;
 
 // Yoga (Ink's layout engine) is Emscripten output that fetch()es its own WebAssembly from a base64 data:
@@ -220,7 +223,11 @@ export default {
     sourcemap: true,
     minify: true,
     codeSplitting: {
-      groups: [{ name: "ink", test: (id) => INK.test(id) && !INK_DEVTOOLS.test(id) }],
+      groups: [
+        // First: a group also takes in what its modules import, and Ink imports both.
+        { name: "chalk", test: OPENING_DEPS },
+        { name: "ink", test: (id) => INK.test(id) && !INK_DEVTOOLS.test(id) },
+      ],
     },
   },
 };

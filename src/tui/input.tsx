@@ -10,6 +10,7 @@ import { Box, Text, useInput, type Key } from "ink";
 import { atToken, commonPrefix, completePath, slashMatches, type CommandInfo, type PathCandidate } from "./completion.js";
 import type { InputHistory } from "./history.js";
 import * as E from "./input-state.js";
+import { BUSY_PLACEHOLDER, IDLE_PLACEHOLDER, inputInner } from "./idle-frame.js";
 import { splitAtWidth, truncate } from "./text-layout.js";
 import { color, theme } from "./theme.js";
 
@@ -216,7 +217,7 @@ export const Input = memo(function Input(props: InputProps) {
     if (prefill) apply(E.setValue(prefill.text));
   }, [prefill, apply]);
 
-  const inner = Math.max(10, width - 6); // border (2) + padding (2) + "> " (2)
+  const inner = inputInner(width);
   const { rows, cursorRow } = useMemo(() => layoutRows(state, inner), [state, inner]);
   const visible = Math.max(1, maxRows);
   const first = rows.length <= visible ? 0 : Math.min(Math.max(0, cursorRow - visible + 1), rows.length - visible);
@@ -230,7 +231,7 @@ export const Input = memo(function Input(props: InputProps) {
     onHeightChange?.(height);
   }, [height, onHeightChange]);
 
-  const placeholder = busy ? "working… type to queue a message (Esc interrupts)" : "Type a message · / for commands · @ to attach a file";
+  const placeholder = busy ? BUSY_PLACEHOLDER : IDLE_PLACEHOLDER;
   return (
     <Box flexDirection="column">
       {first > 0 ? <Text dimColor>{`  ↑ ${first} more line${first === 1 ? "" : "s"}`}</Text> : null}

@@ -6,9 +6,7 @@ import React from "react";
 import { render } from "ink";
 import type { AgentSession } from "../agent/session.js";
 import { App, type TuiOptions } from "./app.js";
-import { printedTranscript } from "./printed-transcript.js";
-import { RESUME_LIMIT, startItems } from "./session-view.js";
-import { terminalSize } from "./terminal-size.js";
+import { handOver, printOpening, type Opening } from "./opening.js";
 
 export type { TuiOptions } from "./app.js";
 export type { SlashCommand, SlashContext, AgentSwitcher, PermissionsView } from "./slash-commands.js";
@@ -18,10 +16,9 @@ export interface RunTuiOptions extends TuiOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
+  /** What was written before Ink loaded (opening.ts); without it, the transcript is printed here. */
+  opening?: Opening;
 }
-
-const BRACKETED_PASTE_ON = "\u001b[?2004h";
-const BRACKETED_PASTE_OFF = "\u001b[?2004l";
 
 /** Run the TUI until the user quits; resolves with the process exit code. */
 export async function runTui(session: AgentSession, opts: RunTuiOptions = {}): Promise<number> {
@@ -33,18 +30,10 @@ export async function runTui(session: AgentSession, opts: RunTuiOptions = {}): P
     return 2;
   }
   let code = 0;
-  // Bracketed paste lets the input tell a pasted newline from a typed Enter.
-  const paste = stdout.isTTY === true;
-  if (paste) stdout.write(BRACKETED_PASTE_ON);
-  const restore = () => {
-    if (paste) stdout.write(BRACKETED_PASTE_OFF);
-  };
-  process.once("exit", restore);
+  const opening = opts.opening ?? printOpening(session, stdin, stdout, { resumeLimit: opts.resumeLimit, frame: false });
+  const printed = opening.printed;
   try {
-    // The transcript it opens with goes to the terminal before Ink starts: the first frame then draws
-    // only the input and the status line (printed-transcript.ts says why).
-    const printed = startItems(session, opts.resumeLimit ?? RESUME_LIMIT);
-    stdout.write(printedTranscript(printed, terminalSize(stdout).columns));
+    handOver(stdout, opening.frameRows);
     const instance = render(
       <App
         session={session}
@@ -62,8 +51,7 @@ export async function runTui(session: AgentSession, opts: RunTuiOptions = {}): P
     stderr.write(`letta-code: the TUI stopped: ${e instanceof Error ? e.message : String(e)}\n`);
     code = 1;
   } finally {
-    process.off("exit", restore);
-    restore();
+    opening.restore();
   }
   return code;
 }

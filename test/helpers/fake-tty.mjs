@@ -4,6 +4,7 @@ import { EventEmitter } from "node:events";
 
 export class FakeTtyStdin extends EventEmitter {
   isTTY = true;
+  isRaw = false;
   buffered = [];
   write(data) {
     this.buffered.push(data);
@@ -13,7 +14,9 @@ export class FakeTtyStdin extends EventEmitter {
     return this.buffered.shift() ?? null;
   }
   setEncoding() {}
-  setRawMode() {}
+  setRawMode(on) {
+    this.isRaw = on;
+  }
   resume() {}
   pause() {}
   ref() {}

@@ -208,7 +208,7 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
     expect(server.requests).toHaveLength(2); // the slash command did not call the model
   });
 
-  it("quitting and reopening resumes the conversation, and a new prompt continues it", async () => {
+  it("quitting and reopening resumes the conversation, keys typed as it opens are kept, and a new prompt continues it", async () => {
     const p = tempProject();
     server.enqueue({ text: "Noted: your favourite colour is teal." });
     const first = await openTui(p);
@@ -221,12 +221,18 @@ describe.skipIf(!tmux.present)(`the TUI in tmux, end to end${tmux.note}`, () => 
 
     server.enqueue({ text: "You told me: teal." });
     const second = await openTui(p);
-    const resumed = await second.waitFor("end of resumed conversation", TUI_STEP_MS);
+    // Typed the moment the input shows, which is before Ink has loaded (src/tui/opening.ts): kept.
+    await second.type("what is my favourite colour?");
+    const resumed = await second.waitFor("> what is my favourite colour?", TUI_STEP_MS);
     expect(resumed).toContain("── resumed conversation");
     expect(resumed).toContain("› my favourite colour is teal");
     expect(resumed).toContain("● Noted: your favourite colour is teal.");
+    // Ink's frame replaced the printed one in place: one input box, right below the transcript.
+    expect(count(resumed, "╭")).toBe(1);
+    expect(resumed).not.toContain(TUI_READY);
+    expect(resumed).toMatch(/end of resumed conversation ─+\n╭─+╮\n│ > what is my favourite colour\?/);
 
-    await submit(second, "what is my favourite colour?");
+    await second.press("Enter");
     await second.waitFor("● You told me: teal.", TUI_STEP_MS);
     // Quitting reflected on the first turn (a request of its own): the turn's request is the last one.
     const req = server.requests.at(-1)!;

@@ -13,7 +13,7 @@ import { printedTranscript } from "../../src/tui/printed-transcript.js";
 import { startItems } from "../../src/tui/session-view.js";
 import type { TranscriptEntry } from "../../src/agent/session.js";
 import { FakeSession } from "./fake-session.js";
-import { tick, TtyOut } from "./helpers.js";
+import { shown, tick, TtyOut } from "./helpers.js";
 import { FakeTtyStdin } from "../helpers/fake-tty.mjs";
 
 
@@ -36,42 +36,6 @@ afterEach(() => {
 });
 
 const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
-
-/**
- * What a terminal shows for a string: each character with the style SGR left it in, a marker where
- * the style changes. Two strings that differ only in how they spell their escapes (Ink merges the
- * codes of neighbouring spans) come out the same; other control sequences show nothing.
- */
-function shown(text: string): string {
-  const st = { b: false, d: false, i: false, u: false, v: false, s: false, fg: "" };
-  let out = "";
-  let last = JSON.stringify(st);
-  const re = /\u001b\[([0-9;?]*)([@-~])|\u001b\][^\u0007]*\u0007|([^\u001b])/gu;
-  for (const m of text.matchAll(re)) {
-    if (m[2] === "m") {
-      for (const code of (m[1] || "0").split(";").map(Number)) {
-        if (code === 0) Object.assign(st, { b: false, d: false, i: false, u: false, v: false, s: false, fg: "" });
-        else if (code === 1) st.b = true;
-        else if (code === 2) st.d = true;
-        else if (code === 22) st.b = st.d = false;
-        else if (code === 3 || code === 23) st.i = code === 3;
-        else if (code === 4 || code === 24) st.u = code === 4;
-        else if (code === 7 || code === 27) st.v = code === 7;
-        else if (code === 9 || code === 29) st.s = code === 9;
-        else if (code === 39) st.fg = "";
-        else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) st.fg = String(code);
-      }
-    } else if (m[3] !== undefined) {
-      const now = JSON.stringify(st);
-      if (m[3] !== "\n" && now !== last) {
-        out += `{${now}}`;
-        last = now;
-      }
-      out += m[3];
-    }
-  }
-  return out;
-}
 
 describe("the transcript printed before the first frame", () => {
   // Not a tool row: Ink re-encodes a dim span that follows a bold and dim one as plain (its style diff
