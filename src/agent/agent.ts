@@ -548,12 +548,12 @@ export class Agent implements AgentSession {
 
   /** Messages of rewound turns: out of the view too (a message belongs to the latest turn at or before it). */
   private rewoundFilter(): (messageId: number) => boolean {
-    const turns = this.deps.store.checkpoints.list(this.deps.agent.id, this.conversationId, { includeRewound: true });
-    if (!turns.some((t) => t.rewoundAt)) return () => false;
+    const turns = this.deps.store.checkpoints.rewoundMarks(this.deps.agent.id, this.conversationId);
+    if (!turns.some((t) => t.rewound)) return () => false;
     return (id) => {
       let owner: (typeof turns)[number] | undefined;
       for (const t of turns) if (t.turnId <= id) owner = t;
-      return !!owner?.rewoundAt;
+      return !!owner?.rewound;
     };
   }
 

@@ -98,6 +98,17 @@ export class CheckpointStore {
   }
 
   /**
+   * Every turn's id and whether it was rewound, oldest first: all a transcript needs to leave rewound
+   * turns out, without list()'s join on each turn's message text.
+   */
+  rewoundMarks(agentId: string, conversationId: string): { turnId: number; rewound: boolean }[] {
+    return (
+      sql(this.db, `SELECT turn_id, rewound_at IS NOT NULL AS rewound FROM checkpoints WHERE agent_id = ? AND conversation_id = ? ORDER BY turn_id`)
+        .all(agentId, conversationId) as { turn_id: number; rewound: number }[]
+    ).map((r) => ({ turnId: r.turn_id, rewound: r.rewound === 1 }));
+  }
+
+  /**
    * The first change of a file in a turn keeps its before-image (later writes in the same turn
    * only move the after-image), so a turn restores to what the user had when it began.
    */

@@ -88,6 +88,8 @@ describe("checkpoints and rewind (through the real store)", () => {
     const sent = JSON.stringify(h.server.requests.at(-1)!.body.messages);
     expect(sent).toContain("first answer");
     expect(sent).not.toContain("zebra");
+    // What a reopened TUI shows: the rewound turn left out, the turns on either side of it kept.
+    expect(h.session.recentTranscript(10).map((e) => e.content)).toEqual(["first question", "first answer", "another question", "next"]);
   });
 
   it("--memory undoes the core memory edits and archival inserts made since the turn", async () => {
