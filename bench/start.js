@@ -6,7 +6,11 @@
 //   --version, --help         answered by the launcher / by commander, nothing else loaded
 //   -p hi                     one step against a local scripted OpenAI-compatible server answering at once
 //   -p, one shell step        the model calls run_shell (echo), then answers
-//   TUI first input frame     spawn in a pty (util-linux `script`) until the input's placeholder is drawn
+//   node -e 0 in the pty      the TUI's floor: `node -e 0` started as the TUI is, in util-linux `script`'s pty
+//   TUI first input frame     spawn in that pty until the input's placeholder is drawn; its goal is against the
+//                             floor above, and its ratio to bare `node -e 0` is printed beside it
+//   TUI typed key shown       in the same runs: a key typed when the input appears, until the input shows it
+//                             (Ink has started and read it)
 //   peak RSS                  of the one-step -p run (/usr/bin/time's maximum resident set size)
 //   compile cache             how many chunks of the one-step run V8 took from dist/compile-cache
 //
@@ -47,12 +51,13 @@ const cases = [
   { key: "help", label: "letta-code --help", argv: [BIN, "--help"], goal: 1.15 },
   { key: "p", label: "letta-code -p hi (one step)", argv: [BIN, "-p", "hi", ...model], goal: 2.5 },
   { key: "shell", label: "letta-code -p, one shell step", argv: [BIN, "-p", "run echo", "--yolo", ...model], goal: 3 },
-  { key: "tui", label: "TUI: first input frame", argv: [BIN, ...model], tui: true, goal: 2.5 },
+  { key: "pty", label: "node -e 0 in the pty", argv: ["-e", "0"], pty: true },
+  { key: "tui", label: "TUI: first input frame", argv: [BIN, ...model], tui: true, goal: 2.5, floor: "pty" },
 ];
 
 if (process.env.BENCH_BASE) {
   const base = process.env.BENCH_BASE;
-  for (const c of cases.slice(1)) cases.push({ ...c, key: `${c.key}-base`, label: `${c.label} [base]`, goal: undefined, base: true, argv: c.argv.map((a) => (a === BIN ? base : a)) });
+  for (const c of cases.slice(1).filter((c) => !c.pty)) cases.push({ ...c, key: `${c.key}-base`, label: `${c.label} [base]`, goal: undefined, base: true, argv: c.argv.map((a) => (a === BIN ? base : a)) });
 }
 
 /** Time one whole process, spawn to exit. */
@@ -67,37 +72,62 @@ function timeProcess(argv, extraEnv = {}) {
   });
 }
 
-/** Time a TUI start in a pty: from spawn to the first frame showing the input's placeholder, then end it. */
+const inPty = (argv) => {
+  const cmd = ["exec", process.execPath, ...argv].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(" ");
+  // script(1) gives the CLI a real terminal without a native addon; -e passes the exit code through.
+  return ["-qefc", `stty cols 100 rows 30; ${cmd}`, "/dev/null"];
+};
+
+/** Time a process started as the TUI is (in script's pty), spawn to exit. */
+function timePty(argv, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn("script", inPty(argv), { cwd: project, env: { ...env, ...extraEnv }, stdio: ["pipe", "ignore", "ignore"] });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`node ${argv.join(" ")} in a pty exited ${code}`))));
+  });
+}
+
+// eslint-disable-next-line no-control-regex
+const plain = (s) => s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "");
+
+/**
+ * Time a TUI start in a pty: from spawn to the first frame showing the input's placeholder. A key is typed
+ * then, and the time until the input shows it is the second figure (`echo`). Then it is ended.
+ */
 function timeTui(argv, extraEnv = {}) {
   return new Promise((resolve, reject) => {
-    const cmd = ["exec", process.execPath, ...argv].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(" ");
     const start = performance.now();
-    // script(1) gives the CLI a real terminal without a native addon; -e passes the exit code through.
-    const child = spawn("script", ["-qefc", `stty cols 100 rows 30; ${cmd}`, "/dev/null"], { cwd: project, env: { ...env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("script", inPty(argv), { cwd: project, env: { ...env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
     let seen = "";
     let took;
+    let echo;
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
     child.stdout.on("data", (d) => {
-      if (took !== undefined) return;
+      if (echo !== undefined) return;
       seen += d;
-      if (seen.includes(READY)) {
+      if (took === undefined && seen.includes(READY)) {
         took = performance.now() - start;
-        // Ctrl-C twice, as a user leaves (the TUI then ends its session cleanly).
-        child.stdin.write("\x03");
-        setTimeout(() => child.stdin.write("\x03"), 150).unref();
+        child.stdin.write("x");
+      }
+      if (took !== undefined && plain(seen).includes("> x")) {
+        echo = performance.now() - start;
+        // Backspace, then Ctrl-C twice, as a user leaves (the TUI then ends its session cleanly).
+        child.stdin.write("\u007f\u0003");
+        setTimeout(() => child.stdin.write("\u0003"), 150).unref();
         setTimeout(() => child.kill("SIGHUP"), 3000).unref();
       }
     });
     child.on("error", reject);
     child.on("close", () => {
       clearTimeout(timer);
-      if (took === undefined) reject(new Error(`TUI never showed "${READY}":\n${seen.slice(-2000)}`));
-      else resolve(took);
+      if (echo === undefined) reject(new Error(`TUI never showed ${took === undefined ? `"${READY}"` : "a typed key"}:\n${seen.slice(-2000)}`));
+      else resolve({ frame: took, echo });
     });
   });
 }
 
-const run = (c, extraEnv) => (c.tui ? timeTui(c.argv, extraEnv) : timeProcess(c.argv, extraEnv));
+const run = (c, extraEnv) => (c.tui ? timeTui(c.argv, extraEnv) : c.pty ? timePty(c.argv, extraEnv) : timeProcess(c.argv, extraEnv));
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -109,18 +139,26 @@ for (const c of cases) {
   await run(c);
 }
 
-const times = Object.fromEntries(cases.map((c) => [c.key, []]));
-const ratios = Object.fromEntries(cases.map((c) => [c.key, []]));
+// A TUI run gives two figures: its first frame (the case's own) and the typed key shown (an extra row).
+const rows = cases.flatMap((c) => (c.tui ? [c, { key: `${c.key}-echo`, label: `${c.label.replace("first input frame", "typed key shown")}`, floor: c.floor }] : [c]));
+const times = Object.fromEntries(rows.map((c) => [c.key, []]));
+const ratios = Object.fromEntries(rows.map((c) => [c.key, []]));
+const bare = Object.fromEntries(rows.map((c) => [c.key, []]));
 for (let r = 0; r < RUNS; r++) {
   const round = {};
   // Rotate the order so no case always runs right after the same neighbour.
   for (let i = 0; i < cases.length; i++) {
     const c = cases[(i + r) % cases.length];
-    round[c.key] = await run(c);
+    const t = await run(c);
+    if (c.tui) {
+      round[c.key] = t.frame;
+      round[`${c.key}-echo`] = t.echo;
+    } else round[c.key] = t;
   }
-  for (const c of cases) {
+  for (const c of rows) {
     times[c.key].push(round[c.key]);
-    ratios[c.key].push(round[c.key] / round.node);
+    ratios[c.key].push(round[c.key] / round[c.floor ?? "node"]);
+    bare[c.key].push(round[c.key] / round.node);
   }
 }
 
@@ -142,17 +180,19 @@ if (existsSync("/usr/bin/time")) for (let i = 0; i < 3; i++) rssRuns.push(await 
 const rss = rssRuns.length ? median(rssRuns) : NaN;
 
 const fmt = (n) => `${n.toFixed(1)} ms`;
-console.log(`start-up, ${RUNS} interleaved rounds, medians; ratio = median of per-round ratios to node -e 0`);
+console.log(`start-up, ${RUNS} interleaved rounds, medians; ratio = median of per-round ratios to node -e 0, started`);
+console.log("as the case is (the TUI's in the same pty); in brackets, to bare node -e 0 where that differs");
 let misses = 0;
-for (const c of cases) {
+for (const c of rows) {
   const ratio = median(ratios[c.key]);
   const goal = c.goal === undefined ? "" : `goal <= ${c.goal}x ${ratio <= c.goal ? "ok" : "MISSED"}`;
   if (c.goal !== undefined && ratio > c.goal) misses++;
-  console.log(`${c.label.padEnd(34)} ${fmt(median(times[c.key])).padStart(10)}   ${ratio.toFixed(2)}x   ${goal}`);
+  const vsBare = c.floor ? ` (${median(bare[c.key]).toFixed(2)}x)` : "";
+  console.log(`${c.label.padEnd(38)} ${fmt(median(times[c.key])).padStart(10)}   ${`${ratio.toFixed(2)}x${vsBare}`.padEnd(15)} ${goal}`);
 }
 const rssOk = rss <= 70;
 if (!rssOk) misses++;
-console.log(`${"peak RSS, -p hi".padEnd(34)} ${`${rss.toFixed(1)} MiB`.padStart(10)}           goal <= 70 MiB ${rssOk ? "ok" : "MISSED"}`);
+console.log(`${"peak RSS, -p hi".padEnd(38)} ${`${rss.toFixed(1)} MiB`.padStart(10)}                   goal <= 70 MiB ${rssOk ? "ok" : "MISSED"}`);
 console.log(misses ? `${misses} goal(s) missed` : "all goals met");
 
 // Whether V8 took the build's code cache (bin/compile-cache.js) for the chunks a one-step -p compiles:
@@ -190,7 +230,7 @@ if (!process.env.BENCH_NO_TRACE) {
   };
   console.log("\nloaded per path (chunk = dist/bundle file without its hash; pkg = files of a package, counted; a TUI ended by");
   console.log("Ctrl-C reports no built-ins):");
-  for (const c of cases.slice(1).filter((c) => !c.base)) {
+  for (const c of cases.slice(1).filter((c) => !c.base && !c.pty)) {
     const out = join(home, `trace-${c.key}.txt`);
     rmSync(out, { force: true });
     await run({ ...c, argv: ["--import", TRACE, ...c.argv] }, { LETTA_LOAD_TRACE: out });
