@@ -95,11 +95,13 @@ describe("concurrent turns on one conversation", () => {
 
   it("a second run says on stderr that it waits, naming the holder's pid", async () => {
     const p = project();
-    server.enqueue({ delayMs: 2500, text: "slow answer to job 1" });
+    // Job 1 answers once job 2 has said it waits (the notice comes after a second of waiting).
+    const waiting = gate();
+    server.enqueue({ until: waiting.promise, text: "slow answer to job 1" });
     let first!: ChildProcess;
     const a = runCli(["-p", "job 1: slow", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", onSpawn: (c) => (first = c) });
     await waitFor(() => server.requests.some((r) => lastUser(r) === "job 1: slow"));
-    const b = await runCli(["-p", "job 2: after", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    const b = await runCli(["-p", "job 2: after", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", onSpawn: releaseOnWait(waiting.resolve) });
     expect((await a).stdout).toBe("slow answer to job 1\n");
     expect(b.stdout).toBe("answer to job 2\n");
     expect(b.stderr).toContain(`waiting for another letta-code turn on this conversation (pid ${first.pid})…`);
@@ -109,12 +111,19 @@ describe("concurrent turns on one conversation", () => {
   // nothing there, so it must not be found dead by it.
   it.runIf(process.getuid?.() === 0)("a second run in another PID namespace waits too instead of taking the turn over", async () => {
     const p = project();
-    // Long enough that the second run, however slow to start, waits past the notice's second.
-    server.enqueue({ delayMs: 5000, text: "slow answer to job 1" });
+    // Job 1 answers once job 2 has said it waits: a run that took the turn over would never say so.
+    const waiting = gate();
+    server.enqueue({ until: waiting.promise, text: "slow answer to job 1" });
     // A prompt of its own: the wait below must see this run's request, not the test before's.
     const a = runCli(["-p", "job 1: slow, from the host's namespace", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
     await waitFor(() => server.requests.some((r) => lastUser(r) === "job 1: slow, from the host's namespace"));
-    const b = await runCli(["-p", "job 2: after", "--verbose", ...model()], { cwd: p.root, home: p.home, stdin: "ignore", wrap: ["unshare", "--pid", "--fork"] });
+    const b = await runCli(["-p", "job 2: after", "--verbose", ...model()], {
+      cwd: p.root,
+      home: p.home,
+      stdin: "ignore",
+      wrap: ["unshare", "--pid", "--fork"],
+      onSpawn: releaseOnWait(waiting.resolve),
+    });
     const first = await a;
     expect(first.stdout, first.stderr).toBe("slow answer to job 1\n");
     expect(b.stdout, b.stderr).toBe("answer to job 2\n");
@@ -139,6 +148,26 @@ describe("concurrent turns on one conversation", () => {
     expect(chatSequenceProblem(last.body.messages)).toBeNull();
   }, 60_000);
 });
+
+/** A promise and its resolve (Node 20 has no Promise.withResolvers). */
+function gate() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** For runCli's onSpawn: call `release` when the run says on stderr that it waits for another turn. */
+function releaseOnWait(release: () => void) {
+  return (child: ChildProcess) => {
+    let err = "";
+    child.stderr!.on("data", (d) => {
+      err += d;
+      if (err.includes("waiting for another letta-code turn")) release();
+    });
+    // A run that ends without waiting must not leave job 1 hanging: the assertions then say what went wrong.
+    child.once("close", () => release());
+  };
+}
 
 async function waitFor(cond: () => boolean, ms = 20_000) {
   const end = Date.now() + ms;

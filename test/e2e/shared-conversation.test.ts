@@ -34,8 +34,9 @@ describe("one conversation, several writers", () => {
     const r = render(React.createElement(App, { session: tui, history: new InputHistory() }));
     const frame = () => r.lastFrame() ?? "";
 
-    // The other session's turn takes a while; the TUI's turn must wait for it, and say so.
-    server.enqueue({ delayMs: 2000, text: "the other writer's answer" });
+    // The other session's turn lasts until the TUI's turn has said it waits for it.
+    let release!: () => void;
+    server.enqueue({ until: new Promise<void>((r) => (release = r)), text: "the other writer's answer" });
     const running = (async () => {
       for await (const _ of other.send("from the other writer")) void _;
     })();
@@ -44,6 +45,7 @@ describe("one conversation, several writers", () => {
     await new Promise((res) => setTimeout(res, 30));
     r.stdin.write("\r");
     await until(() => frame().includes("waiting for another letta-code turn on this conversation"));
+    release();
     await running;
     await until(() => frame().includes("reply to hello from the tui"));
     expect(frame()).toContain("Picked up 2 messages another session added to this conversation");

@@ -12,6 +12,8 @@ export interface ScriptedToolCall {
 interface Common {
   /** Wait this long before the first byte (status line included). */
   delayMs?: number;
+  /** Wait for this before the first byte (after delayMs): a test answers when it has seen what it waits for. In-process servers only. */
+  until?: Promise<unknown>;
   /** Wait between streamed chunks. */
   chunkDelayMs?: number;
   /** Send this many SSE chunks (the role chunk counts), then go silent without closing. */

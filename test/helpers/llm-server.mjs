@@ -156,6 +156,7 @@ export async function startScriptedServer(options = {}) {
       });
     }
     if (script.delayMs) await sleep(script.delayMs);
+    if (script.until) await script.until;
     if (script.hang) return; // hold the request open without a byte; close() or the client ends it
     if (script.error) {
       const { status, body: errBody, headers } = script.error;
