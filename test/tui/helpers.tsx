@@ -1,5 +1,7 @@
 /** Rendering the App under ink-testing-library, plus key codes and waiting helpers. */
 import { EventEmitter } from "node:events";
+import chalk from "chalk";
+import { afterEach, beforeEach } from "vitest";
 import React from "react";
 import { render } from "ink-testing-library";
 import { App, type TuiOptions } from "../../src/tui/app.js";
@@ -74,6 +76,18 @@ export function shown(text: string): string {
     }
   }
   return out;
+}
+
+/** Colours on for the file's tests, as in a terminal: Ink and the printed rows share chalk, so both see this level. */
+export function coloursOn(): void {
+  let level: typeof chalk.level;
+  beforeEach(() => {
+    level = chalk.level;
+    chalk.level = 3;
+  });
+  afterEach(() => {
+    chalk.level = level;
+  });
 }
 
 export const tick = (ms = 15) => new Promise((r) => setTimeout(r, ms));

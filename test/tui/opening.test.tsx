@@ -3,8 +3,7 @@
  * status line, written before Ink has loaded. It must look as Ink's first frame does, keep keys typed
  * meanwhile, and be replaced in place by Ink's first frame, not drawn twice.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import chalk from "chalk";
+import { describe, expect, it } from "vitest";
 import type { TranscriptEntry } from "../../src/agent/session.js";
 import { idleFrameLines } from "../../src/tui/idle-frame.js";
 import { handOver, printOpening } from "../../src/tui/opening.js";
@@ -12,7 +11,7 @@ import { lineText, printedTranscript } from "../../src/tui/printed-transcript.js
 import { runTui } from "../../src/tui/run.js";
 import { startItems } from "../../src/tui/session-view.js";
 import { FakeSession } from "./fake-session.js";
-import { renderApp, shown, tick, TtyOut } from "./helpers.js";
+import { coloursOn, renderApp, shown, tick, TtyOut } from "./helpers.js";
 import { FakeTtyStdin } from "../helpers/fake-tty.mjs";
 
 const at = "2026-12-01T10:00:00.000Z";
@@ -21,14 +20,7 @@ const conversation: TranscriptEntry[] = [
   { role: "assistant", content: "It is a demo.", createdAt: at },
 ];
 
-let level: typeof chalk.level;
-beforeEach(() => {
-  level = chalk.level;
-  chalk.level = 3;
-});
-afterEach(() => {
-  chalk.level = level;
-});
+coloursOn();
 
 const frameText = (s: FakeSession, width: number) =>
   idleFrameLines({ ...s.stats(), model: s.info().model, mode: s.info().permissionMode, width })

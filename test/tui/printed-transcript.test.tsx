@@ -3,17 +3,16 @@
  * (src/tui/printed-transcript.ts): it must look exactly as <Static> drew it, carry nothing that
  * drives the terminal, and be drawn again by a repaint.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import React from "react";
 import { render } from "ink";
-import chalk from "chalk";
 import { runTui } from "../../src/tui/run.js";
 import { FinishedItems } from "../../src/tui/transcript.js";
 import { printedTranscript } from "../../src/tui/printed-transcript.js";
 import { startItems } from "../../src/tui/session-view.js";
 import type { TranscriptEntry } from "../../src/agent/session.js";
 import { FakeSession } from "./fake-session.js";
-import { shown, tick, TtyOut } from "./helpers.js";
+import { coloursOn, shown, tick, TtyOut } from "./helpers.js";
 import { FakeTtyStdin } from "../helpers/fake-tty.mjs";
 
 
@@ -25,15 +24,7 @@ const conversation: TranscriptEntry[] = [
   { role: "user", content: "and a long line that has to wrap because it is far wider than the eighty columns of this terminal, twice over at least", createdAt: at },
 ];
 
-// Colours on, as in a terminal: Ink and the printed transcript share chalk, so both see this level.
-let level: typeof chalk.level;
-beforeEach(() => {
-  level = chalk.level;
-  chalk.level = 3;
-});
-afterEach(() => {
-  chalk.level = level;
-});
+coloursOn();
 
 const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
 
