@@ -16,7 +16,7 @@ import { terminalSize } from "./terminal-size.js";
 export interface Opening {
   /** The items already on the screen: the app starts with them and does not draw them again. */
   printed: Item[];
-  /** Rows of the printed idle frame below the cursor's row, which Ink's first frame must replace (0: none). */
+  /** Rows of the printed idle frame, ending just above the cursor, which Ink's first frame must replace (0: none). */
   frameRows: number;
   /** Leave the terminal as the TUI found it (bracketed paste, cursor, raw mode); safe to call twice. */
   restore(): void;
