@@ -1,7 +1,7 @@
 import { readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Store } from "../store/store.js";
-import type { TurnLeaseHolder } from "../store/turn-leases.js";
+import type { TurnLeaseAttempt, TurnLeaseHolder } from "../store/turn-leases.js";
 
 /** How often a turn refreshes its lease; a holder on another host is dead once silent for STALE_MS. */
 export const HEARTBEAT_MS = 1000;
@@ -74,16 +74,34 @@ export async function acquireTurnLease(
   let told = false;
   for (;;) {
     if (opts.signal?.aborted) return null;
-    const got = store.turnLeases.tryAcquire(conversationId, agentId, me, (h) => holderIsDead(h));
+    const got = attempt(store, conversationId, agentId, me);
     if (got.kind === "acquired") {
       if (got.tookOverFrom) opts.onTakeOver?.(`took over this conversation from a letta-code turn that stopped (pid ${got.tookOverFrom.pid}).`);
       return hold(store, conversationId, me.holder);
     }
-    if (!told && Date.now() - started >= WAIT_NOTICE_MS) {
+    // A busy database with the lease free names no one to wait for: the notice waits for a holder.
+    if (!told && got.by && Date.now() - started >= WAIT_NOTICE_MS) {
       told = true;
       opts.onWaiting?.(waitingMessage(got.by));
     }
-    await sleep(POLL_MS, opts.signal);
+    // Jittered, so waiters that saw the lease freed at once do not all try for it in step again.
+    await sleep(POLL_MS / 2 + Math.random() * POLL_MS, opts.signal);
+  }
+}
+
+/**
+ * One look at the lease. Waiters watch it with a read (in WAL, a read takes no lock) and take the
+ * write lock only when it looks free: fifteen runs polling with writes starve the holder's own writes
+ * past the busy timeout. A write lock still busy after that timeout is one more wait, not a failure.
+ */
+function attempt(store: Store, conversationId: string, agentId: string, me: { holder: string; pid: number; host: string }): TurnLeaseAttempt | { kind: "busy"; by?: TurnLeaseHolder } {
+  const seen = store.turnLeases.holderOf(conversationId);
+  if (seen && seen.holder !== me.holder && !holderIsDead(seen)) return { kind: "held", by: seen };
+  try {
+    return store.turnLeases.tryAcquire(conversationId, agentId, me, (h) => holderIsDead(h));
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== "SQLITE_BUSY") throw err;
+    return { kind: "busy", by: seen };
   }
 }
 

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "../helpers/llm-server.mjs";
 import { BIN, cleanEnv, runCli, tempProject } from "../helpers/cli.js";
 import { chatSequenceProblem } from "../helpers/chat-sequence.js";
+import Database from "better-sqlite3";
 import { Store } from "../../src/store/store.js";
+import { acquireTurnLease } from "../../src/agent/turn-lease.js";
 
 /**
  * Two writers on one conversation: concurrent `-p` runs (the default continues the same
@@ -129,6 +131,42 @@ describe("concurrent turns on one conversation", () => {
     expect(b.stdout, b.stderr).toBe("answer to job 2\n");
     expect(b.stderr).toContain("waiting for another letta-code turn on this conversation");
     expect(b.stderr).not.toContain("took over");
+  }, 60_000);
+
+  // Fifteen runs that polled the lease with write transactions kept the holder's own writes waiting
+  // past SQLite's busy timeout, and its turn failed with "database is locked".
+  it("runs waiting for the turn leave the database's write lock free for the turn that holds it", async () => {
+    const p = project();
+    const first = await runCli(["-p", "job 0: start the conversation", ...model()], { cwd: p.root, home: p.home, stdin: "ignore" });
+    expect(first.code, first.stderr).toBe(0);
+    const store = Store.open(join(p.root, ".letta"));
+    const agent = store.agents.list()[0]!;
+    const lease = (await acquireTurnLease(store, agent.conversationId, agent.id))!;
+    const waiting = [gate(), gate(), gate()];
+    const runs = waiting.map((w, i) =>
+      runCli(["-p", `job ${i + 1}: wait for the turn`, ...model()], { cwd: p.root, home: p.home, stdin: "ignore", onSpawn: releaseOnWait(w.resolve) }),
+    );
+    await Promise.all(waiting.map((w) => w.promise));
+    // A writer that never waits: each refusal is a moment a waiting run held the write lock.
+    const probe = new Database(join(p.root, ".letta", "letta.db"));
+    probe.pragma("busy_timeout = 0");
+    let tries = 0;
+    let refused = 0;
+    for (const end = Date.now() + 1000; Date.now() < end; tries++) {
+      try {
+        probe.exec("BEGIN IMMEDIATE; COMMIT");
+      } catch (err) {
+        if ((err as { code?: string }).code !== "SQLITE_BUSY") throw err;
+        refused++;
+      }
+    }
+    probe.close();
+    lease.release();
+    store.close();
+    expect(tries).toBeGreaterThan(100);
+    expect(refused).toBe(0);
+    const done = await Promise.all(runs);
+    done.forEach((r, i) => expect(r.stdout, r.stderr).toBe(`answer to job ${i + 1}\n`));
   }, 60_000);
 
   it("a lease holder killed with SIGKILL mid-turn leaves no stuck conversation", async () => {
