@@ -79,8 +79,8 @@ export async function acquireTurnLease(
       if (got.tookOverFrom) opts.onTakeOver?.(`took over this conversation from a letta-code turn that stopped (pid ${got.tookOverFrom.pid}).`);
       return hold(store, conversationId, me.holder);
     }
-    // A busy database with the lease free names no one to wait for: the notice waits for a holder.
-    if (!told && got.by && Date.now() - started >= WAIT_NOTICE_MS) {
+    // A busy database names no one to wait for: the notice waits until a live holder is seen.
+    if (!told && got.kind === "held" && Date.now() - started >= WAIT_NOTICE_MS) {
       told = true;
       opts.onWaiting?.(waitingMessage(got.by));
     }
@@ -94,14 +94,14 @@ export async function acquireTurnLease(
  * write lock only when it looks free: fifteen runs polling with writes starve the holder's own writes
  * past the busy timeout. A write lock still busy after that timeout is one more wait, not a failure.
  */
-function attempt(store: Store, conversationId: string, agentId: string, me: { holder: string; pid: number; host: string }): TurnLeaseAttempt | { kind: "busy"; by?: TurnLeaseHolder } {
+function attempt(store: Store, conversationId: string, agentId: string, me: { holder: string; pid: number; host: string }): TurnLeaseAttempt | { kind: "busy" } {
   const seen = store.turnLeases.holderOf(conversationId);
   if (seen && seen.holder !== me.holder && !holderIsDead(seen)) return { kind: "held", by: seen };
   try {
     return store.turnLeases.tryAcquire(conversationId, agentId, me, (h) => holderIsDead(h));
   } catch (err) {
     if ((err as { code?: unknown }).code !== "SQLITE_BUSY") throw err;
-    return { kind: "busy", by: seen };
+    return { kind: "busy" };
   }
 }
 
