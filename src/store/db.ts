@@ -30,10 +30,19 @@ export function explainSqliteError(err: unknown, file: string): StoreError {
       "CORRUPT",
     );
   }
-  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
+  // Only plain SQLITE_BUSY comes after the busy timeout ran out. SQLite returns the others at once:
+  // BUSY_SNAPSHOT when another process wrote since this connection's read began, LOCKED within one process.
+  if (code === "SQLITE_BUSY") {
     return new StoreError(
       `${file} is locked by another process (waited ${BUSY_TIMEOUT_MS / 1000} s). ` +
         `Another letta-code may be in the middle of a long write; try again in a moment.`,
+      "BUSY",
+    );
+  }
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new StoreError(
+      `${file} was busy (${code}): another letta-code wrote to it while this one was reading it. ` +
+        `Try again; it did not wait, so a second try usually succeeds.`,
       "BUSY",
     );
   }

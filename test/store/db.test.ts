@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { openDatabase, StoreError } from "../../src/store/db.js";
+import { explainSqliteError, openDatabase, StoreError } from "../../src/store/db.js";
 import { SCHEMA_VERSION } from "../../src/store/migrations.js";
 import { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/temp.js";
@@ -78,5 +78,33 @@ describe("store failures name the database file", () => {
     expect(agent.id).toBeTruthy();
     expect(message).toContain(store.file);
     expect(message).toMatch(/disk is full/);
+  });
+});
+
+describe("a database another process writes to", () => {
+  it("a write refused at once (another process wrote since our read began) is not reported as a 5 s wait", () => {
+    const file = join(tempDir(), "letta.db");
+    const ours = openDatabase(file);
+    const theirs = openDatabase(file);
+    let error: unknown;
+    theirs.exec("CREATE TABLE scratch (x)");
+    ours.exec("BEGIN");
+    ours.prepare("SELECT count(*) FROM scratch").get();
+    theirs.prepare("INSERT INTO scratch VALUES (1)").run();
+    const started = Date.now();
+    try {
+      ours.prepare("INSERT INTO scratch VALUES (2)").run();
+    } catch (err) {
+      error = explainSqliteError(err, file);
+    }
+    ours.exec("ROLLBACK");
+    ours.close();
+    theirs.close();
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe("BUSY");
+    expect((error as StoreError).message).toContain(file);
+    expect((error as StoreError).message).toMatch(/SQLITE_BUSY_SNAPSHOT.*try again/i);
+    expect((error as StoreError).message).not.toMatch(/waited/);
   });
 });
