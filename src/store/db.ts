@@ -40,11 +40,8 @@ export function explainSqliteError(err: unknown, file: string): StoreError {
     );
   }
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return new StoreError(
-      `${file} was busy (${code}): another letta-code wrote to it while this one was reading it. ` +
-        `Try again; it did not wait, so a second try usually succeeds.`,
-      "BUSY",
-    );
+    const why = code === "SQLITE_BUSY_SNAPSHOT" ? "another letta-code wrote to it while this one was reading it" : e.message;
+    return new StoreError(`${file} was busy (${code}: ${why}). Try again; a second try usually succeeds.`, "BUSY");
   }
   if (code === "SQLITE_FULL") {
     return new StoreError(
