@@ -30,8 +30,8 @@ export function explainSqliteError(err: unknown, file: string): StoreError {
       "CORRUPT",
     );
   }
-  // Only plain SQLITE_BUSY comes after the busy timeout ran out. SQLite returns the others at once:
-  // BUSY_SNAPSHOT when another process wrote since this connection's read began, LOCKED within one process.
+  // Plain SQLITE_BUSY is what the busy timeout running out gives. BUSY_SNAPSHOT comes at once (another
+  // process wrote since this connection's read began), LOCKED from within one process: no wait to report.
   if (code === "SQLITE_BUSY") {
     return new StoreError(
       `${file} is locked by another process (waited ${BUSY_TIMEOUT_MS / 1000} s). ` +
